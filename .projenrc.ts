@@ -1,0 +1,97 @@
+import { javascript, typescript } from 'projen';
+
+/**
+ * cdk8s-gitops: typed cdk8s constructs rendered to a Kustomize-ready tree and
+ * published to a rendered-manifests branch that Argo CD syncs.
+ *
+ * Everything project-wide (package.json, tsconfig, jest, eslint, .gitignore,
+ * tasks) is generated from this file: edit it and run `npx projen`.
+ */
+const project = new typescript.TypeScriptProject({
+  name: 'cdk8s-gitops',
+  description: 'Typed cdk8s constructs rendered to plain, Kustomize-ready YAML and published to a rendered-manifests branch for Argo CD.',
+  license: 'Apache-2.0',
+  authorName: 'cdk8s-gitops contributors',
+  defaultReleaseBranch: 'main',
+  projenrcTs: true,
+  packageManager: javascript.NodePackageManager.NPM,
+  minNodeVersion: '20.0.0',
+  typescriptVersion: '5.9.3',
+  projenVersion: '0.103.25',
+  // The synth output is `dist/`; keep projen's package artifacts out of it.
+  artifactsDirectory: 'artifacts',
+  entrypoint: 'lib/src/index.js',
+  entrypointTypes: 'lib/src/index.d.ts',
+  bin: { 'cdk8s-gitops': 'bin/cdk8s-gitops.js' },
+  sampleCode: false,
+  github: false,
+  release: false,
+  buildWorkflow: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+  deps: [
+    'yaml@^2.9.1',
+    'commander@^14.0.0',
+    'ajv@^8.17.1',
+    'diff@^8.0.2',
+  ],
+  peerDeps: [
+    'cdk8s@^2.70.0',
+    'cdk8s-plus-28@^2.5.6',
+    'constructs@^10.4.2',
+  ],
+  devDeps: [
+    'cdk8s-cli@2.207.60',
+    'esbuild-register@^3.6.0',
+    'esbuild@^0.25.0',
+  ],
+  tsconfig: {
+    compilerOptions: {
+      rootDir: '.',
+      lib: ['es2022'],
+      target: 'ES2022',
+    },
+    include: ['src/**/*.ts', 'imports/**/*.ts'],
+  },
+  jestOptions: {
+    // The test task never rewrites snapshots: drift fails (`jest --ci`).
+    // Updating them is the separate `test:update` task.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    passWithNoTests: false,
+    junitReporting: false,
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testTimeout: 60_000,
+      collectCoverage: false,
+    },
+  },
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'bench', 'examples'],
+    ignorePatterns: ['imports/**', 'lib/**', 'dist/**', 'examples/**/node_modules/**'],
+  },
+  gitignore: [
+    '/dist/',
+    '/.dist.*',
+    '/.cdk8s.out/',
+    '/bench/results/',
+    '/artifacts/',
+  ],
+  npmignoreEnabled: true,
+});
+
+// `cdk8s synth` reads cdk8s.yaml; keep the render command in one place.
+project.addTask('synth', {
+  description: 'Render the example app to dist/ (fast path: no type-check, no network).',
+  exec: 'node --require esbuild-register src/main.ts',
+});
+
+project.addPackageIgnore('/dist/');
+project.addPackageIgnore('/bench/');
+project.addPackageIgnore('/examples/');
+project.addPackageIgnore('/.ci/');
+
+// Integration tests run the built CLI (`bin/` -> `lib/`): compile first.
+project.testTask.prependSpawn(project.compileTask);
+
+project.synth();

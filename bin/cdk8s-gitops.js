@@ -1,0 +1,2 @@
+#!/usr/bin/env node
+require('../lib/src/cli/main.js').main();

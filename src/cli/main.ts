@@ -1,0 +1,57 @@
+import { Command, CommanderError } from 'commander';
+import { COMMANDS } from './commands';
+import { EXIT_CODES_HELP, ExitCode } from './exit-codes';
+import { CliIo, processIo } from './io';
+import { EnvironmentError, ValidationError } from '../errors';
+import { VERSION } from '../version';
+
+/**
+ * Runs `cdk8s-gitops` with `argv` (without `node` and the script) and returns
+ * the exit code. Never calls `process.exit`: the bin shim does.
+ */
+export async function runCli(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  let code: number = ExitCode.OK;
+  const program = new Command('cdk8s-gitops')
+    .description('Validate, diff and publish a rendered cdk8s tree to the branch Argo CD syncs; manage image pins.')
+    .version(VERSION, '-V, --version')
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', EXIT_CODES_HELP);
+  for (const register of COMMANDS) {
+    register(program, io, c => { code = c; });
+  }
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (e) {
+    return handleError(e, io);
+  }
+}
+
+/** The one place that maps errors to messages and exit codes. */
+export function handleError(e: unknown, io: CliIo): number {
+  if (e instanceof CommanderError) {
+    // Help and version exit 0; parse errors were already printed by commander.
+    return e.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE;
+  }
+  if (e instanceof ValidationError) {
+    io.err(`error: ${e.message}\n`);
+    return ExitCode.USAGE;
+  }
+  if (e instanceof EnvironmentError) {
+    io.err(`error: ${e.message}\n`);
+    return ExitCode.ENVIRONMENT;
+  }
+  const err = e as Error;
+  io.err(`internal error (a bug in cdk8s-gitops ${VERSION}; please report it):\n${err?.stack ?? String(e)}\n`);
+  return ExitCode.INTERNAL;
+}
+
+/** Entry point of the `cdk8s-gitops` bin. */
+export function main(): void {
+  runCli(process.argv.slice(2)).then(
+    code => { process.exitCode = code; },
+    e => { process.exitCode = handleError(e, processIo()); },
+  );
+}
