@@ -1,0 +1,60 @@
+import { Construct, IConstruct } from 'constructs';
+import { checkDnsLabel, checkLabels } from './_checks';
+import { Environment } from './environment';
+import { GitOpsChart } from './gitops-chart';
+import { ValidationError, Problem } from '../errors';
+
+/** Props of `AppChart`. */
+export interface AppChartProps {
+  /**
+   * App name: its folder (`dist/<env>/<name>/`) and the default name of its objects.
+   * Output never depends on construct ids, only on this name.
+   *
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /**
+   * Labels added to every object of the app (and to its kustomization).
+   *
+   * @default - none
+   */
+  readonly labels?: Record<string, string>;
+}
+
+/**
+ * One app in one environment: the folder `<env>/<app>/` of the rendered
+ * tree, deployed to the environment's namespace, with a `kustomization.yaml`
+ * listing its files. Put a `WebService` and any other objects inside.
+ */
+export class AppChart extends GitOpsChart {
+  /** Returns the app enclosing `scope`, or throws naming the path. */
+  public static of(scope: IConstruct): AppChart {
+    for (let c: IConstruct | undefined = scope; c; c = c.node.scope) {
+      if (c instanceof AppChart) return c as AppChart;
+    }
+    throw new ValidationError([{ path: scope.node.path, message: 'must be defined inside an AppChart (new AppChart(env, "hello"))' }]);
+  }
+
+  /** The app name. */
+  public readonly appName: string;
+  /** The environment it belongs to. */
+  public readonly environment: Environment;
+
+  constructor(scope: Construct, id: string, props: AppChartProps = {}) {
+    const env = Environment.of(scope);
+    const appName = props.name ?? id;
+    const where = scope.node.path ? `${scope.node.path}/${id}` : id;
+    const problems: Problem[] = [];
+    const bad = checkDnsLabel(where, 'name', appName);
+    if (bad) problems.push(bad);
+    problems.push(...checkLabels(where, 'labels', props.labels));
+    if (problems.length) throw new ValidationError(problems);
+    super(scope, id, {
+      folder: `${env.envName}/${appName}`,
+      namespace: env.namespace,
+      labels: { ...env.labels, ...props.labels },
+    });
+    this.appName = appName;
+    this.environment = env;
+  }
+}

@@ -1,0 +1,94 @@
+import * as path from 'path';
+import { App } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { Problem, ValidationError } from '../errors';
+import { ImageRef } from '../image-ref';
+import { renderApp } from '../render/render';
+import { RenderedTree, writeTree } from '../render/tree';
+
+/** Where image pins come from (the pins file, `ImagePins`). */
+export interface ImagePinSource {
+  /** The pinned image of `app` in `env`, if any. */
+  get(app: string, env: string): ImageRef | undefined;
+}
+
+/** A check run on the rendered tree before anything is written. */
+export type TreeGate = (tree: RenderedTree) => readonly Problem[];
+
+/** Props of `GitOpsApp`. */
+export interface GitOpsAppProps {
+  /**
+   * Directory the rendered tree is written to (replaced as a whole).
+   *
+   * @default 'dist'
+   */
+  readonly outdir?: string;
+  /**
+   * Image pins per app and environment (e.g. `ImagePins.load('images.yaml')`);
+   * they win over the images in code.
+   *
+   * @default - the images given in code
+   */
+  readonly pins?: ImagePinSource;
+  /**
+   * Checks run on the rendered tree before it is written; any problem fails
+   * the synth and leaves the previous output untouched.
+   *
+   * @default - none
+   */
+  readonly gates?: TreeGate[];
+}
+
+/**
+ * The root of a cdk8s-gitops app: environments, each holding apps. `synth()`
+ * renders the whole tree in memory, runs the gates, then replaces `outdir`
+ * all-or-nothing; bad input writes nothing.
+ */
+export class GitOpsApp extends App {
+  /** The GitOpsApp at the root of `scope`, if it is one. */
+  public static find(scope: IConstruct): GitOpsApp | undefined {
+    const root = scope.node.root;
+    return root instanceof GitOpsApp ? root : undefined;
+  }
+
+  private readonly pins?: ImagePinSource;
+  private readonly gates: TreeGate[];
+
+  constructor(props: GitOpsAppProps = {}) {
+    super({ outdir: props.outdir ?? 'dist' });
+    this.pins = props.pins;
+    this.gates = [...(props.gates ?? [])];
+  }
+
+  /** The pinned image of `app` in `env`, if the pins hold one. */
+  public pinFor(app: string, env: string): ImageRef | undefined {
+    return this.pins?.get(app, env);
+  }
+
+  /** Adds a gate run on the rendered tree before writing. */
+  public addGate(gate: TreeGate): void {
+    this.gates.push(gate);
+  }
+
+  /** Renders the tree in memory (validations included), writing nothing. */
+  public render(): RenderedTree {
+    const tree = renderApp(this);
+    const problems = this.gates.flatMap(gate => gate(tree));
+    if (problems.length) throw new ValidationError(problems);
+    return tree;
+  }
+
+  /**
+   * Renders and replaces `outdir` with the tree. Under `cdk8s synth`, also
+   * copies the tree into the CLI's own output directory (`CDK8S_OUTDIR`) so
+   * its listing and validation plugins see the same files.
+   */
+  public synth(): void {
+    const tree = this.render();
+    writeTree(this.outdir, tree);
+    const cliOutdir = process.env.CDK8S_OUTDIR;
+    if (cliOutdir && path.resolve(cliOutdir) !== path.resolve(this.outdir)) {
+      writeTree(cliOutdir, tree);
+    }
+  }
+}

@@ -1,0 +1,39 @@
+import { Chart, ChartProps } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Kustomization } from './kustomization';
+
+/** Props of `GitOpsChart`. */
+export interface GitOpsChartProps extends ChartProps {
+  /** Folder of the rendered tree this chart writes to, e.g. `dev/hello` or `argocd`. */
+  readonly folder: string;
+  /**
+   * Render a `kustomization.yaml` listing the folder's files.
+   *
+   * @default true
+   */
+  readonly kustomize?: boolean;
+}
+
+/**
+ * A chart that owns one folder of the rendered tree: one file per object,
+ * plus a `kustomization.yaml`. Every chart of a `GitOpsApp` is one of these.
+ */
+export class GitOpsChart extends Chart {
+  /** Returns true if `x` is a GitOpsChart. */
+  public static isGitOpsChart(x: unknown): x is GitOpsChart {
+    return x instanceof GitOpsChart;
+  }
+
+  /** Folder of the rendered tree, `/`-separated. */
+  public readonly folder: string;
+  /** The folder's kustomization, if one is rendered. */
+  public readonly kustomization?: Kustomization;
+
+  constructor(scope: Construct, id: string, props: GitOpsChartProps) {
+    super(scope, id, { disableResourceNameHashes: true, ...props });
+    this.folder = props.folder;
+    if (props.kustomize ?? true) {
+      this.kustomization = new Kustomization(this, 'Kustomization');
+    }
+  }
+}

@@ -1,0 +1,134 @@
+import { ApiObject, App, Chart } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { KUSTOMIZATION_FILE, apiGroup, objectFileName } from './layout';
+import { RenderedTree, sortTree, unsafeTreePath } from './tree';
+import { findUnsafeStrings, toYaml } from './yaml';
+import { GitOpsChart } from '../constructs/gitops-chart';
+import { Problem, ValidationError } from '../errors';
+
+interface RenderedObject {
+  readonly path: string;
+  readonly json: Record<string, any>;
+  file: string;
+}
+
+/**
+ * Renders every chart of `app` to an in-memory tree, writing nothing.
+ * Runs all construct validations first and reports every problem at once;
+ * throws `ValidationError` on bad input.
+ */
+export function renderApp(app: App): RenderedTree {
+  const problems = collectValidationProblems(app);
+  if (problems.length) throw new ValidationError(problems);
+
+  const files: [string, string][] = [];
+  const folders = new Map<string, string>();
+  for (const chart of app.charts) {
+    if (!GitOpsChart.isGitOpsChart(chart)) {
+      problems.push({ path: chart.node.path, message: 'is a plain cdk8s Chart; put objects in an AppChart (one app in one Environment) so they have a folder in the rendered tree' });
+      continue;
+    }
+    const why = unsafeTreePath(chart.folder);
+    if (why) {
+      problems.push({ path: chart.node.path, field: 'folder', message: `must be a relative path inside the tree; it ${why}`, value: chart.folder });
+      continue;
+    }
+    const other = folders.get(chart.folder);
+    if (other !== undefined) {
+      problems.push({ path: chart.node.path, field: 'name', message: `renders to the folder ${chart.folder}/ that ${other} renders to already: app names must be unique in an environment`, value: chart.folder.split('/').pop() });
+      continue;
+    }
+    folders.set(chart.folder, chart.node.path);
+    files.push(...renderChart(chart, problems));
+  }
+  if (problems.length) throw new ValidationError(problems);
+  return sortTree(files);
+}
+
+function renderChart(chart: GitOpsChart, problems: Problem[]): [string, string][] {
+  const objects: RenderedObject[] = [];
+  const kustomization = chart.kustomization;
+  const labels = kustomization?.commonLabels ?? {};
+  const annotations = kustomization?.commonAnnotations ?? {};
+  for (const obj of chart.node.findAll()) {
+    if (!ApiObject.isApiObject(obj) || Chart.of(obj) !== chart) continue;
+    const json = obj.toJson();
+    const path = obj.node.path;
+    const kind = json?.kind;
+    const name = json?.metadata?.name;
+    if (typeof json?.apiVersion !== 'string' || !json.apiVersion) problems.push({ path, field: 'apiVersion', message: 'is required', value: json?.apiVersion });
+    if (typeof kind !== 'string' || !/^[A-Za-z][A-Za-z0-9]*$/.test(kind)) problems.push({ path, field: 'kind', message: 'is required and must be alphanumeric', value: kind });
+    if (typeof name !== 'string' || !name || name.includes('/') || name === '.' || name === '..') {
+      problems.push({ path, field: 'metadata.name', message: 'is required and must not contain "/"', value: name });
+      continue;
+    }
+    applyCommonMetadata(json, labels, annotations);
+    problems.push(...findUnsafeStrings(json, path));
+    objects.push({ path, json, file: '' });
+  }
+  assignFileNames(chart, objects, problems);
+  const out: [string, string][] = objects.map(o => [`${chart.folder}/${o.file}`, toYaml(o.json)]);
+  if (kustomization) {
+    const k = kustomization.toJson(objects.map(o => o.file));
+    problems.push(...findUnsafeStrings(k, kustomization.node.path));
+    out.push([`${chart.folder}/${KUSTOMIZATION_FILE}`, toYaml(k)]);
+  }
+  return out;
+}
+
+/** Names each object's file; qualifies the kind with its API group on a clash; duplicates are errors. */
+function assignFileNames(chart: GitOpsChart, objects: RenderedObject[], problems: Problem[]): void {
+  const ns = chart.namespace;
+  const byFile = new Map<string, RenderedObject[]>();
+  for (const o of objects) {
+    o.file = objectFileName(o.json.kind, o.json.metadata.name, o.json.metadata.namespace, ns);
+    byFile.set(o.file, [...(byFile.get(o.file) ?? []), o]);
+  }
+  for (const [file, clash] of byFile) {
+    if (clash.length < 2) continue;
+    const groups = new Set(clash.map(o => apiGroup(o.json.apiVersion)));
+    if (groups.size === clash.length) {
+      for (const o of clash) {
+        const group = apiGroup(o.json.apiVersion);
+        if (group) o.file = objectFileName(o.json.kind, o.json.metadata.name, o.json.metadata.namespace, ns, group);
+      }
+      continue;
+    }
+    problems.push({
+      path: clash[1].path,
+      field: 'metadata.name',
+      message: `duplicates ${clash[0].path}: both are ${clash[0].json.kind} ${JSON.stringify(clash[0].json.metadata.name)} and would be written to ${chart.folder}/${file}`,
+      value: clash[1].json.metadata.name,
+    });
+  }
+}
+
+/**
+ * Writes the kustomization's common labels/annotations into the raw object,
+ * where kustomize would put them, so raw files and `kustomize build` agree.
+ */
+function applyCommonMetadata(json: Record<string, any>, labels: Record<string, string>, annotations: Record<string, string>): void {
+  if (Object.keys(labels).length) {
+    json.metadata.labels = sortKeys({ ...json.metadata.labels, ...labels });
+  }
+  if (Object.keys(annotations).length) {
+    const targets = [json.metadata, json.spec?.template?.metadata, json.spec?.jobTemplate?.metadata, json.spec?.jobTemplate?.spec?.template?.metadata];
+    for (const meta of targets) {
+      if (meta) meta.annotations = sortKeys({ ...meta.annotations, ...annotations });
+    }
+    if (json.spec?.template && !json.spec.template.metadata) json.spec.template.metadata = { annotations: sortKeys({ ...annotations }) };
+  }
+}
+
+function sortKeys<T>(r: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/** Runs every construct's validations (`node.addValidation`), as `[path] message`. */
+export function collectValidationProblems(root: IConstruct): Problem[] {
+  const problems: Problem[] = [];
+  for (const c of root.node.findAll()) {
+    for (const message of c.node.validate()) problems.push({ path: c.node.path || '(app)', message });
+  }
+  return problems;
+}
