@@ -13,3 +13,6 @@ export * from './render/render';
 export * from './render/tree';
 export * from './render/yaml';
 export * from './testing';
+export * from './pins/image-pins';
+export * from './pins/pins-file';
+export * from './pins/atomic-write';

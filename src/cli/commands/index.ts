@@ -1,4 +1,6 @@
 import { Command } from 'commander';
+import { registerPromote } from './promote';
+import { registerSetImage } from './set-image';
 import { CliIo } from '../io';
 
 /**
@@ -10,4 +12,6 @@ export type RegisterCommand = (program: Command, io: CliIo, setExitCode: (code: 
 
 /** Every command, in `--help` order. Add one import and one entry per command. */
 export const COMMANDS: readonly RegisterCommand[] = [
+  registerSetImage,
+  registerPromote,
 ];

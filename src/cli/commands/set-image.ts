@@ -1,0 +1,50 @@
+import * as path from 'path';
+import { printPinsEdit } from './_pins-output';
+import { RegisterCommand } from '.';
+import { Problem, ValidationError } from '../../errors';
+import { DEFAULT_PINS_FILE, PinUpdate, parsePinArgument, setImagesInFile } from '../../pins/pins-file';
+import { ExitCode } from '../exit-codes';
+
+interface SetImageOptions {
+  readonly env: string;
+  readonly file: string;
+  readonly create?: boolean;
+  readonly json?: boolean;
+}
+
+/** `cdk8s-gitops set-image <app>=<reference>...`: the typed-code answer to `kustomize edit set image`. */
+export const registerSetImage: RegisterCommand = (program, io, setExitCode) => {
+  program
+    .command('set-image')
+    .summary('pin an app\'s image in one environment (edits images.yaml in place)')
+    .description('Pin the image of an app in one environment of the image pins file. '
+      + 'Only the value changes: comments, order and blank lines stay. '
+      + 'The file is replaced atomically, and not touched at all when the pin already has that value.')
+    .argument('<pins...>', '<app>=<repository>[:tag][@sha256:digest], e.g. hello=ghcr.io/example/hello:<sha>')
+    .option('-e, --env <env>', 'environment to pin', 'dev')
+    .option('-f, --file <file>', 'image pins file', DEFAULT_PINS_FILE)
+    .option('--create', 'allow adding an app or environment that the file does not have yet')
+    .option('--json', 'print the changes as JSON')
+    .addHelpText('after', `
+Examples:
+  $ cdk8s-gitops set-image hello=ghcr.io/example/hello:$GITHUB_SHA
+  $ cdk8s-gitops set-image hello=ghcr.io/example/hello@sha256:<64 hex> --env prod
+  $ cdk8s-gitops set-image hello=ghcr.io/example/hello:1.4.2 --env staging --create --json`)
+    .action((pins: string[], options: SetImageOptions) => {
+      const updates: PinUpdate[] = [];
+      const problems: Problem[] = [];
+      for (const arg of pins) {
+        try {
+          updates.push(parsePinArgument(arg, options.env));
+        } catch (e) {
+          if (!(e instanceof ValidationError)) throw e;
+          problems.push(...e.problems);
+        }
+      }
+      if (problems.length > 0) throw new ValidationError(problems);
+      const file = path.resolve(io.cwd, options.file);
+      const edit = setImagesInFile(file, updates, { create: options.create });
+      printPinsEdit(io, edit, options.file, Boolean(options.json));
+      setExitCode(ExitCode.OK);
+    });
+};

@@ -1,0 +1,80 @@
+import { writeFileAtomic } from './atomic-write';
+import { ImagePins, PinChange, PinEditOptions, PromoteOptions } from './image-pins';
+import { Problem, ValidationError } from '../errors';
+import { ImageRef } from '../image-ref';
+
+/** The conventional name of the image pins file, at the repository root. */
+export const DEFAULT_PINS_FILE = 'images.yaml';
+
+/** One requested pin: `app` in `env` set to `ref`. */
+export interface PinUpdate {
+  /** The app, e.g. `hello`. */
+  readonly app: string;
+  /** The environment, e.g. `dev`. */
+  readonly env: string;
+  /** The new reference. */
+  readonly ref: ImageRef;
+}
+
+/** What an edit of the pins file did. */
+export interface PinsFileEdit {
+  /** The pins file. */
+  readonly file: string;
+  /** One entry per requested pin, in request order. */
+  readonly changes: readonly PinChange[];
+  /** True if the file was rewritten (some pin changed). */
+  readonly written: boolean;
+}
+
+/**
+ * Parses `<app>=<repository>[:tag][@digest]` (the `set-image` argument form).
+ * Throws `ValidationError` naming the argument.
+ */
+export function parsePinArgument(arg: string, env: string): PinUpdate {
+  const eq = arg.indexOf('=');
+  if (eq <= 0) {
+    throw new ValidationError([{ path: arg, message: 'expected <app>=<repository>[:tag|@sha256:digest]' }]);
+  }
+  const app = arg.slice(0, eq);
+  const ref = ImageRef.tryParse(arg.slice(eq + 1));
+  if (typeof ref === 'string') throw new ValidationError([{ path: arg, message: ref }]);
+  return { app, env, ref };
+}
+
+/**
+ * Sets pins in `file`, all or nothing: every update is checked first, then
+ * the file is rewritten once, atomically, keeping comments and layout. When
+ * every pin already has its value the file is not touched.
+ */
+export function setImagesInFile(file: string, updates: readonly PinUpdate[], options: PinEditOptions = {}): PinsFileEdit {
+  let pins = ImagePins.load(file);
+  const changes: PinChange[] = [];
+  const problems: Problem[] = [];
+  for (const u of updates) {
+    try {
+      const result = pins.withImage(u.app, u.env, u.ref, options);
+      pins = result.pins;
+      changes.push(result.change);
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      problems.push(...e.problems);
+    }
+  }
+  if (problems.length > 0) throw new ValidationError(problems);
+  return write(file, pins, changes);
+}
+
+/**
+ * Copies the pins of environment `from` to `to` in `file` (see
+ * `ImagePins.promote`), rewriting it once, atomically, if anything changed.
+ */
+export function promoteInFile(file: string, from: string, to: string, options: PromoteOptions = {}): PinsFileEdit {
+  const { pins, changes } = ImagePins.load(file).promote(from, to, options);
+  return write(file, pins, changes);
+}
+
+function write(file: string, pins: ImagePins, changes: readonly PinChange[]): PinsFileEdit {
+  const written = changes.some(c => c.changed);
+  if (written) writeFileAtomic(file, pins.text);
+  return { file, changes, written };
+}
