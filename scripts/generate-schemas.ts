@@ -1,0 +1,189 @@
+/**
+ * Generates `src/validate/schemas/_bundle.ts`: the strict JSON schemas that
+ * `cdk8s-gitops validate` uses at run time, so that the published package
+ * needs neither the network nor `../shared`.
+ *
+ * Inputs (see ../shared/schemas/SOURCES.md): the Kubernetes 1.28 OpenAPI v2
+ * definitions, the Argo CD v3.5.1 CRDs (Application, ApplicationSet,
+ * AppProject) and the SchemaStore kustomization schema.
+ *
+ * The output is a transformed, minimised bundle, not a copy:
+ * - descriptions, formats and `x-kubernetes-*` annotations are dropped;
+ * - kubeconform `-strict` semantics: every object schema with `properties`
+ *   and no `additionalProperties` gets `additionalProperties: false` (unless
+ *   it preserves unknown fields);
+ * - CRD `x-kubernetes-int-or-string` becomes string|integer, `nullable` adds
+ *   null, and a CRD's `metadata` is the strict Kubernetes ObjectMeta;
+ * - large identical subtrees (ApplicationSet repeats the Application spec in
+ *   every generator) are hoisted into shared definitions.
+ *
+ * Run: `npx projen schemas` (or `node --require esbuild-register scripts/generate-schemas.ts [sharedSchemasDir]`).
+ */
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import { parse } from 'yaml';
+
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+type Obj = { [k: string]: Json };
+
+/** The generated bundle's shape (mirrored by `src/validate/_schemas.ts`). */
+export interface SchemaBundle {
+  readonly comment: string;
+  /** `apiVersion/kind` → definition name. */
+  readonly kinds: Record<string, string>;
+  /** All definitions; refs are `#/definitions/<name>`. */
+  readonly definitions: Record<string, Json>;
+  /** The kustomization.yaml schema (self-contained, refs into its own `definitions`). */
+  readonly kustomization: Json;
+}
+
+const ARGO_CRDS = ['application-crd.yaml', 'applicationset-crd.yaml', 'appproject-crd.yaml'];
+const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
+const HOIST_MIN_LENGTH = 600;
+
+function isObj(v: Json | undefined): v is Obj {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** Drops documentation and annotations; applies the strict and CRD rules. Pure. */
+function transform(node: Json, crd: boolean): Json {
+  if (Array.isArray(node)) return node.map(n => transform(n, crd));
+  if (!isObj(node)) return node;
+  const out: Obj = {};
+  for (const [k, v] of Object.entries(node)) {
+    if (k === 'description' || k === 'format' || k === '$schema' || k === '$id' || k === 'example' || k === 'examples' || k === 'markdownDescription' || k.startsWith('x-') || k === 'nullable' || k === 'default') continue;
+    if (k === 'properties' || k === 'definitions' || k === 'patternProperties') {
+      const props: Obj = {};
+      for (const [name, sub] of Object.entries(v as Obj)) props[name] = transform(sub, crd);
+      out[k] = props;
+    } else {
+      out[k] = transform(v, crd);
+    }
+  }
+  if (crd && node['x-kubernetes-int-or-string'] === true) {
+    delete out.type;
+    out.anyOf = [{ type: 'string' }, { type: 'integer' }];
+  }
+  const preserve = node['x-kubernetes-preserve-unknown-fields'] === true;
+  if (isObj(out.properties) && out.additionalProperties === undefined && !preserve) {
+    out.additionalProperties = false;
+  }
+  if (crd && node.nullable === true && typeof out.type === 'string') {
+    out.type = [out.type, 'null'];
+  }
+  return out;
+}
+
+function sortKeys(node: Json): Json {
+  if (Array.isArray(node)) return node.map(sortKeys);
+  if (!isObj(node)) return node;
+  const out: Obj = {};
+  for (const k of Object.keys(node).sort()) out[k] = sortKeys(node[k]);
+  return out;
+}
+
+/** Hoists identical subtrees of at least HOIST_MIN_LENGTH characters into `definitions`. */
+function hoist(definitions: Record<string, Json>): Record<string, Json> {
+  const counts = new Map<string, number>();
+  const count = (n: Json): string => {
+    const s = JSON.stringify(n);
+    if (isObj(n) || Array.isArray(n)) {
+      for (const v of Object.values(n)) count(v);
+      if (isObj(n) && s.length >= HOIST_MIN_LENGTH) counts.set(s, (counts.get(s) ?? 0) + 1);
+    }
+    return s;
+  };
+  for (const d of Object.values(definitions)) {
+    if (isObj(d)) for (const v of Object.values(d)) count(v);
+  }
+  const hoisted: Record<string, Json> = {};
+  const replace = (n: Json): Json => {
+    if (Array.isArray(n)) return n.map(replace);
+    if (!isObj(n)) return n;
+    const s = JSON.stringify(n);
+    if (s.length >= HOIST_MIN_LENGTH && (counts.get(s) ?? 0) > 1) {
+      const name = `shared.${createHash('sha256').update(s).digest('hex').slice(0, 12)}`;
+      if (!(name in hoisted)) {
+        hoisted[name] = null;
+        hoisted[name] = replaceChildren(n);
+      }
+      return { $ref: `#/definitions/${name}` };
+    }
+    return replaceChildren(n);
+  };
+  const replaceChildren = (n: Obj): Obj => {
+    const out: Obj = {};
+    for (const [k, v] of Object.entries(n)) {
+      out[k] = k === 'properties' || k === 'definitions' ? Object.fromEntries(Object.entries(v as Obj).map(([p, s]) => [p, replace(s)])) : replace(v);
+    }
+    return out;
+  };
+  const result: Record<string, Json> = {};
+  for (const [name, d] of Object.entries(definitions)) result[name] = isObj(d) ? replaceChildren(d) : d;
+  return { ...result, ...hoisted };
+}
+
+/** Builds the bundle from a `shared/schemas` folder. Deterministic. */
+export function generateBundle(schemasDir: string): SchemaBundle {
+  const k8s = JSON.parse(fs.readFileSync(path.join(schemasDir, 'kubernetes', 'v1.28.0', '_definitions.json'), 'utf8')).definitions as Record<string, Obj>;
+  const definitions: Record<string, Json> = {};
+  const kinds: Record<string, string> = {};
+  for (const [name, def] of Object.entries(k8s)) {
+    definitions[name] = transform(def, false);
+    const gvks = def['x-kubernetes-group-version-kind'];
+    if (Array.isArray(gvks) && gvks.length === 1 && isObj(gvks[0])) {
+      const { group, version, kind } = gvks[0] as Record<string, string>;
+      kinds[`${group ? `${group}/` : ''}${version}/${kind}`] = name;
+    }
+  }
+  for (const file of ARGO_CRDS) {
+    const crd = parse(fs.readFileSync(path.join(schemasDir, 'argocd', file), 'utf8'));
+    const group: string = crd.spec.group;
+    const kind: string = crd.spec.names.kind;
+    for (const version of crd.spec.versions) {
+      const schema = transform(version.schema.openAPIV3Schema, true) as Obj;
+      const props = schema.properties as Obj;
+      props.metadata = { $ref: `#/definitions/${OBJECT_META}` };
+      props.apiVersion = { type: 'string' };
+      props.kind = { type: 'string', enum: [kind] };
+      const name = `io.argoproj.${version.name}.${kind}`;
+      definitions[name] = schema;
+      kinds[`${group}/${version.name}/${kind}`] = name;
+    }
+  }
+  const kustomizeRaw = JSON.parse(fs.readFileSync(path.join(schemasDir, 'kustomize', 'kustomization.json'), 'utf8'));
+  const kustomization = sortKeys(transform(kustomizeRaw, false));
+  return {
+    comment: 'Generated by scripts/generate-schemas.ts from the Kubernetes v1.28.0 OpenAPI definitions (cdk8s-team/cdk8s kubernetes-schemas), '
+      + 'the Argo CD v3.5.1 CRDs (argoproj/argo-cd) and the SchemaStore kustomization schema, all Apache-2.0 '
+      + '(SchemaStore NOTICE: "JSON Schema Store / Copyright 2015-Current Mads Kristensen and Contributors"). '
+      + 'Transformed (documentation removed, strict additionalProperties, shared subtrees hoisted). Do not edit.',
+    kinds: Object.fromEntries(Object.entries(kinds).sort(([a], [b]) => (a < b ? -1 : 1))),
+    definitions: sortKeys(hoist(sortKeys(definitions as Json) as Record<string, Json>)) as Record<string, Json>,
+    kustomization,
+  };
+}
+
+/** The TypeScript module that carries the bundle. */
+export function bundleModule(bundle: SchemaBundle): string {
+  return [
+    '// ~~ Generated by scripts/generate-schemas.ts (`npx projen schemas`). Do not edit.',
+    `// ${bundle.comment}`,
+    '/* eslint-disable */',
+    '/** The strict schema bundle as JSON text (parsed lazily). */',
+    `export const SCHEMA_BUNDLE_JSON: string = ${JSON.stringify(JSON.stringify(bundle))};`,
+    '',
+  ].join('\n');
+}
+
+export const BUNDLE_MODULE_PATH = path.join(__dirname, '..', 'src', 'validate', 'schemas', '_bundle.ts');
+
+if (require.main === module) {
+  const dir = process.argv[2] ?? path.join(__dirname, '..', '..', 'shared', 'schemas');
+  const text = bundleModule(generateBundle(dir));
+  fs.mkdirSync(path.dirname(BUNDLE_MODULE_PATH), { recursive: true });
+  fs.writeFileSync(BUNDLE_MODULE_PATH, text);
+  // eslint-disable-next-line no-console
+  console.log(`wrote ${BUNDLE_MODULE_PATH} (${text.length} bytes)`);
+}

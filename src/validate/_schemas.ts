@@ -1,0 +1,146 @@
+import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import { pointerToField } from './finding';
+import { SCHEMA_BUNDLE_JSON } from './schemas/_bundle';
+
+/** The generated strict schema bundle (see scripts/generate-schemas.ts). */
+interface SchemaBundle {
+  readonly kinds: Record<string, string>;
+  readonly definitions: Record<string, unknown>;
+  readonly kustomization: Record<string, unknown>;
+}
+
+/** One schema violation, with the field path already formatted. */
+export interface SchemaViolation {
+  readonly field: string;
+  readonly message: string;
+  readonly value?: unknown;
+}
+
+/** Kubernetes minor versions whose schemas are bundled. */
+export const SUPPORTED_KUBERNETES_VERSIONS: readonly string[] = ['1.28'];
+
+let bundle: SchemaBundle | undefined;
+let ajv: Ajv | undefined;
+const validators = new Map<string, ValidateFunction | null>();
+
+function load(): { bundle: SchemaBundle; ajv: Ajv } {
+  if (!bundle || !ajv) {
+    bundle = JSON.parse(SCHEMA_BUNDLE_JSON) as SchemaBundle;
+    ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true, validateSchema: false });
+    ajv.addSchema({ $id: 'k8s', definitions: bundle.definitions });
+  }
+  return { bundle, ajv };
+}
+
+/**
+ * The compiled validator for `apiVersion`/`kind`, or `undefined` when no
+ * schema is bundled for it. Compiled once per kind and cached.
+ */
+export function validatorFor(apiVersion: string, kind: string): ValidateFunction | undefined {
+  const key = `${apiVersion}/${kind}`;
+  let v = validators.get(key);
+  if (v === undefined) {
+    const { bundle: b, ajv: a } = load();
+    const def = b.kinds[key];
+    v = def ? a.compile({ $ref: `k8s#/definitions/${def}` }) : null;
+    validators.set(key, v);
+  }
+  return v ?? undefined;
+}
+
+/** The compiled kustomization.yaml validator. */
+export function kustomizationValidator(): ValidateFunction {
+  let v = validators.get('kustomization');
+  if (!v) {
+    const { bundle: b, ajv: a } = load();
+    v = a.compile(b.kustomization);
+    validators.set('kustomization', v);
+  }
+  return v;
+}
+
+/** Validates `value`, returning person-readable violations (empty when valid). */
+export function runValidator(validate: ValidateFunction, value: unknown): SchemaViolation[] {
+  if (validate(value)) return [];
+  return explain(validate.errors ?? []);
+}
+
+/** Turns ajv errors into one violation per problem, dropping the noise of union branches. */
+export function explain(errors: readonly ErrorObject[]): SchemaViolation[] {
+  const unionAt = new Set(errors.filter(e => e.keyword === 'oneOf' || e.keyword === 'anyOf').map(e => e.instancePath));
+  const out: SchemaViolation[] = [];
+  const seen = new Set<string>();
+  for (const e of errors) {
+    if (e.keyword !== 'oneOf' && e.keyword !== 'anyOf' && unionAt.has(e.instancePath) && /\/(oneOf|anyOf)\/\d+\//.test(e.schemaPath)) continue;
+    const v = describe(e);
+    const key = `${v.field}\u0000${v.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(v);
+  }
+  return out;
+}
+
+function describe(e: ErrorObject): SchemaViolation {
+  const field = pointerToField(e.instancePath);
+  const join = (f: string, k: string) => (f ? `${f}.${k}` : k);
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const prop = (e.params as { additionalProperty: string }).additionalProperty;
+      const known = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+      const guess = closest(prop, known);
+      return {
+        field: join(field, prop),
+        message: `unknown field${guess ? ` (did you mean "${guess}"?)` : ''}: the schema has no such field, and Kubernetes would drop or reject it`,
+      };
+    }
+    case 'required':
+      return { field: join(field, (e.params as { missingProperty: string }).missingProperty), message: 'is required but missing' };
+    case 'type':
+      return { field, message: `must be ${article(String((e.params as { type: string | string[] }).type))}`, value: e.data };
+    case 'enum':
+      return { field, message: `must be one of ${((e.params as { allowedValues: unknown[] }).allowedValues).map(a => JSON.stringify(a)).join(', ')}`, value: e.data };
+    case 'oneOf':
+    case 'anyOf': {
+      const branches = ((e.parentSchema as Record<string, { type?: string }[]>)?.[e.keyword] ?? []).map(b => b.type).filter(Boolean);
+      const what = branches.length ? branches.map(t => article(String(t))).join(' or ') : 'one of the allowed forms';
+      return { field, message: `must be ${what}`, value: e.data };
+    }
+    default:
+      return { field, message: e.message ?? `violates ${e.keyword}`, value: typeof e.data === 'object' ? undefined : e.data };
+  }
+}
+
+function article(type: string): string {
+  const t = type.replace(/,/g, ' or ');
+  return /^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`;
+}
+
+/** The known name closest to `word` (edit distance ≤ 2, or a prefix), if any. */
+function closest(word: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = 3;
+  for (const k of known) {
+    const d = distance(word.toLowerCase(), k.toLowerCase());
+    if (d < bestD || (d === bestD && best !== undefined && k < best)) {
+      best = k;
+      bestD = d;
+    }
+  }
+  return best;
+}
+
+function distance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2) return 99;
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length];
+}

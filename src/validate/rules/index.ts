@@ -1,0 +1,34 @@
+import { containerResources } from './container-resources';
+import { envUnique } from './env-unique';
+import { pdbForReplicas, spreadForReplicas } from './high-availability';
+import { noAutomountToken, noHostNamespaces, noHostPath } from './host-access';
+import { imagePinned } from './image-pinned';
+import { noPlaintextSecret } from './no-plaintext-secret';
+import { livenessProbe, readinessProbe } from './probes';
+import { PolicyRule } from './_rule';
+import { dropAllCapabilities, noPrivilegeEscalation, notPrivileged, readOnlyRootFilesystem, runAsNonRoot, seccompRuntimeDefault } from './security-context';
+import { serviceSelector } from './service-selector';
+
+export { PolicyRule, RuleContext, RuleHit, K8sObject, TreeObject } from './_rule';
+
+/** The default policy, in documentation order. */
+export const POLICY_RULES: readonly PolicyRule[] = [
+  imagePinned,
+  containerResources,
+  readinessProbe,
+  livenessProbe,
+  runAsNonRoot,
+  noPrivilegeEscalation,
+  notPrivileged,
+  readOnlyRootFilesystem,
+  dropAllCapabilities,
+  seccompRuntimeDefault,
+  noHostNamespaces,
+  noHostPath,
+  noAutomountToken,
+  serviceSelector,
+  envUnique,
+  pdbForReplicas,
+  spreadForReplicas,
+  noPlaintextSecret,
+];

@@ -1,0 +1,204 @@
+import * as posix from 'path/posix';
+import { kustomizationValidator, runValidator, SUPPORTED_KUBERNETES_VERSIONS, validatorFor } from './_schemas';
+import { Finding, makeReport, ObjectLocation, Severity, ValidationReport, WaivedFinding } from './finding';
+import { POLICY_RULES } from './rules';
+import { K8sObject, TreeObject } from './rules/_rule';
+import { parseYamlFile } from './yaml-safety';
+import { ValidationError } from '../errors';
+import { RenderedTree } from '../render/tree';
+
+/** Annotation prefix of a waiver: `cdk8s-gitops.io/waive.<rule-id>: "<reason>"`. */
+export const WAIVER_PREFIX = 'cdk8s-gitops.io/waive.';
+
+/** Severity override for a rule id, or `off` to disable it. */
+export type RuleSetting = Severity | 'off';
+
+/** Options of `validateTree`. */
+export interface ValidateTreeOptions {
+  /**
+   * Kubernetes minor version whose schemas objects are checked against.
+   *
+   * @default '1.28'
+   */
+  readonly kubernetesVersion?: string;
+  /**
+   * Per-rule severity overrides (`error`, `warning`) or `off`, by rule id.
+   * Applies to policy rules and to `schema-unknown-kind`.
+   *
+   * @default - every rule at its documented severity
+   */
+  readonly rules?: Readonly<Record<string, RuleSetting>>;
+}
+
+const KUSTOMIZATION_FILES = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
+const POLICY_IDS = new Set(POLICY_RULES.map(r => r.id));
+
+/** True if `file` is a Kustomize kustomization file. */
+export function isKustomizationFile(file: string): boolean {
+  return KUSTOMIZATION_FILES.has(posix.basename(file));
+}
+
+/** True if `file` holds Kubernetes YAML that validation reads. */
+export function isYamlFile(file: string): boolean {
+  return /\.ya?ml$/.test(file) || posix.basename(file) === 'Kustomization';
+}
+
+/** The object's identity for messages; tolerant of malformed objects. */
+export function locate(file: string, obj: unknown): ObjectLocation {
+  if (!obj || typeof obj !== 'object' || Array.isArray(obj)) return { file };
+  const o = obj as K8sObject;
+  const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+  return { file, kind: str(o.kind), namespace: str(o.metadata?.namespace), name: str(o.metadata?.name) };
+}
+
+/**
+ * Validates a rendered tree in memory: YAML safety, strict schemas
+ * (Kubernetes 1.28, Argo CD v1alpha1, kustomization), `resources` lists and
+ * the default policy. Pure and synchronous; `kustomize build` is separate
+ * (`checkKustomize`, or `validateDir`). Throws `ValidationError` only for bad
+ * options (an unsupported Kubernetes version, an unknown rule id).
+ */
+export function validateTree(tree: RenderedTree, options: ValidateTreeOptions = {}): ValidationReport {
+  checkOptions(options);
+  const findings: Finding[] = [];
+  const waived: WaivedFinding[] = [];
+  const folders = new Map<string, TreeObject[]>();
+  const kustomizations: { file: string; value: K8sObject }[] = [];
+  let files = 0;
+  let objects = 0;
+  const setting = (id: string, dflt: Severity): RuleSetting => options.rules?.[id] ?? dflt;
+
+  for (const [file, content] of tree) {
+    if (!isYamlFile(file)) continue;
+    files++;
+    const kustomization = isKustomizationFile(file);
+    for (const doc of parseYamlFile(content)) {
+      const loc = locate(file, doc.value);
+      for (const p of doc.problems) findings.push({ ...loc, severity: 'error', ...p });
+      if (doc.value === undefined || doc.value === null) continue;
+      if (typeof doc.value !== 'object' || Array.isArray(doc.value)) {
+        findings.push({ ...loc, rule: 'object-identity', severity: 'error', message: 'the document is not a mapping (an object with apiVersion, kind and metadata.name)', value: doc.value });
+        continue;
+      }
+      const obj = doc.value as K8sObject;
+      if (kustomization) {
+        for (const v of runValidator(kustomizationValidator(), obj)) findings.push({ ...loc, rule: 'kustomization-schema', severity: 'error', ...v });
+        kustomizations.push({ file, value: obj });
+        continue;
+      }
+      objects++;
+      const identity = identityProblems(obj);
+      for (const p of identity) findings.push({ ...loc, rule: 'object-identity', severity: 'error', ...p });
+      if (typeof obj.apiVersion === 'string' && typeof obj.kind === 'string') {
+        const validate = validatorFor(obj.apiVersion, obj.kind);
+        if (validate) {
+          for (const v of runValidator(validate, obj)) findings.push({ ...loc, rule: 'schema', severity: 'error', ...v });
+        } else {
+          const s = setting('schema-unknown-kind', 'warning');
+          if (s !== 'off') {
+            findings.push({ ...loc, rule: 'schema-unknown-kind', severity: s, field: 'kind', message: `no schema is bundled for ${obj.apiVersion} ${obj.kind} (Kubernetes ${options.kubernetesVersion ?? '1.28'} and Argo CD v1alpha1 only): the object was not schema-checked`, value: obj.kind });
+          }
+        }
+      }
+      const folder = posix.dirname(file);
+      let list = folders.get(folder);
+      if (!list) folders.set(folder, list = []);
+      list.push({ file, object: obj });
+    }
+  }
+
+  for (const list of folders.values()) {
+    for (const item of list) {
+      const loc = locate(item.file, item.object);
+      const waivers = readWaivers(item.object, loc, findings);
+      for (const rule of POLICY_RULES) {
+        const s = setting(rule.id, rule.severity);
+        if (s === 'off') continue;
+        const hits = rule.check({ object: item.object, file: item.file, folder: list });
+        for (const hit of hits) {
+          const f: Finding = { ...loc, rule: rule.id, severity: s, ...hit };
+          const reason = waivers.get(rule.id);
+          if (reason !== undefined) waived.push({ ...f, reason });
+          else findings.push(f);
+        }
+      }
+    }
+  }
+
+  for (const k of kustomizations) findings.push(...checkResources(tree, k.file, k.value));
+  return makeReport(findings, files, objects, waived);
+}
+
+function checkOptions(options: ValidateTreeOptions): void {
+  const v = options.kubernetesVersion;
+  if (v !== undefined && !SUPPORTED_KUBERNETES_VERSIONS.includes(v.replace(/^v/, '').replace(/^(\d+\.\d+)\.\d+$/, '$1'))) {
+    throw new ValidationError([{ path: 'kubernetesVersion', message: `schemas are bundled for Kubernetes ${SUPPORTED_KUBERNETES_VERSIONS.join(', ')} only`, value: v }]);
+  }
+  const known = new Set([...POLICY_IDS, 'schema-unknown-kind']);
+  const bad = Object.entries(options.rules ?? {}).filter(([id, s]) => !known.has(id) || !['error', 'warning', 'off'].includes(s));
+  if (bad.length) {
+    throw new ValidationError(bad.map(([id, s]) => (known.has(id)
+      ? { path: `rules.${id}`, message: 'must be "error", "warning" or "off"', value: s }
+      : { path: `rules.${id}`, message: `is not a rule that can be configured (known: ${[...known].sort().join(', ')})`, value: id })));
+  }
+}
+
+function identityProblems(obj: K8sObject): { field: string; message: string; value?: unknown }[] {
+  const out: { field: string; message: string; value?: unknown }[] = [];
+  if (typeof obj.apiVersion !== 'string' || obj.apiVersion === '') out.push({ field: 'apiVersion', message: 'is required (a non-empty string)', value: obj.apiVersion });
+  if (typeof obj.kind !== 'string' || obj.kind === '') out.push({ field: 'kind', message: 'is required (a non-empty string)', value: obj.kind });
+  if (typeof obj.metadata?.name !== 'string' || obj.metadata.name === '') {
+    out.push({ field: 'metadata.name', message: 'is required: every object on the branch needs a name (generateName does not work with GitOps)', value: obj.metadata?.name });
+  }
+  return out;
+}
+
+/** Reads `cdk8s-gitops.io/waive.<rule>` annotations; reports empty reasons and unknown rules. */
+function readWaivers(obj: K8sObject, loc: ObjectLocation, findings: Finding[]): Map<string, string> {
+  const out = new Map<string, string>();
+  const annotations = obj.metadata?.annotations;
+  if (!annotations || typeof annotations !== 'object') return out;
+  for (const [key, value] of Object.entries(annotations)) {
+    if (!key.startsWith(WAIVER_PREFIX)) continue;
+    const id = key.slice(WAIVER_PREFIX.length);
+    const field = `metadata.annotations[${JSON.stringify(key)}]`;
+    if (!POLICY_IDS.has(id)) {
+      findings.push({ ...loc, rule: 'waiver-unknown-rule', severity: 'warning', field, message: `waives "${id}", which is not a policy rule (see docs/validation.md): it has no effect`, value: id });
+      continue;
+    }
+    if (typeof value !== 'string' || value.trim() === '') {
+      findings.push({ ...loc, rule: 'waiver-reason', severity: 'error', field, message: 'a waiver needs a non-empty reason, e.g. "reads the Kubernetes API to discover peers"', value });
+      continue;
+    }
+    out.set(id, value.trim());
+  }
+  return out;
+}
+
+/** A kustomization lists exactly the YAML files beside it, and only files that exist. */
+function checkResources(tree: RenderedTree, file: string, k: K8sObject): Finding[] {
+  const folder = posix.dirname(file);
+  const loc: ObjectLocation = { file };
+  const findings: Finding[] = [];
+  const resources: unknown[] = Array.isArray(k.resources) ? k.resources : [];
+  const listed = new Set<string>();
+  resources.forEach((r, i) => {
+    if (typeof r !== 'string') return;
+    const resolved = posix.normalize(posix.join(folder, r));
+    if (listed.has(resolved)) {
+      findings.push({ ...loc, rule: 'kustomization-resources', severity: 'error', field: `resources[${i}]`, message: 'is listed twice: kustomize fails with "may not add resource with an already registered id"', value: r });
+    }
+    listed.add(resolved);
+    const exists = tree.has(resolved) || [...tree.keys()].some(p => p.startsWith(`${resolved}/`));
+    if (!exists && !/^[a-z]+:\/\//.test(r)) {
+      findings.push({ ...loc, rule: 'kustomization-resources', severity: 'error', field: `resources[${i}]`, message: 'names a file that is not in the tree: kustomize build fails', value: r });
+    }
+  });
+  for (const p of tree.keys()) {
+    if (posix.dirname(p) !== folder || isKustomizationFile(p) || !/\.ya?ml$/.test(p)) continue;
+    if (!listed.has(p)) {
+      findings.push({ ...loc, rule: 'kustomization-resources', severity: 'error', field: 'resources', message: `does not list ${posix.basename(p)}, which sits beside it: Argo CD would never apply that file`, value: posix.basename(p) });
+    }
+  }
+  return findings;
+}

@@ -1,0 +1,119 @@
+import { Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Node, parse, parseAllDocuments, Scalar } from 'yaml';
+import { isAmbiguousPlainScalar, unsafeCharacter } from '../render/yaml';
+
+/** A YAML problem in one document, before it is stamped with its file and object. */
+export interface YamlProblem {
+  readonly rule: 'yaml-syntax' | 'yaml-duplicate-key' | 'yaml-ambiguous' | 'yaml-unsafe-character';
+  readonly field?: string;
+  readonly message: string;
+  readonly value?: unknown;
+}
+
+/** One parsed document with the YAML problems found in it. */
+export interface ParsedDocument {
+  /** The value as a YAML 1.2 reader sees it; `undefined` for an empty document or one that did not parse. */
+  readonly value: unknown;
+  readonly problems: readonly YamlProblem[];
+}
+
+/**
+ * Parses every document of a file and checks that each reads back the same
+ * under YAML 1.1 (Go's parser: Argo CD, the API server) and YAML 1.2
+ * (kustomize's kyaml, JavaScript), has no duplicate keys and no character
+ * Go's parser refuses or rewrites.
+ */
+export function parseYamlFile(content: string): ParsedDocument[] {
+  const lines = new LineCounter();
+  const docs = parseAllDocuments(content, { version: '1.2', uniqueKeys: true, lineCounter: lines, prettyErrors: false });
+  const list: Document.Parsed[] = Array.isArray(docs) ? docs : [docs as unknown as Document.Parsed];
+  const out: ParsedDocument[] = [];
+  for (const doc of list) {
+    const problems: YamlProblem[] = [];
+    for (const e of doc.errors) {
+      const at = lines.linePos(e.pos[0]);
+      if (e.code === 'DUPLICATE_KEY') {
+        problems.push({ rule: 'yaml-duplicate-key', message: `duplicate key at line ${at.line}: Go's parser rejects the document, other readers keep either value` });
+      } else {
+        problems.push({ rule: 'yaml-syntax', message: `line ${at.line}, column ${at.col}: ${e.message.split('\n')[0]}` });
+      }
+    }
+    if (doc.contents === null && problems.length === 0) continue;
+    walk(doc.contents, '', problems);
+    let value: unknown;
+    if (!doc.errors.length) {
+      try {
+        value = doc.toJS({ maxAliasCount: 100 });
+      } catch (e) {
+        problems.push({ rule: 'yaml-syntax', message: (e as Error).message });
+      }
+    }
+    out.push({ value, problems });
+  }
+  return out;
+}
+
+function walk(node: unknown, field: string, problems: YamlProblem[]): void {
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      if (!isPair(pair)) continue;
+      const keyNode = pair.key as Node | null;
+      const key = isScalar(keyNode) ? String(keyNode.value) : '?';
+      const sub = joinField(field, key);
+      if (isScalar(keyNode)) checkScalar(keyNode, sub, problems, 'key');
+      walk(pair.value, sub, problems);
+    }
+  } else if (isSeq(node)) {
+    node.items.forEach((item, i) => walk(item, `${field}[${i}]`, problems));
+  } else if (isScalar(node)) {
+    checkScalar(node, field || '(root)', problems, 'value');
+  } else if (isAlias(node)) {
+    // Aliases resolve to nodes already checked where they were anchored.
+  }
+}
+
+function joinField(field: string, key: string): string {
+  const seg = /^[A-Za-z_$][\w$-]*$/.test(key) ? key : `[${JSON.stringify(key)}]`;
+  if (!field) return seg;
+  return seg.startsWith('[') ? `${field}${seg}` : `${field}.${seg}`;
+}
+
+function checkScalar(node: Scalar, field: string, problems: YamlProblem[], what: 'key' | 'value'): void {
+  const v = node.value;
+  if (typeof v === 'string') {
+    const why = unsafeCharacter(v);
+    if (why) problems.push({ rule: 'yaml-unsafe-character', field, message: `${what} ${why}`, value: v });
+  }
+  if (node.type !== Scalar.PLAIN) return;
+  const source = (node as Scalar & { source?: string }).source ?? String(v);
+  if (typeof v === 'string') {
+    if (isAmbiguousPlainScalar(v)) {
+      problems.push({ rule: 'yaml-ambiguous', field, message: `plain ${what} reads as a string under YAML 1.2 but as another type under YAML 1.1 or Go's parser (Argo CD, the API server): quote it`, value: v });
+    }
+    return;
+  }
+  let v11: unknown;
+  try {
+    v11 = parse(source, { version: '1.1' });
+  } catch {
+    v11 = Symbol('unparsable');
+  }
+  if (!sameScalar(v, v11)) {
+    problems.push({
+      rule: 'yaml-ambiguous',
+      field,
+      message: `plain ${what} ${source} reads as ${JSON.stringify(v)} under YAML 1.2 but as ${describe11(v11)} under YAML 1.1 (Go: Argo CD, the API server): write the intended value unambiguously or quote it`,
+      value: source,
+    });
+  }
+}
+
+function sameScalar(a: unknown, b: unknown): boolean {
+  if (typeof a === 'bigint' || typeof b === 'bigint') return String(a) === String(b);
+  return a === b || (Number.isNaN(a) && Number.isNaN(b));
+}
+
+function describe11(v: unknown): string {
+  if (v instanceof Date) return `a timestamp (${v.toISOString()})`;
+  if (typeof v === 'symbol') return 'something it cannot parse';
+  return JSON.stringify(v) ?? String(v);
+}

@@ -1,0 +1,112 @@
+import { toYaml } from '../../src/render/yaml';
+
+export type Obj = Record<string, any>;
+
+export const IMAGE = 'ghcr.io/example/hello:0123456789abcdef0123456789abcdef01234567';
+
+/** A Deployment shaped like the foundation's WebService output: passes every rule. */
+export function deployment(name = 'hello', namespace = 'dev'): Obj {
+  const labels = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': `${name}-${namespace}` };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace, labels },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: labels },
+      template: {
+        metadata: { labels },
+        spec: {
+          automountServiceAccountToken: false,
+          securityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' } },
+          containers: [{
+            name: 'app',
+            image: IMAGE,
+            ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }],
+            env: [{ name: 'LOG_LEVEL', value: 'info' }],
+            resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
+            readinessProbe: { httpGet: { path: '/ready', port: 'http' } },
+            livenessProbe: { httpGet: { path: '/healthz', port: 8080 } },
+            securityContext: {
+              allowPrivilegeEscalation: false,
+              privileged: false,
+              readOnlyRootFilesystem: true,
+              capabilities: { drop: ['ALL'] },
+              seccompProfile: { type: 'RuntimeDefault' },
+            },
+            volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+          }],
+          volumes: [{ name: 'tmp', emptyDir: {} }],
+        },
+      },
+    },
+  };
+}
+
+export function service(name = 'hello', namespace = 'dev'): Obj {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name, namespace },
+    spec: {
+      selector: { 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': `${name}-${namespace}` },
+      ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }],
+    },
+  };
+}
+
+export function pdb(name = 'hello', namespace = 'dev'): Obj {
+  return {
+    apiVersion: 'policy/v1',
+    kind: 'PodDisruptionBudget',
+    metadata: { name, namespace },
+    spec: { maxUnavailable: 1, selector: { matchLabels: { 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': `${name}-${namespace}` } } },
+  };
+}
+
+export function application(name = 'hello-dev'): Obj {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Application',
+    metadata: { name, namespace: 'argocd' },
+    spec: {
+      project: 'default',
+      source: { repoURL: 'https://github.com/example/deploy.git', targetRevision: 'rendered-manifests', path: 'dev/hello' },
+      destination: { server: 'https://kubernetes.default.svc', namespace: 'dev' },
+      syncPolicy: { automated: { prune: true, selfHeal: true } },
+    },
+  };
+}
+
+/** An app folder: objects written one per file, plus a kustomization listing them. */
+export function appFolder(folder: string, objects: Obj[], image = IMAGE): Map<string, string> {
+  const tree = new Map<string, string>();
+  const names: string[] = [];
+  for (const o of objects) {
+    const file = `${o.kind.toLowerCase()}-${o.metadata?.name ?? 'x'}.yaml`;
+    names.push(file);
+    tree.set(`${folder}/${file}`, toYaml(o));
+  }
+  const [repo, tag] = [image.slice(0, image.lastIndexOf(':')), image.slice(image.lastIndexOf(':') + 1)];
+  tree.set(`${folder}/kustomization.yaml`, toYaml({
+    apiVersion: 'kustomize.config.k8s.io/v1beta1',
+    kind: 'Kustomization',
+    resources: [...names].sort(),
+    images: [{ name: repo, newTag: tag }],
+  }));
+  return tree;
+}
+
+/** The good tree: one app in dev, and its Argo CD Application. */
+export function goodTree(): Map<string, string> {
+  const tree = appFolder('dev/hello', [deployment(), service()]);
+  tree.set('argocd/application-hello-dev.yaml', toYaml(application()));
+  return tree;
+}
+
+/** A deep copy with `mutate` applied. */
+export function mutated<T>(value: T, mutate: (v: any) => void): T {
+  const copy = JSON.parse(JSON.stringify(value));
+  mutate(copy);
+  return copy;
+}
