@@ -1,5 +1,5 @@
-import { CliIo, styler } from '../io';
 import { PinsFileEdit } from '../../pins/pins-file';
+import { CliIo, styler } from '../io';
 
 /** Prints the result of a pins edit: one `app/env: old → new` line per pin, or JSON. */
 export function printPinsEdit(io: CliIo, edit: PinsFileEdit, displayFile: string, json: boolean): void {

@@ -1,6 +1,6 @@
 import * as path from 'path';
-import { printPinsEdit } from './_pins-output';
 import { RegisterCommand } from '.';
+import { printPinsEdit } from './_pins-output';
 import { DEFAULT_PINS_FILE, promoteInFile } from '../../pins/pins-file';
 import { ExitCode } from '../exit-codes';
 

@@ -1,6 +1,6 @@
 import * as path from 'path';
-import { printPinsEdit } from './_pins-output';
 import { RegisterCommand } from '.';
+import { printPinsEdit } from './_pins-output';
 import { Problem, ValidationError } from '../../errors';
 import { DEFAULT_PINS_FILE, PinUpdate, parsePinArgument, setImagesInFile } from '../../pins/pins-file';
 import { ExitCode } from '../exit-codes';
