@@ -1,0 +1,79 @@
+import { parseAllDocuments } from 'yaml';
+import { MARKER_FILE } from './_marker';
+import { PublishRefusedError } from './publish-error';
+import { Problem } from '../errors';
+import { RenderedTree, unsafeTreePath } from '../render/tree';
+
+/** Default share of the branch's files a publish may delete without `allowDeletions`. */
+export const DEFAULT_ALLOWED_DELETIONS = 50;
+
+/**
+ * Refuses a tree Argo CD must never see: empty, an unsafe or reserved path,
+ * YAML that does not parse, an app folder without `kustomization.yaml`.
+ * Throws the first kind of problem found, listing every instance of it.
+ */
+export function checkTree(tree: RenderedTree): void {
+  if (tree.size === 0) {
+    throw new PublishRefusedError('empty-tree', 'refusing to publish an empty tree: Argo CD would prune every resource it manages (did the render fail?)');
+  }
+  const unsafe: Problem[] = [];
+  for (const p of tree.keys()) {
+    const why = unsafeTreePath(p);
+    if (why) unsafe.push({ path: p, message: `unsafe path: it ${why}` });
+    else if (p === MARKER_FILE) unsafe.push({ path: p, message: 'is reserved for the ownership marker that publish writes; remove it from the tree' });
+  }
+  if (unsafe.length) throw new PublishRefusedError('unsafe-path', unsafe);
+
+  const broken: Problem[] = [];
+  for (const [p, content] of tree) {
+    if (!/\.ya?ml$/.test(p)) continue;
+    for (const doc of parseAllDocuments(content, { prettyErrors: false }) as any[]) {
+      const errors = doc.errors ?? [];
+      if (errors.length) {
+        broken.push({ path: p, message: `is not valid YAML: ${String(errors[0].message).split('\n')[0]}` });
+        break;
+      }
+    }
+  }
+  if (broken.length) throw new PublishRefusedError('unparseable-yaml', broken);
+
+  const dirs = new Map<string, boolean>();
+  for (const p of tree.keys()) {
+    const slash = p.lastIndexOf('/');
+    if (slash < 0 || !/\.ya?ml$/.test(p)) continue;
+    const dir = p.slice(0, slash);
+    if (dir === 'argocd' || dir.startsWith('argocd/')) continue;
+    const name = p.slice(slash + 1);
+    dirs.set(dir, (dirs.get(dir) ?? false) || name === 'kustomization.yaml');
+  }
+  const missing: Problem[] = [...dirs].filter(([, has]) => !has).map(([dir]) => ({
+    path: `${dir}/`,
+    message: 'is an app folder without kustomization.yaml: Argo CD would apply its files without the pinned images and resource list',
+  }));
+  if (missing.length) throw new PublishRefusedError('missing-kustomization', missing);
+}
+
+/** Refuses a change that deletes more than `allowedPercent` % of the branch's files. */
+export function checkDeletions(oldPaths: readonly string[], newTree: RenderedTree, allowedPercent: number): void {
+  if (oldPaths.length === 0) return;
+  const deleted = oldPaths.filter(p => !newTree.has(p));
+  const share = (deleted.length / oldPaths.length) * 100;
+  if (share > allowedPercent) {
+    const sample = deleted.slice(0, 5).join(', ') + (deleted.length > 5 ? `, ... (${deleted.length - 5} more)` : '');
+    throw new PublishRefusedError('mass-deletion', [{
+      path: '',
+      message: `refusing to delete ${deleted.length} of ${oldPaths.length} files (${Math.round(share)}% > ${allowedPercent}%): `
+        + `Argo CD prunes every resource whose file disappears. If this is intended, pass --allow-deletions ${Math.ceil(share)}%. Deleted: ${sample}`,
+    }]);
+  }
+}
+
+/** Parses `50`, `50%` or `100%` into a number between 0 and 100. */
+export function parsePercent(value: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*%?\s*$/.exec(value);
+  const n = m ? Number(m[1]) : NaN;
+  if (!(n >= 0 && n <= 100)) {
+    throw new PublishRefusedError('bad-argument', `--allow-deletions must be a percentage between 0% and 100% (got ${JSON.stringify(value)})`);
+  }
+  return n;
+}

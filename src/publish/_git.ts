@@ -1,0 +1,81 @@
+import { spawn } from 'child_process';
+import { redactText } from './_url';
+import { PublishError } from './publish-error';
+
+/** The result of one git process. */
+export interface GitResult {
+  readonly code: number;
+  readonly stdout: Buffer;
+  readonly stderr: string;
+}
+
+/** Options of one git call. */
+export interface GitCallOptions {
+  /** Bytes or text written to stdin. */
+  readonly input?: Buffer | string;
+  /** Extra environment for this call only. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Return non-zero exits instead of throwing. */
+  readonly allowFailure?: boolean;
+}
+
+/**
+ * Runs git in one repository with a fixed environment: never prompts on a
+ * terminal (use GIT_ASKPASS or a credential helper), English messages, no
+ * pager, no optional locks on the user's index.
+ */
+export class Git {
+  private readonly env: Record<string, string | undefined>;
+  constructor(public readonly cwd: string, env: Readonly<Record<string, string | undefined>>) {
+    this.env = {
+      ...env,
+      GIT_TERMINAL_PROMPT: '0',
+      GIT_OPTIONAL_LOCKS: '0',
+      GIT_PAGER: 'cat',
+      LC_ALL: 'C',
+      LANGUAGE: 'C',
+    };
+    // A rendered branch must not be shaped by a user's commit hooks or editor.
+    delete this.env.GIT_INDEX_FILE;
+    delete this.env.GIT_DIR;
+    delete this.env.GIT_WORK_TREE;
+  }
+
+  /** Runs `git args...`; throws a PublishError (stderr redacted) on a non-zero exit unless allowed. */
+  public run(args: readonly string[], options: GitCallOptions = {}): Promise<GitResult> {
+    return new Promise((resolve, reject) => {
+      const child = spawn('git', args as string[], {
+        cwd: this.cwd,
+        env: { ...this.env, ...(options.env ?? {}) } as NodeJS.ProcessEnv,
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      child.stdout.on('data', (d: Buffer) => out.push(d));
+      child.stderr.on('data', (d: Buffer) => err.push(d));
+      child.on('error', e => reject(new PublishError('git', `cannot run git: ${e.message} (is git installed and on PATH?)`, { cause: e })));
+      child.stdin.on('error', () => { /* the exit code reports the failure */ });
+      child.on('close', code => {
+        const result = { code: code ?? 128, stdout: Buffer.concat(out), stderr: redactText(Buffer.concat(err).toString('utf8')) };
+        if (result.code !== 0 && !options.allowFailure) {
+          reject(new PublishError('git', `git ${describe(args)} failed (exit ${result.code}): ${result.stderr.trim() || '(no output)'}`));
+        } else {
+          resolve(result);
+        }
+      });
+      child.stdin.end(options.input ?? '');
+    });
+  }
+
+  /** Runs git and returns trimmed stdout text. */
+  public async text(args: readonly string[], options: GitCallOptions = {}): Promise<string> {
+    return (await this.run(args, options)).stdout.toString('utf8').trim();
+  }
+}
+
+/** The git subcommand of `args` (skipping `-c key=value` pairs), for messages. */
+function describe(args: readonly string[]): string {
+  let i = 0;
+  while (i < args.length && args[i].startsWith('-')) i += args[i] === '-c' ? 2 : 1;
+  return args[i] ?? '';
+}

@@ -1,0 +1,89 @@
+import { parseAllDocuments } from 'yaml';
+import { ImageRef } from '../image-ref';
+import { RenderedTree } from '../render/tree';
+
+/** An image that changed in one app folder between two trees. */
+export interface ImageChange {
+  /** The app folder, e.g. `dev/hello`. */
+  readonly app: string;
+  /** The image repository, e.g. `ghcr.io/acme/hello`. */
+  readonly repository: string;
+  /** The references before (empty when added). */
+  readonly from: readonly string[];
+  /** The references after (empty when removed). */
+  readonly to: readonly string[];
+}
+
+/** Every image reference in one file: `image:` values and a kustomization's `images`. */
+export function imagesIn(content: string): string[] {
+  const found: string[] = [];
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) { v.forEach(walk); return; }
+    if (!v || typeof v !== 'object') return;
+    for (const [k, child] of Object.entries(v)) {
+      if (k === 'image' && typeof child === 'string') found.push(child);
+      else walk(child);
+    }
+  };
+  for (const doc of parseAllDocuments(content) as any[]) {
+    if (doc.errors?.length) continue;
+    const obj = doc.toJS();
+    if (obj && obj.kind === 'Kustomization' && Array.isArray(obj.images)) {
+      for (const img of obj.images) {
+        if (!img || typeof img.name !== 'string') continue;
+        const repo = typeof img.newName === 'string' ? img.newName : img.name;
+        const tag = img.newTag !== undefined ? `:${img.newTag}` : '';
+        const digest = typeof img.digest === 'string' ? `@${img.digest}` : '';
+        found.push(`${repo}${tag}${digest}`);
+      }
+    } else {
+      walk(obj);
+    }
+  }
+  return found;
+}
+
+function repositoryOf(ref: string): string {
+  const parsed = ImageRef.tryParse(ref);
+  if (typeof parsed !== 'string') return parsed.repository;
+  return ref.replace(/@.*$/, '').replace(/:[^:/]*$/, '');
+}
+
+function imagesByRepo(tree: RenderedTree, dir: string): Map<string, Set<string>> {
+  const byRepo = new Map<string, Set<string>>();
+  for (const [p, content] of tree) {
+    if (p.slice(0, p.lastIndexOf('/')) !== dir || !/\.ya?ml$/.test(p)) continue;
+    for (const ref of imagesIn(content)) {
+      const repo = repositoryOf(ref);
+      if (!byRepo.has(repo)) byRepo.set(repo, new Set());
+      byRepo.get(repo)!.add(ref);
+    }
+  }
+  return byRepo;
+}
+
+/**
+ * The image changes between `before` and `after`, looking only at the app
+ * folders holding `changedPaths` (so unchanged apps cost nothing).
+ */
+export function imageChanges(before: RenderedTree, after: RenderedTree, changedPaths: Iterable<string>): ImageChange[] {
+  const dirs = new Set<string>();
+  for (const p of changedPaths) if (p.includes('/')) dirs.add(p.slice(0, p.lastIndexOf('/')));
+  const changes: ImageChange[] = [];
+  for (const dir of [...dirs].sort()) {
+    const a = imagesByRepo(before, dir);
+    const b = imagesByRepo(after, dir);
+    for (const repo of [...new Set([...a.keys(), ...b.keys()])].sort()) {
+      const from = [...(a.get(repo) ?? [])].sort();
+      const to = [...(b.get(repo) ?? [])].sort();
+      if (from.join('\n') !== to.join('\n')) changes.push({ app: dir, repository: repo, from, to });
+    }
+  }
+  return changes;
+}
+
+/** One line per change: `dev/hello: ghcr.io/acme/hello:1.0 -> ghcr.io/acme/hello:1.1`. */
+export function formatImageChange(c: ImageChange): string {
+  const side = (refs: readonly string[]) => (refs.length ? refs.join(', ') : '(none)');
+  return `${c.app}: ${side(c.from)} -> ${side(c.to)}`;
+}

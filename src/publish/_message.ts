@@ -1,0 +1,35 @@
+import { formatImageChange, ImageChange } from './_images';
+import { RENDERED_BY, RENDERED_BY_VALUE } from './_marker';
+
+/** What goes into a rendered commit's message. */
+export interface MessageParts {
+  readonly subject: string;
+  readonly imageChanges: readonly ImageChange[];
+  readonly sourceCommit?: string;
+  readonly sourceRepo?: string;
+  readonly rollbackTo?: string;
+}
+
+/** Subject, an `Images:` body, then the trailers (`Source-Commit`, `Source-Repo`, `Rendered-By`, `Rollback-To`). */
+export function commitMessage(parts: MessageParts): string {
+  const subject = parts.subject.replace(/[\r\n]+/g, ' ').trim() || 'Render';
+  const lines = [subject, ''];
+  if (parts.imageChanges.length) {
+    lines.push('Images:', ...parts.imageChanges.map(c => `- ${formatImageChange(c)}`), '');
+  }
+  if (parts.sourceCommit) lines.push(`Source-Commit: ${parts.sourceCommit}`);
+  if (parts.sourceRepo) lines.push(`Source-Repo: ${parts.sourceRepo}`);
+  lines.push(`${RENDERED_BY}: ${RENDERED_BY_VALUE}`);
+  if (parts.rollbackTo) lines.push(`Rollback-To: ${parts.rollbackTo}`);
+  return lines.join('\n') + '\n';
+}
+
+/** Parses `Key: value` trailer lines (as printed by `%(trailers:only,unfold)`). */
+export function parseTrailers(text: string): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const m = /^([A-Za-z0-9-]+):\s*(.*)$/.exec(line.trim());
+    if (m && !map.has(m[1])) map.set(m[1], m[2]);
+  }
+  return map;
+}

@@ -1,0 +1,192 @@
+import { Git } from './_git';
+import { MARKER_FILE, RENDERED_BY } from './_marker';
+import { ObjectFormat } from './_objects';
+import { redactUrl, urlSecretProblem } from './_url';
+import { PublishError, PublishRefusedError } from './publish-error';
+
+/** The committer used when neither the environment nor git config names one. */
+export const DEFAULT_IDENTITY = { name: 'cdk8s-gitops', email: 'cdk8s-gitops@users.noreply.github.com' };
+
+/** An opened repository. */
+export interface Repo {
+  readonly git: Git;
+  readonly gitDir: string;
+  readonly format: ObjectFormat;
+}
+
+/** A branch tip. */
+export interface Tip {
+  readonly commit: string;
+  readonly tree: string;
+  /** Values of the tip commit's `Rendered-By` trailers. */
+  readonly renderedBy: string;
+}
+
+/** Opens the repository at `cwd` and checks the branch name (`git check-ref-format --branch`). */
+export async function openRepo(cwd: string, env: Readonly<Record<string, string | undefined>>, branch: string): Promise<Repo> {
+  const git = new Git(cwd, env);
+  const [rev, ref] = await Promise.all([
+    git.run(['rev-parse', '--absolute-git-dir', '--show-object-format'], { allowFailure: true }),
+    git.run(['check-ref-format', '--branch', branch], { allowFailure: true }),
+  ]);
+  if (rev.code !== 0) {
+    throw new PublishError('not-a-repository', `${cwd} is not inside a git repository: ${rev.stderr.trim()}`);
+  }
+  if (ref.code !== 0 || branch.startsWith('-') || branch.startsWith('@') || ref.stdout.toString().trim() !== branch) {
+    throw new PublishRefusedError('bad-branch-name', `invalid branch name ${JSON.stringify(branch)}: git check-ref-format --branch refuses it`);
+  }
+  const [gitDir, format] = rev.stdout.toString('utf8').trim().split('\n');
+  return { git, gitDir, format: format === 'sha256' ? 'sha256' : 'sha1' };
+}
+
+/** The all-zero object id ("must not exist" for `git update-ref`). */
+export function zeroId(repo: Repo): string {
+  return '0'.repeat(repo.format === 'sha256' ? 64 : 40);
+}
+
+/** Tips of the given full ref names (missing refs are absent from the map), in one process. */
+export async function readTips(repo: Repo, refs: readonly string[]): Promise<Map<string, Tip>> {
+  const fmt = '%(refname)%00%(objectname)%00%(tree)%00%(trailers:key=Rendered-By,valueonly,separator=%x20)%00';
+  const out = await repo.git.text(['for-each-ref', `--format=${fmt}`, ...refs]);
+  const tips = new Map<string, Tip>();
+  for (const line of out.split('\n')) {
+    const [name, commit, tree, renderedBy] = line.split('\0');
+    if (refs.includes(name) && tree) tips.set(name, { commit, tree, renderedBy: renderedBy.trim() });
+  }
+  return tips;
+}
+
+/** Throws unless the branch tip was written by cdk8s-gitops (trailer on the tip and marker at the root). */
+export function assertOwned(branch: string, tip: Tip, paths: ReadonlySet<string> | ReadonlyMap<string, string>): void {
+  const hasTrailer = tip.renderedBy.split(' ').some(v => v.startsWith('cdk8s-gitops/'));
+  if (hasTrailer && paths.has(MARKER_FILE)) return;
+  const why = !hasTrailer ? `its tip ${tip.commit.slice(0, 12)} has no '${RENDERED_BY}: cdk8s-gitops/...' trailer` : `it has no ${MARKER_FILE} marker at its root`;
+  throw new PublishRefusedError('foreign-branch', `refusing to write to branch '${branch}': it was not created by cdk8s-gitops (${why}). `
+    + 'Publish to another branch with --branch, or delete this one if it really is yours to replace.');
+}
+
+/** Identity env and remote URLs from git config, in one process. */
+export interface RepoConfig {
+  readonly identityEnv: Record<string, string>;
+  readonly remoteUrls: ReadonlyMap<string, readonly string[]>;
+}
+
+/**
+ * Reads `user.*` and `remote.*.url/pushurl`. The committer is the
+ * environment's (`GIT_COMMITTER_*`, `GIT_AUTHOR_*`), else git config's, else
+ * {@link DEFAULT_IDENTITY}.
+ */
+export async function readConfig(repo: Repo, env: Readonly<Record<string, string | undefined>>): Promise<RepoConfig> {
+  const res = await repo.git.run(['config', '-z', '--get-regexp', '^(user\\.(name|email)|remote\\..*\\.(url|pushurl))$'], { allowFailure: true });
+  const values = new Map<string, string[]>();
+  for (const rec of res.stdout.toString('utf8').split('\0')) {
+    if (!rec) continue;
+    const nl = rec.indexOf('\n');
+    const key = nl < 0 ? rec : rec.slice(0, nl);
+    const value = nl < 0 ? '' : rec.slice(nl + 1);
+    values.set(key, [...(values.get(key) ?? []), value]);
+  }
+  const cfgName = values.get('user.name')?.slice(-1)[0];
+  const cfgEmail = values.get('user.email')?.slice(-1)[0];
+  const identityEnv: Record<string, string> = {};
+  for (const who of ['AUTHOR', 'COMMITTER']) {
+    if (!env[`GIT_${who}_NAME`]) identityEnv[`GIT_${who}_NAME`] = cfgName || DEFAULT_IDENTITY.name;
+    if (!env[`GIT_${who}_EMAIL`]) identityEnv[`GIT_${who}_EMAIL`] = cfgEmail || DEFAULT_IDENTITY.email;
+  }
+  const remoteUrls = new Map<string, string[]>();
+  for (const [key, vals] of values) {
+    const m = /^remote\.(.+)\.(url|pushurl)$/.exec(key);
+    if (m) remoteUrls.set(m[1], [...(remoteUrls.get(m[1]) ?? []), ...vals]);
+  }
+  return { identityEnv, remoteUrls };
+}
+
+/** True if `remote` looks like a URL or path rather than a configured remote's name. */
+export function isUrlLike(remote: string): boolean {
+  return /[:/\\]/.test(remote) || remote.startsWith('.');
+}
+
+/**
+ * Checks `remote` before anything is fetched or pushed: configured (or a
+ * URL), and no URL of it carries a secret. Returns the URL to show (redacted).
+ */
+export function checkRemote(remote: string, config: RepoConfig): string {
+  const urls = isUrlLike(remote) ? [remote] : config.remoteUrls.get(remote);
+  if (!urls || urls.length === 0) {
+    throw new PublishRefusedError('bad-argument', `remote '${remote}' is not configured (git remote add ${remote} <url>, or pass a URL)`);
+  }
+  for (const url of urls) {
+    const problem = urlSecretProblem(url);
+    if (problem) {
+      throw new PublishRefusedError('credentials-in-url', `refusing to use remote '${isUrlLike(remote) ? redactUrl(remote) : remote}': its URL ${redactUrl(url)} ${problem}. `
+        + 'Credentials leak into logs and .git/config this way; pass them with GIT_ASKPASS or a credential helper instead (see docs/publishing.md)');
+    }
+  }
+  return redactUrl(urls[0]);
+}
+
+/** Where a fetched remote branch is kept: the remote-tracking ref, or a private ref for a URL. */
+export function trackingRef(remote: string, branch: string): string {
+  return isUrlLike(remote) ? `refs/cdk8s-gitops/fetched/${branch}` : `refs/remotes/${remote}/${branch}`;
+}
+
+/** Fetches `branch` from `remote` into its tracking ref. Returns false if the remote has no such branch. */
+export async function fetchBranch(repo: Repo, remote: string, branch: string): Promise<boolean> {
+  const res = await repo.git.run(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', remote, `+refs/heads/${branch}:${trackingRef(remote, branch)}`], { allowFailure: true });
+  if (res.code === 0) return true;
+  if (/couldn't find remote ref/i.test(res.stderr)) {
+    await repo.git.run(['update-ref', '-d', trackingRef(remote, branch)], { allowFailure: true });
+    return false;
+  }
+  throw new PublishError('git', `cannot fetch '${branch}' from ${remote}: ${res.stderr.trim()}`);
+}
+
+/** Outcome of one push. */
+export type PushOutcome = 'pushed' | 'rejected';
+
+/** Pushes `commit` to `refs/heads/<branch>` without force. A non-fast-forward (a race) is 'rejected'. */
+export async function pushBranch(repo: Repo, remote: string, branch: string, commit: string): Promise<PushOutcome> {
+  const res = await repo.git.run(['push', '--porcelain', '--no-verify', remote, `${commit}:refs/heads/${branch}`], { allowFailure: true });
+  if (res.code === 0) return 'pushed';
+  const out = `${res.stdout.toString('utf8')}\n${res.stderr}`;
+  if (/non-fast-forward|fetch first|stale info|failed to lock|cannot lock|failed to update ref|incorrect old value|already exists/i.test(out)
+    && /rejected/i.test(out)) {
+    return 'rejected';
+  }
+  throw new PublishError('git', `cannot push '${branch}' to ${remote}: ${res.stderr.trim() || res.stdout.toString('utf8').trim()}`);
+}
+
+/** True if `a` is an ancestor of (or equal to) `b`. */
+export async function isAncestor(repo: Repo, a: string, b: string): Promise<boolean> {
+  if (a === b) return true;
+  const res = await repo.git.run(['merge-base', '--is-ancestor', a, b], { allowFailure: true });
+  if (res.code > 1) throw new PublishError('git', `git merge-base failed: ${res.stderr.trim()}`);
+  return res.code === 0;
+}
+
+/** The commit and subject of a source commit-ish, or undefined if it does not resolve. */
+export async function sourceCommit(repo: Repo, rev: string): Promise<{ sha: string; subject: string } | undefined> {
+  const res = await repo.git.run(['log', '-1', '--format=%H%x00%s', rev, '--'], { allowFailure: true });
+  if (res.code !== 0) return undefined;
+  const [sha, subject] = res.stdout.toString('utf8').trim().split('\0');
+  return sha ? { sha, subject: subject ?? '' } : undefined;
+}
+
+/**
+ * The branch to read (diff, history, rollback): the remote-tracking ref when
+ * the local branch is missing, behind it or diverged from it (the remote is
+ * what Argo CD syncs); otherwise the local branch (equal, or ahead with
+ * commits not pushed yet). Undefined if neither exists.
+ */
+export async function resolveReadTip(repo: Repo, branch: string, remote: string): Promise<{ ref: string; tip: Tip } | undefined> {
+  const localRef = `refs/heads/${branch}`;
+  const tracking = trackingRef(remote, branch);
+  const tips = await readTips(repo, [localRef, tracking]);
+  const local = tips.get(localRef);
+  const remoteTip = tips.get(tracking);
+  if (!local && !remoteTip) return undefined;
+  if (!remoteTip) return { ref: localRef, tip: local! };
+  if (!local) return { ref: tracking, tip: remoteTip };
+  if (local.commit === remoteTip.commit || await isAncestor(repo, remoteTip.commit, local.commit)) return { ref: localRef, tip: local };
+  return { ref: tracking, tip: remoteTip };
+}

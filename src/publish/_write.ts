@@ -1,0 +1,188 @@
+import { checkDeletions } from './_checks';
+import { ImageChange, imageChanges } from './_images';
+import { MARKER_CONTENT, MARKER_FILE } from './_marker';
+import { blobId, listTree, readBlobs, TreeFile, treeId, writeTreeObjects } from './_objects';
+import {
+  assertOwned, checkRemote, fetchBranch, isAncestor, pushBranch, readConfig, readTips, Repo, RepoConfig, Tip, trackingRef, zeroId,
+} from './_repo';
+import { PublishError } from './publish-error';
+import { RenderedTree } from '../render/tree';
+
+/** What changed on the branch, and how. */
+export interface WriteResult {
+  /** `published` if a commit was made, `unchanged` if the tree was already there. */
+  readonly status: 'published' | 'unchanged';
+  /** The branch. */
+  readonly branch: string;
+  /** The branch tip afterwards (the new commit, or the unchanged tip). */
+  readonly commit: string;
+  /** The tip the new commit was made on (absent for the branch's first commit). */
+  readonly parent?: string;
+  /** True if the remote was updated. */
+  readonly pushed: boolean;
+  /** The remote's URL without user info, when `push` was set. */
+  readonly remoteUrl?: string;
+  /** Push attempts made (1 unless the branch moved under us). */
+  readonly attempts: number;
+  /** Files added, changed and deleted (sorted; the marker file is not counted). */
+  readonly added: readonly string[];
+  readonly changed: readonly string[];
+  readonly deleted: readonly string[];
+  /** Image changes, as listed in the commit message. */
+  readonly imageChanges: readonly ImageChange[];
+  /** The commit message (when a commit was made). */
+  readonly message?: string;
+}
+
+/** Inputs of {@link writeBranch}. */
+export interface WriteRequest {
+  readonly repo: Repo;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly branch: string;
+  readonly remote: string;
+  readonly push: boolean;
+  readonly tree: RenderedTree;
+  readonly allowDeletions: number;
+  readonly maxAttempts: number;
+  /** Builds the message once the image changes against the base are known. */
+  readonly message: (changes: readonly ImageChange[], config: RepoConfig) => Promise<string>;
+}
+
+interface Prepared {
+  readonly files: TreeFile[];
+  readonly byPath: Map<string, string>;
+  readonly treeId: string;
+}
+
+/** Blob ids and the tree id of `tree` plus the marker, computed in-process. */
+function prepare(repo: Repo, tree: RenderedTree): Prepared {
+  const files: TreeFile[] = [];
+  const byPath = new Map<string, string>();
+  const add = (p: string, text: string) => {
+    const content = Buffer.from(text, 'utf8');
+    const blob = blobId(content, repo.format);
+    files.push({ path: p, blob, content });
+    byPath.set(p, blob);
+  };
+  add(MARKER_FILE, MARKER_CONTENT);
+  for (const [p, text] of tree) add(p, text);
+  return { files, byPath, treeId: treeId(byPath, repo.format).id };
+}
+
+const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+
+/**
+ * Makes the branch's tree exactly `tree` (plus the marker) with one commit on
+ * its tip — or none if it is already there — and, with `push`, pushes it
+ * without force, re-applying the same tree on the new tip when another
+ * publisher won the race. The user's HEAD, index and working tree are never
+ * touched: objects are written with plumbing and a temporary index, and refs
+ * move only by compare-and-swap.
+ */
+export async function writeBranch(req: WriteRequest): Promise<WriteResult> {
+  const { repo, branch, remote } = req;
+  const prepared = prepare(repo, req.tree);
+  const localRef = `refs/heads/${branch}`;
+  const tracking = trackingRef(remote, branch);
+  let config: RepoConfig | undefined;
+  let remoteUrl: string | undefined;
+  if (req.push) {
+    config = await readConfig(repo, req.env);
+    remoteUrl = checkRemote(remote, config);
+  }
+  for (let attempt = 1; ; attempt++) {
+    const remoteHas = req.push ? await fetchBranch(repo, remote, branch) : false;
+    const tips = await readTips(repo, req.push ? [localRef, tracking] : [localRef]);
+    const local = tips.get(localRef);
+    const remoteTip = remoteHas ? tips.get(tracking) : undefined;
+    let base: Tip | undefined = remoteTip ?? local;
+    if (remoteTip && local && local.commit !== remoteTip.commit && await isAncestor(repo, remoteTip.commit, local.commit)) base = local;
+
+    let target: string;
+    let result: Omit<WriteResult, 'commit' | 'pushed' | 'attempts' | 'remoteUrl'>;
+    if (base && base.tree === prepared.treeId) {
+      assertOwned(branch, base, prepared.byPath);
+      target = base.commit;
+      result = { status: 'unchanged', branch, parent: undefined, added: [], changed: [], deleted: [], imageChanges: [] };
+    } else {
+      config = config ?? await readConfig(repo, req.env);
+      const made = await makeCommit(req, prepared, base, config);
+      target = made.commit;
+      result = made.result;
+    }
+
+    if (req.push && target !== remoteTip?.commit) {
+      const outcome = await pushBranch(repo, remote, branch, target);
+      if (outcome === 'rejected') {
+        if (attempt >= req.maxAttempts) {
+          throw new PublishError('push-rejected', `the push of '${branch}' to ${remoteUrl} was rejected ${attempt} times: other publishers keep moving the branch. `
+            + 'Nothing was lost and the remote was not changed by this run; run publish again.');
+        }
+        await sleep(backoff(attempt));
+        continue;
+      }
+    }
+    // The local branch follows: compare-and-swap against the value read above.
+    if (target !== local?.commit) {
+      const cas = await repo.git.run(['update-ref', '-m', `cdk8s-gitops: ${result.status}`, localRef, target, local?.commit ?? zeroId(repo)], { allowFailure: true });
+      if (cas.code !== 0 && !req.push) {
+        if (attempt >= req.maxAttempts) {
+          throw new PublishError('push-rejected', `'${branch}' kept moving while publishing (${attempt} attempts): ${cas.stderr.trim()}`);
+        }
+        await sleep(backoff(attempt));
+        continue;
+      }
+    }
+    return { ...result, commit: target, pushed: req.push && target !== remoteTip?.commit, remoteUrl, attempts: attempt };
+  }
+}
+
+/** Exponential backoff with full jitter: 50 ms, 100 ms, ... capped at 2 s. */
+function backoff(attempt: number): number {
+  return Math.round(Math.random() * Math.min(2000, 50 * 2 ** attempt));
+}
+
+async function makeCommit(req: WriteRequest, prepared: Prepared, base: Tip | undefined, config: RepoConfig) {
+  const { repo, branch } = req;
+  const oldFiles = base ? await listTree(repo.git, base.commit) : new Map<string, string>();
+  if (base) assertOwned(branch, base, oldFiles);
+  oldFiles.delete(MARKER_FILE);
+  checkDeletions([...oldFiles.keys()], req.tree, req.allowDeletions);
+
+  const added: string[] = [];
+  const changed: string[] = [];
+  for (const [p, blob] of prepared.byPath) {
+    if (p === MARKER_FILE) continue;
+    const old = oldFiles.get(p);
+    if (old === undefined) added.push(p);
+    else if (old !== blob) changed.push(p);
+  }
+  const deleted = [...oldFiles.keys()].filter(p => !req.tree.has(p));
+  const touchedDirs = new Set([...added, ...changed, ...deleted].map(p => p.slice(0, p.lastIndexOf('/'))));
+  const before = new Map<string, string>();
+  const wanted = [...oldFiles].filter(([p]) => touchedDirs.has(p.slice(0, p.lastIndexOf('/'))));
+  const blobs = await readBlobs(repo.git, wanted.map(([, id]) => id));
+  for (const [p, id] of wanted) before.set(p, blobs.get(id)?.toString('utf8') ?? '');
+  const images = imageChanges(before, req.tree, [...added, ...changed, ...deleted]);
+
+  const written = await writeTreeObjects(repo.git, prepared.files, new Set(oldFiles.values()));
+  if (written !== prepared.treeId) {
+    throw new Error(`tree id mismatch: computed ${prepared.treeId}, git wrote ${written}`);
+  }
+  const message = await req.message(images, config);
+  const args = ['commit-tree', written, ...(base ? ['-p', base.commit] : []), '-F', '-'];
+  const commit = await repo.git.text(args, { input: message, env: config.identityEnv });
+  return {
+    commit,
+    result: {
+      status: 'published' as const,
+      branch,
+      parent: base?.commit,
+      added: added.sort(),
+      changed: changed.sort(),
+      deleted: deleted.sort(),
+      imageChanges: images,
+      message,
+    },
+  };
+}

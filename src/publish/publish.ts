@@ -1,0 +1,131 @@
+import { checkTree, DEFAULT_ALLOWED_DELETIONS } from './_checks';
+import { commitMessage } from './_message';
+import { openRepo, RepoConfig, sourceCommit } from './_repo';
+import { redactUrl } from './_url';
+import { writeBranch, WriteResult } from './_write';
+import { PublishRefusedError } from './publish-error';
+import { Problem } from '../errors';
+import { RenderedTree } from '../render/tree';
+
+export { DEFAULT_ALLOWED_DELETIONS } from './_checks';
+export { DEFAULT_IDENTITY } from './_repo';
+export { MARKER_FILE } from './_marker';
+export type { ImageChange } from './_images';
+export type { WriteResult as PublishResult } from './_write';
+
+/** The branch Argo CD syncs, unless told otherwise. */
+export const DEFAULT_BRANCH = 'rendered-manifests';
+
+/** Where and how to write the rendered branch. Shared by publish and rollback. */
+export interface BranchOptions {
+  /**
+   * The source repository (any folder inside it).
+   *
+   * @default process.cwd()
+   */
+  readonly cwd?: string;
+  /**
+   * Environment for git (credentials come from here: GIT_ASKPASS, GIT_CONFIG_*, ...).
+   *
+   * @default process.env
+   */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * The rendered branch.
+   *
+   * @default 'rendered-manifests'
+   */
+  readonly branch?: string;
+  /**
+   * The remote to push to (a configured name or a URL without credentials).
+   *
+   * @default 'origin'
+   */
+  readonly remote?: string;
+  /**
+   * Push to the remote (race-safe, never forced).
+   *
+   * @default false
+   */
+  readonly push?: boolean;
+  /**
+   * Largest share (percent) of the branch's files one commit may delete.
+   *
+   * @default 50
+   */
+  readonly allowDeletions?: number;
+  /**
+   * Push attempts before giving up when other publishers keep moving the branch.
+   *
+   * @default 8
+   */
+  readonly maxAttempts?: number;
+}
+
+/** Options of {@link publishTree}. */
+export interface PublishOptions extends BranchOptions {
+  /** The rendered tree to publish (see `readTree`). */
+  readonly tree: RenderedTree;
+  /**
+   * The source commit the tree was rendered from.
+   *
+   * @default - the source repository's HEAD
+   */
+  readonly sourceSha?: string;
+  /**
+   * Extra checks of the tree (the validation gate); any problem refuses the publish.
+   *
+   * @default - none
+   */
+  readonly gate?: (tree: RenderedTree) => Problem[];
+}
+
+/**
+ * Publishes `tree` to the rendered branch as one new commit (or none when
+ * nothing changed). Refuses dangerous trees and branches it does not own with
+ * a {@link PublishRefusedError}; git failures and a push still rejected after
+ * every retry are a `PublishError`.
+ */
+export async function publishTree(options: PublishOptions): Promise<WriteResult> {
+  const env = options.env ?? process.env;
+  const branch = options.branch ?? DEFAULT_BRANCH;
+  const remote = options.remote ?? 'origin';
+  checkTree(options.tree);
+  if (options.gate) {
+    const problems = options.gate(options.tree);
+    if (problems.length) throw new PublishRefusedError('gate', problems);
+  }
+  if (options.sourceSha !== undefined && !/^[0-9a-fA-F]{4,64}$/.test(options.sourceSha)) {
+    throw new PublishRefusedError('bad-argument', `--source-sha must be a commit id in hex (got ${JSON.stringify(options.sourceSha)})`);
+  }
+  const repo = await openRepo(options.cwd ?? process.cwd(), env, branch);
+  let source: { sha?: string; subject: string } | undefined;
+  const resolveSource = async () => {
+    // Resolved only when a commit is made, so a no-op publish costs no extra git process.
+    if (!source) {
+      const found = await sourceCommit(repo, options.sourceSha ?? 'HEAD');
+      source = found ?? (options.sourceSha ? { sha: options.sourceSha.toLowerCase(), subject: `Render ${options.sourceSha.slice(0, 12)}` } : { subject: 'Render' });
+    }
+    return source;
+  };
+  return writeBranch({
+    repo,
+    env,
+    branch,
+    remote,
+    push: options.push ?? false,
+    tree: options.tree,
+    allowDeletions: options.allowDeletions ?? DEFAULT_ALLOWED_DELETIONS,
+    maxAttempts: options.maxAttempts ?? 8,
+    message: async (imageChanges, config) => {
+      const src = await resolveSource();
+      return commitMessage({ subject: src.subject, imageChanges, sourceCommit: src.sha, sourceRepo: sourceRepoUrl(config, remote) });
+    },
+  });
+}
+
+/** The source repository's URL for the `Source-Repo` trailer: `origin`'s (else the remote's), without user info. */
+export function sourceRepoUrl(config: RepoConfig, remote: string): string | undefined {
+  const url = config.remoteUrls.get('origin')?.[0] ?? config.remoteUrls.get(remote)?.[0];
+  return url ? redactUrl(url) : undefined;
+}
