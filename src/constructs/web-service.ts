@@ -171,10 +171,6 @@ export class WebService extends Construct {
         portNumber: port,
         envVariables: Object.fromEntries(Object.entries(props.env ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))
           .map(([k, v]) => [k, kplus.EnvValue.fromValue(v)])),
-        resources: {
-          cpu: { request: cpu(resources.cpuRequest), limit: cpu(resources.cpuLimit) },
-          memory: { request: memory(resources.memoryRequest), limit: memory(resources.memoryLimit) },
-        },
         readiness: kplus.Probe.fromHttpGet(readinessPath, { port }),
         liveness: kplus.Probe.fromHttpGet(livenessPath, { port }),
         securityContext: {
@@ -197,6 +193,13 @@ export class WebService extends Construct {
     // cdk8s-plus labels pods with a hash of the construct path; renaming an id
     // would change it (and the immutable selector with it). Our selector is by name.
     deploymentObject.addJsonPatch(JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'));
+    // Quantities exactly as written (cdk8s-plus would rewrite 1Gi as 1024Mi).
+    // The patch applies to the L1 props, where quantities are `k8s.Quantity`.
+    const q = (v: string) => kplus.k8s.Quantity.fromString(v);
+    deploymentObject.addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/resources', {
+      limits: { cpu: q(resources.cpuLimit), memory: q(resources.memoryLimit) },
+      requests: { cpu: q(resources.cpuRequest), memory: q(resources.memoryRequest) },
+    }));
     // Seccomp at pod level too, so injected sidecars inherit it.
     deploymentObject.addJsonPatch(JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }));
 
@@ -218,20 +221,5 @@ export class WebService extends Construct {
         spec: { maxUnavailable: kplus.k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector } },
       });
     }
-  }
-}
-
-function cpu(q: string): kplus.Cpu {
-  return q.endsWith('m') ? kplus.Cpu.millis(Number(q.slice(0, -1))) : kplus.Cpu.units(Number(q));
-}
-
-function memory(q: string): Size {
-  const m = /^(\d+)(Ki|Mi|Gi|Ti)$/.exec(q)!;
-  const n = Number(m[1]);
-  switch (m[2]) {
-    case 'Ki': return Size.kibibytes(n);
-    case 'Mi': return Size.mebibytes(n);
-    case 'Gi': return Size.gibibytes(n);
-    default: return Size.tebibytes(n);
   }
 }
