@@ -1,6 +1,11 @@
 import { Command } from 'commander';
+import { registerDiff } from './diff';
+import { registerHistory } from './history';
 import { registerPromote } from './promote';
+import { registerPublish } from './publish';
+import { registerRollback } from './rollback';
 import { registerSetImage } from './set-image';
+import { registerValidate } from './validate';
 import { CliIo } from '../io';
 
 /**
@@ -14,4 +19,9 @@ export type RegisterCommand = (program: Command, io: CliIo, setExitCode: (code: 
 export const COMMANDS: readonly RegisterCommand[] = [
   registerSetImage,
   registerPromote,
+  registerDiff,
+  registerPublish,
+  registerHistory,
+  registerRollback,
+  registerValidate,
 ];

@@ -1,0 +1,61 @@
+import * as path from 'path';
+import { RegisterCommand } from '.';
+import { printWriteResult } from './_publish-output';
+import { parsePercent } from '../../publish/_checks';
+import { DEFAULT_BRANCH, publishTree } from '../../publish/publish';
+import { readTree } from '../../render/tree';
+import { ExitCode } from '../exit-codes';
+
+interface PublishCliOptions {
+  readonly dir: string;
+  readonly branch: string;
+  readonly remote: string;
+  readonly push?: boolean;
+  readonly sourceSha?: string;
+  readonly allowDeletions?: string;
+  readonly json?: boolean;
+}
+
+/** `cdk8s-gitops publish`: make the rendered branch's tree exactly the rendered folder, as one commit. */
+export const registerPublish: RegisterCommand = (program, io, setExitCode) => {
+  program
+    .command('publish')
+    .summary('commit the rendered tree to the rendered-manifests branch (and push it)')
+    .description('Make the rendered branch\'s tree exactly --dir (adds, changes and deletions) as one new commit on top of it, '
+      + 'without touching your checkout. No commit when nothing changed. Refuses an empty tree, broken YAML, an app folder '
+      + 'without kustomization.yaml, a branch cdk8s-gitops did not create, and deleting more than 50% of the files. '
+      + 'With --push, a push that loses a race is re-applied on the new tip and retried; never forced.')
+    .option('-d, --dir <dir>', 'the rendered tree', 'dist')
+    .option('-b, --branch <branch>', 'the rendered branch', DEFAULT_BRANCH)
+    .option('-r, --remote <remote>', 'remote name or URL (without credentials) to push to', 'origin')
+    .option('--push', 'push the branch to the remote (race-safe, never forced)')
+    .option('--source-sha <sha>', 'the source commit the tree was rendered from (default: HEAD)')
+    .option('--allow-deletions <percent>', 'allow deleting up to this share of the branch\'s files (default 50%)')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', `
+Examples:
+  $ cdk8s-gitops publish                                   # commit dist/ to the local rendered-manifests branch
+  $ cdk8s-gitops publish --push --source-sha "$GITHUB_SHA" # in CI: commit and push
+  $ cdk8s-gitops publish --dir out --branch rendered/prod --push
+  $ cdk8s-gitops publish --push --allow-deletions 100%     # an intended mass removal
+
+Credentials: never put a token in the remote URL (it is refused). In CI use the
+checkout's credential helper, or GIT_ASKPASS, or GIT_CONFIG_COUNT/KEY/VALUE
+with an http.extraHeader (see docs/publishing.md).`)
+    .action(async (options: PublishCliOptions) => {
+      const allowDeletions = options.allowDeletions !== undefined ? parsePercent(options.allowDeletions) : undefined;
+      const tree = readTree(path.resolve(io.cwd, options.dir));
+      const result = await publishTree({
+        tree,
+        cwd: io.cwd,
+        env: io.env,
+        branch: options.branch,
+        remote: options.remote,
+        push: Boolean(options.push),
+        sourceSha: options.sourceSha,
+        allowDeletions,
+      });
+      printWriteResult(io, result, Boolean(options.json));
+      setExitCode(ExitCode.OK);
+    });
+};
