@@ -87,6 +87,20 @@ project.addTask('synth', {
   exec: 'node --require esbuild-register src/main.ts',
 });
 
+// Typed Argo CD CRDs (Argo CD v3.5.1) in imports/, committed. One `cdk8s import`
+// per CRD file: one call with several files keeps only the first; --no-save
+// keeps cdk8s.yaml as it is (the CLI would record the imports there). The
+// ApplicationSet CRD is not imported: its generated code is 3.3 MB and adds
+// ~20 s to every compile; src/constructs/argo-application-set.ts hand-types
+// the small part of its spec we render.
+const ARGOCD_CRDS = '../shared/schemas/argocd';
+project.addTask('import:argocd', {
+  description: 'Regenerate imports/ from the Argo CD CRDs (Application, AppProject) in ../shared/schemas/argocd.',
+  steps: ['application', 'appproject'].map(crd => ({
+    exec: `cdk8s import --no-check-upgrade --no-save -l typescript -o imports argocd-${crd}:=${ARGOCD_CRDS}/${crd}-crd.yaml`,
+  })),
+});
+
 project.addPackageIgnore('/dist/');
 project.addPackageIgnore('/bench/');
 project.addPackageIgnore('/examples/');
