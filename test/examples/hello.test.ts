@@ -1,0 +1,128 @@
+import { ChildProcess, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as http from 'http';
+import * as path from 'path';
+
+const DIR = path.join(__dirname, '..', '..', 'examples', 'hello');
+
+interface Started {
+  readonly child: ChildProcess;
+  readonly port: number;
+  output: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Starts server.js on 127.0.0.1 with an ephemeral port; resolves when it says where it listens. */
+function start(env: Record<string, string> = {}): Promise<Started> {
+  const child = spawn(process.execPath, [path.join(DIR, 'server.js')], {
+    env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(resolve => {
+    child.on('exit', (code, signal) => resolve({ code, signal }));
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`server did not start: ${out}`)); }, 10_000);
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, port: Number(m[1]), output: () => out, exited });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    void exited.then(() => { clearTimeout(timer); if (!/listening/.test(out)) reject(new Error(`server exited: ${out}`)); });
+  });
+}
+
+function request(port: number, method = 'GET', urlPath = '/'): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, method, path: urlPath, timeout: 5_000, agent: false }, res => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', c => { body += c; });
+      res.on('end', () => resolve({ status: res.statusCode!, body, headers: res.headers }));
+    });
+    req.on('timeout', () => req.destroy(new Error('request timed out')));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('examples/hello server', () => {
+  let server: Started | undefined;
+  afterEach(async () => {
+    if (server && server.child.exitCode === null && server.child.signalCode === null) {
+      server.child.kill('SIGKILL');
+      await server.exited;
+    }
+    server = undefined;
+  });
+
+  test('answers "Hello World!" on 127.0.0.1, and exits 0 on SIGTERM', async () => {
+    // GIVEN the server on an ephemeral port
+    server = await start();
+    // WHEN it is asked for / and for another path
+    const root = await request(server.port);
+    const other = await request(server.port, 'GET', '/anything');
+    // THEN it says hello as plain text
+    expect(root.status).toBe(200);
+    expect(root.body).toBe('Hello World!');
+    expect(root.headers['content-type']).toBe('text/plain; charset=utf-8');
+    expect(other.body).toBe('Hello World!');
+    // WHEN Kubernetes stops the pod
+    server.child.kill('SIGTERM');
+    // THEN it closes and exits 0
+    expect(await server.exited).toEqual({ code: 0, signal: null });
+    expect(server.output()).toContain('SIGTERM received: closing\nclosed\n');
+  });
+
+  test('HEAD has no body; other methods are 405', async () => {
+    server = await start();
+    const head = await request(server.port, 'HEAD');
+    expect(head.status).toBe(200);
+    expect(head.body).toBe('');
+    const post = await request(server.port, 'POST');
+    expect(post.status).toBe(405);
+    expect(post.headers.allow).toBe('GET, HEAD');
+  });
+
+  test('a bad PORT is refused with exit 2', async () => {
+    const child = spawn(process.execPath, [path.join(DIR, 'server.js')], { env: { PORT: 'eighty' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', c => { err += c; });
+    const code = await new Promise(resolve => child.on('exit', resolve));
+    expect(code).toBe(2);
+    expect(err).toBe('PORT must be a whole number from 0 to 65535 (got "eighty")\n');
+  });
+});
+
+describe('examples/hello image', () => {
+  const dockerfile = fs.readFileSync(path.join(DIR, 'Dockerfile'), 'utf8');
+  const instructions = dockerfile.split('\n').filter(l => /^[A-Z]+\s/.test(l));
+  const stages = instructions.filter(l => l.startsWith('FROM '));
+  const final = instructions.slice(instructions.lastIndexOf(stages[stages.length - 1]));
+
+  test('is multi-stage, and no base image is "latest" or untagged', () => {
+    expect(stages.length).toBeGreaterThanOrEqual(2);
+    for (const from of stages) expect(from).toMatch(/^FROM \S+(:[\w.-]+|@sha256:[0-9a-f]{64})( AS \w+)?$/);
+    expect(dockerfile).not.toMatch(/:latest\b/);
+  });
+
+  test('runs as 10001:10001, the UID/GID the WebService construct sets', () => {
+    expect(final).toContain('USER 10001:10001');
+  });
+
+  test('runs node without a shell (exec-form CMD) on port 8080', () => {
+    expect(final.find(l => l.startsWith('CMD '))).toBe('CMD ["server.js"]');
+    expect(final).toContain('EXPOSE 8080');
+  });
+
+  test('.dockerignore sends only the server to the build', () => {
+    const ignore = fs.readFileSync(path.join(DIR, '.dockerignore'), 'utf8').split('\n').filter(l => l && !l.startsWith('#'));
+    expect(ignore).toEqual(['*', '!package.json', '!server.js']);
+  });
+});
