@@ -1,0 +1,111 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { parse } from 'yaml';
+import { Finding, formatFinding, ValidationReport } from './finding';
+import { ValidateDirOptions, validateTreeWithKustomize } from './validate-dir';
+import { readTree } from '../render/tree';
+import { VERSION } from '../version';
+
+/**
+ * The parts of cdk8s-cli's validation plugin contract
+ * (`cdk8s-cli/lib/plugins/validation`) this plugin uses; declared here so the
+ * package does not depend on cdk8s-cli at run time.
+ */
+export interface Cdk8sValidationContext {
+  readonly manifests: readonly string[];
+  readonly report: {
+    addViolation(violation: {
+      ruleName: string;
+      recommendation: string;
+      fix: string;
+      violatingResources: { resourceName: string; locations: string[]; manifestPath: string }[];
+    }): void;
+    submit(status: 'success' | 'failure', metadata?: Record<string, string>): void;
+  };
+  readonly logger: { log(message: string): void };
+}
+
+/** `properties` of the plugin in `cdk8s.yaml`. */
+export interface Cdk8sGitOpsValidationProps extends ValidateDirOptions {
+  /**
+   * The folder whose files are validated as one tree (the cdk8s CLI's `output`).
+   *
+   * @default - `output` of ./cdk8s.yaml, else the common folder of the manifests
+   */
+  readonly dir?: string;
+}
+
+/**
+ * cdk8s validation plugin: runs the same checks as `cdk8s-gitops validate`
+ * over the CLI's output folder after `cdk8s synth`.
+ *
+ * ```yaml
+ * validations:
+ *   - package: ./node_modules/cdk8s-gitops/lib/src/validate/cdk8s-plugin.js
+ *     class: Cdk8sGitOpsValidation
+ *     version: 0.0.0
+ *     properties: { skipKustomize: false }
+ * ```
+ */
+export class Cdk8sGitOpsValidation {
+  private readonly props: Cdk8sGitOpsValidationProps;
+
+  constructor(props: Cdk8sGitOpsValidationProps = {}) {
+    this.props = props;
+  }
+
+  /** Entry point called by the cdk8s CLI. */
+  public async validate(context: Cdk8sValidationContext): Promise<void> {
+    const root = this.props.dir ? path.resolve(this.props.dir) : findRoot(context.manifests);
+    const tree = readTree(root);
+    const report = await validateTreeWithKustomize(tree, this.props);
+    reportTo(context, report, root);
+  }
+}
+
+/** Copies a report into the CLI's report: one violation per rule, one line per finding logged. */
+export function reportTo(context: Cdk8sValidationContext, report: ValidationReport, root: string): void {
+  const byRule = new Map<string, Finding[]>();
+  for (const f of report.findings) {
+    const shown = { ...f, file: path.join(root, ...f.file.split('/')) };
+    context.logger.log(formatFinding(shown));
+    if (f.severity !== 'error') continue;
+    let list = byRule.get(f.rule);
+    if (!list) byRule.set(f.rule, list = []);
+    list.push(shown);
+  }
+  for (const [rule, findings] of byRule) {
+    context.report.addViolation({
+      ruleName: rule,
+      recommendation: findings[0].message,
+      fix: 'see docs/validation.md of cdk8s-gitops (waive a policy rule with a cdk8s-gitops.io/waive.<rule> annotation and a reason)',
+      violatingResources: findings.map(f => ({
+        resourceName: [f.kind, f.namespace, f.name].filter(Boolean).join('/') || path.basename(f.file),
+        locations: [f.field ? `${f.field}: ${f.message}` : f.message],
+        manifestPath: f.file,
+      })),
+    });
+  }
+  context.report.submit(report.ok ? 'success' : 'failure', {
+    errors: String(report.errors),
+    warnings: String(report.warnings),
+    files: String(report.files),
+    version: VERSION,
+  });
+}
+
+function findRoot(manifests: readonly string[]): string {
+  try {
+    const config = parse(fs.readFileSync('cdk8s.yaml', 'utf8'));
+    const out = path.resolve(typeof config?.output === 'string' ? config.output : 'dist');
+    if (manifests.length > 0 && manifests.every(m => path.resolve(m).startsWith(out + path.sep))) return out;
+  } catch {
+    // no cdk8s.yaml here: fall back to the manifests' common folder
+  }
+  if (manifests.length === 0) return path.resolve('.');
+  let common = path.dirname(path.resolve(manifests[0]));
+  for (const m of manifests) {
+    while (!(path.resolve(m) + path.sep).startsWith(common + path.sep)) common = path.dirname(common);
+  }
+  return common;
+}
