@@ -1,0 +1,174 @@
+import { FieldChange } from './_diff';
+import { l1ClassFor, l1Interface } from './_k8s-types';
+import { LoadedInput, SourceObject } from './_load';
+import { TypeMismatch, literal, str, toL1 } from './_ts';
+import { fitWebService, WebServiceFit } from './_web-service-fit';
+
+/** How one input object is written in code. */
+export type MigratedAs = 'WebService' | 'L1' | 'ApiObject';
+
+/** One input object and the code it became. */
+export interface PlannedObject {
+  /** Index in `LoadedInput.objects`. */
+  readonly index: number;
+  /** How it is written. */
+  readonly as: MigratedAs;
+  /** The class used (`WebService`, `k8s.KubeConfigMap`, `ApiObject`). */
+  readonly className: string;
+  /** The name it renders with (a WebService keeps the Service's name through a patch). */
+  readonly name: string;
+  /** Why it is not a WebService or typed class, if it could have been. */
+  readonly note?: string;
+}
+
+/** Options of `generateCode`. */
+export interface GenerateOptions {
+  readonly app: string;
+  readonly env: string;
+  readonly namespace: string;
+  readonly strict: boolean;
+  readonly importFrom: string;
+  /** JSON patches per object index (strict mode's second pass). */
+  readonly patches?: ReadonlyMap<number, readonly FieldChange[]>;
+}
+
+/** The generated program and what each object became. */
+export interface GeneratedCode {
+  readonly code: string;
+  readonly planned: PlannedObject[];
+  /** Why objects were not written as a WebService or a typed class. */
+  readonly notes: string[];
+}
+
+/** Writes the TypeScript program for the loaded objects. */
+export function generateCode(input: LoadedInput, options: GenerateOptions): GeneratedCode {
+  const used = { lib: new Set(['AppChart', 'Environment', 'GitOpsApp']), cdk8s: new Set<string>(), k8s: false };
+  const body: string[] = [];
+  const planned: PlannedObject[] = [];
+  const ids = new Set<string>();
+  const uniqueId = (base: string) => {
+    let id = base;
+    for (let n = 2; ids.has(id); n++) id = `${base}-${n}`;
+    ids.add(id);
+    return id;
+  };
+  const variables = new Set<string>();
+  const variable = (base: string) => {
+    let v = base.replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ? c.toUpperCase() : '')).replace(/^[^A-Za-z_]+/, '');
+    v = v ? v[0].toLowerCase() + v.slice(1) : 'obj';
+    const b = v;
+    for (let n = 2; variables.has(v); n++) v = `${b}${n}`;
+    variables.add(v);
+    return v;
+  };
+  const patchLines = (target: string, index: number): string[] => {
+    const changes = options.patches?.get(index) ?? [];
+    if (!changes.length) return [];
+    used.cdk8s.add('JsonPatch');
+    return changes.map(c => {
+      if (c.op === 'added') return `${target}.addJsonPatch(JsonPatch.remove(${str(c.pointer)}));`;
+      if (c.op === 'removed') return `${target}.addJsonPatch(JsonPatch.add(${str(c.pointer)}, ${literal(c.from, '')}));`;
+      return `${target}.addJsonPatch(JsonPatch.replace(${str(c.pointer)}, ${literal(c.from, '')}));`;
+    });
+  };
+
+  const notes: string[] = [];
+  const fit: WebServiceFit | undefined = options.strict ? undefined : pickWebService(input.objects, options, notes);
+  const handled = new Set<number>();
+  if (fit) {
+    handled.add(fit.deployment).add(fit.service);
+    used.lib.add('WebService').add('ImageRef');
+    const dep = input.objects[fit.deployment];
+    const v = variable(fit.name);
+    body.push(...fit.comments.map(c => `// ${c}`));
+    const needsVar = fit.serviceName !== fit.name;
+    body.push(`${needsVar ? `const ${v} = ` : ''}new WebService(chart, ${str(uniqueId(fit.name))}, ${literal(fit.props)});`);
+    if (needsVar) {
+      used.cdk8s.add('ApiObject').add('JsonPatch');
+      body.push(`// The Service keeps its name (clients reach it as ${fit.serviceName}); WebService would name it ${fit.name}.`);
+      body.push(`ApiObject.of(${v}.service).addJsonPatch(JsonPatch.replace('/metadata/name', ${str(fit.serviceName)}));`);
+    }
+    body.push('');
+    planned.push({ index: fit.deployment, as: 'WebService', className: 'WebService', name: dep.json.metadata.name });
+    planned.push({ index: fit.service, as: 'WebService', className: 'WebService', name: input.objects[fit.service].json.metadata.name });
+  }
+
+  input.objects.forEach((o, index) => {
+    if (handled.has(index)) return;
+    const { apiVersion, kind, metadata } = o.json;
+    const name: string = metadata.name;
+    const id = uniqueId(`${kind.toLowerCase()}-${name}`);
+    const className = l1ClassFor(apiVersion, kind);
+    const rest = Object.fromEntries(Object.entries(o.json).filter(([k]) => k !== 'apiVersion' && k !== 'kind'));
+    let note: string | undefined;
+    if (className) {
+      try {
+        const props = toL1(rest, `${className}Props`, '');
+        if (!l1Interface(`${className}Props`)) throw new TypeMismatch('', 'has no props type');
+        used.k8s = true;
+        const patches = patchLines('x', index);
+        const expr = `new k8s.${className}(chart, ${str(id)}, ${literal(props)})`;
+        emit(expr, patches, id);
+        planned.push({ index, as: 'L1', className: `k8s.${className}`, name });
+        return;
+      } catch (e) {
+        if (!(e instanceof TypeMismatch)) throw e;
+        note = `${kind} ${name}: '${e.field}' ${e.why}; kept as a plain ApiObject`;
+      }
+    } else {
+      note = `${apiVersion} ${kind} has no typed class in cdk8s-plus-28; kept as a plain ApiObject (import its CRD with "cdk8s import" for types)`;
+    }
+    used.cdk8s.add('ApiObject');
+    body.push(`// ${note}`);
+    const patches = patchLines('x', index);
+    emit(`new ApiObject(chart, ${str(id)}, ${literal(o.json)})`, patches, id);
+    planned.push({ index, as: 'ApiObject', className: 'ApiObject', name, note });
+    notes.push(note);
+  });
+
+  function emit(expr: string, patches: string[], id: string): void {
+    if (!patches.length) {
+      body.push(`${expr};`, '');
+      return;
+    }
+    const v = variable(id);
+    body.push(`const ${v} = ${expr};`);
+    body.push(`// --strict: undo what the constructs change, so the output equals the input exactly.`);
+    body.push(...patches.map(p => p.replace(/^x\./, `${v}.`)), '');
+  }
+
+  const imports: string[] = [];
+  if (used.cdk8s.size) imports.push(`import { ${[...used.cdk8s].sort().join(', ')} } from 'cdk8s';`);
+  if (used.k8s) imports.push("import { k8s } from 'cdk8s-plus-28';");
+  imports.push(`import { ${[...used.lib].sort().join(', ')} } from ${str(options.importFrom)};`);
+
+  const envProps: Record<string, unknown> = options.namespace !== options.env ? { namespace: options.namespace } : {};
+  const code = [
+    `// Migrated by \`cdk8s-gitops migrate${options.strict ? ' --strict' : ''}\` from ${input.files.join(', ')}.`,
+    ...imports,
+    '',
+    'const app = new GitOpsApp();',
+    `const env = new Environment(app, ${str(options.env)}${Object.keys(envProps).length ? `, ${literal(envProps)}` : ''});`,
+    `const chart = new AppChart(env, ${str(options.app)});`,
+    '',
+    ...body,
+    'app.synth();',
+    '',
+  ].join('\n');
+  return { code, planned, notes };
+}
+
+function pickWebService(objects: readonly SourceObject[], options: GenerateOptions, notes: string[]): WebServiceFit | undefined {
+  const deployments = objects.map((o, i) => [o, i] as const).filter(([o]) => o.json.kind === 'Deployment');
+  const services = objects.map((o, i) => [o, i] as const).filter(([o]) => o.json.kind === 'Service');
+  // Prefer the Deployment named after the app: WebService's selector labels are per app.
+  deployments.sort(([a], [b]) => Number(b.json.metadata?.name === options.app) - Number(a.json.metadata?.name === options.app));
+  for (const [dep, di] of deployments) {
+    for (const [svc, si] of services) {
+      const fit = fitWebService(dep, di, svc, si, options);
+      if (typeof fit !== 'string') return fit;
+      if (!fit.includes('does not select')) notes.push(fit);
+    }
+  }
+  return undefined;
+}

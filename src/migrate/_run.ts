@@ -1,0 +1,53 @@
+import * as path from 'path';
+import { parse } from 'yaml';
+import { EnvironmentError } from '../errors';
+
+/** The objects a generated program renders: tree path → object (kustomization files left out). */
+export type RenderedObjects = Map<string, Record<string, any>>;
+
+function typescript(): typeof import('typescript') {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('typescript');
+  } catch (e) {
+    throw new EnvironmentError('migrate needs the "typescript" package to check the generated code: npm install --save-dev typescript', { cause: e });
+  }
+}
+
+/**
+ * Transpiles the generated program and runs it in-process against this
+ * library (whatever its import specifier), capturing what `app.synth()`
+ * would write instead of writing it. Returns every rendered object.
+ */
+export function renderGeneratedCode(code: string, importFrom: string): RenderedObjects {
+  const ts = typescript();
+  const js = ts.transpileModule(code, {
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020, esModuleInterop: true },
+    fileName: 'migrated.ts',
+  }).outputText;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const lib = require('../index');
+  let captured: Map<string, string> | undefined;
+  class CapturingApp extends lib.GitOpsApp {
+    public synth(): void {
+      captured = this.render();
+    }
+  }
+  const sandboxLib = { ...lib, GitOpsApp: CapturingApp };
+  const sandboxRequire = (id: string) => {
+    if (id === importFrom || id === 'cdk8s-gitops' || path.resolve(id) === path.resolve(importFrom)) return sandboxLib;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require(id);
+  };
+  const module = { exports: {} };
+  // The code is our own output, run to verify it (never user-supplied code).
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  new Function('require', 'module', 'exports', js)(sandboxRequire, module, module.exports);
+  if (!captured) throw new Error('the generated program did not call app.synth()');
+  const out: RenderedObjects = new Map();
+  for (const [file, content] of captured) {
+    if (path.posix.basename(file) === 'kustomization.yaml') continue;
+    out.set(file, parse(content));
+  }
+  return out;
+}
