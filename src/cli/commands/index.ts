@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerDiff } from './diff';
 import { registerHistory } from './history';
+import { registerMigrate } from './migrate';
 import { registerPromote } from './promote';
 import { registerPublish } from './publish';
 import { registerRollback } from './rollback';
@@ -24,4 +25,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerHistory,
   registerRollback,
   registerValidate,
+  registerMigrate,
 ];
