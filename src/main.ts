@@ -1,15 +1,25 @@
-import { AppChart, Environment, GitOpsApp, ImageRef, WebService } from '.';
+import * as path from 'path';
+import { AppChart, Environment, GitOpsApp, GitOpsAppProps, ImagePins, WebService } from '.';
 
-// The example app: the seeds' hello-world web server in dev and prod.
-const app = new GitOpsApp();
-const image = ImageRef.parse('ghcr.io/example/hello:6f1ed002ab5595859014ebf0951522d9b6c7e8e4');
+/**
+ * The example app: the seeds' hello-world web server (examples/hello) in dev
+ * (1 replica) and prod (2 replicas). Image tags live in images.yaml, edited by
+ * `cdk8s-gitops set-image` and `promote`.
+ */
+export function exampleApp(props: GitOpsAppProps = {}): GitOpsApp {
+  const pins = ImagePins.load(path.join(__dirname, '..', 'images.yaml'));
+  const app = new GitOpsApp({ pins, ...props });
 
-for (const env of [
-  new Environment(app, 'dev', { namespace: 'hello-dev', replicas: 1 }),
-  new Environment(app, 'prod', { namespace: 'hello-prod', replicas: 2 }),
-]) {
-  const hello = new AppChart(env, 'hello');
-  new WebService(hello, 'web', { image, port: 8080 });
+  for (const env of [
+    new Environment(app, 'dev', { namespace: 'hello-dev', replicas: 1 }),
+    new Environment(app, 'prod', { namespace: 'hello-prod', replicas: 2 }),
+  ]) {
+    const hello = new AppChart(env, 'hello');
+    new WebService(hello, 'web', { port: 8080 }); // image: the pin in images.yaml
+  }
+  return app;
 }
 
-app.synth();
+if (require.main === module) {
+  exampleApp().synth();
+}

@@ -41,9 +41,9 @@ export class AppChart extends GitOpsChart {
   public readonly environment: Environment;
 
   constructor(scope: Construct, id: string, props: AppChartProps = {}) {
-    const env = Environment.of(scope);
-    const appName = props.name ?? id;
     const where = scope.node.path ? `${scope.node.path}/${id}` : id;
+    const env = Environment.of(scope, where);
+    const appName = props.name ?? id;
     const problems: Problem[] = [];
     const bad = checkDnsLabel(where, 'name', appName);
     if (bad) problems.push(bad);

@@ -78,11 +78,11 @@ export interface EnvironmentProps {
  */
 export class Environment extends Construct {
   /** Returns the environment enclosing `scope`, or throws naming the path. */
-  public static of(scope: IConstruct): Environment {
+  public static of(scope: IConstruct, where: string = scope.node.path): Environment {
     for (let c: IConstruct | undefined = scope; c; c = c.node.scope) {
       if (c instanceof Environment) return c;
     }
-    throw new ValidationError([{ path: scope.node.path, message: 'must be defined inside an Environment (new Environment(app, "dev"))' }]);
+    throw new ValidationError([{ path: where, message: 'must be defined inside an Environment (new Environment(app, "dev"))' }]);
   }
 
   /** The environment name (its folder). */

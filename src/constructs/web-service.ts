@@ -12,9 +12,11 @@ import { ImageRef } from '../image-ref';
 export interface WebServiceProps {
   /**
    * The image: repository plus tag or digest. A pin for this app and
-   * environment in the pins file, or the environment's override, wins.
+   * environment (the GitOpsApp's pins file), or the environment's override, wins.
+   *
+   * @default - the pin of this app and environment; one of the two is required
    */
-  readonly image: ImageRef;
+  readonly image?: ImageRef;
   /**
    * Name of the Deployment, Service and container.
    *
@@ -112,7 +114,7 @@ export class WebService extends Construct {
   /** Name of the Deployment, Service and container. */
   public readonly name: string;
 
-  constructor(scope: Construct, id: string, props: WebServiceProps) {
+  constructor(scope: Construct, id: string, props: WebServiceProps = {}) {
     super(scope, id);
     const where = this.node.path;
     const chart = AppChart.of(this);
@@ -143,7 +145,9 @@ export class WebService extends Construct {
       if (typeof v !== 'string') problems.push({ path: where, field: `env.${k}`, message: `must be a string (quote it: "${String(v)}")`, value: v });
     }
     const image = GitOpsApp.find(this)?.pinFor(chart.appName, env.envName) ?? overrides.image ?? props.image;
-    if (!(image instanceof ImageRef)) {
+    if (image === undefined) {
+      problems.push({ path: where, field: 'image', message: `is not set and no pin exists for app ${JSON.stringify(chart.appName)} in environment ${JSON.stringify(env.envName)}: pass 'image' or run \`cdk8s-gitops set-image ${chart.appName}=<repository>:<tag> --env ${env.envName}\``, value: undefined });
+    } else if (!(image instanceof ImageRef)) {
       const parsed = typeof image === 'string' ? ImageRef.tryParse(image) : 'must be an ImageRef (ImageRef.parse("ghcr.io/org/app:tag"))';
       problems.push({ path: where, field: 'image', message: typeof parsed === 'string' ? parsed : 'must be an ImageRef, not a string (ImageRef.parse(...))', value: image });
     }

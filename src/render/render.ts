@@ -112,13 +112,26 @@ function applyCommonMetadata(json: Record<string, any>, labels: Record<string, s
     json.metadata.labels = sortKeys({ ...json.metadata.labels, ...labels });
   }
   if (Object.keys(annotations).length) {
-    const targets = [json.metadata, json.spec?.template?.metadata, json.spec?.jobTemplate?.metadata, json.spec?.jobTemplate?.spec?.template?.metadata];
-    for (const meta of targets) {
-      if (meta) meta.annotations = sortKeys({ ...meta.annotations, ...annotations });
+    json.metadata.annotations = sortKeys({ ...json.metadata.annotations, ...annotations });
+    for (const at of ANNOTATED_TEMPLATES[json.kind] ?? []) {
+      const parent = at.reduce<any>((o, k) => o?.[k], json);
+      if (parent && typeof parent === 'object') {
+        parent.metadata = { ...parent.metadata, annotations: sortKeys({ ...parent.metadata?.annotations, ...annotations }) };
+      }
     }
-    if (json.spec?.template && !json.spec.template.metadata) json.spec.template.metadata = { annotations: sortKeys({ ...annotations }) };
   }
 }
+
+/** Where kustomize's `commonAnnotations` also go, by kind (its built-in field specs). */
+const ANNOTATED_TEMPLATES: Record<string, string[][]> = {
+  Deployment: [['spec', 'template']],
+  ReplicaSet: [['spec', 'template']],
+  DaemonSet: [['spec', 'template']],
+  StatefulSet: [['spec', 'template']],
+  Job: [['spec', 'template']],
+  ReplicationController: [['spec', 'template']],
+  CronJob: [['spec', 'jobTemplate'], ['spec', 'jobTemplate', 'spec', 'template']],
+};
 
 function sortKeys<T>(r: Record<string, T>): Record<string, T> {
   return Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : 1)));

@@ -195,3 +195,11 @@ describe('WebService bad input', () => {
       .toThrow("[dev/hello/Kustomization] 'images' pins ghcr.io/example/hello:6f1ed002ab5595859014ebf0951522d9b6c7e8e4 already; one folder can pin a repository to one tag/digest only (got \"ghcr.io/example/hello:other\")");
   });
 });
+
+describe('WebService image from pins', () => {
+  test('GIVEN no image and no pin WHEN constructed THEN the error says how to pin one', () => {
+    const { chart } = appWith();
+    expect(() => new WebService(chart, 'web', {}))
+      .toThrow("[dev/hello/web] 'image' is not set and no pin exists for app \"hello\" in environment \"dev\": pass 'image' or run `cdk8s-gitops set-image hello=<repository>:<tag> --env dev`");
+  });
+});
