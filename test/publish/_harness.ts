@@ -1,0 +1,198 @@
+import { ChildProcess, execFileSync, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as net from 'net';
+import * as path from 'path';
+import { buildSync } from 'esbuild';
+import { runCli } from '../../src/cli/main';
+import { tmpDir } from '../support/tools';
+
+/** Git env independent of the user's config: no global/system config, fixed identities. */
+export function gitEnv(home: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: home,
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: path.join(home, 'no-global-gitconfig'),
+    GIT_AUTHOR_NAME: 'Test Author',
+    GIT_AUTHOR_EMAIL: 'author@example.com',
+    GIT_COMMITTER_NAME: 'Test Committer',
+    GIT_COMMITTER_EMAIL: 'committer@example.com',
+    NO_COLOR: '1',
+    ...extra,
+  };
+}
+
+/** A sandbox: a bare remote and a source repository cloned from it, with `dist/` ignored. */
+export class Sandbox {
+  public readonly root: string;
+  public readonly remote: string;
+  public readonly src: string;
+  public readonly env: Record<string, string>;
+  private readonly cleanupFn: () => void;
+
+  constructor() {
+    const { dir, cleanup } = tmpDir('cdk8s-gitops-publish-');
+    this.root = dir;
+    this.cleanupFn = cleanup;
+    this.env = gitEnv(dir);
+    this.remote = path.join(dir, 'remote.git');
+    this.src = path.join(dir, 'src');
+    this.git(dir, 'init', '-q', '--bare', '-b', 'main', this.remote);
+    this.git(dir, 'init', '-q', '-b', 'main', this.src);
+    this.git(this.src, 'remote', 'add', 'origin', this.remote);
+    fs.writeFileSync(path.join(this.src, '.gitignore'), '/dist/\n');
+    fs.writeFileSync(path.join(this.src, 'main.ts'), '// app\n');
+    this.git(this.src, 'add', '.');
+    this.git(this.src, 'commit', '-q', '-m', 'feat: first source commit');
+    this.git(this.src, 'push', '-q', 'origin', 'main');
+  }
+
+  /** Runs git with the sandbox env and `-c user.*`; returns trimmed stdout. */
+  public git(cwd: string, ...args: string[]): string {
+    return execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', ...args], {
+      cwd, env: this.env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'],
+    }).trim();
+  }
+
+  /** Replaces `<src>/dist` (or `dir`) with `files`. */
+  public writeDist(files: Record<string, string>, dir = path.join(this.src, 'dist')): string {
+    fs.rmSync(dir, { recursive: true, force: true });
+    for (const [rel, content] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+      fs.writeFileSync(path.join(dir, rel), content);
+    }
+    return dir;
+  }
+
+  /** Runs the CLI in-process in `cwd` (default the source repo). */
+  public async cli(argv: string[], cwd = this.src, env: Record<string, string> = this.env): Promise<{ code: number; out: string; err: string }> {
+    let out = '';
+    let err = '';
+    const code = await runCli(argv, { out: t => { out += t; }, err: t => { err += t; }, cwd, env, isTTY: false });
+    return { code, out, err };
+  }
+
+  /** The commit a ref points at in `repo`, or undefined. */
+  public tip(repo: string, ref = 'refs/heads/rendered-manifests'): string | undefined {
+    try {
+      return this.git(repo, 'rev-parse', '--verify', '-q', ref);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Path → content of a commit's tree. */
+  public treeOf(repo: string, rev: string): Record<string, string> {
+    const files: Record<string, string> = {};
+    for (const p of this.git(repo, 'ls-tree', '-r', '--name-only', rev).split('\n').filter(Boolean)) {
+      files[p] = this.git(repo, 'show', `${rev}:${p}`) + '\n';
+    }
+    return files;
+  }
+
+  /** HEAD, index bytes and `git status --porcelain` of the source checkout. */
+  public checkoutState(): { head: string; index: string; status: string } {
+    return {
+      head: this.git(this.src, 'rev-parse', 'HEAD') + ' ' + this.git(this.src, 'symbolic-ref', 'HEAD'),
+      index: fs.readFileSync(path.join(this.src, '.git', 'index')).toString('hex'),
+      status: this.git(this.src, 'status', '--porcelain', '--untracked-files=all'),
+    };
+  }
+
+  public cleanup(): void {
+    this.cleanupFn();
+  }
+}
+
+/** An app folder: a Deployment pinned to `image` and its kustomization. */
+export function app(env: string, name: string, image: string, extra: Record<string, string> = {}): Record<string, string> {
+  const [repo, tag] = image.split(':');
+  const files: Record<string, string> = {
+    [`${env}/${name}/deployment-${name}.yaml`]: [
+      'apiVersion: apps/v1', 'kind: Deployment', 'metadata:', `  name: ${name}`, `  namespace: ${env}`, 'spec:', '  replicas: 2',
+      '  template:', '    spec:', '      containers:', `        - name: ${name}`, `          image: ${image}`, '',
+    ].join('\n'),
+    [`${env}/${name}/service-${name}.yaml`]: [
+      'apiVersion: v1', 'kind: Service', 'metadata:', `  name: ${name}`, `  namespace: ${env}`, 'spec:', '  ports:', '    - port: 80', '',
+    ].join('\n'),
+    ...extra,
+  };
+  const resources = Object.keys(files).map(p => p.split('/').pop()!).sort();
+  files[`${env}/${name}/kustomization.yaml`] = [
+    'apiVersion: kustomize.config.k8s.io/v1beta1', 'kind: Kustomization', 'resources:', ...resources.map(r => `  - ${r}`),
+    'images:', `  - name: ${repo}`, `    newTag: "${tag}"`, '',
+  ].join('\n');
+  return files;
+}
+
+let bundled: string | undefined;
+
+/** The CLI bundled once per test file with esbuild (fast, independent of a stale lib/); returns the script path. */
+export function builtCli(outDir: string): string {
+  if (bundled && fs.existsSync(bundled)) return bundled;
+  const outfile = path.join(outDir, 'cdk8s-gitops.js');
+  buildSync({
+    entryPoints: [path.join(__dirname, '..', '..', 'src', 'cli', 'main.ts')],
+    bundle: true, platform: 'node', target: 'node20', outfile, logLevel: 'silent',
+    footer: { js: 'module.exports.main();' },
+  });
+  bundled = outfile;
+  return outfile;
+}
+
+/** Spawns the built CLI as a separate process. */
+export function spawnCli(script: string, args: string[], cwd: string, env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, [script, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Waits for a process; returns its exit code (or signal), stdout and stderr. */
+export function waitFor(child: ChildProcess, timeoutMs = 30_000): Promise<{ code: number | null; signal: string | null; out: string; err: string }> {
+  return new Promise(resolve => {
+    let out = '';
+    let err = '';
+    child.stdout?.on('data', d => { out += d; });
+    child.stderr?.on('data', d => { err += d; });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', (code, signal) => { clearTimeout(timer); resolve({ code, signal, out, err }); });
+  });
+}
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts `git daemon` serving `basePath` on 127.0.0.1 with pushes enabled; resolves once it accepts connections. */
+export async function startDaemon(basePath: string, env: Record<string, string>): Promise<{ url: string; stop: () => Promise<void> }> {
+  const port = await freePort();
+  const child = spawn('git', ['daemon', '--reuseaddr', '--export-all', '--enable=receive-pack', `--base-path=${basePath}`,
+    '--listen=127.0.0.1', `--port=${port}`, '--timeout=30', '--init-timeout=10', basePath], { env, stdio: 'ignore' });
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const up = await new Promise<boolean>(resolve => {
+      const s = net.connect(port, '127.0.0.1', () => { s.destroy(); resolve(true); });
+      s.on('error', () => resolve(false));
+    });
+    if (up) break;
+    if (Date.now() > deadline || child.exitCode !== null) {
+      child.kill('SIGKILL');
+      throw new Error(`git daemon did not start on 127.0.0.1:${port}`);
+    }
+    await new Promise(r => setTimeout(r, 50));
+  }
+  return {
+    url: `git://127.0.0.1:${port}`,
+    stop: () => new Promise(resolve => {
+      if (child.exitCode !== null || child.signalCode !== null) { resolve(); return; }
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    }),
+  };
+}

@@ -1,0 +1,157 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { MARKER_FILE, publishTree } from '../../src/publish/publish';
+import { readTree } from '../../src/render/tree';
+import { hasTool } from '../support/tools';
+import { app, Sandbox } from './_harness';
+
+const describeGit = hasTool('git', ['--version']) ? describe : describe.skip;
+
+describeGit('publish', () => {
+  let sb: Sandbox;
+  beforeEach(() => { sb = new Sandbox(); });
+  afterEach(() => sb.cleanup());
+
+  const v1 = () => ({ ...app('dev', 'hello', 'ghcr.io/acme/hello:1.0.0'), ...app('dev', 'api', 'ghcr.io/acme/api:2.0.0') });
+
+  test('first publish creates an orphan branch holding exactly the tree plus the marker', async () => {
+    // GIVEN a rendered tree and a dirty checkout
+    sb.writeDist(v1());
+    fs.writeFileSync(path.join(sb.src, 'main.ts'), '// edited, not committed\n');
+    fs.writeFileSync(path.join(sb.src, 'untracked.txt'), 'x\n');
+    const before = sb.checkoutState();
+
+    // WHEN
+    const res = await sb.cli(['publish']);
+
+    // THEN one root commit holds the tree and the marker, and the checkout is untouched
+    expect(res.err).toBe('');
+    expect(res.code).toBe(0);
+    expect(res.out).toMatch(/^published rendered-manifests [0-9a-f]{12} \(0 changed, 6 added, 0 deleted\)\n/);
+    const tip = sb.tip(sb.src)!;
+    expect(sb.git(sb.src, 'rev-list', '--count', tip)).toBe('1');
+    expect(sb.git(sb.src, 'rev-list', '--parents', '-n', '1', tip).split(' ')).toHaveLength(1);
+    const files = sb.treeOf(sb.src, tip);
+    expect(Object.keys(files).sort()).toEqual([MARKER_FILE, ...Object.keys(v1())].sort());
+    expect(files['dev/hello/deployment-hello.yaml']).toBe(v1()['dev/hello/deployment-hello.yaml']);
+    expect(sb.git(sb.src, 'ls-tree', tip, MARKER_FILE)).toMatch(/^100644 blob/);
+    expect(sb.checkoutState()).toEqual(before);
+  });
+
+  test('the commit message carries the source subject and the trailers', async () => {
+    // GIVEN an origin URL with a plain user name
+    sb.git(sb.src, 'remote', 'set-url', 'origin', 'https://deploy@example.com/acme/app.git');
+    sb.writeDist(v1());
+    const head = sb.git(sb.src, 'rev-parse', 'HEAD');
+
+    // WHEN
+    await sb.cli(['publish']);
+
+    // THEN
+    const msg = sb.git(sb.src, 'log', '-1', '--format=%B', 'rendered-manifests');
+    expect(msg.split('\n')[0]).toBe('feat: first source commit');
+    expect(msg).toContain(`Source-Commit: ${head}`);
+    expect(msg).toContain('Source-Repo: https://example.com/acme/app.git');
+    expect(msg).toMatch(/Rendered-By: cdk8s-gitops\/\d+\.\d+\.\d+/);
+    expect(msg).not.toContain('deploy@');
+  });
+
+  test('publishing the same tree again makes no commit and says so', async () => {
+    // GIVEN a published tree
+    sb.writeDist(v1());
+    await sb.cli(['publish']);
+    const tip = sb.tip(sb.src);
+
+    // WHEN
+    const res = await sb.cli(['publish']);
+
+    // THEN
+    expect(res.code).toBe(0);
+    expect(res.out).toBe(`rendered-manifests is up to date at ${tip!.slice(0, 12)}: nothing to publish\n`);
+    expect(sb.tip(sb.src)).toBe(tip);
+  });
+
+  test('a changed image is one commit on top, listing the image change', async () => {
+    // GIVEN a published tree
+    sb.writeDist(v1());
+    await sb.cli(['publish']);
+    const first = sb.tip(sb.src)!;
+    fs.writeFileSync(path.join(sb.src, 'main.ts'), '// bump\n');
+    sb.git(sb.src, 'commit', '-q', '-am', 'chore: bump hello to 1.1.0');
+
+    // WHEN the image changes
+    sb.writeDist({ ...v1(), ...app('dev', 'hello', 'ghcr.io/acme/hello:1.1.0') });
+    const res = await sb.cli(['publish', '--json']);
+
+    // THEN
+    const json = JSON.parse(res.out);
+    expect(json).toMatchObject({ status: 'published', parent: first, changed: ['dev/hello/deployment-hello.yaml', 'dev/hello/kustomization.yaml'], added: [], deleted: [] });
+    expect(json.imageChanges).toEqual([{ app: 'dev/hello', repository: 'ghcr.io/acme/hello', from: ['ghcr.io/acme/hello:1.0.0'], to: ['ghcr.io/acme/hello:1.1.0'] }]);
+    const msg = sb.git(sb.src, 'log', '-1', '--format=%B', 'rendered-manifests');
+    expect(msg).toContain('chore: bump hello to 1.1.0\n\nImages:\n- dev/hello: ghcr.io/acme/hello:1.0.0 -> ghcr.io/acme/hello:1.1.0\n');
+    expect(sb.git(sb.src, 'rev-parse', 'rendered-manifests^')).toBe(first);
+  });
+
+  test('a deleted file does not survive on the branch', async () => {
+    // GIVEN a published tree with a ConfigMap
+    const withCm = app('dev', 'hello', 'ghcr.io/acme/hello:1.0.0', { 'dev/hello/configmap-hello.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: hello\n' });
+    sb.writeDist({ ...withCm, ...app('dev', 'api', 'ghcr.io/acme/api:2.0.0') });
+    await sb.cli(['publish']);
+
+    // WHEN it is removed
+    sb.writeDist(v1());
+    const res = await sb.cli(['publish']);
+
+    // THEN
+    expect(res.out).toContain('(1 changed, 0 added, 1 deleted)');
+    const files = sb.treeOf(sb.src, 'rendered-manifests');
+    expect(files['dev/hello/configmap-hello.yaml']).toBeUndefined();
+    expect(Object.keys(files).sort()).toEqual([MARKER_FILE, ...Object.keys(v1())].sort());
+  });
+
+  test('without any configured identity the commit is made by cdk8s-gitops', async () => {
+    // GIVEN no GIT_AUTHOR/COMMITTER env and no user.* config
+    sb.writeDist(v1());
+    const env = { ...sb.env };
+    for (const k of ['GIT_AUTHOR_NAME', 'GIT_AUTHOR_EMAIL', 'GIT_COMMITTER_NAME', 'GIT_COMMITTER_EMAIL']) delete (env as any)[k];
+
+    // WHEN
+    await publishTree({ tree: readTree(path.join(sb.src, 'dist')), cwd: sb.src, env });
+
+    // THEN
+    expect(sb.git(sb.src, 'log', '-1', '--format=%an <%ae>|%cn <%ce>', 'rendered-manifests'))
+      .toBe('cdk8s-gitops <cdk8s-gitops@users.noreply.github.com>|cdk8s-gitops <cdk8s-gitops@users.noreply.github.com>');
+  });
+
+  test('--push to a bare remote publishes there and keeps the local branch in step', async () => {
+    // GIVEN
+    sb.writeDist(v1());
+
+    // WHEN
+    const res = await sb.cli(['publish', '--push']);
+
+    // THEN
+    expect(res.code).toBe(0);
+    expect(res.out).toContain(`; pushed to ${sb.remote}`);
+    expect(sb.tip(sb.remote)).toBe(sb.tip(sb.src));
+    expect(sb.tip(sb.src, 'refs/remotes/origin/rendered-manifests')).toBe(sb.tip(sb.src));
+
+    // AND a second push with the same tree is a no-op
+    const again = await sb.cli(['publish', '--push']);
+    expect(again.out).toMatch(/is up to date at [0-9a-f]{12}: nothing to publish\n$/);
+  });
+
+  test('--source-sha names the source commit', async () => {
+    // GIVEN
+    sb.writeDist(v1());
+    const sha = 'a'.repeat(40);
+
+    // WHEN
+    await sb.cli(['publish', '--source-sha', sha]);
+
+    // THEN
+    const msg = sb.git(sb.src, 'log', '-1', '--format=%B', 'rendered-manifests');
+    expect(msg.split('\n')[0]).toBe('Render aaaaaaaaaaaa');
+    expect(msg).toContain(`Source-Commit: ${sha}`);
+  });
+});
