@@ -105,6 +105,9 @@ project.addPackageIgnore('/dist/');
 project.addPackageIgnore('/bench/');
 project.addPackageIgnore('/examples/');
 project.addPackageIgnore('/.ci/');
+for (const p of ['/.cdk8s.out/', '/imports/', '/scripts/', '/docs/', '/cdk8s.yaml', '/images.yaml', '/test-reports/', '/.cli-*']) {
+  project.addPackageIgnore(p);
+}
 
 // Integration tests run the built CLI (`bin/` -> `lib/`): compile first.
 project.testTask.prependSpawn(project.compileTask);
