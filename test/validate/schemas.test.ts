@@ -1,0 +1,89 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import Ajv from 'ajv';
+import { parse } from 'yaml';
+import { application, deployment, mutated, Obj, pdb, service } from './_fixtures';
+import { bundleModule, BUNDLE_MODULE_PATH, generateBundle } from '../../scripts/generate-schemas';
+import { runValidator, validatorFor } from '../../src/validate/_schemas';
+import { sharedDir } from '../support/tools';
+
+const shared = sharedDir();
+const d = describe;
+
+/** The reference: the ../shared schemas as published, made strict the way kubeconform's -strict does. */
+function strict(node: any): any {
+  if (Array.isArray(node)) return node.map(strict);
+  if (!node || typeof node !== 'object') return node;
+  const out: any = {};
+  for (const [k, v] of Object.entries(node)) {
+    out[k] = k === 'properties' || k === 'definitions' ? Object.fromEntries(Object.entries(v as object).map(([p, s]) => [p, strict(s)])) : strict(v);
+  }
+  if (out.properties && out.additionalProperties === undefined && node['x-kubernetes-preserve-unknown-fields'] !== true) out.additionalProperties = false;
+  return out;
+}
+
+const CORPUS: [string, Obj][] = [
+  ['good Deployment', deployment()],
+  ['good Service', service()],
+  ['good PodDisruptionBudget', pdb()],
+  ['good Application', application()],
+  ['Deployment typo replica', mutated(deployment(), x => { x.spec.replica = 1; })],
+  ['Deployment string port', mutated(deployment(), x => { x.spec.template.spec.containers[0].ports[0].containerPort = '80'; })],
+  ['Deployment boolean env value', mutated(deployment(), x => { x.spec.template.spec.containers[0].env[0].value = true; })],
+  ['Deployment unknown securityContext field', mutated(deployment(), x => { x.spec.template.spec.securityContext.runAsNonRot = true; })],
+  ['Deployment missing container name', mutated(deployment(), x => { delete x.spec.template.spec.containers[0].name; })],
+  ['Service string port', mutated(service(), x => { x.spec.ports[0].port = '80'; })],
+  ['Service int targetPort', mutated(service(), x => { x.spec.ports[0].targetPort = 8080; })],
+  ['Service unknown field', mutated(service(), x => { x.spec.selectors = {}; })],
+  ['Application unknown field', mutated(application(), x => { x.spec.syncPolicy.automated.selfheal = true; })],
+  ['Application missing project', mutated(application(), x => { delete x.spec.project; })],
+];
+
+(shared ? d : d.skip)('runtime schemas agree with ../shared/schemas', () => {
+  const dir = path.join(shared ?? '', 'schemas');
+  let reference: (obj: Obj) => boolean;
+
+  beforeAll(() => {
+    const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, allowUnionTypes: true });
+    const defs = JSON.parse(fs.readFileSync(path.join(dir, 'kubernetes', 'v1.28.0', '_definitions.json'), 'utf8')).definitions;
+    ajv.addSchema({ $id: 'ref', definitions: strict(defs) });
+    const app = parse(fs.readFileSync(path.join(dir, 'argocd', 'application-crd.yaml'), 'utf8')).spec.versions[0].schema.openAPIV3Schema;
+    const byKind: Record<string, any> = {
+      Deployment: ajv.compile({ $ref: 'ref#/definitions/io.k8s.api.apps.v1.Deployment' }),
+      Service: ajv.compile({ $ref: 'ref#/definitions/io.k8s.api.core.v1.Service' }),
+      PodDisruptionBudget: ajv.compile({ $ref: 'ref#/definitions/io.k8s.api.policy.v1.PodDisruptionBudget' }),
+      Application: ajv.compile(strict(app)),
+    };
+    reference = obj => Boolean(byKind[obj.kind](obj));
+  });
+
+  test.each(CORPUS)('%s: same verdict', (_name, obj) => {
+    // GIVEN the bundled validator and the reference built from ../shared
+    const runtime = validatorFor(obj.apiVersion, obj.kind)!;
+    // WHEN / THEN both accept or both reject
+    expect(runValidator(runtime, obj).length === 0).toBe(reference(obj));
+  });
+
+  test('the corpus has both verdicts', () => {
+    const verdicts = new Set(CORPUS.map(([, o]) => reference(o)));
+    expect([...verdicts].sort()).toEqual([false, true]);
+  });
+
+  test('the committed bundle is what scripts/generate-schemas.ts makes from ../shared (run `npx projen schemas`)', () => {
+    expect(fs.readFileSync(BUNDLE_MODULE_PATH, 'utf8') === bundleModule(generateBundle(dir))).toBe(true);
+  });
+});
+
+describe('bundled schemas', () => {
+  test('cover Kubernetes 1.28 kinds and the Argo CD kinds', () => {
+    for (const [apiVersion, kind] of [['apps/v1', 'Deployment'], ['v1', 'Service'], ['policy/v1', 'PodDisruptionBudget'], ['networking.k8s.io/v1', 'Ingress'],
+      ['argoproj.io/v1alpha1', 'Application'], ['argoproj.io/v1alpha1', 'ApplicationSet'], ['argoproj.io/v1alpha1', 'AppProject']]) {
+      expect(validatorFor(apiVersion, kind)).toBeDefined();
+    }
+    expect(validatorFor('example.com/v1', 'Widget')).toBeUndefined();
+  });
+
+  test('compile once per kind', () => {
+    expect(validatorFor('apps/v1', 'Deployment')).toBe(validatorFor('apps/v1', 'Deployment'));
+  });
+});
