@@ -62,7 +62,10 @@ export function loadInputs(paths: readonly string[], cwd: string): LoadedInput {
   const seen = new Set<string>();
   const files: string[] = [];
 
-  const display = (abs: string) => path.relative(cwd, abs) || abs;
+  const display = (abs: string) => {
+    const rel = path.relative(cwd, abs);
+    return !rel || rel.startsWith('..') ? abs : rel;
+  };
 
   const readFile = (abs: string): Record<string, any>[] | undefined => {
     let text: string;
