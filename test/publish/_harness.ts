@@ -57,6 +57,7 @@ export class Sandbox {
   /** Replaces `<src>/dist` (or `dir`) with `files`. */
   public writeDist(files: Record<string, string>, dir = path.join(this.src, 'dist')): string {
     fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { recursive: true });
     for (const [rel, content] of Object.entries(files)) {
       fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
       fs.writeFileSync(path.join(dir, rel), content);

@@ -1,0 +1,137 @@
+import * as path from 'path';
+import { publishTree } from '../../src/publish/publish';
+import { PublishRefusedError } from '../../src/publish/publish-error';
+import { readTree } from '../../src/render/tree';
+import { hasTool } from '../support/tools';
+import { app, Sandbox } from './_harness';
+
+const describeGit = hasTool('git', ['--version']) ? describe : describe.skip;
+
+describeGit('publish refuses dangerous trees and branches, committing and pushing nothing', () => {
+  let sb: Sandbox;
+  beforeEach(() => { sb = new Sandbox(); });
+  afterEach(() => sb.cleanup());
+
+  const good = () => ({ ...app('dev', 'hello', 'ghcr.io/acme/hello:1.0.0'), ...app('dev', 'api', 'ghcr.io/acme/api:2.0.0') });
+
+  /** Runs the CLI and asserts exit 2, the message, and that no ref moved here or on the remote. */
+  async function expectRefused(argv: string[], message: string | RegExp) {
+    const refsBefore = sb.git(sb.src, 'for-each-ref');
+    const remoteBefore = sb.git(sb.remote, 'for-each-ref');
+    const res = await sb.cli(argv);
+    expect(res.code).toBe(2);
+    expect(res.err).toMatch(message);
+    expect(sb.git(sb.src, 'for-each-ref')).toBe(refsBefore);
+    expect(sb.git(sb.remote, 'for-each-ref')).toBe(remoteBefore);
+    return res;
+  }
+
+  test('an empty tree', async () => {
+    // GIVEN an empty dist
+    sb.writeDist({});
+    // WHEN / THEN
+    await expectRefused(['publish', '--push'], 'error: refusing to publish an empty tree: Argo CD would prune every resource it manages (did the render fail?)\n');
+  });
+
+  test('a branch cdk8s-gitops did not create', async () => {
+    // GIVEN a hand-made rendered-manifests branch
+    sb.git(sb.src, 'branch', 'rendered-manifests');
+    sb.writeDist(good());
+    // WHEN / THEN
+    await expectRefused(['publish'], /^error: refusing to write to branch 'rendered-manifests': it was not created by cdk8s-gitops \(its tip [0-9a-f]{12} has no 'Rendered-By: cdk8s-gitops\/\.\.\.' trailer\)\. Publish to another branch with --branch/);
+  });
+
+  test('a branch with the trailer but without the marker file', async () => {
+    // GIVEN a commit with the trailer but no marker at the root
+    const tree = sb.git(sb.src, 'rev-parse', 'HEAD^{tree}');
+    const commit = sb.git(sb.src, 'commit-tree', tree, '-m', 'x\n\nRendered-By: cdk8s-gitops/0.0.0');
+    sb.git(sb.src, 'update-ref', 'refs/heads/rendered-manifests', commit);
+    sb.writeDist(good());
+    // WHEN / THEN
+    await expectRefused(['publish'], "(it has no .cdk8s-gitops marker at its root)");
+  });
+
+  test('deleting more than half of the files, unless --allow-deletions says so', async () => {
+    // GIVEN three apps published
+    sb.writeDist({ ...good(), ...app('dev', 'web', 'ghcr.io/acme/web:3.0.0') });
+    await sb.cli(['publish', '--push']);
+    // WHEN two of three apps disappear
+    sb.writeDist(app('dev', 'hello', 'ghcr.io/acme/hello:1.0.0'));
+    // THEN
+    await expectRefused(['publish', '--push'], /^error: refusing to delete 6 of 9 files \(67% > 50%\): Argo CD prunes every resource whose file disappears\. If this is intended, pass --allow-deletions 67%\. Deleted: dev\/api\/deployment-api\.yaml, /);
+    // AND with the allowance it goes through
+    const ok = await sb.cli(['publish', '--push', '--allow-deletions', '70%']);
+    expect(ok.code).toBe(0);
+    expect(ok.out).toContain('6 deleted');
+  });
+
+  test('a bad --allow-deletions value', async () => {
+    sb.writeDist(good());
+    await expectRefused(['publish', '--allow-deletions', '150%'], 'error: --allow-deletions must be a percentage between 0% and 100% (got "150%")\n');
+  });
+
+  test.each([
+    ['https://user:s3cr3t@example.com/acme/app.git', 'its URL https://example.com/acme/app.git carries a password or token in its user info'],
+    ['https://ghp_abcdefghijklmnopqrstuvwxyz0123456789@github.com/acme/app.git', 'its URL https://github.com/acme/app.git carries a token as its user name'],
+  ])('a remote URL with credentials (%#)', async (url, why) => {
+    // GIVEN origin with credentials in its URL
+    sb.git(sb.src, 'remote', 'set-url', 'origin', url);
+    sb.writeDist(good());
+    // WHEN / THEN the message never shows the secret
+    const res = await expectRefused(['publish', '--push'], `error: refusing to use remote 'origin': ${why}. Credentials leak into logs and .git/config this way; pass them with GIT_ASKPASS or a credential helper instead (see docs/publishing.md)\n`);
+    expect(res.err).not.toMatch(/s3cr3t|ghp_/);
+  });
+
+  test('a remote given as a URL with credentials', async () => {
+    sb.writeDist(good());
+    const res = await expectRefused(['publish', '--push', '--remote', 'https://u:hunter2@example.com/x.git'],
+      "error: refusing to use remote 'https://example.com/x.git': its URL https://example.com/x.git carries a password or token in its user info.");
+    expect(res.err).not.toContain('hunter2');
+  });
+
+  test.each(['bad..name', 'has space', '-dash', 'ends.lock', '@{-1}', 'x~1', ''])('a bad branch name %j', async name => {
+    sb.writeDist(good());
+    await expectRefused(['publish', '--branch', name], `error: invalid branch name ${JSON.stringify(name)}: git check-ref-format --branch refuses it\n`);
+  });
+
+  test('unparseable YAML', async () => {
+    // GIVEN a file that is not YAML
+    sb.writeDist({ ...good(), 'dev/hello/configmap-x.yaml': 'kind: ConfigMap\nmetadata: {name: [\n' });
+    // WHEN / THEN
+    await expectRefused(['publish'], /^error: \[dev\/hello\/configmap-x\.yaml\] is not valid YAML: /);
+  });
+
+  test('an app folder without kustomization.yaml (argocd/ is exempt)', async () => {
+    // GIVEN
+    sb.writeDist({ ...good(), 'dev/orphan/service-x.yaml': 'kind: Service\n', 'argocd/application-hello.yaml': 'kind: Application\n' });
+    // WHEN / THEN
+    await expectRefused(['publish'], 'error: [dev/orphan/] is an app folder without kustomization.yaml: Argo CD would apply its files without the pinned images and resource list\n');
+  });
+
+  test('the reserved marker path in the tree', async () => {
+    sb.writeDist({ ...good(), '.cdk8s-gitops': 'mine\n' });
+    await expectRefused(['publish'], 'error: [.cdk8s-gitops] is reserved for the ownership marker that publish writes; remove it from the tree\n');
+  });
+
+  test('problems reported by the gate hook', async () => {
+    // GIVEN a gate that rejects everything
+    sb.writeDist(good());
+    const tree = readTree(path.join(sb.src, 'dist'));
+    // WHEN
+    const run = publishTree({ tree, cwd: sb.src, env: sb.env, gate: () => [{ path: 'dev/hello/deployment-hello.yaml', field: 'spec.replicas', message: 'must be >= 3', value: 2 }] });
+    // THEN
+    await expect(run).rejects.toThrow(PublishRefusedError);
+    await expect(run).rejects.toThrow("[dev/hello/deployment-hello.yaml] 'spec.replicas' must be >= 3 (got 2)");
+    expect(sb.tip(sb.src)).toBeUndefined();
+  });
+
+  test('a --source-sha that is not hex', async () => {
+    sb.writeDist(good());
+    await expectRefused(['publish', '--source-sha', 'HEAD~1'], 'error: --source-sha must be a commit id in hex (got "HEAD~1")\n');
+  });
+
+  test('a remote that is not configured', async () => {
+    sb.writeDist(good());
+    await expectRefused(['publish', '--push', '--remote', 'upstream'], "error: remote 'upstream' is not configured (git remote add upstream <url>, or pass a URL)\n");
+  });
+});
