@@ -106,7 +106,7 @@ export function loadInputs(paths: readonly string[], cwd: string): LoadedInput {
     const where = display(abs);
     for (const key of Object.keys(k)) {
       if (!KUSTOMIZATION_FIELDS.has(key)) {
-        problems.push({ path: where, field: key, message: `is not supported by migrate (only resources, namespace and images are); render it first with "kubectl kustomize ${display(dir) || '.'} > all.yaml" and migrate that` });
+        problems.push({ path: where, field: key, message: `is not supported by migrate (only resources, namespace and images are); render it first with "kubectl kustomize ${path.relative(cwd, dir) || '.'} > all.yaml" and migrate that` });
       }
     }
     const images: KustomizeImage[] = [];
