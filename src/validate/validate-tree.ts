@@ -125,7 +125,8 @@ export function validateTree(tree: RenderedTree, options: ValidateTreeOptions = 
     }
   }
 
-  for (const k of kustomizations) findings.push(...checkResources(tree, k.file, k.value));
+  const index = folderIndex(tree);
+  for (const k of kustomizations) findings.push(...checkResources(tree, index, k.file, k.value));
   return makeReport(findings, files, objects, waived);
 }
 
@@ -175,8 +176,27 @@ function readWaivers(obj: K8sObject, loc: ObjectLocation, findings: Finding[]): 
   return out;
 }
 
+/** Files by folder, and every folder that has files below it. */
+interface FolderIndex {
+  readonly files: Map<string, string[]>;
+  readonly dirs: Set<string>;
+}
+
+function folderIndex(tree: RenderedTree): FolderIndex {
+  const files = new Map<string, string[]>();
+  const dirs = new Set<string>();
+  for (const p of tree.keys()) {
+    const dir = posix.dirname(p);
+    let list = files.get(dir);
+    if (!list) files.set(dir, list = []);
+    list.push(p);
+    for (let d = dir; d !== '.' && !dirs.has(d); d = posix.dirname(d)) dirs.add(d);
+  }
+  return { files, dirs };
+}
+
 /** A kustomization lists exactly the YAML files beside it, and only files that exist. */
-function checkResources(tree: RenderedTree, file: string, k: K8sObject): Finding[] {
+function checkResources(tree: RenderedTree, index: FolderIndex, file: string, k: K8sObject): Finding[] {
   const folder = posix.dirname(file);
   const loc: ObjectLocation = { file };
   const findings: Finding[] = [];
@@ -189,13 +209,13 @@ function checkResources(tree: RenderedTree, file: string, k: K8sObject): Finding
       findings.push({ ...loc, rule: 'kustomization-resources', severity: 'error', field: `resources[${i}]`, message: 'is listed twice: kustomize fails with "may not add resource with an already registered id"', value: r });
     }
     listed.add(resolved);
-    const exists = tree.has(resolved) || [...tree.keys()].some(p => p.startsWith(`${resolved}/`));
+    const exists = tree.has(resolved) || index.dirs.has(resolved);
     if (!exists && !/^[a-z]+:\/\//.test(r)) {
       findings.push({ ...loc, rule: 'kustomization-resources', severity: 'error', field: `resources[${i}]`, message: 'names a file that is not in the tree: kustomize build fails', value: r });
     }
   });
-  for (const p of tree.keys()) {
-    if (posix.dirname(p) !== folder || isKustomizationFile(p) || !/\.ya?ml$/.test(p)) continue;
+  for (const p of index.files.get(folder) ?? []) {
+    if (isKustomizationFile(p) || !/\.ya?ml$/.test(p)) continue;
     if (!listed.has(p)) {
       findings.push({ ...loc, rule: 'kustomization-resources', severity: 'error', field: 'resources', message: `does not list ${posix.basename(p)}, which sits beside it: Argo CD would never apply that file`, value: posix.basename(p) });
     }

@@ -91,12 +91,7 @@ function checkScalar(node: Scalar, field: string, problems: YamlProblem[], what:
     }
     return;
   }
-  let v11: unknown;
-  try {
-    v11 = parse(source, { version: '1.1' });
-  } catch {
-    v11 = Symbol('unparsable');
-  }
+  const v11 = readAs11(source);
   if (!sameScalar(v, v11)) {
     problems.push({
       rule: 'yaml-ambiguous',
@@ -107,6 +102,23 @@ function checkScalar(node: Scalar, field: string, problems: YamlProblem[], what:
   }
 }
 
+const UNPARSABLE = Symbol('unparsable');
+const as11 = new Map<string, unknown>();
+
+/** How a YAML 1.1 reader reads a plain scalar (cached: the same numbers and booleans recur everywhere). */
+function readAs11(source: string): unknown {
+  if (as11.has(source)) return as11.get(source);
+  let v: unknown;
+  try {
+    v = parse(source, { version: '1.1' });
+  } catch {
+    v = UNPARSABLE;
+  }
+  if (as11.size > 100_000) as11.clear();
+  as11.set(source, v);
+  return v;
+}
+
 function sameScalar(a: unknown, b: unknown): boolean {
   if (typeof a === 'bigint' || typeof b === 'bigint') return String(a) === String(b);
   return a === b || (Number.isNaN(a) && Number.isNaN(b));
@@ -114,6 +126,6 @@ function sameScalar(a: unknown, b: unknown): boolean {
 
 function describe11(v: unknown): string {
   if (v instanceof Date) return `a timestamp (${v.toISOString()})`;
-  if (typeof v === 'symbol') return 'something it cannot parse';
+  if (v === UNPARSABLE) return 'something it cannot parse';
   return JSON.stringify(v) ?? String(v);
 }
