@@ -4,6 +4,8 @@ import { Environment } from './environment';
 import { GitOpsChart } from './gitops-chart';
 import { ValidationError, Problem } from '../errors';
 
+const APP_CHART = Symbol.for('cdk8s-gitops.AppChart');
+
 /** Props of `AppChart`. */
 export interface AppChartProps {
   /**
@@ -27,10 +29,20 @@ export interface AppChartProps {
  * listing its files. Put a `WebService` and any other objects inside.
  */
 export class AppChart extends GitOpsChart {
+  /** Returns true if `x` is an AppChart (works across copies of this package). */
+  public static isAppChart(x: unknown): x is AppChart {
+    return x !== null && typeof x === 'object' && APP_CHART in x;
+  }
+
+  /** `instanceof` that is not fooled by cdk8s's `Chart[Symbol.hasInstance]`. */
+  public static [Symbol.hasInstance](x: unknown): x is AppChart {
+    return AppChart.isAppChart(x);
+  }
+
   /** Returns the app enclosing `scope`, or throws naming the path. */
   public static of(scope: IConstruct): AppChart {
     for (let c: IConstruct | undefined = scope; c; c = c.node.scope) {
-      if (c instanceof AppChart) return c as AppChart;
+      if (AppChart.isAppChart(c)) return c;
     }
     throw new ValidationError([{ path: scope.node.path, message: 'must be defined inside an AppChart (new AppChart(env, "hello"))' }]);
   }
@@ -54,6 +66,7 @@ export class AppChart extends GitOpsChart {
       namespace: env.namespace,
       labels: { ...env.labels, ...props.labels },
     });
+    Object.defineProperty(this, APP_CHART, { value: true });
     this.appName = appName;
     this.environment = env;
   }

@@ -2,6 +2,8 @@ import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Kustomization } from './kustomization';
 
+const GITOPS_CHART = Symbol.for('cdk8s-gitops.GitOpsChart');
+
 /** Props of `GitOpsChart`. */
 export interface GitOpsChartProps extends ChartProps {
   /** Folder of the rendered tree this chart writes to, e.g. `dev/hello` or `argocd`. */
@@ -19,9 +21,17 @@ export interface GitOpsChartProps extends ChartProps {
  * plus a `kustomization.yaml`. Every chart of a `GitOpsApp` is one of these.
  */
 export class GitOpsChart extends Chart {
-  /** Returns true if `x` is a GitOpsChart. */
+  /** Returns true if `x` is a GitOpsChart (works across copies of this package). */
   public static isGitOpsChart(x: unknown): x is GitOpsChart {
-    return x instanceof GitOpsChart;
+    return x !== null && typeof x === 'object' && GITOPS_CHART in x;
+  }
+
+  /**
+   * cdk8s's `Chart` answers `instanceof` for every chart, subclasses included;
+   * this makes `x instanceof GitOpsChart` mean what it says.
+   */
+  public static [Symbol.hasInstance](x: unknown): x is GitOpsChart {
+    return GitOpsChart.isGitOpsChart(x);
   }
 
   /** Folder of the rendered tree, `/`-separated. */
@@ -31,6 +41,7 @@ export class GitOpsChart extends Chart {
 
   constructor(scope: Construct, id: string, props: GitOpsChartProps) {
     super(scope, id, { disableResourceNameHashes: true, ...props });
+    Object.defineProperty(this, GITOPS_CHART, { value: true });
     this.folder = props.folder;
     if (props.kustomize ?? true) {
       this.kustomization = new Kustomization(this, 'Kustomization');

@@ -1,0 +1,137 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { ApiObject } from 'cdk8s';
+import { AppChart } from '../../src/constructs/app-chart';
+import { Environment } from '../../src/constructs/environment';
+import { GitOpsApp } from '../../src/constructs/gitops-app';
+import { WebService } from '../../src/constructs/web-service';
+import { ValidationError } from '../../src/errors';
+import { exampleApp } from '../../src/main';
+import { readTree } from '../../src/render/tree';
+import { renderFiles } from '../../src/testing';
+import { IMAGE } from '../constructs/_fixtures';
+import { tmpDir } from '../support/tools';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+function twoApps(outdir: string, apps: string[]): GitOpsApp {
+  const app = new GitOpsApp({ outdir });
+  const env = new Environment(app, 'dev');
+  for (const name of apps) new WebService(new AppChart(env, name), 'web', { image: IMAGE });
+  return app;
+}
+
+describe('the example app', () => {
+  test('GIVEN src/main.ts WHEN rendered THEN dev and prod hello folders hold one file per object plus a kustomization', () => {
+    const files = Object.keys(renderFiles(exampleApp()));
+    expect(files.filter(f => !f.startsWith('argocd/'))).toEqual([
+      'dev/hello/deployment-hello.yaml',
+      'dev/hello/kustomization.yaml',
+      'dev/hello/service-hello.yaml',
+      'prod/hello/deployment-hello.yaml',
+      'prod/hello/kustomization.yaml',
+      'prod/hello/poddisruptionbudget-hello.yaml',
+      'prod/hello/service-hello.yaml',
+    ]);
+  });
+
+  test('GIVEN src/main.ts WHEN rendered THEN the whole tree matches the snapshot', () => {
+    expect(renderFiles(exampleApp())).toMatchSnapshot();
+  });
+});
+
+describe('GitOpsApp.synth', () => {
+  let dir: string;
+  let cleanup: () => void;
+  beforeEach(() => ({ dir, cleanup } = tmpDir()));
+  afterEach(() => cleanup());
+
+  test('GIVEN a previous synth with more apps WHEN synthesized again THEN no stale file or folder survives', () => {
+    // GIVEN
+    const out = path.join(dir, 'dist');
+    twoApps(out, ['a', 'b']).synth();
+    expect(fs.existsSync(path.join(out, 'dev/b/deployment-b.yaml'))).toBe(true);
+    // WHEN
+    twoApps(out, ['a']).synth();
+    // THEN
+    expect([...readTree(out).keys()]).toEqual(['dev/a/deployment-a.yaml', 'dev/a/kustomization.yaml', 'dev/a/service-a.yaml']);
+  });
+
+  test('GIVEN a good dist WHEN a synth fails on bad input THEN the previous dist is untouched and nothing else is written', () => {
+    // GIVEN
+    const out = path.join(dir, 'dist');
+    twoApps(out, ['a']).synth();
+    const before = readTree(out);
+    const bad = twoApps(out, ['a', 'b']);
+    new ApiObject(AppChart.of(bad.node.findChild('dev').node.findChild('b')), 'cm', {
+      apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg' }, data: { key: 'bell\u0007' },
+    });
+    // WHEN / THEN
+    expect(() => bad.synth()).toThrow(ValidationError);
+    expect(() => bad.synth()).toThrow("[dev/b/cm] 'data.key' contains the character U+0007 at index 4, which Go's YAML parser (Argo CD, the API server) rejects or rewrites (got \"bell\\u0007\")");
+    expect(readTree(out)).toEqual(before);
+    expect(fs.readdirSync(dir)).toEqual(['dist']);
+  });
+
+  test('GIVEN a gate that finds a problem WHEN synthesized THEN nothing is written', () => {
+    const out = path.join(dir, 'dist');
+    const app = twoApps(out, ['a']);
+    app.addGate(tree => [{ path: 'dev/a/deployment-a.yaml', field: 'spec.replicas', message: 'is checked by the gate', value: tree.size }]);
+    expect(() => app.synth()).toThrow("[dev/a/deployment-a.yaml] 'spec.replicas' is checked by the gate (got 3)");
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
+  test('GIVEN a plain cdk8s Chart in the app WHEN rendered THEN it is refused with the fix', () => {
+    const app = twoApps(path.join(dir, 'dist'), ['a']);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Chart } = require('cdk8s');
+    new Chart(app, 'loose');
+    expect(() => app.render()).toThrow('[loose] is a plain cdk8s Chart; put objects in an AppChart');
+  });
+
+  test('GIVEN two objects of one kind and name in an app WHEN rendered THEN the duplicate is named', () => {
+    const app = twoApps(path.join(dir, 'dist'), ['a']);
+    const chart = AppChart.of(app.node.findChild('dev').node.findChild('a'));
+    new ApiObject(chart, 'one', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg' } });
+    new ApiObject(chart, 'two', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg' } });
+    expect(() => app.render()).toThrow("[dev/a/two] 'metadata.name' duplicates dev/a/one: both are ConfigMap \"cfg\" and would be written to dev/a/configmap-cfg.yaml (got \"cfg\")");
+  });
+
+  test('GIVEN two kinds of one name from different API groups WHEN rendered THEN the files are qualified by group', () => {
+    const app = twoApps(path.join(dir, 'dist'), ['a']);
+    const chart = AppChart.of(app.node.findChild('dev').node.findChild('a'));
+    new ApiObject(chart, 'x', { apiVersion: 'example.com/v1', kind: 'Service', metadata: { name: 'a' } });
+    expect(Object.keys(renderFiles(app))).toEqual(expect.arrayContaining(['dev/a/service-a.yaml', 'dev/a/service.example.com-a.yaml']));
+  });
+
+  test('GIVEN the example app WHEN synthesized in other time zones and locales THEN the bytes are identical', () => {
+    const run = (env: Record<string, string>) => {
+      const cwd = fs.mkdtempSync(path.join(dir, 'run-'));
+      execFileSync(process.execPath, ['--require', require.resolve('esbuild-register'), path.join(ROOT, 'src', 'main.ts')], {
+        cwd, env: { ...process.env, ...env, CDK8S_OUTDIR: '' }, stdio: 'pipe',
+      });
+      return readTree(path.join(cwd, 'dist'));
+    };
+    const a = run({ TZ: 'UTC', LANG: 'C', LC_ALL: 'C' });
+    const b = run({ TZ: 'Pacific/Kiritimati', LANG: 'tr_TR.UTF-8', LC_ALL: 'tr_TR.UTF-8' });
+    expect(a.size).toBeGreaterThan(5);
+    expect(b).toEqual(a);
+  });
+});
+
+describe('chart identity', () => {
+  test('GIVEN cdk8s charts of several kinds THEN isGitOpsChart, isAppChart and instanceof tell them apart', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Chart } = require('cdk8s');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { GitOpsChart } = require('../../src/constructs/gitops-chart');
+    const app = new GitOpsApp();
+    const plain = new Chart(app, 'plain');
+    const folder = new GitOpsChart(app, 'argocd', { folder: 'argocd' });
+    const appChart = new AppChart(new Environment(app, 'dev'), 'a');
+    expect([plain, folder, appChart].map(c => GitOpsChart.isGitOpsChart(c))).toEqual([false, true, true]);
+    expect([plain, folder, appChart].map(c => c instanceof AppChart)).toEqual([false, false, true]);
+    expect([plain, folder, appChart].map(c => c instanceof GitOpsChart)).toEqual([false, true, true]);
+  });
+});
