@@ -1,0 +1,236 @@
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import {
+  ARGOCD_NAMESPACE, IN_CLUSTER, RENDERED_BRANCH, SYNC_WAVE,
+  checkRepoUrl, checkServer, checkSourcePath, isAppChart, resolveSync, syncWaveOf, validationMessage,
+} from './_argo';
+import { checkAnnotations, checkDnsLabel, checkInteger, checkLabels } from './_checks';
+import { AppChart } from './app-chart';
+import { ArgoSyncOptions } from './argo-sync';
+import { GitOpsChart } from './gitops-chart';
+import { Application, ApplicationProps } from '../../imports/argocd-application-argoproj.io';
+import { Problem, ValidationError } from '../errors';
+
+/** Props of `ArgoApplication`. Every sync default is in `ArgoSyncOptions`. */
+export interface ArgoApplicationProps extends ArgoSyncOptions {
+  /** Git URL of the repository holding the rendered branch, without credentials. */
+  readonly repoURL: string;
+  /**
+   * The app it deploys: gives the default name, path and destination.
+   *
+   * @default - none: give `name` and `path` (and usually `namespace`)
+   */
+  readonly app?: AppChart;
+  /**
+   * Name of the Application. `<app>-<env>` is also the WebService's
+   * `app.kubernetes.io/instance` label, which Argo CD's label tracking uses.
+   *
+   * @default - `<app>-<env>` of `app`
+   */
+  readonly name?: string;
+  /**
+   * Folder of the branch Argo CD syncs.
+   *
+   * @default - the app's folder, `<env>/<app>`
+   */
+  readonly path?: string;
+  /**
+   * Branch (or tag, or commit) Argo CD watches.
+   *
+   * @default 'rendered-manifests'
+   */
+  readonly targetRevision?: string;
+  /**
+   * The Argo CD project (`AppProject`) the Application belongs to.
+   *
+   * @default 'default'
+   */
+  readonly project?: string;
+  /**
+   * API server of the destination cluster.
+   *
+   * @default - the app's `Environment.server`, else 'https://kubernetes.default.svc'
+   */
+  readonly server?: string;
+  /**
+   * Destination namespace.
+   *
+   * @default - the app's `Environment.namespace`, else none (the objects carry theirs)
+   */
+  readonly namespace?: string;
+  /**
+   * Namespace the Application object itself lives in (where Argo CD runs).
+   *
+   * @default - the chart's namespace, else 'argocd'
+   */
+  readonly argoNamespace?: string;
+  /**
+   * Sync wave (`argocd.argoproj.io/sync-wave`) among the root app's objects.
+   *
+   * @default - the app's depth in the dependency graph of AppCharts
+   * (`appChart.addDependency(other)`): 0 without dependencies
+   */
+  readonly syncWave?: number;
+  /**
+   * Check at synth that `path` is a folder rendered by this GitOpsApp.
+   *
+   * @default true
+   */
+  readonly checkPath?: boolean;
+  /**
+   * Labels of the Application object.
+   *
+   * @default - `app.kubernetes.io/managed-by: cdk8s-gitops`
+   */
+  readonly labels?: Record<string, string>;
+  /**
+   * Annotations of the Application object.
+   *
+   * @default - the sync wave, if not 0
+   */
+  readonly annotations?: Record<string, string>;
+}
+
+/**
+ * An Argo CD `Application` that syncs one folder of the rendered branch
+ * (`<env>/<app>`) to its environment's cluster and namespace, with safe sync
+ * defaults. Usually created by `ArgoCd`, one per AppChart.
+ *
+ * Checked at synth: the path is rendered by an AppChart, and no two
+ * Applications share a name or a path.
+ */
+export class ArgoApplication extends Construct {
+  /** Returns true if `x` is an ArgoApplication. */
+  public static isArgoApplication(x: unknown): x is ArgoApplication {
+    return x instanceof ArgoApplication;
+  }
+
+  /** The Application name. */
+  public readonly name: string;
+  /** Namespace of the Application object. */
+  public readonly argoNamespace: string;
+  /** The repository URL. */
+  public readonly repoURL: string;
+  /** The watched revision. */
+  public readonly targetRevision: string;
+  /** The synced folder of the branch. */
+  public readonly path: string;
+  /** The app it deploys, if given. */
+  public readonly app?: AppChart;
+  /** The Application object. */
+  public readonly apiObject: Application;
+  private readonly explicitWave?: number;
+
+  constructor(scope: Construct, id: string, props: ArgoApplicationProps) {
+    super(scope, id);
+    const where = this.node.path;
+    const app = props.app;
+    const env = app?.environment;
+    const problems: Problem[] = [];
+    const push = (p: Problem | undefined) => p && problems.push(p);
+    if (app !== undefined && !isAppChart(app)) push({ path: where, field: 'app', message: 'must be an AppChart', value: String(app) });
+
+    this.app = app;
+    this.name = props.name ?? (app ? `${app.appName}-${env!.envName}` : '');
+    this.path = props.path ?? app?.folder ?? '';
+    this.repoURL = props.repoURL;
+    this.targetRevision = props.targetRevision ?? RENDERED_BRANCH;
+    this.argoNamespace = props.argoNamespace ?? Chart.of(this).namespace ?? ARGOCD_NAMESPACE;
+    this.explicitWave = props.syncWave;
+    const project = props.project ?? 'default';
+    const server = props.server ?? env?.server ?? IN_CLUSTER;
+    const namespace = props.namespace ?? env?.namespace;
+
+    if (!props.name && !app) push({ path: where, field: 'name', message: 'is required when no app is given' });
+    else push(checkDnsLabel(where, 'name', this.name));
+    if (props.path === undefined && !app) push({ path: where, field: 'path', message: 'is required when no app is given' });
+    else push(checkSourcePath(where, 'path', this.path));
+    push(checkRepoUrl(where, 'repoURL', props.repoURL));
+    if (typeof this.targetRevision !== 'string' || !/^\S+$/.test(this.targetRevision)) {
+      push({ path: where, field: 'targetRevision', message: 'must be a branch, tag or commit without whitespace', value: this.targetRevision });
+    }
+    push(checkDnsLabel(where, 'project', project, 253));
+    push(checkServer(where, 'server', server));
+    if (namespace !== undefined) push(checkDnsLabel(where, 'namespace', namespace));
+    push(checkDnsLabel(where, 'argoNamespace', this.argoNamespace));
+    if (props.syncWave !== undefined) push(checkInteger(where, 'syncWave', props.syncWave, -1000, 1000));
+    problems.push(...checkLabels(where, 'labels', props.labels));
+    problems.push(...checkAnnotations(where, 'annotations', props.annotations));
+    const { sync, problems: syncProblems } = resolveSync(where, props);
+    problems.push(...syncProblems);
+    if (problems.length) throw new ValidationError(problems);
+
+    const spec: ApplicationProps['spec'] = {
+      project,
+      source: { repoUrl: this.repoURL, targetRevision: this.targetRevision, path: this.path },
+      destination: { server, ...(namespace !== undefined ? { namespace } : {}) },
+      syncPolicy: sync.syncPolicy,
+    };
+    const self = this;
+    this.apiObject = new (class extends Application {
+      public toJson(): any {
+        const json = super.toJson();
+        const wave = self.syncWave;
+        if (wave !== 0 && !json.metadata.annotations?.[SYNC_WAVE]) {
+          json.metadata.annotations = sortRecord({ ...json.metadata.annotations, [SYNC_WAVE]: String(wave) });
+        }
+        return json;
+      }
+    })(this, 'Resource', {
+      metadata: {
+        name: this.name,
+        namespace: this.argoNamespace,
+        labels: { 'app.kubernetes.io/managed-by': 'cdk8s-gitops', ...props.labels },
+        ...(props.annotations ? { annotations: { ...props.annotations } } : {}),
+        ...(sync.finalizers ? { finalizers: sync.finalizers } : {}),
+      },
+      spec,
+    });
+
+    this.node.addValidation({ validate: () => this.validateTree(props.checkPath ?? true) });
+  }
+
+  /**
+   * The sync wave: the explicit one, else the app's depth in the AppChart
+   * dependency graph (0 on a cycle, which validation reports).
+   */
+  public get syncWave(): number {
+    if (this.explicitWave !== undefined) return this.explicitWave;
+    if (!this.app) return 0;
+    const result = syncWaveOf(this.app);
+    return 'wave' in result ? result.wave : 0;
+  }
+
+  private validateTree(checkPath: boolean): string[] {
+    const errors: string[] = [];
+    const root = this.node.root;
+    if (checkPath) {
+      const folders = root.node.findAll().filter(GitOpsChart.isGitOpsChart).map(c => c.folder);
+      if (!folders.includes(this.path)) {
+        const apps = root.node.findAll().filter(isAppChart).map(c => c.folder).sort();
+        errors.push(validationMessage('spec.source.path', `is not a folder of the rendered tree: no AppChart renders to it (app folders: ${apps.join(', ') || 'none'})`, this.path));
+      }
+    }
+    const others = root.node.findAll().filter(ArgoApplication.isArgoApplication);
+    const before = others.slice(0, others.indexOf(this));
+    const sameName = before.find(o => o.name === this.name && o.argoNamespace === this.argoNamespace);
+    if (sameName) {
+      errors.push(validationMessage('metadata.name', `is the name of ${sameName.node.path} too: Application names must be unique in namespace ${this.argoNamespace}`, this.name));
+    }
+    const samePath = before.find(o => o.path === this.path && o.repoURL === this.repoURL && o.targetRevision === this.targetRevision);
+    if (samePath) {
+      errors.push(validationMessage('spec.source.path', `is synced by ${samePath.node.path} too: two Applications must never sync the same folder (they would fight over its objects)`, this.path));
+    }
+    if (this.app && this.explicitWave === undefined) {
+      const result = syncWaveOf(this.app);
+      if ('cycle' in result && result.cycle.includes(this.app.node.path)) {
+        errors.push(validationMessage('dependencies', `form a cycle: ${result.cycle.join(' -> ')}; sync waves need an order, remove one addDependency`));
+      }
+    }
+    return errors;
+  }
+}
+
+function sortRecord(r: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : 1)));
+}
