@@ -133,7 +133,7 @@ export function generateCode(input: LoadedInput, options: GenerateOptions): Gene
     }
     const v = variable(id);
     body.push(`const ${v} = ${expr};`);
-    body.push(`// --strict: undo what the constructs change, so the output equals the input exactly.`);
+    body.push('// --strict: undo what the constructs change, so the output equals the input exactly.');
     body.push(...patches.map(p => p.replace(/^x\./, `${v}.`)), '');
   }
 

@@ -7,7 +7,8 @@ export type RenderedObjects = Map<string, Record<string, any>>;
 
 function typescript(): typeof import('typescript') {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // Loaded lazily and only by migrate: projects that write cdk8s code in TypeScript have it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports, import/no-extraneous-dependencies
     return require('typescript');
   } catch (e) {
     throw new EnvironmentError('migrate needs the "typescript" package to check the generated code: npm install --save-dev typescript', { cause: e });

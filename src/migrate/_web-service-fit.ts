@@ -36,7 +36,10 @@ function sameMap(a: Record<string, unknown> | undefined, b: Record<string, unkno
  * (one container, one port, a ClusterIP Service selecting its pods, plain env
  * values, HTTP probes…) and returns its props, or the reason it is not.
  */
-export function fitWebService(dep: SourceObject, di: number, svc: SourceObject, si: number, options: { namespace: string; app: string; env: string }): WebServiceFit | string {
+export function fitWebService(
+  dep: SourceObject, di: number, svc: SourceObject, si: number,
+  options: { namespace: string; app: string; env: string },
+): WebServiceFit | string {
   const d = dep.json;
   const s = svc.json;
   const name = d.metadata?.name;

@@ -24,8 +24,14 @@ for (const [name, paths] of CASES) {
 /** Type-checks every generated program in one TypeScript program, without writing them. */
 function typeCheck(programs: Map<string, string>): string[] {
   const options: ts.CompilerOptions = {
-    noEmit: true, strict: true, target: ts.ScriptTarget.ES2020, module: ts.ModuleKind.CommonJS,
-    moduleResolution: ts.ModuleResolutionKind.Node10, esModuleInterop: true, skipLibCheck: true, types: ['node'],
+    noEmit: true,
+    strict: true,
+    target: ts.ScriptTarget.ES2020,
+    module: ts.ModuleKind.CommonJS,
+    moduleResolution: ts.ModuleResolutionKind.Node10,
+    esModuleInterop: true,
+    skipLibCheck: true,
+    types: ['node'],
   };
   const host = ts.createCompilerHost(options);
   const files = new Map([...programs].map(([k, code]) => [path.join(__dirname, '__generated__', `${k.replace(/\W+/g, '_')}.ts`), code]));
