@@ -1,25 +1,36 @@
 import * as fs from 'fs';
-import { AppChart, ArgoCd, Environment, GitOpsApp, ImageRef, WebService } from '.';
+import * as path from 'path';
+import { AppChart, ArgoCd, Environment, GitOpsApp, GitOpsAppProps, ImagePins, WebService } from '.';
 
-// The example app: the seeds' hello-world web server in dev and prod.
-const app = new GitOpsApp();
-const image = ImageRef.parse('ghcr.io/example/hello:6f1ed002ab5595859014ebf0951522d9b6c7e8e4');
+/**
+ * The example app: the seeds' hello-world web server (examples/hello) in dev
+ * (1 replica) and prod (2 replicas). Image tags live in images.yaml, edited by
+ * `cdk8s-gitops set-image` and `promote`. Argo CD syncs both from the
+ * rendered branch (dist/argocd/: an AppProject per environment, an
+ * Application per app).
+ */
+export function exampleApp(props: GitOpsAppProps = {}): GitOpsApp {
+  const pins = ImagePins.load(path.join(__dirname, '..', 'images.yaml'));
+  const app = new GitOpsApp({ pins, ...props });
 
-for (const env of [
-  new Environment(app, 'dev', { namespace: 'hello-dev', replicas: 1 }),
-  new Environment(app, 'prod', { namespace: 'hello-prod', replicas: 2 }),
-]) {
-  const hello = new AppChart(env, 'hello');
-  new WebService(hello, 'web', { image, port: 8080 });
+  for (const env of [
+    new Environment(app, 'dev', { namespace: 'hello-dev', replicas: 1 }),
+    new Environment(app, 'prod', { namespace: 'hello-prod', replicas: 2 }),
+  ]) {
+    const hello = new AppChart(env, 'hello');
+    new WebService(hello, 'web', { port: 8080 }); // image: the pin in images.yaml
+  }
+  // Created after the apps: it finds every AppChart.
+  new ArgoCd(app, 'argocd', { repoURL: 'https://github.com/example/hello-config.git' });
+  return app;
 }
 
-// Argo CD wiring, created after the apps: an AppProject per environment and an
-// Application per app, rendered to dist/argocd/.
-const argocd = new ArgoCd(app, 'argocd', { repoURL: 'https://github.com/example/hello-config.git' });
-
-app.synth();
-
-// The root "app of apps", applied once by a person (docs/argocd.md). It lives
-// outside dist/ so the root app never manages itself.
-fs.mkdirSync('bootstrap', { recursive: true });
-fs.writeFileSync('bootstrap/root-application.yaml', argocd.bootstrapManifest());
+if (require.main === module) {
+  const app = exampleApp();
+  app.synth();
+  // The root "app of apps", applied once by a person (docs/argocd.md). It lives
+  // outside dist/ so the root app never manages itself.
+  const bootstrap = path.join(__dirname, '..', 'bootstrap', 'root-application.yaml');
+  fs.mkdirSync(path.dirname(bootstrap), { recursive: true });
+  fs.writeFileSync(bootstrap, (app.node.findChild('argocd') as ArgoCd).bootstrapManifest());
+}
