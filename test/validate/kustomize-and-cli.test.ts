@@ -93,8 +93,15 @@ describe('cdk8s-gitops validate', () => {
     const json = JSON.parse(t.out());
     expect(json).toMatchObject({ dir: 'out', ok: false, errors: 2, warnings: 0 });
     expect(json.findings[1]).toEqual({
-      file: 'dev/hello/deployment-hello.yaml', kind: 'Deployment', namespace: 'dev', name: 'hello', rule: 'image-pinned', severity: 'error',
-      field: 'spec.template.spec.containers[0].image', message: 'uses the "latest" tag, which moves: pin a version or commit-SHA tag, or a digest', value: 'nginx:latest',
+      file: 'dev/hello/deployment-hello.yaml',
+      kind: 'Deployment',
+      namespace: 'dev',
+      name: 'hello',
+      rule: 'image-pinned',
+      severity: 'error',
+      field: 'spec.template.spec.containers[0].image',
+      message: 'uses the "latest" tag, which moves: pin a version or commit-SHA tag, or a digest',
+      value: 'nginx:latest',
     });
   });
 
@@ -150,7 +157,9 @@ const files = ${JSON.stringify(Object.fromEntries(badTree()))};
 for (const [rel, content] of Object.entries(files)) { const f = path.join(out, rel); fs.mkdirSync(path.dirname(f), { recursive: true }); fs.writeFileSync(f, content); }
 `);
     fs.writeFileSync(path.join(tmp.dir, 'cdk8s.yaml'), toYaml({
-      language: 'typescript', app: 'node app.js', output: '.cdk8s.out',
+      language: 'typescript',
+      app: 'node app.js',
+      output: '.cdk8s.out',
       validations: [{ package: plugin, class: 'Cdk8sGitOpsValidation', version: '0.0.0', properties: { skipKustomize: true } }],
     }));
     // WHEN

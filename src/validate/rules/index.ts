@@ -1,3 +1,4 @@
+import { PolicyRule } from './_rule';
 import { containerResources } from './container-resources';
 import { envUnique } from './env-unique';
 import { pdbForReplicas, spreadForReplicas } from './high-availability';
@@ -5,7 +6,6 @@ import { noAutomountToken, noHostNamespaces, noHostPath } from './host-access';
 import { imagePinned } from './image-pinned';
 import { noPlaintextSecret } from './no-plaintext-secret';
 import { livenessProbe, readinessProbe } from './probes';
-import { PolicyRule } from './_rule';
 import { dropAllCapabilities, noPrivilegeEscalation, notPrivileged, readOnlyRootFilesystem, runAsNonRoot, seccompRuntimeDefault } from './security-context';
 import { serviceSelector } from './service-selector';
 
