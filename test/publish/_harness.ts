@@ -30,13 +30,19 @@ export class Sandbox {
   public readonly env: Record<string, string>;
   private readonly cleanupFn: () => void;
 
-  constructor() {
+  constructor(from?: Sandbox) {
     const { dir, cleanup } = tmpDir('cdk8s-gitops-publish-');
     this.root = dir;
     this.cleanupFn = cleanup;
     this.env = gitEnv(dir);
     this.remote = path.join(dir, 'remote.git');
     this.src = path.join(dir, 'src');
+    if (from) {
+      // A copy of another sandbox (cheaper than replaying its history).
+      fs.cpSync(from.root, dir, { recursive: true });
+      this.git(this.src, 'remote', 'set-url', 'origin', this.remote);
+      return;
+    }
     this.git(dir, 'init', '-q', '--bare', '-b', 'main', this.remote);
     this.git(dir, 'init', '-q', '-b', 'main', this.src);
     this.git(this.src, 'remote', 'add', 'origin', this.remote);
