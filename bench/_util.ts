@@ -10,7 +10,7 @@ export const REPO = path.resolve(__dirname, '..');
 export function median(xs: readonly number[]): number {
   if (!xs.length) return NaN;
   const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
+  const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
@@ -76,7 +76,7 @@ export function runProcess(cmd: string, args: string[], opts: { cwd: string; env
   const rssFile = path.join(opts.cwd, `.bench-rss-${process.pid}`);
   const [file, argv] = useTime ? [GNU_TIME, ['-q', '-f', '%M', '-o', rssFile, cmd, ...args]] : [cmd, args];
   const start = process.hrtime.bigint();
-  const r = spawnSync(file, argv, { cwd: opts.cwd, env: opts.env ?? process.env, encoding: 'utf8', timeout: opts.timeoutMs ?? 600_000, maxBuffer: 64 << 20 });
+  const r = spawnSync(file, argv, { cwd: opts.cwd, env: opts.env ?? process.env, encoding: 'utf8', timeout: opts.timeoutMs ?? 600_000, maxBuffer: 64 * 2 ** 20 });
   const ms = msSince(start);
   let maxRssMiB: number | undefined;
   if (useTime && fs.existsSync(rssFile)) {

@@ -8,8 +8,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, Chart } from 'cdk8s';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { buildApp, buildRawCdk8sPlus, OneAppChange } from './generate';
 import { optionalModule, sh, timeReps } from './_util';
+import { buildApp, buildRawCdk8sPlus, OneAppChange } from './generate';
 import { renderApp } from '../src/render/render';
 import { RenderedTree, writeTree } from '../src/render/tree';
 
@@ -23,8 +23,10 @@ function arg(name: string, dflt: string): string {
 
 const GIT_ENV = {
   ...process.env,
-  GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@example.invalid',
-  GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@example.invalid',
+  GIT_AUTHOR_NAME: 'bench',
+  GIT_AUTHOR_EMAIL: 'bench@example.invalid',
+  GIT_COMMITTER_NAME: 'bench',
+  GIT_COMMITTER_EMAIL: 'bench@example.invalid',
   GIT_CONFIG_NOSYSTEM: '1',
 };
 
@@ -152,7 +154,9 @@ async function main(): Promise<void> {
   if (diff.mod?.diffBranch && publish.mod?.publishTree) {
     let changed = 0;
     out.diffOneApp = {
-      ms: await timeReps(reps, async () => { changed = (await diff.mod.diffBranch({ cwd: repo, env: GIT_ENV, tree: changedTree })).changedFiles.length; }),
+      ms: await timeReps(reps, async () => {
+        changed = (await diff.mod.diffBranch({ cwd: repo, env: GIT_ENV, tree: changedTree })).changedFiles.length;
+      }),
     };
     (out.diffOneApp as any).note = `diffBranch against the branch; ${changed} changed file(s)`;
   } else {

@@ -110,7 +110,8 @@ export function evaluate(m: Measurements): TargetResult[] {
     ? { target: `${n} apps: no-op publish`, measured: '-', limit: '≤ 150 ms', why: `not measured: ${whyNot(p.publishNoop)}` }
     : { target: `${n} apps: no-op publish`, measured: `${fmt(noop)} ms`, limit: '≤ 150 ms', met: noop <= 150 });
   out.push(ratioTarget(`${n} apps: build+render+validate+first publish vs kubectl kustomize over all apps`,
-    sum(med(p.build), med(p.render), med(p.validate), med(p.publishFirst)), med(big.kustomizeAll), 1, whyNot(p.validate, p.publishFirst, big.kustomizeAll)));
+    sum(med(p.build), med(p.render), med(p.validate), med(p.publishFirst)), med(big.kustomizeAll), 1,
+    whyNot(p.validate, p.publishFirst, big.kustomizeAll)));
   const rss = [big.wholeFast, big.wholePrecompiled]
     .map(t => ('skipped' in t ? undefined : t.maxRssMiB)).filter((x): x is number => x !== undefined);
   out.push(rss.length

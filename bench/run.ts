@@ -13,9 +13,9 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { hasCommand, ProcessRun, REPO, runProcess } from './_util';
 import { appName, appSource, ENVIRONMENTS, FILES_PER_APP_ENV } from './generate';
 import { evaluate, Measurements, renderTable } from './report';
-import { hasCommand, ProcessRun, REPO, runProcess } from './_util';
 
 interface Options {
   apps: number[];
@@ -33,17 +33,12 @@ function parseArgs(argv: string[]): Options {
       if (v === undefined) throw new Error(`${a} needs a value`);
       return v;
     };
-    if (a === '--apps') opts.apps = value().split(',').map(s => Number(s.trim()));
-    else if (a.startsWith('--apps=')) opts.apps = a.slice(7).split(',').map(Number);
-    else if (a === '--reps') opts.reps = Number(value());
-    else if (a === '--quick') opts.quick = true;
-    else if (a === '--keep') opts.keep = true;
-    else if (a === '--help' || a === '-h') {
+    if (a === '--apps') {opts.apps = value().split(',').map(s => Number(s.trim()));} else if (a.startsWith('--apps=')) {opts.apps = a.slice(7).split(',').map(Number);} else if (a === '--reps') {opts.reps = Number(value());} else if (a === '--quick') {opts.quick = true;} else if (a === '--keep') {opts.keep = true;} else if (a === '--help' || a === '-h') {
       process.stdout.write('usage: npm run bench -- [--apps 10,100,1000] [--reps N] [--quick] [--keep]\n'
         + '  --quick  10 and 100 apps, 1-2 repetitions, no cdk8s-plus peer at 100: a CI smoke (< 2 min)\n'
         + '  --keep   keep the generated work directory\n');
       process.exit(0);
-    } else throw new Error(`unknown argument ${a} (try --help)`);
+    } else {throw new Error(`unknown argument ${a} (try --help)`);}
   }
   if (opts.quick && !argv.includes('--apps') && !argv.some(a => a.startsWith('--apps='))) opts.apps = [10, 100];
   if (opts.apps.some(n => !Number.isInteger(n) || n < 1)) throw new Error(`--apps must be positive integers (got ${opts.apps.join(',')})`);
@@ -147,7 +142,7 @@ async function main(): Promise<void> {
     // In-process phases, in a fresh process.
     const phasesArgs = ['--require', 'esbuild-register', path.join(__dirname, 'phases.ts'), '--apps', String(apps), '--reps', String(reps), '--work', path.join(dir, 'phases')];
     if (opts.quick && apps >= 100) phasesArgs.push('--raw', 'no');
-    const p = spawnSync('node', phasesArgs, { cwd: REPO, env, encoding: 'utf8', maxBuffer: 64 << 20, timeout: 1_800_000 });
+    const p = spawnSync('node', phasesArgs, { cwd: REPO, env, encoding: 'utf8', maxBuffer: 64 * 2 ** 20, timeout: 1_800_000 });
     if (p.status !== 0) throw new Error(`bench/phases.ts failed for ${apps} apps (exit ${p.status}): ${p.stderr}`);
     const phases = JSON.parse(p.stdout.trim().split('\n').pop()!);
 
@@ -178,7 +173,10 @@ async function main(): Promise<void> {
       kustomizeOne = repeatProcess(reps, 'kubectl', ['kustomize', path.join(rendered, folders[0])], pdir, env);
       kustomizeAll = repeatProcess(apps >= 1000 ? 1 : reps, 'kubectl', ['kustomize', rendered], pdir, env);
     }
-    m.counts.push({ apps, reps, files: phases.files, renderedFiles: fileCount, expectedFiles: apps * ENVIRONMENTS.length * FILES_PER_APP_ENV, phases: phases.phases, phasesMaxRssMiB: phases.maxRssMiB, wholeFast, wholePrecompiled, wholeCli, kustomizeOne, kustomizeAll });
+    m.counts.push({
+      apps, reps, files: phases.files, renderedFiles: fileCount, expectedFiles: apps * ENVIRONMENTS.length * FILES_PER_APP_ENV,
+      phases: phases.phases, phasesMaxRssMiB: phases.maxRssMiB, wholeFast, wholePrecompiled, wholeCli, kustomizeOne, kustomizeAll,
+    });
   }
 
   m.durationS = Math.round((Date.now() - started) / 100) / 10;
