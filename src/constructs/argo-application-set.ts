@@ -122,7 +122,7 @@ export class ArgoApplicationSet extends Construct {
             project: '{{ .project }}',
             source: { repoURL: props.repoURL, targetRevision, path: '{{ .path.path }}' },
             destination: { server: '{{ .server }}', namespace: '{{ .namespace }}' },
-            syncPolicy: sync.syncPolicy,
+            ...(Object.keys(sync.syncPolicy).length ? { syncPolicy: sync.syncPolicy } : {}),
           },
         },
       },

@@ -164,7 +164,7 @@ export class ArgoApplication extends Construct {
       project,
       source: { repoUrl: this.repoURL, targetRevision: this.targetRevision, path: this.path },
       destination: { server, ...(namespace !== undefined ? { namespace } : {}) },
-      syncPolicy: sync.syncPolicy,
+      ...(Object.keys(sync.syncPolicy).length ? { syncPolicy: sync.syncPolicy } : {}),
     };
     const self = this;
     this.apiObject = new (class extends Application {
