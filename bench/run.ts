@@ -174,8 +174,18 @@ async function main(): Promise<void> {
       kustomizeAll = repeatProcess(apps >= 1000 ? 1 : reps, 'kubectl', ['kustomize', rendered], pdir, env);
     }
     m.counts.push({
-      apps, reps, files: phases.files, renderedFiles: fileCount, expectedFiles: apps * ENVIRONMENTS.length * FILES_PER_APP_ENV,
-      phases: phases.phases, phasesMaxRssMiB: phases.maxRssMiB, wholeFast, wholePrecompiled, wholeCli, kustomizeOne, kustomizeAll,
+      apps,
+      reps,
+      files: phases.files,
+      renderedFiles: fileCount,
+      expectedFiles: apps * ENVIRONMENTS.length * FILES_PER_APP_ENV,
+      phases: phases.phases,
+      phasesMaxRssMiB: phases.maxRssMiB,
+      wholeFast,
+      wholePrecompiled,
+      wholeCli,
+      kustomizeOne,
+      kustomizeAll,
     });
   }
 
