@@ -108,6 +108,14 @@ project.addTask('schemas', {
   exec: 'node --require esbuild-register scripts/generate-schemas.ts',
 });
 
+// The benchmark (docs/performance.md): `npm run bench -- --quick` is the CI smoke;
+// it exits 0 on any timing, non-zero only when the harness itself breaks.
+project.addTask('bench', {
+  description: 'Benchmark render/validate/publish/diff at 10, 100 and 1,000 apps against floors and peers (--apps 10,100, --quick).',
+  exec: 'node --require esbuild-register bench/run.ts',
+  receiveArgs: true,
+});
+
 project.addPackageIgnore('/dist/');
 project.addPackageIgnore('/bench/');
 project.addPackageIgnore('/examples/');
