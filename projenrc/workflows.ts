@@ -208,9 +208,9 @@ export function addWorkflows(project: Project, options: WorkflowOptions = {}): v
       // Image runs one after another, so pins land in commit order.
       concurrency: { 'group': 'image-${{ github.ref }}', 'cancel-in-progress': false },
       jobs: {
-        build: buildJob(app, checkout),
-        pin: pinJob(app, branch, checkout, setupNode, pinMessage),
-        publish: {
+        'build': buildJob(app, checkout),
+        'pin': pinJob(app, branch, checkout, setupNode, pinMessage),
+        'publish': {
           name: 'Publish the pinned commit',
           needs: 'pin',
           permissions: { contents: 'write' },
@@ -228,7 +228,7 @@ function buildJob(app: { name: string; context: string }, checkout: (extra?: Rec
     'name': `Build and push the ${app.name} image`,
     'runs-on': 'ubuntu-latest',
     'timeout-minutes': 30,
-    'permissions': { 'contents': 'read', 'packages': 'write' },
+    'permissions': { contents: 'read', packages: 'write' },
     'outputs': { image: '${{ steps.ref.outputs.image }}' },
     'steps': [
       checkout(),
@@ -364,9 +364,9 @@ function pullRequestJob(app: { name: string }, setupNode: Step): Job {
           'commit-message': `chore(images): pin ${app.name} in dev to \${{ github.sha }}`,
           'title': `chore(images): pin ${app.name} in dev to \${{ github.sha }}`,
           'body': [
-            `Built from \${{ github.server_url }}/\${{ github.repository }}/commit/\${{ github.sha }}.`,
+            'Built from ${{ github.server_url }}/${{ github.repository }}/commit/${{ github.sha }}.',
             '',
-            `Image: \`\${{ needs.build.outputs.image }}\``,
+            'Image: `${{ needs.build.outputs.image }}`',
             '',
             'Merging this pull request rolls the image out to dev: the config repository\'s',
             'publish workflow renders it to the rendered-manifests branch, which Argo CD syncs.',
