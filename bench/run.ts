@@ -14,7 +14,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { hasCommand, ProcessRun, REPO, runProcess } from './_util';
-import { appName, appSource, ENVIRONMENTS, FILES_PER_APP_ENV } from './generate';
+import { appName, appSource, ENVIRONMENTS, expectedFiles } from './generate';
 import { evaluate, Measurements, renderTable } from './report';
 
 interface Options {
@@ -178,7 +178,7 @@ async function main(): Promise<void> {
       reps,
       files: phases.files,
       renderedFiles: fileCount,
-      expectedFiles: apps * ENVIRONMENTS.length * FILES_PER_APP_ENV,
+      expectedFiles: expectedFiles(apps),
       phases: phases.phases,
       phasesMaxRssMiB: phases.maxRssMiB,
       wholeFast,

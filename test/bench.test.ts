@@ -1,5 +1,5 @@
 import { ApiObject } from 'cdk8s';
-import { appName, buildApp, buildRawCdk8sPlus, ENVIRONMENTS, FILES_PER_APP_ENV } from '../bench/generate';
+import { appName, buildApp, buildRawCdk8sPlus, ENVIRONMENTS, expectedFiles } from '../bench/generate';
 import { evaluate, Measurements } from '../bench/report';
 import { renderApp } from '../src/render/render';
 
@@ -9,14 +9,16 @@ describe('bench generator', () => {
     const app = buildApp(3, 'unused-outdir');
     // WHEN it is rendered
     const tree = renderApp(app);
-    // THEN every app has a deployment, a service and a kustomization in each environment
-    expect(tree.size).toBe(3 * ENVIRONMENTS.length * FILES_PER_APP_ENV);
+    // THEN every app has a deployment, a service, a kustomization and an Argo CD Application in each environment
+    expect(tree.size).toBe(expectedFiles(3));
+    expect(tree.size).toBe(3 * 2 * 4 + 2 + 1);
     for (const env of ENVIRONMENTS) {
       for (let i = 0; i < 3; i++) {
         const name = appName(i);
         for (const file of [`deployment-${name}.yaml`, `service-${name}.yaml`, 'kustomization.yaml']) {
           expect(tree.has(`${env.name}/${name}/${file}`)).toBe(true);
         }
+        expect(tree.has(`argocd/application-${name}-${env.name}.yaml`)).toBe(true);
       }
     }
   });
