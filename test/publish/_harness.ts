@@ -140,7 +140,11 @@ export function builtCli(outDir: string): string {
   const outfile = path.join(outDir, 'cdk8s-gitops.js');
   buildSync({
     entryPoints: [path.join(__dirname, '..', '..', 'src', 'cli', 'main.ts')],
-    bundle: true, platform: 'node', target: 'node20', outfile, logLevel: 'silent',
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    outfile,
+    logLevel: 'silent',
     footer: { js: 'module.exports.main();' },
   });
   bundled = outfile;

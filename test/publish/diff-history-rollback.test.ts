@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { app, Sandbox } from './_harness';
 import { diffTrees } from '../../src/publish/diff';
 import { hasTool } from '../support/tools';
-import { app, Sandbox } from './_harness';
 
 const describeGit = hasTool('git', ['--version']) ? describe : describe.skip;
 

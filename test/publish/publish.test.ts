@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { app, Sandbox } from './_harness';
 import { MARKER_FILE, publishTree } from '../../src/publish/publish';
 import { readTree } from '../../src/render/tree';
 import { hasTool } from '../support/tools';
-import { app, Sandbox } from './_harness';
 
 const describeGit = hasTool('git', ['--version']) ? describe : describe.skip;
 

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { hasTool } from '../support/tools';
 import { app, builtCli, Sandbox, spawnCli, startDaemon, waitFor } from './_harness';
+import { hasTool } from '../support/tools';
 
 const describeGit = hasTool('git', ['--version']) ? describe : describe.skip;
 

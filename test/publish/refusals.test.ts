@@ -1,9 +1,9 @@
 import * as path from 'path';
+import { app, Sandbox } from './_harness';
 import { publishTree } from '../../src/publish/publish';
 import { PublishRefusedError } from '../../src/publish/publish-error';
 import { readTree } from '../../src/render/tree';
 import { hasTool } from '../support/tools';
-import { app, Sandbox } from './_harness';
 
 const describeGit = hasTool('git', ['--version']) ? describe : describe.skip;
 
@@ -48,7 +48,7 @@ describeGit('publish refuses dangerous trees and branches, committing and pushin
     sb.git(sb.src, 'update-ref', 'refs/heads/rendered-manifests', commit);
     sb.writeDist(good());
     // WHEN / THEN
-    await expectRefused(['publish'], "(it has no .cdk8s-gitops marker at its root)");
+    await expectRefused(['publish'], '(it has no .cdk8s-gitops marker at its root)');
   });
 
   test('deleting more than half of the files, unless --allow-deletions says so', async () => {
