@@ -1,8 +1,8 @@
 import { IConstruct } from 'constructs';
 import { checkInteger } from './_checks';
 import { AppChart } from './app-chart';
-import { Environment } from './environment';
 import type { ArgoSyncOptions } from './argo-sync';
+import { Environment } from './environment';
 import { formatValue, Problem } from '../errors';
 
 /**

@@ -139,7 +139,8 @@ export class ArgoCd extends GitOpsChart {
     if (mode === ArgoMode.APPLICATIONS) {
       for (const app of apps) this.addApplication(app);
     } else {
-      const envs = [...new Set([...this.node.root.node.findAll().filter((c): c is Environment => c instanceof Environment), ...apps.map(a => a.environment)])];
+      const allEnvs = this.node.root.node.findAll().filter((c): c is Environment => c instanceof Environment);
+      const envs = [...new Set([...allEnvs, ...apps.map(a => a.environment)])];
       this.applicationSet = new ArgoApplicationSet(this, 'ApplicationSet', {
         ...this.sync,
         name: props.applicationSetName ?? 'apps',

@@ -1,3 +1,4 @@
+import { IMAGE, objects } from './_fixtures';
 import { AppChart } from '../../src/constructs/app-chart';
 import { ArgoCd, ArgoCdProps } from '../../src/constructs/argo-cd';
 import { Environment } from '../../src/constructs/environment';
@@ -5,7 +6,6 @@ import { GitOpsApp } from '../../src/constructs/gitops-app';
 import { WebService } from '../../src/constructs/web-service';
 import { ValidationError } from '../../src/errors';
 import { renderFiles } from '../../src/testing';
-import { IMAGE, objects } from './_fixtures';
 
 export const REPO = 'https://github.com/example/hello-config.git';
 

@@ -1,9 +1,9 @@
+import { REPO, argoObjects, twoEnvs, validationError, wired } from './_argo-fixtures';
+import { objects } from './_fixtures';
 import { ArgoApplication } from '../../src/constructs/argo-application';
 import { ArgoCd } from '../../src/constructs/argo-cd';
 import { GitOpsChart } from '../../src/constructs/gitops-chart';
 import { renderFiles } from '../../src/testing';
-import { REPO, argoObjects, twoEnvs, validationError, wired } from './_argo-fixtures';
-import { objects } from './_fixtures';
 
 describe('ArgoApplication defaults (via ArgoCd)', () => {
   // GIVEN dev and prod with one app, wired with nothing but the repo URL
@@ -105,14 +105,21 @@ describe('ArgoApplication overrides', () => {
     const chart = new GitOpsChart(app, 'ops', { folder: 'ops', namespace: 'argocd' });
     new ArgoApplication(chart, 'x', {
       repoURL: 'git@github.com:example/hello-config.git',
-      name: 'x', path: 'dev/hello', project: 'team', server: 'https://other.example.com', namespace: 'x-ns', syncWave: 3,
-      annotations: { 'example.com/owner': 'team' }, labels: { team: 'a' },
+      name: 'x',
+      path: 'dev/hello',
+      project: 'team',
+      server: 'https://other.example.com',
+      namespace: 'x-ns',
+      syncWave: 3,
+      annotations: { 'example.com/owner': 'team' },
+      labels: { team: 'a' },
     });
     // WHEN
     const x = objects(renderFiles(app))['ops/application-x.yaml'];
     // THEN
     expect(x.metadata).toEqual({
-      name: 'x', namespace: 'argocd',
+      name: 'x',
+      namespace: 'argocd',
       labels: { 'app.kubernetes.io/managed-by': 'cdk8s-gitops', 'team': 'a' },
       annotations: { 'argocd.argoproj.io/sync-wave': '3', 'example.com/owner': 'team' },
     });

@@ -1,8 +1,8 @@
+import { REPO, argoObjects, twoEnvs, validationError, wired } from './_argo-fixtures';
+import { objects } from './_fixtures';
 import { ArgoProject } from '../../src/constructs/argo-project';
 import { GitOpsChart } from '../../src/constructs/gitops-chart';
 import { renderFiles } from '../../src/testing';
-import { REPO, argoObjects, twoEnvs, validationError, wired } from './_argo-fixtures';
-import { objects } from './_fixtures';
 
 describe('ArgoProject defaults (via ArgoCd)', () => {
   // GIVEN dev and prod WHEN wired and rendered
@@ -13,7 +13,8 @@ describe('ArgoProject defaults (via ArgoCd)', () => {
   test('THEN there is one AppProject per environment, named like it, synced before the Applications', () => {
     expect(dev.kind).toBe('AppProject');
     expect(dev.metadata).toEqual({
-      name: 'dev', namespace: 'argocd',
+      name: 'dev',
+      namespace: 'argocd',
       labels: { 'app.kubernetes.io/managed-by': 'cdk8s-gitops' },
       annotations: { 'argocd.argoproj.io/sync-wave': '-1' },
     });

@@ -2,11 +2,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import Ajv, { ValidateFunction } from 'ajv';
 import { parse, parseAllDocuments } from 'yaml';
+import { wired } from './_argo-fixtures';
 import { ArgoCd, ArgoMode } from '../../src/constructs/argo-cd';
 import { exampleApp } from '../../src/main';
 import { renderFiles } from '../../src/testing';
 import { sharedDir } from '../support/tools';
-import { wired } from './_argo-fixtures';
 
 // The rendered Argo CD objects must be accepted by the API server: validate
 // them against the openAPIV3Schema of each CRD's served version (Argo CD
