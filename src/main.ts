@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { AppChart, ArgoCd, Environment, GitOpsApp, GitOpsAppProps, ImagePins, WebService } from '.';
+import { AppChart, ArgoCd, Environment, GitOpsApp, GitOpsAppProps, ImagePins, WebService, validationGate } from '.';
 
 /**
  * The example app: the seeds' hello-world web server (examples/hello) in dev
@@ -11,7 +11,9 @@ import { AppChart, ArgoCd, Environment, GitOpsApp, GitOpsAppProps, ImagePins, We
  */
 export function exampleApp(props: GitOpsAppProps = {}): GitOpsApp {
   const pins = ImagePins.load(path.join(__dirname, '..', 'images.yaml'));
-  const app = new GitOpsApp({ pins, ...props });
+  // The validation gate (schemas, YAML safety, policy) runs before dist/ is
+  // replaced: a violation fails `cdk8s synth` and writes nothing.
+  const app = new GitOpsApp({ pins, gates: [validationGate()], ...props });
 
   for (const env of [
     new Environment(app, 'dev', { namespace: 'hello-dev', replicas: 1 }),

@@ -1,0 +1,20 @@
+import { Finding } from './finding';
+import { ValidateTreeOptions, validateTree } from './validate-tree';
+import { Problem } from '../errors';
+import { RenderedTree } from '../render/tree';
+
+/** A finding as a `Problem`: `[file: Kind/namespace/name] 'field' message [rule] (got value)`. */
+export function findingToProblem(f: Finding): Problem {
+  const object = f.kind ? `: ${f.kind}/${f.namespace ? `${f.namespace}/` : ''}${f.name ?? ''}` : '';
+  return { path: `${f.file}${object}`, field: f.field, message: `${f.message} [${f.rule}]`, value: f.value };
+}
+
+/**
+ * The validation gate as a tree check for `GitOpsApp({ gates })` and
+ * `publishTree({ gate })`: schemas, YAML safety and policy (not kustomize,
+ * which needs files on disk). Error-severity findings become problems;
+ * warnings pass.
+ */
+export function validationGate(options: ValidateTreeOptions = {}): (tree: RenderedTree) => Problem[] {
+  return tree => validateTree(tree, options).findings.filter(f => f.severity === 'error').map(findingToProblem);
+}
