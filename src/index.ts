@@ -1,6 +1,8 @@
-// Public API of cdk8s-gitops. This file only re-exports.
+// Public API of cdk8s-gitops. This file only re-exports, layer by layer.
 export * from './errors';
 export * from './image-ref';
+
+// constructs
 export * from './constructs/app-chart';
 export * from './constructs/argo-application';
 export * from './constructs/argo-application-set';
@@ -13,25 +15,36 @@ export * from './constructs/gitops-chart';
 export * from './constructs/kustomization';
 export * from './constructs/resources';
 export * from './constructs/web-service';
+
+// render
 export * from './render/layout';
 export * from './render/render';
 export * from './render/tree';
 export * from './render/yaml';
 export * from './testing';
-export * from './pins/image-pins';
-export * from './pins/pins-file';
-export * from './pins/atomic-write';
-export * from './publish/publish';
-export * from './publish/publish-error';
+
+// validate
+export * from './validate/cdk8s-plugin';
+export * from './validate/finding';
+export * from './validate/gate';
+export * from './validate/kustomize-build';
+export * from './validate/rules';
+export * from './validate/validate-dir';
+export * from './validate/validate-tree';
+export * from './validate/yaml-safety';
+
+// publish
 export * from './publish/diff';
 export * from './publish/diff-format';
 export * from './publish/history';
+export * from './publish/publish';
+export * from './publish/publish-error';
 export * from './publish/rollback';
-export * from './validate/finding';
-export * from './validate/validate-tree';
-export * from './validate/validate-dir';
-export * from './validate/kustomize-build';
-export * from './validate/yaml-safety';
-export * from './validate/rules';
-export * from './validate/cdk8s-plugin';
+
+// image pins
+export * from './pins/atomic-write';
+export * from './pins/image-pins';
+export * from './pins/pins-file';
+
+// migrate
 export * from './migrate/migrate';
