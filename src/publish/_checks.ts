@@ -9,8 +9,9 @@ export const DEFAULT_ALLOWED_DELETIONS = 50;
 
 /**
  * Refuses a tree Argo CD must never see: empty, an unsafe or reserved path,
- * YAML that does not parse, an app folder without `kustomization.yaml`.
- * Throws the first kind of problem found, listing every instance of it.
+ * an app folder without `kustomization.yaml`. Throws the first kind of
+ * problem found, listing every instance of it. YAML is parsed separately,
+ * only for the files a commit adds or changes ({@link checkYaml}).
  */
 export function checkTree(tree: RenderedTree): void {
   if (tree.size === 0) {
@@ -23,19 +24,6 @@ export function checkTree(tree: RenderedTree): void {
     else if (p === MARKER_FILE) unsafe.push({ path: p, message: 'is reserved for the ownership marker that publish writes; remove it from the tree' });
   }
   if (unsafe.length) throw new PublishRefusedError('unsafe-path', unsafe);
-
-  const broken: Problem[] = [];
-  for (const [p, content] of tree) {
-    if (!/\.ya?ml$/.test(p)) continue;
-    for (const doc of parseAllDocuments(content, { prettyErrors: false }) as any[]) {
-      const errors = doc.errors ?? [];
-      if (errors.length) {
-        broken.push({ path: p, message: `is not valid YAML: ${String(errors[0].message).split('\n')[0]}` });
-        break;
-      }
-    }
-  }
-  if (broken.length) throw new PublishRefusedError('unparseable-yaml', broken);
 
   const dirs = new Map<string, boolean>();
   for (const p of tree.keys()) {
@@ -51,6 +39,23 @@ export function checkTree(tree: RenderedTree): void {
     message: 'is an app folder without kustomization.yaml: Argo CD would apply its files without the pinned images and resource list',
   }));
   if (missing.length) throw new PublishRefusedError('missing-kustomization', missing);
+}
+
+/** Refuses YAML files among `paths` of `tree` that do not parse. */
+export function checkYaml(tree: RenderedTree, paths: Iterable<string>): void {
+  const broken: Problem[] = [];
+  for (const p of paths) {
+    const content = tree.get(p);
+    if (content === undefined || !/\.ya?ml$/.test(p)) continue;
+    for (const doc of parseAllDocuments(content, { prettyErrors: false }) as any[]) {
+      const errors = doc.errors ?? [];
+      if (errors.length) {
+        broken.push({ path: p, message: `is not valid YAML: ${String(errors[0].message).split('\n')[0]}` });
+        break;
+      }
+    }
+  }
+  if (broken.length) throw new PublishRefusedError('unparseable-yaml', broken);
 }
 
 /** Refuses a change that deletes more than `allowedPercent` % of the branch's files. */

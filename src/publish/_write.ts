@@ -1,4 +1,4 @@
-import { checkDeletions } from './_checks';
+import { checkDeletions, checkYaml } from './_checks';
 import { ImageChange, imageChanges } from './_images';
 import { MARKER_CONTENT, MARKER_FILE } from './_marker';
 import { blobId, listTree, readBlobs, TreeFile, treeId, writeTreeObjects } from './_objects';
@@ -158,6 +158,8 @@ async function makeCommit(req: WriteRequest, prepared: Prepared, base: Tip | und
     else if (old !== blob) changed.push(p);
   }
   const deleted = [...oldFiles.keys()].filter(p => !req.tree.has(p));
+  // Unchanged files were checked when they were published: parse only what this commit brings.
+  checkYaml(req.tree, [...added, ...changed]);
   const touchedDirs = new Set([...added, ...changed, ...deleted].map(p => p.slice(0, p.lastIndexOf('/'))));
   const before = new Map<string, string>();
   const wanted = [...oldFiles].filter(([p]) => touchedDirs.has(p.slice(0, p.lastIndexOf('/'))));
