@@ -5,7 +5,9 @@
  */
 
 /** The file an object is written to, relative to its folder. */
-export function objectFileName(kind: string, name: string, namespace: string | undefined, folderNamespace: string | undefined, group?: string): string {
+export function objectFileName(
+  kind: string, name: string, namespace: string | undefined, folderNamespace: string | undefined, group?: string,
+): string {
   const k = group ? `${kind.toLowerCase()}.${group}` : kind.toLowerCase();
   const ns = namespace && namespace !== folderNamespace ? `${namespace}_` : '';
   return `${k}-${ns}${name}.yaml`;

@@ -23,7 +23,7 @@ export function unsafeTreePath(p: string): string | undefined {
   if (p.startsWith('/') || /^[a-zA-Z]:/.test(p)) return 'is absolute';
   if (p.includes('\\')) return 'contains a backslash';
   for (const seg of p.split('/')) {
-    if (seg === '' || seg === '.' || seg === '..') return `has an empty, "." or ".." segment`;
+    if (seg === '' || seg === '.' || seg === '..') return 'has an empty, "." or ".." segment';
   }
   return undefined;
 }

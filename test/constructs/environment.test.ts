@@ -1,11 +1,11 @@
 import { ApiObject } from 'cdk8s';
+import { IMAGE, objects, props } from './_fixtures';
 import { AppChart } from '../../src/constructs/app-chart';
 import { Environment } from '../../src/constructs/environment';
 import { GitOpsApp } from '../../src/constructs/gitops-app';
 import { WebService } from '../../src/constructs/web-service';
 import { ImageRef } from '../../src/image-ref';
 import { renderFiles } from '../../src/testing';
-import { IMAGE, objects, props } from './_fixtures';
 
 function deployment(files: Record<string, string>, path: string) {
   return objects(files)[path];

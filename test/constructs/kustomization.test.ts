@@ -1,4 +1,5 @@
 import { ApiObject } from 'cdk8s';
+import { objects, props } from './_fixtures';
 import { AppChart } from '../../src/constructs/app-chart';
 import { Environment } from '../../src/constructs/environment';
 import { GitOpsApp } from '../../src/constructs/gitops-app';
@@ -6,7 +7,6 @@ import { Kustomization } from '../../src/constructs/kustomization';
 import { WebService } from '../../src/constructs/web-service';
 import { ImageRef } from '../../src/image-ref';
 import { renderFiles } from '../../src/testing';
-import { objects, props } from './_fixtures';
 
 describe('Kustomization', () => {
   test('GIVEN every typed field WHEN rendered THEN the kustomization uses kustomize field names and order', () => {

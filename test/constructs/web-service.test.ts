@@ -1,3 +1,4 @@
+import { IMAGE, appWith, objects, props } from './_fixtures';
 import { AppChart } from '../../src/constructs/app-chart';
 import { Environment } from '../../src/constructs/environment';
 import { GitOpsApp } from '../../src/constructs/gitops-app';
@@ -5,7 +6,6 @@ import { WebService } from '../../src/constructs/web-service';
 import { ValidationError } from '../../src/errors';
 import { ImageRef } from '../../src/image-ref';
 import { renderFiles } from '../../src/testing';
-import { IMAGE, appWith, objects, props } from './_fixtures';
 
 describe('WebService defaults', () => {
   test('GIVEN only an image WHEN rendered THEN a Deployment, Service and kustomization with secure defaults (snapshot)', () => {

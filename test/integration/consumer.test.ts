@@ -36,7 +36,8 @@ describeWithNpm('the npm package, installed into a consumer project', () => {
     const consumer = path.join(dir, 'consumer');
     fs.mkdirSync(consumer);
     fs.writeFileSync(path.join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true, version: '1.0.0' }));
-    const peers = ['cdk8s', 'cdk8s-plus-28', 'constructs'].map(p => `${p}@${require(path.join(ROOT, 'node_modules', p, 'package.json')).version}`);
+    const peers = ['cdk8s', 'cdk8s-plus-28', 'constructs']
+      .map(p => `${p}@${JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', p, 'package.json'), 'utf8')).version}`);
     const install = spawnSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', tarball, ...peers, `typescript@${pkg.devDependencies.typescript}`, `@types/node@${pkg.devDependencies['@types/node']}`], {
       cwd: consumer, encoding: 'utf8', timeout: 240_000,
     });

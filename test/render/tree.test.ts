@@ -18,7 +18,7 @@ describe('writeTree', () => {
     writeTree(out, new Map([['dev/hello/x.yaml', 'new\n'], ['prod/hello/y.yaml', 'y\n']]));
     // THEN
     expect(Object.fromEntries(readTree(out))).toEqual({ 'dev/hello/x.yaml': 'new\n', 'prod/hello/y.yaml': 'y\n' });
-    expect(fs.statSync(path.join(out, 'dev/hello/x.yaml')).mode & 0o777).toBe(0o644);
+    expect((fs.statSync(path.join(out, 'dev/hello/x.yaml')).mode % 0o1000).toString(8)).toBe('644');
     expect(fs.readdirSync(dir)).toEqual(['dist']); // no temporary or old directory left behind
   });
 
