@@ -1,5 +1,5 @@
 import { Chart } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import {
   ARGOCD_NAMESPACE, IN_CLUSTER, RENDERED_BRANCH, SYNC_WAVE,
   checkRepoUrl, checkServer, checkSourcePath, isAppChart, resolveSync, syncWaveOf, validationMessage,
@@ -187,6 +187,7 @@ export class ArgoApplication extends Construct {
       spec,
     });
 
+    registerIndexer(this.node.root);
     this.node.addValidation({ validate: () => this.validateTree(props.checkPath ?? true) });
   }
 
@@ -203,22 +204,16 @@ export class ArgoApplication extends Construct {
 
   private validateTree(checkPath: boolean): string[] {
     const errors: string[] = [];
-    const root = this.node.root;
-    if (checkPath) {
-      const folders = root.node.findAll().filter(GitOpsChart.isGitOpsChart).map(c => c.folder);
-      if (!folders.includes(this.path)) {
-        const apps = root.node.findAll().filter(isAppChart).map(c => c.folder).sort();
-        errors.push(validationMessage('spec.source.path', `is not a folder of the rendered tree: no AppChart renders to it (app folders: ${apps.join(', ') || 'none'})`, this.path));
-      }
+    const index = argoIndex(this.node.root);
+    if (checkPath && !index.folders.has(this.path)) {
+      errors.push(validationMessage('spec.source.path', `is not a folder of the rendered tree: no AppChart renders to it (app folders: ${index.appFolders.join(', ') || 'none'})`, this.path));
     }
-    const others = root.node.findAll().filter(ArgoApplication.isArgoApplication);
-    const before = others.slice(0, others.indexOf(this));
-    const sameName = before.find(o => o.name === this.name && o.argoNamespace === this.argoNamespace);
-    if (sameName) {
+    const sameName = index.firstByName.get(`${this.argoNamespace}/${this.name}`);
+    if (sameName && sameName !== this) {
       errors.push(validationMessage('metadata.name', `is the name of ${sameName.node.path} too: Application names must be unique in namespace ${this.argoNamespace}`, this.name));
     }
-    const samePath = before.find(o => o.path === this.path && o.repoURL === this.repoURL && o.targetRevision === this.targetRevision);
-    if (samePath) {
+    const samePath = index.firstBySource.get(`${this.repoURL}\n${this.targetRevision}\n${this.path}`);
+    if (samePath && samePath !== this) {
       errors.push(validationMessage('spec.source.path', `is synced by ${samePath.node.path} too: two Applications must never sync the same folder (they would fight over its objects)`, this.path));
     }
     if (this.app && this.explicitWave === undefined) {
@@ -229,6 +224,54 @@ export class ArgoApplication extends Construct {
     }
     return errors;
   }
+}
+
+/** What the uniqueness and path checks need of the whole tree, built once per validation pass. */
+interface ArgoIndex {
+  readonly folders: ReadonlySet<string>;
+  readonly appFolders: readonly string[];
+  readonly firstByName: ReadonlyMap<string, ArgoApplication>;
+  readonly firstBySource: ReadonlyMap<string, ArgoApplication>;
+}
+
+const INDEXES = new WeakMap<IConstruct, ArgoIndex>();
+const INDEXED_ROOTS = new WeakSet<IConstruct>();
+
+/**
+ * Makes the root rebuild the index at the start of every validation pass
+ * (validations run root first), so N Applications cost one tree walk, not N.
+ */
+function registerIndexer(root: IConstruct): void {
+  if (INDEXED_ROOTS.has(root)) return;
+  INDEXED_ROOTS.add(root);
+  root.node.addValidation({ validate: () => { INDEXES.set(root, buildIndex(root)); return []; } });
+}
+
+function argoIndex(root: IConstruct): ArgoIndex {
+  let index = INDEXES.get(root);
+  if (!index) {
+    index = buildIndex(root);
+    INDEXES.set(root, index);
+  }
+  return index;
+}
+
+function buildIndex(root: IConstruct): ArgoIndex {
+  const folders = new Set<string>();
+  const appFolders: string[] = [];
+  const firstByName = new Map<string, ArgoApplication>();
+  const firstBySource = new Map<string, ArgoApplication>();
+  for (const c of root.node.findAll()) {
+    if (GitOpsChart.isGitOpsChart(c)) folders.add(c.folder);
+    if (isAppChart(c)) appFolders.push(c.folder);
+    if (ArgoApplication.isArgoApplication(c)) {
+      const name = `${c.argoNamespace}/${c.name}`;
+      const source = `${c.repoURL}\n${c.targetRevision}\n${c.path}`;
+      if (!firstByName.has(name)) firstByName.set(name, c);
+      if (!firstBySource.has(source)) firstBySource.set(source, c);
+    }
+  }
+  return { folders, appFolders: appFolders.sort(), firstByName, firstBySource };
 }
 
 function sortRecord(r: Record<string, string>): Record<string, string> {
