@@ -1,11 +1,12 @@
+import { ARGO_FOLDER, ArgoApplicationFit, fitArgoApplication, isArgoApplicationObject } from './_argo-fit';
 import { FieldChange } from './_diff';
 import { l1ClassFor, l1Interface } from './_k8s-types';
 import { LoadedInput, SourceObject } from './_load';
-import { TypeMismatch, literal, str, toL1 } from './_ts';
+import { Code, TypeMismatch, literal, str, toL1 } from './_ts';
 import { fitWebService, WebServiceFit } from './_web-service-fit';
 
 /** How one input object is written in code. */
-export type MigratedAs = 'WebService' | 'L1' | 'ApiObject';
+export type MigratedAs = 'WebService' | 'ArgoApplication' | 'L1' | 'ApiObject';
 
 /** One input object and the code it became. */
 export interface PlannedObject {
@@ -13,7 +14,7 @@ export interface PlannedObject {
   readonly index: number;
   /** How it is written. */
   readonly as: MigratedAs;
-  /** The class used (`WebService`, `k8s.KubeConfigMap`, `ApiObject`). */
+  /** The class used (`WebService`, `ArgoApplication`, `k8s.KubeConfigMap`, `ApiObject`). */
   readonly className: string;
   /** The name it renders with (a WebService keeps the Service's name through a patch). */
   readonly name: string;
@@ -28,6 +29,8 @@ export interface GenerateOptions {
   readonly namespace: string;
   readonly strict: boolean;
   readonly importFrom: string;
+  /** The user gave `--app` or `--env`: Application paths the program does not render map to the app folder. */
+  readonly appFolderRequested?: boolean;
   /** JSON patches per object index (strict mode's second pass). */
   readonly patches?: ReadonlyMap<number, readonly FieldChange[]>;
 }
@@ -52,7 +55,8 @@ export function generateCode(input: LoadedInput, options: GenerateOptions): Gene
     ids.add(id);
     return id;
   };
-  const variables = new Set<string>();
+  // Names the program declares itself.
+  const variables = new Set<string>(['app', 'env', 'chart', 'argocd']);
   const variable = (base: string) => {
     let v = base.replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ? c.toUpperCase() : '')).replace(/^[^A-Za-z_]+/, '');
     v = v ? v[0].toLowerCase() + v.slice(1) : 'obj';
@@ -93,11 +97,33 @@ export function generateCode(input: LoadedInput, options: GenerateOptions): Gene
     planned.push({ index: fit.service, as: 'WebService', className: 'WebService', name: input.objects[fit.service].json.metadata.name });
   }
 
+  const argoNamespace = argoChartNamespace(input.objects);
+  const taken = new Set<string>();
+  let argoChart = false;
   input.objects.forEach((o, index) => {
     if (handled.has(index)) return;
     const { apiVersion, kind, metadata } = o.json;
     const name: string = metadata.name;
     const id = uniqueId(`${kind.toLowerCase()}-${name}`);
+    if (isArgoApplicationObject(o)) {
+      const argo = fitArgoApplication(o, { ...options, appFolderRequested: options.appFolderRequested ?? false, chartNamespace: argoNamespace, taken });
+      if (typeof argo !== 'string') {
+        argoChart = true;
+        notes.push(...argo.notes);
+        used.lib.add('ArgoApplication').add('GitOpsChart');
+        body.push(...argo.comments.map(c => `// ${c}`));
+        const patches = patchLines('x', index).map(p => p.replace(/^x\./, 'x.apiObject.'));
+        emit(`new ArgoApplication(argocd, ${str(id)}, ${literal(argoProps(argo))})`, patches, id);
+        planned.push({ index, as: 'ArgoApplication', className: 'ArgoApplication', name });
+        return;
+      }
+      notes.push(argo);
+      used.cdk8s.add('ApiObject');
+      body.push(`// ${argo}`);
+      emit(`new ApiObject(chart, ${str(id)}, ${literal(o.json)})`, patchLines('x', index), id);
+      planned.push({ index, as: 'ApiObject', className: 'ApiObject', name, note: argo });
+      return;
+    }
     const className = l1ClassFor(apiVersion, kind);
     const rest = Object.fromEntries(Object.entries(o.json).filter(([k]) => k !== 'apiVersion' && k !== 'kind'));
     let note: string | undefined;
@@ -150,12 +176,32 @@ export function generateCode(input: LoadedInput, options: GenerateOptions): Gene
     'const app = new GitOpsApp();',
     `const env = new Environment(app, ${str(options.env)}${Object.keys(envProps).length ? `, ${literal(envProps)}` : ''});`,
     `const chart = new AppChart(env, ${str(options.app)});`,
+    ...(argoChart ? [
+      `// The Argo CD Applications: the ${ARGO_FOLDER}/ folder of the rendered tree, synced by your root app.`,
+      `const argocd = new GitOpsChart(app, ${str(ARGO_FOLDER)}, ${literal({ folder: ARGO_FOLDER, namespace: argoNamespace })});`,
+    ] : []),
     '',
     ...body,
     'app.synth();',
     '',
   ].join('\n');
   return { code, planned, notes };
+}
+
+/** ArgoApplication props in the order people read them; `app: chart` when it syncs the app folder. */
+function argoProps(fit: ArgoApplicationFit): Record<string, unknown> {
+  const { name, ...rest } = fit.props;
+  return { name, ...(fit.useApp ? { app: new Code('chart') } : {}), ...rest };
+}
+
+/** Namespace of the argocd chart: the Applications' most common one, else 'argocd'. */
+function argoChartNamespace(objects: readonly SourceObject[]): string {
+  const counts = new Map<string, number>();
+  for (const o of objects.filter(isArgoApplicationObject)) {
+    const ns = o.json.metadata?.namespace;
+    if (typeof ns === 'string') counts.set(ns, (counts.get(ns) ?? 0) + 1);
+  }
+  return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0] ?? 'argocd';
 }
 
 function pickWebService(objects: readonly SourceObject[], options: GenerateOptions, notes: string[]): WebServiceFit | undefined {

@@ -1,3 +1,4 @@
+import { ARGO_FOLDER, isArgoApplicationObject } from './_argo-fit';
 import { FieldChange, diffJson } from './_diff';
 import { generateCode, MigratedAs, PlannedObject } from './_generate';
 import { LoadedInput, loadInputs } from './_load';
@@ -100,11 +101,15 @@ export function migrate(paths: readonly string[], options: MigrateOptions = {}):
   const problems = [
     ...(!DNS_LABEL.test(app) ? [{ path: '--app', message: 'must be a DNS-1123 label (lowercase letters, digits, "-")', value: app }] : []),
     ...(!DNS_LABEL.test(env) ? [{ path: '--env', message: 'must be a DNS-1123 label (lowercase letters, digits, "-")', value: env }] : []),
+    ...(env === ARGO_FOLDER && input.objects.some(isArgoApplicationObject)
+      ? [{ path: '--env', message: `must not be "${ARGO_FOLDER}" when the input has Argo CD Applications: they are rendered to the ${ARGO_FOLDER}/ folder`, value: env }]
+      : []),
   ];
   if (problems.length) throw new ValidationError(problems);
   const importFrom = options.importFrom ?? 'cdk8s-gitops';
   const strict = options.strict ?? false;
-  const base = { app, env, namespace, strict, importFrom };
+  const appFolderRequested = options.app !== undefined || options.env !== undefined;
+  const base = { app, env, namespace, strict, importFrom, appFolderRequested };
 
   let generated = generateCode(input, base);
   let compared = compare(input, generated.planned, renderGeneratedCode(generated.code, importFrom));
@@ -144,12 +149,14 @@ function compare(input: LoadedInput, planned: readonly PlannedObject[], rendered
 function defaultNamespace(input: LoadedInput): string | undefined {
   const k = input.kustomizations.find(x => x.namespace)?.namespace;
   if (k) return k;
+  // An Argo CD Application lives in Argo CD's namespace: the app's is its destination.
   const counts = new Map<string, number>();
-  for (const o of input.objects) {
+  for (const o of input.objects.filter(x => !isArgoApplicationObject(x))) {
     const ns = o.json.metadata?.namespace;
     if (typeof ns === 'string') counts.set(ns, (counts.get(ns) ?? 0) + 1);
   }
-  return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0];
+  const destination = input.objects.find(isArgoApplicationObject)?.json.spec?.destination?.namespace;
+  return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0] ?? (typeof destination === 'string' ? destination : undefined);
 }
 
 function defaultApp(input: LoadedInput): string {
