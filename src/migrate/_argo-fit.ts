@@ -116,8 +116,9 @@ export function fitArgoApplication(o: SourceObject, options: ArgoFitOptions): Ar
     comments.push(`Its path ${formatValue(path)} is not a folder this program renders: checkPath: false keeps it as is.`);
   } else {
     useApp = true;
-    const reason = typeof path === 'string' && checkSourcePath('', '', path)
-      ? `ArgoApplication never syncs ${formatValue(path)} (${checkSourcePath('', '', path)!.message})`
+    const refused = checkSourcePath('', '', path ?? '');
+    const reason = refused
+      ? `ArgoApplication never syncs ${path === undefined ? 'it' : formatValue(path)} (${refused.message})`
       : 'you asked for this app folder with --app/--env';
     comments.push(`Its path ${path === undefined ? '(none: the repository root)' : formatValue(path)} becomes the migrated app's folder ${appFolder}: ${reason}.`);
   }

@@ -106,11 +106,13 @@ export function generateCode(input: LoadedInput, options: GenerateOptions): Gene
     const name: string = metadata.name;
     const id = uniqueId(`${kind.toLowerCase()}-${name}`);
     if (isArgoApplicationObject(o)) {
+      // Applications go to the argocd/ folder (what the root app syncs), whatever class writes them.
+      argoChart = true;
+      used.lib.add('GitOpsChart');
       const argo = fitArgoApplication(o, { ...options, appFolderRequested: options.appFolderRequested ?? false, chartNamespace: argoNamespace, taken });
       if (typeof argo !== 'string') {
-        argoChart = true;
+        used.lib.add('ArgoApplication');
         notes.push(...argo.notes);
-        used.lib.add('ArgoApplication').add('GitOpsChart');
         body.push(...argo.comments.map(c => `// ${c}`));
         const patches = patchLines('x', index).map(p => p.replace(/^x\./, 'x.apiObject.'));
         emit(`new ArgoApplication(argocd, ${str(id)}, ${literal(argoProps(argo))})`, patches, id);
@@ -120,7 +122,7 @@ export function generateCode(input: LoadedInput, options: GenerateOptions): Gene
       notes.push(argo);
       used.cdk8s.add('ApiObject');
       body.push(`// ${argo}`);
-      emit(`new ApiObject(chart, ${str(id)}, ${literal(o.json)})`, patchLines('x', index), id);
+      emit(`new ApiObject(argocd, ${str(id)}, ${literal(o.json)})`, patchLines('x', index), id);
       planned.push({ index, as: 'ApiObject', className: 'ApiObject', name, note: argo });
       return;
     }
@@ -190,9 +192,15 @@ export function generateCode(input: LoadedInput, options: GenerateOptions): Gene
 
 /** ArgoApplication props in the order people read them; `app: chart` when it syncs the app folder. */
 function argoProps(fit: ArgoApplicationFit): Record<string, unknown> {
-  const { name, ...rest } = fit.props;
-  return { name, ...(fit.useApp ? { app: new Code('chart') } : {}), ...rest };
+  const props: Record<string, unknown> = { ...fit.props, ...(fit.useApp ? { app: new Code('chart') } : {}) };
+  const order = PROP_ORDER.filter(k => k in props);
+  return Object.fromEntries([...order, ...Object.keys(props).filter(k => !order.includes(k))].map(k => [k, props[k]]));
 }
+
+const PROP_ORDER = [
+  'name', 'app', 'repoURL', 'targetRevision', 'path', 'checkPath', 'project', 'server', 'namespace', 'argoNamespace',
+  'labels', 'annotations', 'automated', 'prune', 'selfHeal', 'allowEmpty', 'allowEmptyWithPrune', 'syncOptions', 'retry', 'cascadeDelete',
+];
 
 /** Namespace of the argocd chart: the Applications' most common one, else 'argocd'. */
 function argoChartNamespace(objects: readonly SourceObject[]): string {
