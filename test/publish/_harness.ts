@@ -3,7 +3,15 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
 import { buildSync } from 'esbuild';
+import { parse } from 'yaml';
 import { runCli } from '../../src/cli/main';
+import { AppChart } from '../../src/constructs/app-chart';
+import { Environment } from '../../src/constructs/environment';
+import { GitOpsApp } from '../../src/constructs/gitops-app';
+import { WebService } from '../../src/constructs/web-service';
+import { ImageRef } from '../../src/image-ref';
+import { toYaml } from '../../src/render/yaml';
+import { renderFiles } from '../../src/testing';
 import { tmpDir } from '../support/tools';
 
 /** Git env independent of the user's config: no global/system config, fixed identities. */
@@ -111,24 +119,19 @@ export class Sandbox {
   }
 }
 
-/** An app folder: a Deployment pinned to `image` and its kustomization. */
+/**
+ * An app folder as the constructs render it (a secure WebService pinned to
+ * `image`, its Service and kustomization), so every tree passes the
+ * validation gate; `extra` files are added and listed in the kustomization.
+ */
 export function app(env: string, name: string, image: string, extra: Record<string, string> = {}): Record<string, string> {
-  const [repo, tag] = image.split(':');
-  const files: Record<string, string> = {
-    [`${env}/${name}/deployment-${name}.yaml`]: [
-      'apiVersion: apps/v1', 'kind: Deployment', 'metadata:', `  name: ${name}`, `  namespace: ${env}`, 'spec:', '  replicas: 2',
-      '  template:', '    spec:', '      containers:', `        - name: ${name}`, `          image: ${image}`, '',
-    ].join('\n'),
-    [`${env}/${name}/service-${name}.yaml`]: [
-      'apiVersion: v1', 'kind: Service', 'metadata:', `  name: ${name}`, `  namespace: ${env}`, 'spec:', '  ports:', '    - port: 80', '',
-    ].join('\n'),
-    ...extra,
-  };
-  const resources = Object.keys(files).map(p => p.split('/').pop()!).sort();
-  files[`${env}/${name}/kustomization.yaml`] = [
-    'apiVersion: kustomize.config.k8s.io/v1beta1', 'kind: Kustomization', 'resources:', ...resources.map(r => `  - ${r}`),
-    'images:', `  - name: ${repo}`, `    newTag: "${tag}"`, '',
-  ].join('\n');
+  const root = new GitOpsApp();
+  new WebService(new AppChart(new Environment(root, env), name), 'web', { image: ImageRef.parse(image), replicas: 1 });
+  const files: Record<string, string> = { ...renderFiles(root), ...extra };
+  const kustomization = `${env}/${name}/kustomization.yaml`;
+  const k = parse(files[kustomization]);
+  k.resources = Object.keys(files).filter(p => p !== kustomization && p.startsWith(`${env}/${name}/`)).map(p => p.slice(env.length + name.length + 2)).sort();
+  files[kustomization] = toYaml(k);
   return files;
 }
 

@@ -39,7 +39,7 @@ describeGit('diff', () => {
       '  - Service dev/api',
     ]);
     expect(res.out).toContain('--- a/dev/hello/deployment-hello.yaml\n+++ b/dev/hello/deployment-hello.yaml\n');
-    expect(res.out).toContain('-          image: ghcr.io/acme/hello:1.0.0\n+          image: ghcr.io/acme/hello:1.1.0\n');
+    expect(res.out).toContain('-        - image: ghcr.io/acme/hello:1.0.0\n+        - image: ghcr.io/acme/hello:1.1.0\n');
     expect(res.out).toContain('--- /dev/null\n+++ b/dev/api/configmap-api.yaml\n');
   });
 

@@ -33,6 +33,20 @@ describeGit('publish refuses dangerous trees and branches, committing and pushin
     await expectRefused(['publish', '--push'], 'error: refusing to publish an empty tree: Argo CD would prune every resource it manages (did the render fail?)\n');
   });
 
+  test('a tree that fails the validation gate, unless --no-validate', async () => {
+    // GIVEN a rendered tree whose Deployment was edited to run privileged
+    const tree = good();
+    const file = 'dev/hello/deployment-hello.yaml';
+    tree[file] = tree[file].replace('privileged: false', 'privileged: true');
+    sb.writeDist(tree);
+    // WHEN / THEN the gate refuses, naming file, object, field, rule and value
+    await expectRefused(['publish', '--push'],
+      "[dev/hello/deployment-hello.yaml: Deployment/dev/hello] 'spec.template.spec.containers[0].securityContext.privileged' must not be true [not-privileged] (got true)");
+    // AND --no-validate is the explicit way around it
+    const res = await sb.cli(['publish', '--no-validate']);
+    expect(res.code).toBe(0);
+  });
+
   test('a branch cdk8s-gitops did not create', async () => {
     // GIVEN a hand-made rendered-manifests branch
     sb.git(sb.src, 'branch', 'rendered-manifests');
@@ -97,8 +111,10 @@ describeGit('publish refuses dangerous trees and branches, committing and pushin
   test('unparseable YAML', async () => {
     // GIVEN a file that is not YAML
     sb.writeDist({ ...good(), 'dev/hello/configmap-x.yaml': 'kind: ConfigMap\nmetadata: {name: [\n' });
-    // WHEN / THEN
-    await expectRefused(['publish'], /^error: \[dev\/hello\/configmap-x\.yaml\] is not valid YAML: /);
+    // WHEN / THEN the validation gate refuses it with the line and column
+    await expectRefused(['publish'], /^error: \[dev\/hello\/configmap-x\.yaml\] line 3, column 1: .* \[yaml-syntax\]/);
+    // AND publish's own check refuses it without the gate
+    await expectRefused(['publish', '--no-validate'], /^error: \[dev\/hello\/configmap-x\.yaml\] is not valid YAML: /);
   });
 
   test('an app folder without kustomization.yaml (argocd/ is exempt)', async () => {

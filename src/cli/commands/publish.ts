@@ -4,6 +4,7 @@ import { printWriteResult } from './_publish-output';
 import { parsePercent } from '../../publish/_checks';
 import { DEFAULT_BRANCH, publishTree } from '../../publish/publish';
 import { readTree } from '../../render/tree';
+import { validationGate } from '../../validate/gate';
 import { ExitCode } from '../exit-codes';
 
 interface PublishCliOptions {
@@ -14,6 +15,7 @@ interface PublishCliOptions {
   readonly sourceSha?: string;
   readonly allowDeletions?: string;
   readonly json?: boolean;
+  readonly validate: boolean;
 }
 
 /** `cdk8s-gitops publish`: make the rendered branch's tree exactly the rendered folder, as one commit. */
@@ -31,8 +33,14 @@ export const registerPublish: RegisterCommand = (program, io, setExitCode) => {
     .option('--push', 'push the branch to the remote (race-safe, never forced)')
     .option('--source-sha <sha>', 'the source commit the tree was rendered from (default: HEAD)')
     .option('--allow-deletions <percent>', 'allow deleting up to this share of the branch\'s files (default 50%)')
+    .option('--no-validate', 'skip the validation gate (schemas, YAML safety, policy) run before committing')
     .option('--json', 'print the result as JSON')
     .addHelpText('after', `
+Before anything is committed the tree passes the validation gate (the checks of
+\`cdk8s-gitops validate\` except kustomize builds); an error-severity finding
+refuses the publish (exit 2). Run \`cdk8s-gitops validate\` first in CI for the
+kustomize builds too.
+
 Examples:
   $ cdk8s-gitops publish                                   # commit dist/ to the local rendered-manifests branch
   $ cdk8s-gitops publish --push --source-sha "$GITHUB_SHA" # in CI: commit and push
@@ -54,6 +62,7 @@ with an http.extraHeader (see docs/publishing.md).`)
         push: Boolean(options.push),
         sourceSha: options.sourceSha,
         allowDeletions,
+        gate: options.validate ? validationGate() : undefined,
       });
       printWriteResult(io, result, Boolean(options.json));
       setExitCode(ExitCode.OK);
