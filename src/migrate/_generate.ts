@@ -109,7 +109,8 @@ export function generateCode(input: LoadedInput, options: GenerateOptions): Gene
       // Applications go to the argocd/ folder (what the root app syncs), whatever class writes them.
       argoChart = true;
       used.lib.add('GitOpsChart');
-      const argo = fitArgoApplication(o, { ...options, appFolderRequested: options.appFolderRequested ?? false, chartNamespace: argoNamespace, taken });
+      const argoOptions = { ...options, appFolderRequested: options.appFolderRequested ?? false, chartNamespace: argoNamespace, taken };
+      const argo = fitArgoApplication(o, argoOptions);
       if (typeof argo !== 'string') {
         used.lib.add('ArgoApplication');
         notes.push(...argo.notes);

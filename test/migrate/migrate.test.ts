@@ -11,6 +11,7 @@ const SRC = path.resolve(__dirname, '../../src');
 const CASES: [string, string[]][] = [
   ['seed-001', ['seed-001']],
   ['seed-002', ['seed-002']],
+  ['argo-variants', ['argo-variants']],
   ['corpus', ['corpus']],
 ];
 
@@ -68,7 +69,6 @@ describe('migrate: generated code', () => {
     }
     // The corpus needs no WebService defaults: it stays equal.
     expect(results.get('corpus')!.exact).toBe(true);
-    expect(results.get('seed-002')!.exact).toBe(true);
   });
 });
 
@@ -111,12 +111,123 @@ describe('migrate: the seed (Deployment, Service, Kustomization)', () => {
   });
 });
 
-describe('migrate: the Argo CD Application settings', () => {
-  test('repo, revision, path, destination and automated sync are kept exactly', () => {
-    const r = results.get('seed-002')!;
-    expect(r.objects[0].changes).toEqual([]);
-    expect(r.code).toContain("repoURL: 'https://github.com/raian2209/manifestsCI-PythonAPI.git'");
-    expect(r.code).toContain('automated: { prune: true, selfHeal: true }');
+describe('migrate: the seed\'s Argo CD Application becomes an ArgoApplication', () => {
+  const r = results.get('seed-002')!;
+
+  test('in an argocd/ GitOpsChart, with the typed props of the input', () => {
+    // GIVEN the seed's Application (repo, HEAD, path ".", in-cluster, namespace aplication, automated prune + selfHeal)
+    // THEN it is an ArgoApplication rendered to argocd/
+    expect(r.objects[0]).toMatchObject({ as: 'ArgoApplication', className: 'ArgoApplication', rendered: 'argocd/application-python-api.yaml' });
+    expect(r.code).toContain("const argocd = new GitOpsChart(app, 'argocd', { folder: 'argocd', namespace: 'argocd' });");
+    expect(r.code).toContain("new ArgoApplication(argocd, 'application-python-api', {\n  name: 'python-api',\n  app: chart,\n"
+      + "  repoURL: 'https://github.com/raian2209/manifestsCI-PythonAPI.git',\n  targetRevision: 'HEAD',\n  project: 'default',\n"
+      + "  server: 'https://kubernetes.default.svc',\n  namespace: 'aplication',\n  automated: true,\n  prune: true,\n  selfHeal: true,\n});");
+    // AND the environment's namespace is the Application's destination, not Argo CD's own namespace
+    expect(r.namespace).toBe('aplication');
+  });
+
+  test('the differences are the path (the branch root is refused) and the sync defaults, field by field', () => {
+    expect(formatDifferences(r)).toEqual([
+      'Application python-api (seed-002/application.yaml#1) → ArgoApplication: 5 differences',
+      '  + metadata.labels: {"app.kubernetes.io/managed-by":"cdk8s-gitops"}',
+      '  ~ spec.source.path: "." → "dev/python-api"',
+      '  + spec.syncPolicy.automated.allowEmpty: false',
+      '  + spec.syncPolicy.retry: {"backoff":{"duration":"5s","factor":2,"maxDuration":"3m"},"limit":5}',
+      '  + spec.syncPolicy.syncOptions: ["CreateNamespace=true"]',
+    ]);
+    expect(r.code).toContain('// Its path "." becomes the migrated app\'s folder dev/python-api: ArgoApplication never syncs "." (must not be the root of the branch');
+    expect(r.code).toContain("// ArgoApplication adds on purpose: allowEmpty: false (an empty render never prunes the app), syncOptions ['CreateNamespace=true'], "
+      + 'retry (5 times, 5s backoff x2, at most 3m), the label app.kubernetes.io/managed-by: cdk8s-gitops. --strict switches them off.');
+    expect(r.notes).toEqual([
+      'Application python-api: spec.source.path "." → "dev/python-api", the migrated app\'s folder; it exists on the branch "cdk8s-gitops publish" writes '
+      + '("rendered-manifests"), not at "HEAD": set targetRevision: "rendered-manifests" when you publish',
+    ]);
+  });
+
+  test('--strict switches the defaults off with props and patches the rest back', () => {
+    const s = results.get('seed-002 --strict')!;
+    expect(s.objects[0].className).toBe('ArgoApplication');
+    expect(s.code).toContain('  syncOptions: [],\n  retry: false,\n});');
+    expect(s.code).toContain("applicationPythonApi.apiObject.addJsonPatch(JsonPatch.replace('/spec/source/path', '.'));");
+    expect(s.code).toContain("applicationPythonApi.apiObject.addJsonPatch(JsonPatch.remove('/spec/syncPolicy/automated/allowEmpty'));");
+    expect(s.code).toContain("applicationPythonApi.apiObject.addJsonPatch(JsonPatch.remove('/metadata/labels'));");
+    expect(s.notes).toEqual([]);
+  });
+});
+
+describe('migrate: other Argo CD Applications', () => {
+  const r = results.get('argo-variants')!;
+
+  test('a path the program does not render is kept with checkPath: false; retry, sync options and the cascade finalizer become props', () => {
+    const shop = r.objects.find(o => o.name === 'shop-prod')!;
+    expect(shop.className).toBe('ArgoApplication');
+    expect(shop.changes.map(c => `${c.op} ${c.field}`)).toEqual(['added metadata.labels["app.kubernetes.io/managed-by"]', 'added spec.syncPolicy.automated.allowEmpty']);
+    expect(r.code).toContain("  path: 'overlays/prod',\n  checkPath: false,\n");
+    expect(r.code).toContain('// Its path "overlays/prod" is not a folder this program renders: checkPath: false keeps it as is.');
+    expect(r.code).toContain("  retry: { limit: 3, duration: '10s', factor: 2, maxDuration: '1m' },\n  cascadeDelete: true,\n");
+  });
+
+  test('manual sync without a path or revision: automated false, the app folder, HEAD written out', () => {
+    const manual = r.objects.find(o => o.name === 'shop-manual')!;
+    expect(manual.className).toBe('ArgoApplication');
+    expect(r.code).toContain("  namespace: 'shop',\n  automated: false,\n});");
+    expect(manual.changes.map(c => `${c.op} ${c.field}`)).toEqual([
+      'added metadata.labels', 'added spec.source.path', 'added spec.source.targetRevision', 'added spec.syncPolicy',
+    ]);
+  });
+
+  test('a Helm source stays an ApiObject in argocd/, and the note says why', () => {
+    const redis = r.objects.find(o => o.name === 'redis')!;
+    expect(redis).toMatchObject({ className: 'ApiObject', rendered: 'argocd/application-redis.yaml', changes: [] });
+    expect(r.notes).toContain("Application redis: 'spec.source.chart' has no ArgoApplication prop; kept as a plain ApiObject");
+  });
+
+  test('--app/--env map a path the program does not render to the app folder', () => {
+    // GIVEN --app shop --env prod
+    const m = migrate(['argo-variants'], { cwd: FIXTURES, importFrom: SRC, app: 'shop', env: 'prod' });
+    // THEN shop-prod syncs prod/shop, and the path change is reported
+    const shop = m.objects.find(o => o.name === 'shop-prod')!;
+    expect(shop.changes).toContainEqual({ op: 'changed', field: 'spec.source.path', pointer: '/spec/source/path', from: 'overlays/prod', to: 'prod/shop' });
+    expect(m.code).toContain('// Its path "overlays/prod" becomes the migrated app\'s folder prod/shop: you asked for this app folder with --app/--env.');
+    // AND shop-manual (another repository) syncs prod/shop too; the Helm one stays an ApiObject
+    expect(m.objects.map(o => o.className)).toEqual(['ArgoApplication', 'ArgoApplication', 'ApiObject']);
+  });
+});
+
+describe('migrate: Applications ArgoApplication refuses', () => {
+  let dir: string;
+  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'migrate-argo-')); });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const application = (name: string, spec: string) => `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: ${name}, namespace: argocd}\nspec: ${spec}\n`;
+
+  test('a value the construct rejects (credentials in the URL) keeps an ApiObject, equal to the input', () => {
+    // GIVEN an Application whose repoURL carries a token
+    fs.writeFileSync(path.join(dir, 'a.yaml'), application('a', '{source: {repoURL: "https://user:tok@github.com/x/y.git", path: k8s}, destination: {server: "https://kubernetes.default.svc"}}'));
+    const m = migrate(['a.yaml'], { cwd: dir, importFrom: SRC });
+    // THEN it is an ApiObject, the note quotes the construct's check, and nothing differs
+    expect(m.objects[0].className).toBe('ApiObject');
+    expect(m.notes[0]).toMatch(/^Application a: 'repoURL' must not carry credentials/);
+    expect(m.notes[0]).toContain('kept as a plain ApiObject');
+    expect(m.exact).toBe(true);
+  });
+
+  test('two Applications syncing the same folder: the second stays an ApiObject', () => {
+    const spec = '{source: {repoURL: "https://github.com/x/y.git"}, destination: {server: "https://kubernetes.default.svc"}}';
+    fs.writeFileSync(path.join(dir, 'a.yaml'), `${application('a', spec)}---\n${application('b', spec)}`);
+    const m = migrate(['a.yaml'], { cwd: dir, importFrom: SRC });
+    expect(m.objects.map(o => o.className)).toEqual(['ArgoApplication', 'ApiObject']);
+    expect(m.notes).toContain('Application b: another migrated Application syncs the same folder dev/a (ArgoApplication refuses two); kept as a plain ApiObject');
+  });
+
+  test('other finalizers and unknown fields name the field', () => {
+    fs.writeFileSync(path.join(dir, 'a.yaml'), `${application('a', '{source: {repoURL: "https://github.com/x/y.git", path: k8s}, ignoreDifferences: []}')}`
+      + `---\n${application('b', '{source: {repoURL: "https://github.com/x/y.git", path: k8s2}}').replace('namespace: argocd}', 'namespace: argocd, finalizers: [x]}')}`);
+    const m = migrate(['a.yaml'], { cwd: dir, importFrom: SRC });
+    expect(m.notes).toEqual([
+      "Application a: 'spec.ignoreDifferences' has no ArgoApplication prop; kept as a plain ApiObject",
+      "Application b: 'metadata.finalizers' [\"x\"] has no ArgoApplication prop (only cascadeDelete: [resources-finalizer.argocd.argoproj.io]); kept as a plain ApiObject",
+    ]);
   });
 });
 
@@ -182,6 +293,12 @@ describe('migrate: bad input', () => {
   test('a missing path', () => {
     expect(problems({}, ['nope.yaml'])).toBe('[nope.yaml] does not exist');
   });
+
+  test('--env argocd with Argo CD Applications in the input', () => {
+    fs.writeFileSync(path.join(dir, 'a.yaml'), 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: a}\nspec: {}\n');
+    expect(() => migrate(['a.yaml'], { cwd: dir, importFrom: SRC, env: 'argocd' }))
+      .toThrow('[--env] must not be "argocd" when the input has Argo CD Applications: they are rendered to the argocd/ folder (got "argocd")');
+  });
 });
 
 describe('migrate command', () => {
@@ -220,10 +337,15 @@ describe('migrate command', () => {
 
   test('--json prints objects and their changes; without --out the code goes to stdout', async () => {
     const json = JSON.parse((await cli('migrate', path.join(FIXTURES, 'seed-002'), '--json', '--import-from', SRC)).out);
-    expect(json.exact).toBe(true);
-    expect(json.objects[0]).toMatchObject({ kind: 'Application', name: 'python-api', changes: [] });
+    expect(json.exact).toBe(false);
+    expect(json.objects[0]).toMatchObject({ kind: 'Application', name: 'python-api', as: 'ArgoApplication' });
+    expect(json.objects[0].changes).toContainEqual({ op: 'changed', field: 'spec.source.path', pointer: '/spec/source/path', from: '.', to: 'dev/python-api' });
     const plain = await cli('migrate', path.join(FIXTURES, 'seed-002'), '--import-from', SRC);
-    expect(plain.out).toContain('new ApiObject(chart');
-    expect(plain.err).toContain('The rendered objects equal the input exactly.');
+    expect(plain.out).toContain("new ArgoApplication(argocd, 'application-python-api', {");
+    expect(plain.err).toContain('note: Application python-api: spec.source.path "." → "dev/python-api"');
+    expect(plain.err).toContain('  ~ spec.source.path: "." → "dev/python-api"');
+    expect(plain.err).toContain('The differences above are what the cluster would see change.');
+    const strict = await cli('migrate', path.join(FIXTURES, 'seed-002'), '--strict', '--import-from', SRC);
+    expect(strict.err).toContain('The rendered objects equal the input exactly.');
   });
 });
