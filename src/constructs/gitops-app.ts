@@ -3,7 +3,7 @@ import { App } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Problem, ValidationError } from '../errors';
 import { ImageRef } from '../image-ref';
-import { renderApp } from '../render/render';
+import { renderAppDetailed } from '../render/render';
 import { RenderedTree, writeTree } from '../render/tree';
 
 /** Where image pins come from (the pins file, `ImagePins`). */
@@ -12,8 +12,13 @@ export interface ImagePinSource {
   get(app: string, env: string): ImageRef | undefined;
 }
 
-/** A check run on the rendered tree before anything is written. */
-export type TreeGate = (tree: RenderedTree) => readonly Problem[];
+/**
+ * A check run on the rendered tree before anything is written. `objects`
+ * holds the value each file was emitted from (path → object), so a gate can
+ * check objects without parsing the text back; it is absent when the tree
+ * came from elsewhere (e.g. read from disk).
+ */
+export type TreeGate = (tree: RenderedTree, objects?: ReadonlyMap<string, unknown>) => readonly Problem[];
 
 /** Props of `GitOpsApp`. */
 export interface GitOpsAppProps {
@@ -72,8 +77,8 @@ export class GitOpsApp extends App {
 
   /** Renders the tree in memory (validations included), writing nothing. */
   public render(): RenderedTree {
-    const tree = renderApp(this);
-    const problems = this.gates.flatMap(gate => gate(tree));
+    const { tree, objects } = renderAppDetailed(this);
+    const problems = this.gates.flatMap(gate => gate(tree, objects));
     if (problems.length) throw new ValidationError(problems);
     return tree;
   }

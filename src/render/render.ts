@@ -12,16 +12,37 @@ interface RenderedObject {
   file: string;
 }
 
+/** A rendered tree and the objects its files were emitted from. */
+export interface RenderedApp {
+  /** The rendered tree (path → YAML text), as `renderApp` returns it. */
+  readonly tree: RenderedTree;
+  /**
+   * Path → the JSON value the file's text was emitted from by `toYaml`
+   * (one object per file). Parsing the text gives the same value back.
+   * Validators use it to skip re-parsing (see `validateTree`'s `objects`).
+   */
+  readonly objects: ReadonlyMap<string, unknown>;
+}
+
 /**
  * Renders every chart of `app` to an in-memory tree, writing nothing.
  * Runs all construct validations first and reports every problem at once;
  * throws `ValidationError` on bad input.
  */
 export function renderApp(app: App): RenderedTree {
+  return renderAppDetailed(app).tree;
+}
+
+/**
+ * `renderApp`, also returning the object each file was emitted from, so a
+ * gate can validate the objects instead of parsing the text back.
+ */
+export function renderAppDetailed(app: App): RenderedApp {
   const problems = collectValidationProblems(app);
   if (problems.length) throw new ValidationError(problems);
 
   const files: [string, string][] = [];
+  const objects = new Map<string, unknown>();
   const folders = new Map<string, string>();
   for (const chart of app.charts) {
     if (!GitOpsChart.isGitOpsChart(chart)) {
@@ -39,13 +60,13 @@ export function renderApp(app: App): RenderedTree {
       continue;
     }
     folders.set(chart.folder, chart.node.path);
-    files.push(...renderChart(chart, problems));
+    files.push(...renderChart(chart, problems, objects));
   }
   if (problems.length) throw new ValidationError(problems);
-  return sortTree(files);
+  return { tree: sortTree(files), objects };
 }
 
-function renderChart(chart: GitOpsChart, problems: Problem[]): [string, string][] {
+function renderChart(chart: GitOpsChart, problems: Problem[], emitted: Map<string, unknown>): [string, string][] {
   const objects: RenderedObject[] = [];
   const kustomization = chart.kustomization;
   const labels = kustomization?.commonLabels ?? {};
@@ -67,11 +88,16 @@ function renderChart(chart: GitOpsChart, problems: Problem[]): [string, string][
     objects.push({ path, json, file: '' });
   }
   assignFileNames(chart, objects, problems);
-  const out: [string, string][] = objects.map(o => [`${chart.folder}/${o.file}`, toYaml(o.json)]);
+  const out: [string, string][] = [];
+  const emit = (file: string, json: unknown) => {
+    out.push([file, toYaml(json)]);
+    emitted.set(file, json);
+  };
+  for (const o of objects) emit(`${chart.folder}/${o.file}`, o.json);
   if (kustomization) {
     const k = kustomization.toJson(objects.map(o => o.file));
     problems.push(...findUnsafeStrings(k, kustomization.node.path));
-    out.push([`${chart.folder}/${KUSTOMIZATION_FILE}`, toYaml(k)]);
+    emit(`${chart.folder}/${KUSTOMIZATION_FILE}`, k);
   }
   return out;
 }

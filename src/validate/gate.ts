@@ -13,8 +13,10 @@ export function findingToProblem(f: Finding): Problem {
  * The validation gate as a tree check for `GitOpsApp({ gates })` and
  * `publishTree({ gate })`: schemas, YAML safety and policy (not kustomize,
  * which needs files on disk). Error-severity findings become problems;
- * warnings pass.
+ * warnings pass. Given `objects` (GitOpsApp passes the values the renderer
+ * emitted each file from), it checks those instead of parsing the text back.
  */
-export function validationGate(options: ValidateTreeOptions = {}): (tree: RenderedTree) => Problem[] {
-  return tree => validateTree(tree, options).findings.filter(f => f.severity === 'error').map(findingToProblem);
+export function validationGate(options: ValidateTreeOptions = {}): (tree: RenderedTree, objects?: ReadonlyMap<string, unknown>) => Problem[] {
+  return (tree, objects) => validateTree(tree, objects ? { ...options, objects } : options)
+    .findings.filter(f => f.severity === 'error').map(findingToProblem);
 }

@@ -32,15 +32,18 @@ export interface KustomizeCheckOptions {
 }
 
 type Obj = Record<string, unknown>;
+/** Document values of files already parsed, by tree path. */
+type Parsed = ReadonlyMap<string, readonly unknown[]>;
 
 /**
  * Runs `kubectl kustomize` in every folder of `dir` that holds a
  * kustomization file (bounded parallelism) and checks that each builds and
  * that its output equals the objects of the files it lists. `tree` is the
- * content of `dir` (as `readTree(dir)` returns it). Throws
- * `EnvironmentError` when kubectl cannot be run.
+ * content of `dir` (as `readTree(dir)` returns it); `parsed` holds the
+ * document values of files already parsed (by `validateTree`), which are
+ * not parsed again. Throws `EnvironmentError` when kubectl cannot be run.
  */
-export async function checkKustomize(dir: string, tree: RenderedTree, options: KustomizeCheckOptions = {}): Promise<Finding[]> {
+export async function checkKustomize(dir: string, tree: RenderedTree, options: KustomizeCheckOptions = {}, parsed?: Parsed): Promise<Finding[]> {
   const kubectl = options.kubectl ?? 'kubectl';
   const files = [...tree.keys()].filter(isKustomizationFile);
   const limit = Math.max(1, options.concurrency ?? Math.max(2, os.cpus().length));
@@ -49,7 +52,7 @@ export async function checkKustomize(dir: string, tree: RenderedTree, options: K
   const worker = async () => {
     while (next < files.length) {
       const i = next++;
-      results[i] = await checkOne(dir, tree, files[i], kubectl, options.timeoutMs ?? 60_000);
+      results[i] = await checkOne(dir, tree, files[i], kubectl, options.timeoutMs ?? 60_000, parsed);
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, files.length) }, worker));
@@ -60,7 +63,7 @@ export async function checkKustomize(dir: string, tree: RenderedTree, options: K
  * `checkKustomize` for a tree that is only in memory: writes it to a
  * temporary directory first and removes it afterwards.
  */
-export async function checkKustomizeTree(tree: RenderedTree, options: KustomizeCheckOptions = {}): Promise<Finding[]> {
+export async function checkKustomizeTree(tree: RenderedTree, options: KustomizeCheckOptions = {}, parsed?: Parsed): Promise<Finding[]> {
   if (![...tree.keys()].some(isKustomizationFile)) return [];
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-kustomize-'));
   try {
@@ -69,13 +72,28 @@ export async function checkKustomizeTree(tree: RenderedTree, options: KustomizeC
       fs.mkdirSync(path.dirname(file), { recursive: true });
       fs.writeFileSync(file, content);
     }
-    return await checkKustomize(tmp, tree, options);
+    return await checkKustomize(tmp, tree, options, parsed);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 }
 
-async function checkOne(dir: string, tree: RenderedTree, file: string, kubectl: string, timeout: number): Promise<Finding[]> {
+/** The document values of `p`: from `parsed` when there, else parsed here (documents with errors are skipped). */
+function documents(tree: RenderedTree, p: string, parsed?: Parsed): readonly unknown[] {
+  const known = parsed?.get(p);
+  if (known) return known;
+  const content = tree.get(p);
+  if (content === undefined) return [];
+  return parseAllDocuments(content).map(doc => {
+    try {
+      return doc.errors.length ? undefined : doc.toJS();
+    } catch {
+      return undefined;
+    }
+  });
+}
+
+async function checkOne(dir: string, tree: RenderedTree, file: string, kubectl: string, timeout: number, parsed?: Parsed): Promise<Finding[]> {
   const folder = posix.dirname(file);
   const built = await run(kubectl, ['kustomize', path.join(dir, ...folder.split('/'))], timeout);
   if (built.error) {
@@ -89,21 +107,13 @@ async function checkOne(dir: string, tree: RenderedTree, file: string, kubectl: 
     if (v && typeof v === 'object') output.set(identity(v), v);
   }
   const raw = new Map<string, { file: string; obj: Obj }>();
-  let k: Obj | undefined;
-  try {
-    k = parseAllDocuments(tree.get(file) ?? '')[0]?.toJS() as Obj | undefined;
-  } catch {
-    k = undefined;
-  }
+  const k = documents(tree, file, parsed)[0] as Obj | undefined;
   const resources: unknown[] = Array.isArray(k?.resources) ? k!.resources as unknown[] : [];
   for (const r of resources) {
     if (typeof r !== 'string') continue;
     const p = posix.normalize(posix.join(folder, r));
-    const content = tree.get(p);
-    if (content === undefined) continue;
-    for (const doc of parseAllDocuments(content)) {
-      const v = doc.errors.length ? undefined : doc.toJS() as Obj | null;
-      if (v && typeof v === 'object') raw.set(identity(v), { file: p, obj: v });
+    for (const v of documents(tree, p, parsed)) {
+      if (v && typeof v === 'object') raw.set(identity(v as Obj), { file: p, obj: v as Obj });
     }
   }
   for (const [id, { file: f, obj }] of raw) {

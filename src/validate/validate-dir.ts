@@ -1,6 +1,6 @@
 import { Finding, makeReport, ValidationReport } from './finding';
 import { checkKustomize, checkKustomizeTree, KustomizeCheckOptions } from './kustomize-build';
-import { validateTree, ValidateTreeOptions } from './validate-tree';
+import { validateTreeParsed, ValidateTreeOptions } from './validate-tree';
 import { readTree, RenderedTree } from '../render/tree';
 
 /** Options of `validateDir` and `validateTreeWithKustomize`. */
@@ -21,8 +21,9 @@ export interface ValidateDirOptions extends ValidateTreeOptions, KustomizeCheckO
  */
 export async function validateDir(dir: string, options: ValidateDirOptions = {}): Promise<ValidationReport> {
   const tree = readTree(dir);
-  const report = validateTree(tree, options);
-  return options.skipKustomize ? report : merge(report, await checkKustomize(dir, tree, options));
+  const parsed = new Map<string, unknown[]>();
+  const report = validateTreeParsed(tree, options, options.skipKustomize ? undefined : parsed);
+  return options.skipKustomize ? report : merge(report, await checkKustomize(dir, tree, options, parsed));
 }
 
 /**
@@ -30,8 +31,9 @@ export async function validateDir(dir: string, options: ValidateDirOptions = {})
  * memory (it is written to a temporary directory for kubectl).
  */
 export async function validateTreeWithKustomize(tree: RenderedTree, options: ValidateDirOptions = {}): Promise<ValidationReport> {
-  const report = validateTree(tree, options);
-  return options.skipKustomize ? report : merge(report, await checkKustomizeTree(tree, options));
+  const parsed = new Map<string, unknown[]>();
+  const report = validateTreeParsed(tree, options, options.skipKustomize ? undefined : parsed);
+  return options.skipKustomize ? report : merge(report, await checkKustomizeTree(tree, options, parsed));
 }
 
 function merge(report: ValidationReport, extra: readonly Finding[]): ValidationReport {

@@ -3,7 +3,7 @@ import { kustomizationValidator, runValidator, SUPPORTED_KUBERNETES_VERSIONS, va
 import { Finding, makeReport, ObjectLocation, Severity, ValidationReport, WaivedFinding } from './finding';
 import { POLICY_RULES } from './rules';
 import { K8sObject, TreeObject } from './rules/_rule';
-import { parseYamlFile } from './yaml-safety';
+import { ParsedDocument, parseYamlFile } from './yaml-safety';
 import { ValidationError } from '../errors';
 import { RenderedTree } from '../render/tree';
 
@@ -28,6 +28,20 @@ export interface ValidateTreeOptions {
    * @default - every rule at its documented severity
    */
   readonly rules?: Readonly<Record<string, RuleSetting>>;
+  /**
+   * Values already parsed, by tree path: for a file listed here validation
+   * checks this value (one object per file) instead of parsing the text, and
+   * skips the YAML-level checks (syntax, duplicate keys, YAML 1.1/1.2
+   * ambiguity, unsafe characters). Only for text emitted from these very
+   * values by the renderer (`renderAppDetailed`): its emitter (`toYaml` in
+   * src/render/yaml.ts) cannot write duplicate keys, quotes every string
+   * YAML 1.1 or 1.2 would misread, and the renderer refuses unsafe
+   * characters before emitting, so those checks hold by construction.
+   * Files from disk or elsewhere must not be listed.
+   *
+   * @default - every file is parsed and fully checked
+   */
+  readonly objects?: ReadonlyMap<string, unknown>;
 }
 
 const KUSTOMIZATION_FILES = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
@@ -59,6 +73,15 @@ export function locate(file: string, obj: unknown): ObjectLocation {
  * options (an unsupported Kubernetes version, an unknown rule id).
  */
 export function validateTree(tree: RenderedTree, options: ValidateTreeOptions = {}): ValidationReport {
+  return validateTreeParsed(tree, options);
+}
+
+/**
+ * `validateTree`, also recording each parsed file's document values in
+ * `parsed` (path → values) so a later check (kustomize) need not parse again.
+ * @internal
+ */
+export function validateTreeParsed(tree: RenderedTree, options: ValidateTreeOptions, parsed?: Map<string, unknown[]>): ValidationReport {
   checkOptions(options);
   const findings: Finding[] = [];
   const waived: WaivedFinding[] = [];
@@ -72,7 +95,10 @@ export function validateTree(tree: RenderedTree, options: ValidateTreeOptions = 
     if (!isYamlFile(file)) continue;
     files++;
     const kustomization = isKustomizationFile(file);
-    for (const doc of parseYamlFile(content)) {
+    const given = options.objects?.get(file);
+    const docs: readonly ParsedDocument[] = given !== undefined ? [{ value: given, problems: [] }] : parseYamlFile(content);
+    parsed?.set(file, docs.map(d => d.value));
+    for (const doc of docs) {
       const loc = locate(file, doc.value);
       for (const p of doc.problems) findings.push({ ...loc, severity: 'error', ...p });
       if (doc.value === undefined || doc.value === null) continue;
