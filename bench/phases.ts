@@ -10,7 +10,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { optionalModule, sh, timeReps } from './_util';
 import { buildApp, buildRawCdk8sPlus, OneAppChange } from './generate';
-import { renderApp } from '../src/render/render';
+import { renderApp, renderAppDetailed } from '../src/render/render';
 import { RenderedTree, writeTree } from '../src/render/tree';
 
 /** Durations of one phase, or the reason it was not measured. */
@@ -77,21 +77,25 @@ async function main(): Promise<void> {
   let app = buildApp(apps, path.join(work, 'dist'));
   out.build = { ms: await timeReps(reps, () => { app = buildApp(apps, path.join(work, 'dist')); }) };
   let tree: RenderedTree = new Map();
-  out.render = { ms: await timeReps(reps, () => { tree = renderApp(app); }, () => { app = buildApp(apps, path.join(work, 'dist')); }) };
+  let rendered: ReadonlyMap<string, unknown> = new Map();
+  out.render = {
+    ms: await timeReps(reps, () => { ({ tree, objects: rendered } = renderAppDetailed(app)); }, () => { app = buildApp(apps, path.join(work, 'dist')); }),
+  };
   const files = tree.size;
 
   const validate = optionalModule('validate/validate-tree');
   if (validate.mod?.validateTree) {
-    let errors = 0;
-    out.validate = {
-      ms: await timeReps(reps, () => {
-        const report = validate.mod.validateTree(tree);
+    // What GitOpsApp's validation gate runs (the objects the renderer emitted), then what `validate --dir` runs (text).
+    for (const [phase, options] of [['validate', { objects: rendered }], ['validateText', {}]] as const) {
+      let errors = 0;
+      const ms = await timeReps(reps, () => {
+        const report = validate.mod.validateTree(tree, options);
         errors = (report.findings ?? []).filter((f: any) => f.severity === 'error').length;
-      }),
-      note: `${errors} error finding(s)`,
-    };
+      });
+      out[phase] = { ms, note: `${errors} error finding(s)` };
+    }
   } else {
-    out.validate = { skipped: validate.why ?? 'validateTree is not exported' };
+    out.validate = out.validateText = { skipped: validate.why ?? 'validateTree is not exported' };
   }
   out.write = { ms: await timeReps(reps, () => writeTree(path.join(work, 'dist'), tree)) };
 

@@ -123,8 +123,9 @@ export function evaluate(m: Measurements): TargetResult[] {
 
 const PHASE_ROWS: Array<[string, string]> = [
   ['build', 'build construct tree (in-process)'],
-  ['render', 'render: renderApp (toJson + YAML)'],
-  ['validate', 'validate: validateTree'],
+  ['render', 'render: renderAppDetailed (toJson + YAML)'],
+  ['validate', 'validate: validateTree of the rendered objects (the synth gate)'],
+  ['validateText', 'validate: validateTree of the text (validate --dir, no kustomize)'],
   ['write', 'write: writeTree (all-or-nothing)'],
   ['publishFirst', 'publish: first (new branch)'],
   ['publishNoop', 'publish: no-op'],
