@@ -11,7 +11,7 @@ const CDK8S = path.join(ROOT, 'node_modules', '.bin', 'cdk8s');
 /** A throwaway project dir that runs the repo's cdk8s.yaml app against the repo's sources. */
 function project(dir: string): void {
   fs.copyFileSync(path.join(ROOT, 'cdk8s.yaml'), path.join(dir, 'cdk8s.yaml'));
-  for (const link of ['src', 'node_modules', 'imports']) {
+  for (const link of ['src', 'node_modules', 'imports', 'scripts']) {
     if (fs.existsSync(path.join(ROOT, link))) fs.symlinkSync(path.join(ROOT, link), path.join(dir, link));
   }
 }
@@ -47,6 +47,8 @@ describeWithKubectl('npx cdk8s synth on the example app (real cdk8s CLI, real ku
     const r = synth(dir);
     expect(r.stderr).not.toMatch(/error/i);
     expect(r.status).toBe(0);
+    // the validation plugin of cdk8s.yaml ran (kustomize builds included) and passed
+    expect(r.stdout).toContain('Validations ended succesfully');
     first = readTree(path.join(dir, 'dist'));
   });
   afterAll(() => cleanup());
