@@ -11,15 +11,39 @@ export interface CliIo {
   readonly isTTY: boolean;
 }
 
-/** The real process's io. */
+/** The real process's io. Output to a reader that went away (`| head`) is dropped quietly. */
 export function processIo(): CliIo {
+  guardBrokenPipes();
   return {
-    out: text => process.stdout.write(text),
-    err: text => process.stderr.write(text),
+    out: text => write(process.stdout, text),
+    err: text => write(process.stderr, text),
     cwd: process.cwd(),
     env: process.env,
     isTTY: Boolean(process.stdout.isTTY),
   };
+}
+
+function write(stream: NodeJS.WriteStream, text: string): void {
+  if (!stream.destroyed && stream.writable) stream.write(text);
+}
+
+let guarded = false;
+
+/**
+ * Makes EPIPE on stdout/stderr harmless: when the reader closes the pipe
+ * early (`cdk8s-gitops publish --help | head -1`), further output is dropped
+ * and the command finishes with its own exit code instead of crashing with
+ * an unhandled 'error' event. Other stream errors still surface.
+ */
+export function guardBrokenPipes(): void {
+  if (guarded) return;
+  guarded = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') return;
+      throw e;
+    });
+  }
 }
 
 /** True when colour may be used: a TTY, and `NO_COLOR` unset or empty. */

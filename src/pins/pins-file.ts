@@ -1,10 +1,10 @@
+import { DEFAULT_PINS_FILE } from './_defaults';
 import { writeFileAtomic } from './atomic-write';
 import { ImagePins, PinChange, PinEditOptions, PromoteOptions } from './image-pins';
 import { Problem, ValidationError } from '../errors';
 import { ImageRef } from '../image-ref';
 
-/** The conventional name of the image pins file, at the repository root. */
-export const DEFAULT_PINS_FILE = 'images.yaml';
+export { DEFAULT_PINS_FILE };
 
 /** One requested pin: `app` in `env` set to `ref`. */
 export interface PinUpdate {

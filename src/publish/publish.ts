@@ -1,4 +1,5 @@
 import { checkTree, DEFAULT_ALLOWED_DELETIONS } from './_checks';
+import { DEFAULT_BRANCH } from './_defaults';
 import { commitMessage } from './_message';
 import { openRepo, RepoConfig, sourceCommit } from './_repo';
 import { redactUrl } from './_url';
@@ -13,8 +14,7 @@ export { MARKER_FILE } from './_marker';
 export type { ImageChange } from './_images';
 export type { WriteResult as PublishResult } from './_write';
 
-/** The branch Argo CD syncs, unless told otherwise. */
-export const DEFAULT_BRANCH = 'rendered-manifests';
+export { DEFAULT_BRANCH };
 
 /** Where and how to write the rendered branch. Shared by publish and rollback. */
 export interface BranchOptions {

@@ -1,10 +1,8 @@
 import * as path from 'path';
 import { RegisterCommand } from '.';
 import { ValidationError } from '../../errors';
-import { diffBranch } from '../../publish/diff';
-import { DiffFormat, formatDiff, hasChanges } from '../../publish/diff-format';
-import { DEFAULT_BRANCH } from '../../publish/publish';
-import { readTree } from '../../render/tree';
+import { DEFAULT_BRANCH } from '../../publish/_defaults';
+import type { DiffFormat } from '../../publish/diff-format';
 import { ExitCode } from '../exit-codes';
 import { styler } from '../io';
 
@@ -43,6 +41,9 @@ Examples:
       if (!['text', 'markdown', 'json'].includes(format)) {
         throw new ValidationError(`--format must be text, markdown or json (got ${JSON.stringify(options.format)})`);
       }
+      const [{ diffBranch }, { formatDiff, hasChanges }, { readTree }] = await Promise.all([
+        import('../../publish/diff'), import('../../publish/diff-format'), import('../../render/tree'),
+      ]);
       const tree = readTree(path.resolve(io.cwd, options.dir));
       const diff = await diffBranch({ tree, cwd: io.cwd, env: io.env, branch: options.branch, remote: options.remote, fetch: options.fetch });
       io.out(formatDiff(diff, format, styler(io)));

@@ -1,7 +1,6 @@
 import { RegisterCommand } from '.';
 import { ValidationError } from '../../errors';
-import { readHistory } from '../../publish/history';
-import { DEFAULT_BRANCH } from '../../publish/publish';
+import { DEFAULT_BRANCH } from '../../publish/_defaults';
 import { ExitCode } from '../exit-codes';
 import { styler } from '../io';
 
@@ -33,6 +32,7 @@ Examples:
         limit = Number(options.limit);
         if (!Number.isInteger(limit) || limit < 1) throw new ValidationError(`--limit must be a whole number >= 1 (got ${JSON.stringify(options.limit)})`);
       }
+      const { readHistory } = await import('../../publish/history');
       const history = await readHistory({ cwd: io.cwd, env: io.env, branch: options.branch, remote: options.remote, limit });
       if (options.json) {
         io.out(JSON.stringify(history.entries, null, 2) + '\n');

@@ -2,8 +2,6 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { RegisterCommand } from '.';
 import { ValidationError } from '../../errors';
-import { formatDifferences, migrate } from '../../migrate/migrate';
-import { writeFileAtomic } from '../../pins/atomic-write';
 import { ExitCode } from '../exit-codes';
 import { styler } from '../io';
 
@@ -42,11 +40,12 @@ Examples:
   $ cdk8s-gitops migrate deployment.yaml service.yaml --app hello --env prod
   $ cdk8s-gitops migrate k8s/ --strict --out src/main.ts --force
   $ cdk8s-gitops migrate k8s/ --json | jq '.objects[].changes'`)
-    .action((paths: string[], options: MigrateCliOptions) => {
+    .action(async (paths: string[], options: MigrateCliOptions) => {
       const out = options.out ? path.resolve(io.cwd, options.out) : undefined;
       if (out && fs.existsSync(out) && !options.force) {
         throw new ValidationError([{ path: options.out!, message: 'exists already; pass --force to overwrite it' }]);
       }
+      const [{ formatDifferences, migrate }, { writeFileAtomic }] = await Promise.all([import('../../migrate/migrate'), import('../../pins/atomic-write')]);
       const result = migrate(paths, {
         app: options.app,
         env: options.env,

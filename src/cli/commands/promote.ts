@@ -1,7 +1,6 @@
 import * as path from 'path';
 import { RegisterCommand } from '.';
-import { printPinsEdit } from './_pins-output';
-import { DEFAULT_PINS_FILE, promoteInFile } from '../../pins/pins-file';
+import { DEFAULT_PINS_FILE } from '../../pins/_defaults';
 import { ExitCode } from '../exit-codes';
 
 interface PromoteCliOptions {
@@ -33,8 +32,9 @@ Examples:
   $ cdk8s-gitops promote --from dev --to prod --app hello --json
   $ git switch -c promote-hello && cdk8s-gitops promote --from dev --to prod --app hello \\
       && git commit -am "chore(release): promote hello to prod" && gh pr create --fill`)
-    .action((options: PromoteCliOptions) => {
+    .action(async (options: PromoteCliOptions) => {
       const file = path.resolve(io.cwd, options.file);
+      const [{ promoteInFile }, { printPinsEdit }] = await Promise.all([import('../../pins/pins-file'), import('./_pins-output')]);
       const edit = promoteInFile(file, options.from, options.to, { apps: options.app, create: options.create });
       printPinsEdit(io, edit, options.file, Boolean(options.json));
       setExitCode(ExitCode.OK);

@@ -1,10 +1,6 @@
 import * as path from 'path';
 import { RegisterCommand } from '.';
-import { printWriteResult } from './_publish-output';
-import { parsePercent } from '../../publish/_checks';
-import { DEFAULT_BRANCH, publishTree } from '../../publish/publish';
-import { readTree } from '../../render/tree';
-import { validationGate } from '../../validate/gate';
+import { DEFAULT_BRANCH } from '../../publish/_defaults';
 import { ExitCode } from '../exit-codes';
 
 interface PublishCliOptions {
@@ -51,6 +47,10 @@ Credentials: never put a token in the remote URL (it is refused). In CI use the
 checkout's credential helper, or GIT_ASKPASS, or GIT_CONFIG_COUNT/KEY/VALUE
 with an http.extraHeader (see docs/publishing.md).`)
     .action(async (options: PublishCliOptions) => {
+      const [{ parsePercent }, { publishTree }, { readTree }, { printWriteResult }] = await Promise.all([
+        import('../../publish/_checks'), import('../../publish/publish'), import('../../render/tree'), import('./_publish-output'),
+      ]);
+      const { validationGate } = options.validate ? await import('../../validate/gate') : { validationGate: undefined };
       const allowDeletions = options.allowDeletions !== undefined ? parsePercent(options.allowDeletions) : undefined;
       const tree = readTree(path.resolve(io.cwd, options.dir));
       const result = await publishTree({
@@ -62,7 +62,7 @@ with an http.extraHeader (see docs/publishing.md).`)
         push: Boolean(options.push),
         sourceSha: options.sourceSha,
         allowDeletions,
-        gate: options.validate ? validationGate() : undefined,
+        gate: validationGate?.(),
       });
       printWriteResult(io, result, Boolean(options.json));
       setExitCode(ExitCode.OK);

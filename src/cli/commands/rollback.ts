@@ -1,8 +1,5 @@
 import { RegisterCommand } from '.';
-import { printWriteResult } from './_publish-output';
-import { parsePercent } from '../../publish/_checks';
-import { DEFAULT_BRANCH } from '../../publish/publish';
-import { rollback } from '../../publish/rollback';
+import { DEFAULT_BRANCH } from '../../publish/_defaults';
 import { ExitCode } from '../exit-codes';
 import { styler } from '../io';
 
@@ -35,6 +32,9 @@ Examples:
   $ cdk8s-gitops rollback --to 3f2a9c1 --push     # a rendered commit or a source commit
   $ git revert <bad source commit> && git push    # then fix the source, or the next render rolls forward`)
     .action(async (options: RollbackCliOptions) => {
+      const [{ parsePercent }, { rollback }, { printWriteResult }] = await Promise.all([
+        import('../../publish/_checks'), import('../../publish/rollback'), import('./_publish-output'),
+      ]);
       const allowDeletions = options.allowDeletions !== undefined ? parsePercent(options.allowDeletions) : undefined;
       const result = await rollback({
         to: options.to,

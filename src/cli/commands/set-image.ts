@@ -1,8 +1,8 @@
 import * as path from 'path';
 import { RegisterCommand } from '.';
-import { printPinsEdit } from './_pins-output';
 import { Problem, ValidationError } from '../../errors';
-import { DEFAULT_PINS_FILE, PinUpdate, parsePinArgument, setImagesInFile } from '../../pins/pins-file';
+import { DEFAULT_PINS_FILE } from '../../pins/_defaults';
+import type { PinUpdate } from '../../pins/pins-file';
 import { ExitCode } from '../exit-codes';
 
 interface SetImageOptions {
@@ -30,7 +30,8 @@ Examples:
   $ cdk8s-gitops set-image hello=ghcr.io/example/hello:$GITHUB_SHA
   $ cdk8s-gitops set-image hello=ghcr.io/example/hello@sha256:<64 hex> --env prod
   $ cdk8s-gitops set-image hello=ghcr.io/example/hello:1.4.2 --env staging --create --json`)
-    .action((pins: string[], options: SetImageOptions) => {
+    .action(async (pins: string[], options: SetImageOptions) => {
+      const [{ parsePinArgument, setImagesInFile }, { printPinsEdit }] = await Promise.all([import('../../pins/pins-file'), import('./_pins-output')]);
       const updates: PinUpdate[] = [];
       const problems: Problem[] = [];
       for (const arg of pins) {

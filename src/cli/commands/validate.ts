@@ -1,8 +1,7 @@
 import * as path from 'path';
 import { InvalidArgumentError, Option } from 'commander';
 import { RegisterCommand } from '.';
-import { Finding, formatFinding } from '../../validate/finding';
-import { validateDir } from '../../validate/validate-dir';
+import type { Finding } from '../../validate/finding';
 import { ExitCode } from '../exit-codes';
 import { styler } from '../io';
 
@@ -44,6 +43,7 @@ Waive a policy rule for one object with an annotation (a reason is required):
   metadata.annotations["cdk8s-gitops.io/waive.no-automount-token"]: "reads the API to find peers"`)
     .action(async (options: ValidateOptions) => {
       const dir = path.resolve(io.cwd, options.dir);
+      const [{ formatFinding }, { validateDir }] = await Promise.all([import('../../validate/finding'), import('../../validate/validate-dir')]);
       const report = await validateDir(dir, {
         kubernetesVersion: options.kubernetesVersion,
         skipKustomize: options.skipKustomize,
