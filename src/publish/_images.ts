@@ -49,10 +49,22 @@ function repositoryOf(ref: string): string {
   return ref.replace(/@.*$/, '').replace(/:[^:/]*$/, '');
 }
 
-function imagesByRepo(tree: RenderedTree, dir: string): Map<string, Set<string>> {
-  const byRepo = new Map<string, Set<string>>();
+/** The YAML files of `tree` in each of `dirs` (one pass over the tree, not one per folder). */
+function filesByDir(tree: RenderedTree, dirs: ReadonlySet<string>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
   for (const [p, content] of tree) {
-    if (p.slice(0, p.lastIndexOf('/')) !== dir || !/\.ya?ml$/.test(p)) continue;
+    const dir = p.slice(0, p.lastIndexOf('/'));
+    if (!dirs.has(dir) || !/\.ya?ml$/.test(p)) continue;
+    let list = out.get(dir);
+    if (!list) out.set(dir, list = []);
+    list.push(content);
+  }
+  return out;
+}
+
+function imagesByRepo(contents: readonly string[] | undefined): Map<string, Set<string>> {
+  const byRepo = new Map<string, Set<string>>();
+  for (const content of contents ?? []) {
     for (const ref of imagesIn(content)) {
       const repo = repositoryOf(ref);
       if (!byRepo.has(repo)) byRepo.set(repo, new Set());
@@ -70,9 +82,11 @@ export function imageChanges(before: RenderedTree, after: RenderedTree, changedP
   const dirs = new Set<string>();
   for (const p of changedPaths) if (p.includes('/')) dirs.add(p.slice(0, p.lastIndexOf('/')));
   const changes: ImageChange[] = [];
+  const beforeFiles = filesByDir(before, dirs);
+  const afterFiles = filesByDir(after, dirs);
   for (const dir of [...dirs].sort()) {
-    const a = imagesByRepo(before, dir);
-    const b = imagesByRepo(after, dir);
+    const a = imagesByRepo(beforeFiles.get(dir));
+    const b = imagesByRepo(afterFiles.get(dir));
     for (const repo of [...new Set([...a.keys(), ...b.keys()])].sort()) {
       const from = [...(a.get(repo) ?? [])].sort();
       const to = [...(b.get(repo) ?? [])].sort();

@@ -1,7 +1,4 @@
 import { createHash } from 'crypto';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { Git } from './_git';
 
 /** The repository's object hash: `sha1` or `sha256`. */
@@ -21,12 +18,21 @@ export function blobId(content: Buffer, format: ObjectFormat): string {
 
 interface Dir { files: Map<string, string>; dirs: Map<string, Dir> }
 
+/** One entry of a tree object, as `git mktree` reads it. */
+export interface TreeEntry {
+  readonly mode: '100644' | '040000';
+  readonly type: 'blob' | 'tree';
+  readonly id: string;
+  readonly name: string;
+}
+
 /**
  * The git object id of the tree holding `files` (path → blob id, all mode
- * 100644), computed without a git process, plus every tree object's bytes
- * (id → body) so they can be written if needed.
+ * 100644), computed without a git process, plus every tree object's entries
+ * (id → entries, subtrees before the trees holding them) so the missing
+ * ones can be written.
  */
-export function treeId(files: ReadonlyMap<string, string>, format: ObjectFormat): { id: string; trees: Map<string, Buffer> } {
+export function treeId(files: ReadonlyMap<string, string>, format: ObjectFormat): { id: string; trees: Map<string, TreeEntry[]> } {
   const root: Dir = { files: new Map(), dirs: new Map() };
   for (const [p, blob] of files) {
     const segs = p.split('/');
@@ -38,35 +44,43 @@ export function treeId(files: ReadonlyMap<string, string>, format: ObjectFormat)
     }
     d.files.set(segs[segs.length - 1], blob);
   }
-  const trees = new Map<string, Buffer>();
+  const trees = new Map<string, TreeEntry[]>();
   const build = (d: Dir): string => {
-    const entries: { sortKey: string; bytes: Buffer }[] = [];
+    // Git orders entries by the bytes of the name, a directory's name followed by '/'.
+    const entries: { sortKey: Buffer; entry: TreeEntry }[] = [];
     for (const [name, sub] of d.dirs) {
-      const id = build(sub);
-      entries.push({ sortKey: `${name}/`, bytes: Buffer.concat([Buffer.from(`40000 ${name}\0`), Buffer.from(id, 'hex')]) });
+      entries.push({ sortKey: Buffer.from(`${name}/`), entry: { mode: '040000', type: 'tree', id: build(sub), name } });
     }
     for (const [name, blob] of d.files) {
-      entries.push({ sortKey: name, bytes: Buffer.concat([Buffer.from(`100644 ${name}\0`), Buffer.from(blob, 'hex')]) });
+      entries.push({ sortKey: Buffer.from(name), entry: { mode: '100644', type: 'blob', id: blob, name } });
     }
-    entries.sort((a, b) => Buffer.compare(Buffer.from(a.sortKey), Buffer.from(b.sortKey)));
-    const body = Buffer.concat(entries.map(e => e.bytes));
+    entries.sort((a, b) => Buffer.compare(a.sortKey, b.sortKey));
+    const parts: Buffer[] = [];
+    for (const { entry } of entries) {
+      parts.push(Buffer.from(`${entry.mode === '040000' ? '40000' : entry.mode} ${entry.name}\0`), Buffer.from(entry.id, 'hex'));
+    }
+    const body = Buffer.concat(parts);
     const id = createHash(format).update(`tree ${body.length}\0`).update(body).digest('hex');
-    trees.set(id, body);
+    trees.set(id, entries.map(e => e.entry));
     return id;
   };
   const id = build(root);
   return { id, trees };
 }
 
-/** `git ls-tree -r` of `treeish`: path → blob id (regular files only). */
-export async function listTree(git: Git, treeish: string): Promise<Map<string, string>> {
-  const out = (await git.run(['ls-tree', '-r', '-z', '--full-tree', treeish])).stdout.toString('utf8');
+/**
+ * `git ls-tree -r` of `treeish`: path → blob id (regular files only). With
+ * `trees`, also collects the ids of every subtree into it (`-t`).
+ */
+export async function listTree(git: Git, treeish: string, trees?: Set<string>): Promise<Map<string, string>> {
+  const out = (await git.run(['ls-tree', '-r', ...(trees ? ['-t'] : []), '-z', '--full-tree', treeish])).stdout.toString('utf8');
   const files = new Map<string, string>();
   for (const rec of out.split('\0')) {
     if (!rec) continue;
     const tab = rec.indexOf('\t');
     const [, type, id] = rec.slice(0, tab).split(' ');
     if (type === 'blob') files.set(rec.slice(tab + 1), id);
+    else if (type === 'tree') trees?.add(id);
   }
   return files;
 }
@@ -92,11 +106,15 @@ export async function readBlobs(git: Git, ids: Iterable<string>): Promise<Map<st
 
 /**
  * Writes the blobs of `files` that `known` does not already hold, with one
- * `git fast-import` (a single pack; no process per file), then the tree with
- * a temporary index (`GIT_INDEX_FILE`, never the user's), and returns the
- * tree id git wrote.
+ * `git fast-import` (a single pack; no process per file), then the tree
+ * objects of `trees` (from {@link treeId}) that `knownTrees` does not hold,
+ * with one `git mktree --batch` — for a one-app change only that app's
+ * folder and its parents — and returns the root tree id git wrote.
  */
-export async function writeTreeObjects(git: Git, files: readonly TreeFile[], known: ReadonlySet<string>): Promise<string> {
+export async function writeTreeObjects(
+  git: Git, files: readonly TreeFile[], known: ReadonlySet<string>,
+  trees: ReadonlyMap<string, readonly TreeEntry[]>, knownTrees: ReadonlySet<string>, root: string,
+): Promise<string> {
   const missing = new Map<string, Buffer>();
   for (const f of files) if (!known.has(f.blob)) missing.set(f.blob, f.content);
   if (missing.size > 0) {
@@ -107,13 +125,12 @@ export async function writeTreeObjects(git: Git, files: readonly TreeFile[], kno
     chunks.push(Buffer.from('done\n'));
     await git.run(['fast-import', '--quiet', '--done'], { input: Buffer.concat(chunks) });
   }
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-index-'));
-  try {
-    const env = { GIT_INDEX_FILE: path.join(tmp, 'index') };
-    const info = files.map(f => `100644 ${f.blob}\t${f.path}\0`).join('');
-    await git.run(['update-index', '-z', '--index-info'], { env, input: info });
-    return await git.text(['write-tree'], { env });
-  } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
+  // Subtrees come before the trees holding them, so each is written before it is referenced.
+  const batch: string[] = [];
+  for (const [id, entries] of trees) {
+    if (knownTrees.has(id) && id !== root) continue;
+    batch.push(`${entries.map(e => `${e.mode} ${e.type} ${e.id}\t${e.name}\0`).join('')}\0`);
   }
+  const written = (await git.text(['mktree', '-z', '--batch'], { input: batch.join('') })).split('\n');
+  return written[written.length - 1];
 }

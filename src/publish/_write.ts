@@ -1,7 +1,7 @@
 import { checkDeletions, checkYaml } from './_checks';
 import { ImageChange, imageChanges } from './_images';
 import { MARKER_CONTENT, MARKER_FILE } from './_marker';
-import { blobId, listTree, readBlobs, TreeFile, treeId, writeTreeObjects } from './_objects';
+import { blobId, listTree, readBlobs, TreeEntry, TreeFile, treeId, writeTreeObjects } from './_objects';
 import {
   assertOwned, checkRemote, fetchBranch, isAncestor, pushBranch, readConfig, readTips, Repo, RepoConfig, Tip, trackingRef, zeroId,
 } from './_repo';
@@ -52,6 +52,7 @@ interface Prepared {
   readonly files: TreeFile[];
   readonly byPath: Map<string, string>;
   readonly treeId: string;
+  readonly trees: Map<string, TreeEntry[]>;
 }
 
 /** Blob ids and the tree id of `tree` plus the marker, computed in-process. */
@@ -66,7 +67,8 @@ function prepare(repo: Repo, tree: RenderedTree): Prepared {
   };
   add(MARKER_FILE, MARKER_CONTENT);
   for (const [p, text] of tree) add(p, text);
-  return { files, byPath, treeId: treeId(byPath, repo.format).id };
+  const { id, trees } = treeId(byPath, repo.format);
+  return { files, byPath, treeId: id, trees };
 }
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
@@ -144,7 +146,8 @@ function backoff(attempt: number): number {
 
 async function makeCommit(req: WriteRequest, prepared: Prepared, base: Tip | undefined, config: RepoConfig) {
   const { repo, branch } = req;
-  const oldFiles = base ? await listTree(repo.git, base.commit) : new Map<string, string>();
+  const oldTrees = new Set<string>();
+  const oldFiles = base ? await listTree(repo.git, base.commit, oldTrees) : new Map<string, string>();
   if (base) assertOwned(branch, base, oldFiles);
   oldFiles.delete(MARKER_FILE);
   checkDeletions([...oldFiles.keys()], req.tree, req.allowDeletions);
@@ -167,7 +170,7 @@ async function makeCommit(req: WriteRequest, prepared: Prepared, base: Tip | und
   for (const [p, id] of wanted) before.set(p, blobs.get(id)?.toString('utf8') ?? '');
   const images = imageChanges(before, req.tree, [...added, ...changed, ...deleted]);
 
-  const written = await writeTreeObjects(repo.git, prepared.files, new Set(oldFiles.values()));
+  const written = await writeTreeObjects(repo.git, prepared.files, new Set(oldFiles.values()), prepared.trees, oldTrees, prepared.treeId);
   if (written !== prepared.treeId) {
     throw new Error(`tree id mismatch: computed ${prepared.treeId}, git wrote ${written}`);
   }
