@@ -8,12 +8,14 @@ export type ObjectFormat = 'sha1' | 'sha256';
 export interface TreeFile {
   readonly path: string;
   readonly blob: string;
-  readonly content: Buffer;
+  /** The content (text is written as UTF-8). */
+  readonly content: Buffer | string;
 }
 
-/** The git object id of `content` as a blob, computed without a git process. */
-export function blobId(content: Buffer, format: ObjectFormat): string {
-  return createHash(format).update(`blob ${content.length}\0`).update(content).digest('hex');
+/** The git object id of `content` (text as UTF-8) as a blob, computed without a git process or a copy of the text. */
+export function blobId(content: Buffer | string, format: ObjectFormat): string {
+  const size = typeof content === 'string' ? Buffer.byteLength(content, 'utf8') : content.length;
+  return createHash(format).update(`blob ${size}\0`).update(content).digest('hex');
 }
 
 interface Dir { files: Map<string, string>; dirs: Map<string, Dir> }
@@ -116,7 +118,7 @@ export async function writeTreeObjects(
   trees: ReadonlyMap<string, readonly TreeEntry[]>, knownTrees: ReadonlySet<string>, root: string,
 ): Promise<string> {
   const missing = new Map<string, Buffer>();
-  for (const f of files) if (!known.has(f.blob)) missing.set(f.blob, f.content);
+  for (const f of files) if (!known.has(f.blob) && !missing.has(f.blob)) missing.set(f.blob, Buffer.from(f.content));
   if (missing.size > 0) {
     const chunks: Buffer[] = [];
     for (const content of missing.values()) {

@@ -60,9 +60,8 @@ function prepare(repo: Repo, tree: RenderedTree): Prepared {
   const files: TreeFile[] = [];
   const byPath = new Map<string, string>();
   const add = (p: string, text: string) => {
-    const content = Buffer.from(text, 'utf8');
-    const blob = blobId(content, repo.format);
-    files.push({ path: p, blob, content });
+    const blob = blobId(text, repo.format);
+    files.push({ path: p, blob, content: text });
     byPath.set(p, blob);
   };
   add(MARKER_FILE, MARKER_CONTENT);
