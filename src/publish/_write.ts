@@ -5,7 +5,8 @@ import { blobId, listTree, readBlobs, TreeEntry, TreeFile, treeId, writeTreeObje
 import {
   assertOwned, checkRemote, fetchBranch, isAncestor, pushBranch, readConfig, readTips, Repo, RepoConfig, Tip, trackingRef, zeroId,
 } from './_repo';
-import { PublishError } from './publish-error';
+import { PublishError, PublishRefusedError } from './publish-error';
+import { Problem } from '../errors';
 import { RenderedTree } from '../render/tree';
 
 /** What changed on the branch, and how. */
@@ -44,6 +45,8 @@ export interface WriteRequest {
   readonly tree: RenderedTree;
   readonly allowDeletions: number;
   readonly maxAttempts: number;
+  /** Checks the folders a commit touches (the validation gate); problems refuse the publish. */
+  readonly gate?: (tree: RenderedTree) => Problem[];
   /** Builds the message once the image changes against the base are known. */
   readonly message: (changes: readonly ImageChange[], config: RepoConfig) => Promise<string>;
 }
@@ -163,6 +166,11 @@ async function makeCommit(req: WriteRequest, prepared: Prepared, base: Tip | und
   // Unchanged files were checked when they were published: parse only what this commit brings.
   checkYaml(req.tree, [...added, ...changed]);
   const touchedDirs = new Set([...added, ...changed, ...deleted].map(p => p.slice(0, p.lastIndexOf('/'))));
+  if (req.gate) {
+    const touched = new Map([...req.tree].filter(([p]) => touchedDirs.has(p.slice(0, p.lastIndexOf('/')))));
+    const problems = req.gate(touched);
+    if (problems.length) throw new PublishRefusedError('gate', problems);
+  }
   const before = new Map<string, string>();
   const wanted = [...oldFiles].filter(([p]) => touchedDirs.has(p.slice(0, p.lastIndexOf('/'))));
   const blobs = await readBlobs(repo.git, wanted.map(([, id]) => id));

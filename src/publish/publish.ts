@@ -73,7 +73,10 @@ export interface PublishOptions extends BranchOptions {
    */
   readonly sourceSha?: string;
   /**
-   * Extra checks of the tree (the validation gate); any problem refuses the publish.
+   * Extra checks (the validation gate), run only when a commit is about to be
+   * made, on every file of the folders the commit adds, changes or deletes
+   * from (unchanged folders were checked when they were published); any
+   * problem refuses the publish.
    *
    * @default - none
    */
@@ -91,10 +94,6 @@ export async function publishTree(options: PublishOptions): Promise<WriteResult>
   const branch = options.branch ?? DEFAULT_BRANCH;
   const remote = options.remote ?? 'origin';
   checkTree(options.tree);
-  if (options.gate) {
-    const problems = options.gate(options.tree);
-    if (problems.length) throw new PublishRefusedError('gate', problems);
-  }
   if (options.sourceSha !== undefined && !/^[0-9a-fA-F]{4,64}$/.test(options.sourceSha)) {
     throw new PublishRefusedError('bad-argument', `--source-sha must be a commit id in hex (got ${JSON.stringify(options.sourceSha)})`);
   }
@@ -117,6 +116,7 @@ export async function publishTree(options: PublishOptions): Promise<WriteResult>
     tree: options.tree,
     allowDeletions: options.allowDeletions ?? DEFAULT_ALLOWED_DELETIONS,
     maxAttempts: options.maxAttempts ?? 8,
+    gate: options.gate,
     message: async (imageChanges, config) => {
       const src = await resolveSource();
       return commitMessage({ subject: src.subject, imageChanges, sourceCommit: src.sha, sourceRepo: sourceRepoUrl(config, remote) });
