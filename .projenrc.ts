@@ -116,6 +116,11 @@ project.addTask('bench', {
   receiveArgs: true,
 });
 
+// jest 30 and eslint-import-resolver-typescript 4 depend on unrs-resolver;
+// its 1.13.0 per-platform binaries are published for four platforms only, so
+// npm writes a lock file that `npm ci` rejects. 1.12.2 exists for all of them.
+project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
+
 project.addPackageIgnore('/dist/');
 project.addPackageIgnore('/bench/');
 project.addPackageIgnore('/examples/');
