@@ -129,6 +129,9 @@ for (const p of ['/.cdk8s.out/', '/imports/', '/scripts/', '/docs/', '/cdk8s.yam
   project.addPackageIgnore(p);
 }
 
+// The one task that rewrites snapshots, on purpose and never in CI (`test` runs `jest --ci`).
+project.tasks.tryFind('test:update')?.reset('jest -u', { receiveArgs: true });
+
 // Integration tests run the built CLI (`bin/` -> `lib/`): compile first.
 project.testTask.prependSpawn(project.compileTask);
 
