@@ -101,3 +101,17 @@ describe('Environment', () => {
     expect(objects(files)['dev/hello/configmap-shared_hello-config.yaml'].metadata.namespace).toBe('shared');
   });
 });
+
+describe('Environment overrides', () => {
+  test('GIVEN an override image that is a string THEN it must be an ImageRef', () => {
+    expect(() => new Environment(new GitOpsApp(), 'dev', { overrides: { hello: { image: 'ghcr.io/x/y:1' as any } } }))
+      .toThrow("[dev] 'overrides.hello.image' must be an ImageRef (ImageRef.parse(\"repo:tag\")) (got \"ghcr.io/x/y:1\")");
+  });
+
+  test('GIVEN a memory request over its limit THEN the request is named', () => {
+    const app = new GitOpsApp();
+    const chart = new AppChart(new Environment(app, 'dev'), 'hello');
+    expect(() => new WebService(chart, 'web', props({ resources: { memoryRequest: '1Gi', memoryLimit: '512Mi' } })))
+      .toThrow("[dev/hello/web] 'resources.memoryRequest' must not exceed the memory limit 512Mi (got \"1Gi\")");
+  });
+});

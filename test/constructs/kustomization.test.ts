@@ -62,3 +62,12 @@ describe('Kustomization', () => {
     expect(() => act(k)).toThrow(message);
   });
 });
+
+describe('Kustomization props', () => {
+  test.each([
+    ['labels not a map', { labels: 'team=web' }, "[k] 'labels' must be a map of strings (got \"team=web\")"],
+    ['annotations not a map', { annotations: ['a'] }, "[k] 'annotations' must be a map of strings (got [\"a\"])"],
+  ])('GIVEN %s THEN the constructor names field and value', (_n, bad, message) => {
+    expect(() => new Kustomization(new GitOpsApp(), 'k', bad as any)).toThrow(message);
+  });
+});

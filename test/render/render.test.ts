@@ -135,3 +135,26 @@ describe('chart identity', () => {
     expect([plain, folder, appChart].map(c => c instanceof GitOpsChart)).toEqual([false, true, true]);
   });
 });
+
+describe('renderApp bad objects', () => {
+  function appWithRaw(obj: Record<string, unknown>) {
+    const app = new GitOpsApp();
+    new ApiObject(new AppChart(new Environment(app, 'dev'), 'a'), 'raw', obj as any);
+    return app;
+  }
+
+  test.each([
+    ['a name with a slash', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a/b' } }, "[dev/a/raw] 'metadata.name' is required and must not contain \"/\" (got \"a/b\")"],
+    ['a kind with a dash', { apiVersion: 'v1', kind: 'Config-Map', metadata: { name: 'x' } }, "[dev/a/raw] 'kind' is required and must be alphanumeric (got \"Config-Map\")"],
+  ])('GIVEN an object with %s WHEN rendered THEN the error names path and field', (_n, obj, message) => {
+    expect(() => renderFiles(appWithRaw(obj))).toThrow(message);
+  });
+
+  test('GIVEN a chart whose folder escapes the tree WHEN rendered THEN it is refused', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { GitOpsChart } = require('../../src/constructs/gitops-chart');
+    const app = new GitOpsApp();
+    new GitOpsChart(app, 'evil', { folder: '../outside' });
+    expect(() => renderFiles(app)).toThrow("[evil] 'folder' must be a relative path inside the tree; it has an empty, \".\" or \"..\" segment (got \"../outside\")");
+  });
+});

@@ -38,6 +38,7 @@ describe('writeTree', () => {
     const out = path.join(dir, 'dist');
     writeTree(out, new Map([['keep.yaml', 'k\n']]));
     expect(() => writeTree(out, new Map([['a', 'file\n'], ['a/b.yaml', 'x\n']]))).toThrow(EnvironmentError);
+    expect(() => writeTree(out, new Map([['a', 'file\n'], ['a/b.yaml', 'x\n']]))).toThrow(/^cannot write the rendered tree to .*\.dist\.tmp-[^:]*: E[A-Z]+/);
     expect(Object.fromEntries(readTree(out))).toEqual({ 'keep.yaml': 'k\n' });
     expect(fs.readdirSync(dir)).toEqual(['dist']);
   });
