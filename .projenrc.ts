@@ -104,7 +104,7 @@ project.addTask('import:argocd', {
 
 // The strict schemas `cdk8s-gitops validate` uses at run time, generated from ../shared/schemas.
 project.addTask('schemas', {
-  description: 'Regenerate src/validate/schemas/_bundle.ts from ../shared/schemas (strict, minimised).',
+  description: 'Regenerate src/validate/schemas/_bundle.json from ../shared/schemas (strict, minimised).',
   exec: 'node --require esbuild-register scripts/generate-schemas.ts',
 });
 

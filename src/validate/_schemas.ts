@@ -1,6 +1,8 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import { pointerToField } from './finding';
-import { SCHEMA_BUNDLE_JSON } from './schemas/_bundle';
+// A type-only import: it makes `tsc` copy the JSON file to lib/ but emits no
+// require; the bundle is required on first use (see `load`).
+import type BundleFile from './schemas/_bundle.json';
 
 /** The generated strict schema bundle (see scripts/generate-schemas.ts). */
 interface SchemaBundle {
@@ -25,7 +27,8 @@ const validators = new Map<string, ValidateFunction | null>();
 
 function load(): { bundle: SchemaBundle; ajv: Ajv } {
   if (!bundle || !ajv) {
-    bundle = JSON.parse(SCHEMA_BUNDLE_JSON) as SchemaBundle;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    bundle = require('./schemas/_bundle.json') as typeof BundleFile as SchemaBundle;
     // `code.optimize: 0` skips ajv's code-optimisation passes: the same checks
     // and errors, compiled in about half the time (compiling dominates a
     // render's start-up; each validator runs on a handful of objects).
