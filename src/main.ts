@@ -1,6 +1,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { AppChart, ArgoCd, Environment, GitOpsApp, GitOpsAppProps, ImagePins, WebService, validationGate } from '.';
+// Only the modules the app uses, not the '.' barrel (publish, migrate, ...):
+// `cdk8s synth` transpiles every file it loads.
+import { AppChart } from './constructs/app-chart';
+import { ArgoCd } from './constructs/argo-cd';
+import { Environment } from './constructs/environment';
+import { GitOpsApp, GitOpsAppProps } from './constructs/gitops-app';
+import { WebService } from './constructs/web-service';
+import { ImagePins } from './pins/image-pins';
+import { validationGate } from './validate/gate';
 
 /**
  * The example app: the seeds' hello-world web server (examples/hello) in dev
