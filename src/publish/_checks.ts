@@ -58,16 +58,17 @@ export function checkYaml(tree: RenderedTree, paths: Iterable<string>): void {
   if (broken.length) throw new PublishRefusedError('unparseable-yaml', broken);
 }
 
-/** Refuses a change that deletes more than `allowedPercent` % of the branch's files. */
-export function checkDeletions(oldPaths: readonly string[], newTree: RenderedTree, allowedPercent: number): void {
-  if (oldPaths.length === 0) return;
+/** Refuses a change that deletes more than `allowedPercent` % of the branch's files (`unlisted`: files not in `oldPaths` that stay unchanged). */
+export function checkDeletions(oldPaths: readonly string[], newTree: RenderedTree, allowedPercent: number, unlisted = 0): void {
+  const total = oldPaths.length + unlisted;
+  if (total === 0) return;
   const deleted = oldPaths.filter(p => !newTree.has(p));
-  const share = (deleted.length / oldPaths.length) * 100;
+  const share = (deleted.length / total) * 100;
   if (share > allowedPercent) {
     const sample = deleted.slice(0, 5).join(', ') + (deleted.length > 5 ? `, ... (${deleted.length - 5} more)` : '');
     throw new PublishRefusedError('mass-deletion', [{
       path: '',
-      message: `refusing to delete ${deleted.length} of ${oldPaths.length} files (${Math.round(share)}% > ${allowedPercent}%): `
+      message: `refusing to delete ${deleted.length} of ${total} files (${Math.round(share)}% > ${allowedPercent}%): `
         + `Argo CD prunes every resource whose file disappears. If this is intended, pass --allow-deletions ${Math.ceil(share)}%. Deleted: ${sample}`,
     }]);
   }

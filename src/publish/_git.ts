@@ -1,4 +1,4 @@
-import { spawn } from 'child_process';
+import { ChildProcessWithoutNullStreams, spawn } from 'child_process';
 import { redactText } from './_url';
 import { PublishError } from './publish-error';
 
@@ -65,6 +65,11 @@ export class Git {
       });
       child.stdin.end(options.input ?? '');
     });
+  }
+
+  /** Starts `git args...` with piped stdio (for long-lived batch processes). */
+  public start(args: readonly string[]): ChildProcessWithoutNullStreams {
+    return spawn('git', args as string[], { cwd: this.cwd, env: this.env as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'] });
   }
 
   /** Runs git and returns trimmed stdout text. */

@@ -1,3 +1,4 @@
+import { CatFile, commitSubject } from './_cat-file';
 import { Git } from './_git';
 import { MARKER_FILE, RENDERED_BY } from './_marker';
 import { ObjectFormat } from './_objects';
@@ -23,8 +24,7 @@ export interface Tip {
 }
 
 /** Opens the repository at `cwd` and checks the branch name (`git check-ref-format --branch`). */
-export async function openRepo(cwd: string, env: Readonly<Record<string, string | undefined>>, branch: string): Promise<Repo> {
-  const git = new Git(cwd, env);
+export async function openRepo(cwd: string, env: Readonly<Record<string, string | undefined>>, branch: string, git = new Git(cwd, env)): Promise<Repo> {
   const [rev, ref] = await Promise.all([
     git.run(['rev-parse', '--absolute-git-dir', '--show-object-format'], { allowFailure: true }),
     git.run(['check-ref-format', '--branch', branch], { allowFailure: true }),
@@ -45,7 +45,7 @@ export function zeroId(repo: Repo): string {
 }
 
 /** Tips of the given full ref names (missing refs are absent from the map), in one process. */
-export async function readTips(repo: Repo, refs: readonly string[]): Promise<Map<string, Tip>> {
+export async function readTips(repo: Pick<Repo, 'git'>, refs: readonly string[]): Promise<Map<string, Tip>> {
   const fmt = '%(refname)%00%(objectname)%00%(tree)%00%(trailers:key=Rendered-By,valueonly,separator=%x20)%00';
   const out = await repo.git.text(['for-each-ref', `--format=${fmt}`, ...refs]);
   const tips = new Map<string, Tip>();
@@ -164,8 +164,14 @@ export async function isAncestor(repo: Repo, a: string, b: string): Promise<bool
   return res.code === 0;
 }
 
-/** The commit and subject of a source commit-ish, or undefined if it does not resolve. */
-export async function sourceCommit(repo: Repo, rev: string): Promise<{ sha: string; subject: string } | undefined> {
+/** The commit and subject of a source commit-ish, or undefined if it does not resolve (read with `cat`'s process when given). */
+export async function sourceCommit(repo: Repo, rev: string, cat?: CatFile): Promise<{ sha: string; subject: string } | undefined> {
+  if (cat) {
+    const obj = await cat.read(`${rev}^{commit}`);
+    if (!obj) return undefined;
+    const subject = commitSubject(obj.content);
+    if (subject !== undefined) return { sha: obj.id, subject };
+  }
   const res = await repo.git.run(['log', '-1', '--format=%H%x00%s', rev, '--'], { allowFailure: true });
   if (res.code !== 0) return undefined;
   const [sha, subject] = res.stdout.toString('utf8').trim().split('\0');

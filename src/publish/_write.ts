@@ -1,7 +1,9 @@
 import { checkDeletions, checkYaml } from './_checks';
 import { ImageChange, imageChanges } from './_images';
 import { MARKER_CONTENT, MARKER_FILE } from './_marker';
-import { blobId, listTree, readBlobs, TreeEntry, TreeFile, treeId, writeTreeObjects } from './_objects';
+import { listChangedBase } from './_base';
+import { CatFile } from './_cat-file';
+import { blobId, ObjectFormat, TreeEntry, TreeFile, treeId, writeTreeObjects } from './_objects';
 import {
   assertOwned, checkRemote, fetchBranch, isAncestor, pushBranch, readConfig, readTips, Repo, RepoConfig, Tip, trackingRef, zeroId,
 } from './_repo';
@@ -47,11 +49,17 @@ export interface WriteRequest {
   readonly maxAttempts: number;
   /** Checks the folders a commit touches (the validation gate); problems refuse the publish. */
   readonly gate?: (tree: RenderedTree) => Problem[];
-  /** Builds the message once the image changes against the base are known. */
-  readonly message: (changes: readonly ImageChange[], config: RepoConfig) => Promise<string>;
+  /** Builds the message once the image changes against the base are known (`cat` reads objects). */
+  readonly message: (changes: readonly ImageChange[], config: RepoConfig, cat: CatFile) => Promise<string>;
+  /** `tree`'s blob and tree ids, if computed already (see {@link prepare}). */
+  readonly prepared?: Prepared;
+  /** The local branch's tip as read before this call (not pushing), to save a git process. */
+  readonly localTips?: Promise<Map<string, Tip> | undefined>;
 }
 
-interface Prepared {
+/** Blob ids and tree ids of a tree plus the marker. */
+export interface Prepared {
+  readonly format: ObjectFormat;
   readonly files: TreeFile[];
   readonly byPath: Map<string, string>;
   readonly treeId: string;
@@ -59,18 +67,18 @@ interface Prepared {
 }
 
 /** Blob ids and the tree id of `tree` plus the marker, computed in-process. */
-function prepare(repo: Repo, tree: RenderedTree): Prepared {
+export function prepare(format: ObjectFormat, tree: RenderedTree): Prepared {
   const files: TreeFile[] = [];
   const byPath = new Map<string, string>();
   const add = (p: string, text: string) => {
-    const blob = blobId(text, repo.format);
+    const blob = blobId(text, format);
     files.push({ path: p, blob, content: text });
     byPath.set(p, blob);
   };
   add(MARKER_FILE, MARKER_CONTENT);
   for (const [p, text] of tree) add(p, text);
-  const { id, trees } = treeId(byPath, repo.format);
-  return { files, byPath, treeId: id, trees };
+  const { id, trees } = treeId(byPath, format);
+  return { format, files, byPath, treeId: id, trees };
 }
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
@@ -85,7 +93,7 @@ const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
  */
 export async function writeBranch(req: WriteRequest): Promise<WriteResult> {
   const { repo, branch, remote } = req;
-  const prepared = prepare(repo, req.tree);
+  const prepared = req.prepared?.format === repo.format ? req.prepared : prepare(repo.format, req.tree);
   const localRef = `refs/heads/${branch}`;
   const tracking = trackingRef(remote, branch);
   let config: RepoConfig | undefined;
@@ -96,7 +104,8 @@ export async function writeBranch(req: WriteRequest): Promise<WriteResult> {
   }
   for (let attempt = 1; ; attempt++) {
     const remoteHas = req.push ? await fetchBranch(repo, remote, branch) : false;
-    const tips = await readTips(repo, req.push ? [localRef, tracking] : [localRef]);
+    const early = attempt === 1 && !req.push ? await req.localTips : undefined;
+    const tips = early ?? await readTips(repo, req.push ? [localRef, tracking] : [localRef]);
     const local = tips.get(localRef);
     const remoteTip = remoteHas ? tips.get(tracking) : undefined;
     let base: Tip | undefined = remoteTip ?? local;
@@ -109,8 +118,10 @@ export async function writeBranch(req: WriteRequest): Promise<WriteResult> {
       target = base.commit;
       result = { status: 'unchanged', branch, parent: undefined, added: [], changed: [], deleted: [], imageChanges: [] };
     } else {
-      config = config ?? await readConfig(repo, req.env);
-      const made = await makeCommit(req, prepared, base, config);
+      const configP = config ? Promise.resolve(config) : readConfig(repo, req.env);
+      configP.catch(() => undefined);
+      const made = await makeCommit(req, prepared, base, configP);
+      config = await configP;
       target = made.commit;
       result = made.result;
     }
@@ -146,18 +157,33 @@ function backoff(attempt: number): number {
   return Math.round(Math.random() * Math.min(2000, 50 * 2 ** attempt));
 }
 
-async function makeCommit(req: WriteRequest, prepared: Prepared, base: Tip | undefined, config: RepoConfig) {
+/** The folder of a path ('' for the root). */
+const dirOf = (p: string) => p.slice(0, Math.max(0, p.lastIndexOf('/')));
+
+async function makeCommit(req: WriteRequest, prepared: Prepared, base: Tip | undefined, configP: Promise<RepoConfig>) {
+  const cat = new CatFile(req.repo.git);
+  try {
+    return await makeCommitWith(req, prepared, base, configP, cat);
+  } finally {
+    cat.close();
+  }
+}
+
+async function makeCommitWith(req: WriteRequest, prepared: Prepared, base: Tip | undefined, configP: Promise<RepoConfig>, cat: CatFile) {
   const { repo, branch } = req;
-  const oldTrees = new Set<string>();
-  const oldFiles = base ? await listTree(repo.git, base.commit, oldTrees) : new Map<string, string>();
+  // Only the folders whose tree differs from the base are listed: the others hold the same files.
+  const listing = base
+    ? await listChangedBase(cat, base.tree, prepared.treeId, prepared.trees, repo.format === 'sha256' ? 32 : 20)
+    : { files: new Map<string, string>(), knownTrees: new Set<string>(), sameDirs: new Set<string>(), sameFiles: 0 };
+  const oldFiles = listing.files;
   if (base) assertOwned(branch, base, oldFiles);
   oldFiles.delete(MARKER_FILE);
-  checkDeletions([...oldFiles.keys()], req.tree, req.allowDeletions);
+  checkDeletions([...oldFiles.keys()], req.tree, req.allowDeletions, listing.sameFiles);
 
   const added: string[] = [];
   const changed: string[] = [];
   for (const [p, blob] of prepared.byPath) {
-    if (p === MARKER_FILE) continue;
+    if (p === MARKER_FILE || listing.sameDirs.has(dirOf(p))) continue;
     const old = oldFiles.get(p);
     if (old === undefined) added.push(p);
     else if (old !== blob) changed.push(p);
@@ -173,15 +199,17 @@ async function makeCommit(req: WriteRequest, prepared: Prepared, base: Tip | und
   }
   const before = new Map<string, string>();
   const wanted = [...oldFiles].filter(([p]) => touchedDirs.has(p.slice(0, p.lastIndexOf('/'))));
-  const blobs = await readBlobs(repo.git, wanted.map(([, id]) => id));
-  for (const [p, id] of wanted) before.set(p, blobs.get(id)?.toString('utf8') ?? '');
+  const blobs = await Promise.all(wanted.map(([, id]) => cat.read(id)));
+  wanted.forEach(([p], i) => before.set(p, blobs[i]?.content.toString('utf8') ?? ''));
   const images = imageChanges(before, req.tree, [...added, ...changed, ...deleted]);
 
-  const written = await writeTreeObjects(repo.git, prepared.files, new Set(oldFiles.values()), prepared.trees, oldTrees, prepared.treeId);
+  const files = prepared.files.filter(f => !listing.sameDirs.has(dirOf(f.path)));
+  const written = await writeTreeObjects(repo.git, files, new Set(oldFiles.values()), prepared.trees, listing.knownTrees, prepared.treeId);
   if (written !== prepared.treeId) {
     throw new Error(`tree id mismatch: computed ${prepared.treeId}, git wrote ${written}`);
   }
-  const message = await req.message(images, config);
+  const config = await configP;
+  const message = await req.message(images, config, cat);
   const args = ['commit-tree', written, ...(base ? ['-p', base.commit] : []), '-F', '-'];
   const commit = await repo.git.text(args, { input: message, env: config.identityEnv });
   return {

@@ -1,9 +1,11 @@
 import { checkTree, DEFAULT_ALLOWED_DELETIONS } from './_checks';
 import { DEFAULT_BRANCH } from './_defaults';
 import { commitMessage } from './_message';
-import { openRepo, RepoConfig, sourceCommit } from './_repo';
+import { CatFile } from './_cat-file';
+import { Git } from './_git';
+import { openRepo, readTips, RepoConfig, sourceCommit } from './_repo';
 import { redactUrl } from './_url';
-import { writeBranch, WriteResult } from './_write';
+import { prepare, writeBranch, WriteResult } from './_write';
 import { PublishRefusedError } from './publish-error';
 import { Problem } from '../errors';
 import { RenderedTree } from '../render/tree';
@@ -97,12 +99,21 @@ export async function publishTree(options: PublishOptions): Promise<WriteResult>
   if (options.sourceSha !== undefined && !/^[0-9a-fA-F]{4,64}$/.test(options.sourceSha)) {
     throw new PublishRefusedError('bad-argument', `--source-sha must be a commit id in hex (got ${JSON.stringify(options.sourceSha)})`);
   }
-  const repo = await openRepo(options.cwd ?? process.cwd(), env, branch);
+  const cwd = options.cwd ?? process.cwd();
+  const git = new Git(cwd, env);
+  const push = options.push ?? false;
+  // The git processes run while the tree is hashed in-process (the object format is almost always sha1;
+  // a sha256 repository hashes again).
+  const opened = openRepo(cwd, env, branch, git);
+  const localTips = push ? undefined : readTips({ git }, [`refs/heads/${branch}`]).catch(() => undefined);
+  opened.catch(() => undefined);
+  const prepared = prepare('sha1', options.tree);
+  const repo = await opened;
   let source: { sha?: string; subject: string } | undefined;
-  const resolveSource = async () => {
+  const resolveSource = async (cat: CatFile) => {
     // Resolved only when a commit is made, so a no-op publish costs no extra git process.
     if (!source) {
-      const found = await sourceCommit(repo, options.sourceSha ?? 'HEAD');
+      const found = await sourceCommit(repo, options.sourceSha ?? 'HEAD', cat);
       source = found ?? (options.sourceSha ? { sha: options.sourceSha.toLowerCase(), subject: `Render ${options.sourceSha.slice(0, 12)}` } : { subject: 'Render' });
     }
     return source;
@@ -112,13 +123,15 @@ export async function publishTree(options: PublishOptions): Promise<WriteResult>
     env,
     branch,
     remote,
-    push: options.push ?? false,
+    push,
     tree: options.tree,
+    prepared,
+    localTips,
     allowDeletions: options.allowDeletions ?? DEFAULT_ALLOWED_DELETIONS,
     maxAttempts: options.maxAttempts ?? 8,
     gate: options.gate,
-    message: async (imageChanges, config) => {
-      const src = await resolveSource();
+    message: async (imageChanges, config, cat) => {
+      const src = await resolveSource(cat);
       return commitMessage({ subject: src.subject, imageChanges, sourceCommit: src.sha, sourceRepo: sourceRepoUrl(config, remote) });
     },
   });
