@@ -1,11 +1,12 @@
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import Ajv, { ErrorObject, Options, ValidateFunction } from 'ajv';
 import { pointerToField } from './finding';
 // A type-only import: it makes `tsc` copy the JSON file to lib/ but emits no
 // require; the bundle is required on first use (see `load`).
 import type BundleFile from './schemas/_bundle.json';
+import type ValidatorsFile from './schemas/_validators.json';
 
 /** The generated strict schema bundle (see scripts/generate-schemas.ts). */
-interface SchemaBundle {
+export interface SchemaBundle {
   readonly kinds: Record<string, string>;
   readonly definitions: Record<string, unknown>;
   readonly kustomization: Record<string, unknown>;
@@ -21,8 +22,36 @@ export interface SchemaViolation {
 /** Kubernetes minor versions whose schemas are bundled. */
 export const SUPPORTED_KUBERNETES_VERSIONS: readonly string[] = ['1.28'];
 
+/**
+ * The ajv options of every validator, compiled here or ahead of time by
+ * scripts/generate-schemas.ts (the same checks and errors either way).
+ */
+export const AJV_OPTIONS: Options = { allErrors: true, strict: false, allowUnionTypes: true, verbose: true, validateSchema: false };
+
+/** The validator key of the kustomization.yaml schema. */
+export const KUSTOMIZATION_KEY = 'kustomization';
+
+/**
+ * An ajv instance holding the bundle's definitions, and the schema to
+ * compile for a validator key (`apiVersion/kind`, or `KUSTOMIZATION_KEY`),
+ * `undefined` when none is bundled. Shared with the generator.
+ */
+export function schemaFor(b: SchemaBundle, key: string): object | undefined {
+  if (key === KUSTOMIZATION_KEY) return b.kustomization;
+  const def = b.kinds[key];
+  return def ? { $ref: `k8s#/definitions/${def}` } : undefined;
+}
+
+/** A new ajv instance with the bundle's Kubernetes definitions added. */
+export function bundleAjv(b: SchemaBundle, options: Options = {}): Ajv {
+  const a = new Ajv({ ...AJV_OPTIONS, ...options });
+  a.addSchema({ $id: 'k8s', definitions: b.definitions });
+  return a;
+}
+
 let bundle: SchemaBundle | undefined;
 let ajv: Ajv | undefined;
+let precompiled: Record<string, string> | undefined;
 const validators = new Map<string, ValidateFunction | null>();
 
 function load(): { bundle: SchemaBundle; ajv: Ajv } {
@@ -30,39 +59,55 @@ function load(): { bundle: SchemaBundle; ajv: Ajv } {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     bundle = require('./schemas/_bundle.json') as typeof BundleFile as SchemaBundle;
     // `code.optimize: 0` skips ajv's code-optimisation passes: the same checks
-    // and errors, compiled in about half the time (compiling dominates a
-    // render's start-up; each validator runs on a handful of objects).
-    ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true, validateSchema: false, code: { optimize: 0 } });
-    ajv.addSchema({ $id: 'k8s', definitions: bundle.definitions });
+    // and errors, compiled in about half the time (only kinds without a
+    // precompiled validator are compiled here).
+    ajv = bundleAjv(bundle, { code: { optimize: 0 } });
   }
   return { bundle, ajv };
 }
 
 /**
- * The compiled validator for `apiVersion`/`kind`, or `undefined` when no
- * schema is bundled for it. Compiled once per kind and cached.
+ * The validator generated ahead of time (ajv standalone code in
+ * `schemas/_validators.json`, for the kinds this package's constructs
+ * emit), instantiated on first use; `undefined` for other keys.
  */
-export function validatorFor(apiVersion: string, kind: string): ValidateFunction | undefined {
-  const key = `${apiVersion}/${kind}`;
+function precompiledValidator(key: string): ValidateFunction | undefined {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  precompiled ??= (require('./schemas/_validators.json') as typeof ValidatorsFile as { validators: Record<string, string> }).validators;
+  const code = precompiled[key];
+  if (code === undefined) return undefined;
+  const mod: { exports: unknown } = { exports: {} };
+  // The same evaluation ajv does for the validators it compiles (new Function).
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  new Function('require', 'module', 'exports', code)(require, mod, mod.exports);
+  return mod.exports as ValidateFunction;
+}
+
+function cached(key: string): ValidateFunction | undefined {
   let v = validators.get(key);
   if (v === undefined) {
-    const { bundle: b, ajv: a } = load();
-    const def = b.kinds[key];
-    v = def ? a.compile({ $ref: `k8s#/definitions/${def}` }) : null;
+    v = precompiledValidator(key) ?? null;
+    if (!v) {
+      const { bundle: b, ajv: a } = load();
+      const schema = schemaFor(b, key);
+      v = schema ? a.compile(schema) : null;
+    }
     validators.set(key, v);
   }
   return v ?? undefined;
 }
 
-/** The compiled kustomization.yaml validator. */
+/**
+ * The validator for `apiVersion`/`kind`, or `undefined` when no schema is
+ * bundled for it. Precompiled or compiled once per kind, and cached.
+ */
+export function validatorFor(apiVersion: string, kind: string): ValidateFunction | undefined {
+  return cached(`${apiVersion}/${kind}`);
+}
+
+/** The kustomization.yaml validator. */
 export function kustomizationValidator(): ValidateFunction {
-  let v = validators.get('kustomization');
-  if (!v) {
-    const { bundle: b, ajv: a } = load();
-    v = a.compile(b.kustomization);
-    validators.set('kustomization', v);
-  }
-  return v;
+  return cached(KUSTOMIZATION_KEY)!;
 }
 
 /** Validates `value`, returning person-readable violations (empty when valid). */

@@ -3,8 +3,8 @@ import * as path from 'path';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
 import { application, deployment, mutated, Obj, pdb, service } from './_fixtures';
-import { bundleJson, BUNDLE_PATH, generateBundle } from '../../scripts/generate-schemas';
-import { runValidator, validatorFor } from '../../src/validate/_schemas';
+import { bundleJson, BUNDLE_PATH, generateBundle, PRECOMPILED_KEYS, validatorsJson, VALIDATORS_PATH } from '../../scripts/generate-schemas';
+import { bundleAjv, runValidator, schemaFor, validatorFor } from '../../src/validate/_schemas';
 import { sharedDir } from '../support/tools';
 
 const shared = sharedDir();
@@ -81,6 +81,23 @@ describe('bundled schemas', () => {
       expect(validatorFor(apiVersion, kind)).toBeDefined();
     }
     expect(validatorFor('example.com/v1', 'Widget')).toBeUndefined();
+  });
+
+  test('the committed precompiled validators are what scripts/generate-schemas.ts makes from the committed bundle (run `npx projen schemas`)', () => {
+    // GIVEN the committed bundle / WHEN the validators are generated from it / THEN they equal the committed file
+    expect(fs.readFileSync(VALIDATORS_PATH, 'utf8') === validatorsJson(fs.readFileSync(BUNDLE_PATH, 'utf8'))).toBe(true);
+  });
+
+  test('precompiled validators give the same errors as validators compiled at run time', () => {
+    // GIVEN a validator compiled at run time from the bundle, with the run-time options
+    const bundle = JSON.parse(fs.readFileSync(BUNDLE_PATH, 'utf8'));
+    const ajv = bundleAjv(bundle);
+    for (const [, obj] of CORPUS) {
+      const key = `${obj.apiVersion}/${obj.kind}`;
+      expect(PRECOMPILED_KEYS).toContain(key);
+      // WHEN both validate the same object / THEN the violations are the same
+      expect(runValidator(validatorFor(obj.apiVersion, obj.kind)!, obj)).toEqual(runValidator(ajv.compile(schemaFor(bundle, key)!), obj));
+    }
   });
 
   test('compile once per kind', () => {
