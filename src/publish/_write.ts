@@ -66,17 +66,29 @@ export interface Prepared {
   readonly trees: Map<string, TreeEntry[]>;
 }
 
+/**
+ * Blob ids of the texts of the last prepared tree, per format: a process that
+ * publishes again (watch mode, a benchmark) hashes only the texts that changed.
+ * Holds one tree's texts at most.
+ */
+let lastBlobIds: { format: ObjectFormat; ids: Map<string, string> } | undefined;
+
 /** Blob ids and the tree id of `tree` plus the marker, computed in-process. */
 export function prepare(format: ObjectFormat, tree: RenderedTree): Prepared {
   const files: TreeFile[] = [];
   const byPath = new Map<string, string>();
+  const cached = lastBlobIds?.format === format ? lastBlobIds.ids : undefined;
+  const ids = new Map<string, string>();
   const add = (p: string, text: string) => {
-    const blob = blobId(text, format);
+    let blob = ids.get(text) ?? cached?.get(text);
+    if (blob === undefined) blob = blobId(text, format);
+    ids.set(text, blob);
     files.push({ path: p, blob, content: text });
     byPath.set(p, blob);
   };
   add(MARKER_FILE, MARKER_CONTENT);
   for (const [p, text] of tree) add(p, text);
+  lastBlobIds = { format, ids };
   const { id, trees } = treeId(byPath, format);
   return { format, files, byPath, treeId: id, trees };
 }
