@@ -121,7 +121,7 @@ export async function readBlobs(git: Git, ids: Iterable<string>): Promise<Map<st
 
 /**
  * Writes the blobs of `files` that `known` does not already hold, with one
- * `git fast-import` (a single pack; no process per file), then the tree
+ * `git fast-import` (a single pack; no process per file) and, beside it, the tree
  * objects of `trees` (from {@link treeId}) that `knownTrees` does not hold,
  * with one `git mktree --batch` — for a one-app change only that app's
  * folder and its parents — and returns the root tree id git wrote.
@@ -132,22 +132,25 @@ export async function writeTreeObjects(
 ): Promise<string> {
   const missing = new Map<string, Buffer>();
   for (const f of files) if (!known.has(f.blob) && !missing.has(f.blob)) missing.set(f.blob, Buffer.from(f.content));
+  let blobsWritten: Promise<unknown> = Promise.resolve();
   if (missing.size > 0) {
     const chunks: Buffer[] = [];
     for (const content of missing.values()) {
       chunks.push(Buffer.from(`blob\ndata ${content.length}\n`), content, Buffer.from('\n'));
     }
     chunks.push(Buffer.from('done\n'));
-    await git.run(['fast-import', '--quiet', '--done'], { input: Buffer.concat(chunks) });
+    blobsWritten = git.run(['fast-import', '--quiet', '--done'], { input: Buffer.concat(chunks) });
   }
   // Subtrees come before the trees holding them, so each is written before it is referenced. Every
-  // entry is in the base or was written above, so `--missing` skips mktree's per-entry object lookup
-  // (≈ 1,000 lookups for an environment's folder); the caller still checks the root id git wrote.
+  // entry is in the base or is written by the fast-import above, so `--missing` lets mktree run beside
+  // it and skips its per-entry object lookup (≈ 1,000 for an environment's folder); the caller still
+  // checks the root id git wrote.
   const batch: string[] = [];
   for (const [id, entries] of trees) {
     if (knownTrees.has(id) && id !== root) continue;
     batch.push(`${entries.map(e => `${e.mode} ${e.type} ${e.id}\t${e.name}\0`).join('')}\0`);
   }
-  const written = (await git.text(['mktree', '-z', '--missing', '--batch'], { input: batch.join('') })).split('\n');
+  const [, out] = await Promise.all([blobsWritten, git.text(['mktree', '-z', '--missing', '--batch'], { input: batch.join('') })]);
+  const written = out.split('\n');
   return written[written.length - 1];
 }

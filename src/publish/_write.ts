@@ -216,12 +216,15 @@ async function makeCommitWith(req: WriteRequest, prepared: Prepared, base: Tip |
   const images = imageChanges(before, req.tree, [...added, ...changed, ...deleted]);
 
   const files = prepared.files.filter(f => !listing.sameDirs.has(dirOf(f.path)));
+  // The objects are written while the message is built (it reads the source commit).
+  const messageP = configP.then(c => req.message(images, c, cat));
+  messageP.catch(() => undefined);
   const written = await writeTreeObjects(repo.git, files, new Set(oldFiles.values()), prepared.trees, listing.knownTrees, prepared.treeId);
   if (written !== prepared.treeId) {
     throw new Error(`tree id mismatch: computed ${prepared.treeId}, git wrote ${written}`);
   }
   const config = await configP;
-  const message = await req.message(images, config, cat);
+  const message = await messageP;
   const args = ['commit-tree', written, ...(base ? ['-p', base.commit] : []), '-F', '-'];
   const commit = await repo.git.text(args, { input: message, env: config.identityEnv });
   return {
