@@ -24,7 +24,9 @@ export interface Tip {
 }
 
 /** Opens the repository at `cwd` and checks the branch name (`git check-ref-format --branch`). */
-export async function openRepo(cwd: string, env: Readonly<Record<string, string | undefined>>, branch: string, git = new Git(cwd, env)): Promise<Repo> {
+export async function openRepo(
+  cwd: string, env: Readonly<Record<string, string | undefined>>, branch: string, git = new Git(cwd, env),
+): Promise<Repo> {
   const [rev, ref] = await Promise.all([
     git.run(['rev-parse', '--absolute-git-dir', '--show-object-format'], { allowFailure: true }),
     git.run(['check-ref-format', '--branch', branch], { allowFailure: true }),

@@ -1,8 +1,8 @@
+import { listChangedBase } from './_base';
+import { CatFile } from './_cat-file';
 import { checkDeletions, checkYaml } from './_checks';
 import { ImageChange, imageChanges } from './_images';
 import { MARKER_CONTENT, MARKER_FILE } from './_marker';
-import { listChangedBase } from './_base';
-import { CatFile } from './_cat-file';
 import { blobId, ObjectFormat, TreeEntry, TreeFile, treeId, writeTreeObjects } from './_objects';
 import {
   assertOwned, checkRemote, fetchBranch, isAncestor, pushBranch, readConfig, readTips, Repo, RepoConfig, Tip, trackingRef, zeroId,
@@ -49,8 +49,10 @@ export interface WriteRequest {
   readonly maxAttempts: number;
   /** Checks the folders a commit touches (the validation gate); problems refuse the publish. */
   readonly gate?: (tree: RenderedTree) => Problem[];
-  /** Builds the message once the image changes against the base are known (`cat` reads objects). */
-  readonly message: (changes: readonly ImageChange[], config: RepoConfig, cat: CatFile) => Promise<string>;
+  /** Builds the message once the image changes against the base are known. */
+  readonly message: (changes: readonly ImageChange[], config: RepoConfig) => Promise<string>;
+  /** A started object reader to use (the caller closes it); else one is started per commit. */
+  readonly cat?: CatFile;
   /** `tree`'s blob and tree ids, if computed already (see {@link prepare}). */
   readonly prepared?: Prepared;
   /** The local branch's tip as read before this call (not pushing), to save a git process. */
@@ -173,6 +175,7 @@ function backoff(attempt: number): number {
 const dirOf = (p: string) => p.slice(0, Math.max(0, p.lastIndexOf('/')));
 
 async function makeCommit(req: WriteRequest, prepared: Prepared, base: Tip | undefined, configP: Promise<RepoConfig>) {
+  if (req.cat) return makeCommitWith(req, prepared, base, configP, req.cat);
   const cat = new CatFile(req.repo.git);
   try {
     return await makeCommitWith(req, prepared, base, configP, cat);
@@ -217,7 +220,7 @@ async function makeCommitWith(req: WriteRequest, prepared: Prepared, base: Tip |
 
   const files = prepared.files.filter(f => !listing.sameDirs.has(dirOf(f.path)));
   // The objects are written while the message is built (it reads the source commit).
-  const messageP = configP.then(c => req.message(images, c, cat));
+  const messageP = configP.then(c => req.message(images, c));
   messageP.catch(() => undefined);
   const written = await writeTreeObjects(repo.git, files, new Set(oldFiles.values()), prepared.trees, listing.knownTrees, prepared.treeId);
   if (written !== prepared.treeId) {

@@ -1,11 +1,11 @@
+import { CatFile } from './_cat-file';
 import { checkTree, DEFAULT_ALLOWED_DELETIONS } from './_checks';
 import { DEFAULT_BRANCH } from './_defaults';
-import { commitMessage } from './_message';
-import { CatFile } from './_cat-file';
 import { Git } from './_git';
-import { openRepo, readTips, RepoConfig, sourceCommit } from './_repo';
+import { commitMessage } from './_message';
+import { openRepo, readTips, Repo, RepoConfig, sourceCommit, Tip } from './_repo';
 import { redactUrl } from './_url';
-import { prepare, writeBranch, WriteResult } from './_write';
+import { prepare, Prepared, writeBranch, WriteResult } from './_write';
 import { PublishRefusedError } from './publish-error';
 import { Problem } from '../errors';
 import { RenderedTree } from '../render/tree';
@@ -94,24 +94,36 @@ export interface PublishOptions extends BranchOptions {
 export async function publishTree(options: PublishOptions): Promise<WriteResult> {
   const env = options.env ?? process.env;
   const branch = options.branch ?? DEFAULT_BRANCH;
-  const remote = options.remote ?? 'origin';
   checkTree(options.tree);
   if (options.sourceSha !== undefined && !/^[0-9a-fA-F]{4,64}$/.test(options.sourceSha)) {
     throw new PublishRefusedError('bad-argument', `--source-sha must be a commit id in hex (got ${JSON.stringify(options.sourceSha)})`);
   }
   const cwd = options.cwd ?? process.cwd();
   const git = new Git(cwd, env);
-  const push = options.push ?? false;
   // The git processes run while the tree is hashed in-process (the object format is almost always sha1;
   // a sha256 repository hashes again).
   const opened = openRepo(cwd, env, branch, git);
-  const localTips = push ? undefined : readTips({ git }, [`refs/heads/${branch}`]).catch(() => undefined);
+  const localTips = options.push ? undefined : readTips({ git }, [`refs/heads/${branch}`]).catch(() => undefined);
   opened.catch(() => undefined);
-  const prepared = prepare('sha1', options.tree);
+  // Started now so its start-up is hidden too; a no-op publish closes it unused.
+  const cat = new CatFile(git);
+  try {
+    return await publishWith(options, cat, opened, prepare('sha1', options.tree), localTips);
+  } finally {
+    cat.close();
+  }
+}
+
+async function publishWith(
+  options: PublishOptions, cat: CatFile, opened: Promise<Repo>, prepared: Prepared, localTips: Promise<Map<string, Tip> | undefined> | undefined,
+): Promise<WriteResult> {
+  const env = options.env ?? process.env;
+  const branch = options.branch ?? DEFAULT_BRANCH;
+  const remote = options.remote ?? 'origin';
   const repo = await opened;
   let source: { sha?: string; subject: string } | undefined;
-  const resolveSource = async (cat: CatFile) => {
-    // Resolved only when a commit is made, so a no-op publish costs no extra git process.
+  const resolveSource = async () => {
+    // Resolved only when a commit is made (a no-op publish does not read it).
     if (!source) {
       const found = await sourceCommit(repo, options.sourceSha ?? 'HEAD', cat);
       source = found ?? (options.sourceSha ? { sha: options.sourceSha.toLowerCase(), subject: `Render ${options.sourceSha.slice(0, 12)}` } : { subject: 'Render' });
@@ -123,15 +135,16 @@ export async function publishTree(options: PublishOptions): Promise<WriteResult>
     env,
     branch,
     remote,
-    push,
+    push: options.push ?? false,
     tree: options.tree,
     prepared,
+    cat,
     localTips,
     allowDeletions: options.allowDeletions ?? DEFAULT_ALLOWED_DELETIONS,
     maxAttempts: options.maxAttempts ?? 8,
     gate: options.gate,
-    message: async (imageChanges, config, cat) => {
-      const src = await resolveSource(cat);
+    message: async (imageChanges, config) => {
+      const src = await resolveSource();
       return commitMessage({ subject: src.subject, imageChanges, sourceCommit: src.sha, sourceRepo: sourceRepoUrl(config, remote) });
     },
   });
