@@ -109,6 +109,33 @@ describeGit('publish', () => {
     expect(Object.keys(files).sort()).toEqual([MARKER_FILE, ...Object.keys(v1())].sort());
   });
 
+  test('a change reports only what differs when whole folders are added, removed or left alone', async () => {
+    // GIVEN three apps in two environments published
+    const three = {
+      ...app('dev', 'hello', 'ghcr.io/acme/hello:1.0.0'), ...app('dev', 'api', 'ghcr.io/acme/api:2.0.0'),
+      ...app('dev', 'web', 'ghcr.io/acme/web:3.0.0'), ...app('prod', 'hello', 'ghcr.io/acme/hello:1.0.0'),
+    };
+    sb.writeDist(three);
+    await sb.cli(['publish']);
+
+    // WHEN dev/web is removed, prod/api is added and dev/hello changes (dev/api and prod/hello stay)
+    const next = {
+      ...app('dev', 'hello', 'ghcr.io/acme/hello:1.1.0'), ...app('dev', 'api', 'ghcr.io/acme/api:2.0.0'),
+      ...app('prod', 'hello', 'ghcr.io/acme/hello:1.0.0'), ...app('prod', 'api', 'ghcr.io/acme/api:2.0.0'),
+    };
+    sb.writeDist(next);
+    const res = await sb.cli(['publish', '--json']);
+
+    // THEN exactly those files are listed and the branch holds exactly the new tree
+    const out = JSON.parse(res.out);
+    const under = (dir: string, tree: Record<string, string>) => Object.keys(tree).filter(p => p.startsWith(`${dir}/`)).sort();
+    expect(out.deleted).toEqual(under('dev/web', three));
+    expect(out.added).toEqual(under('prod/api', next));
+    expect(out.changed).toEqual(under('dev/hello', next).filter(p => three[p as keyof typeof three] !== next[p as keyof typeof next]));
+    expect(sb.treeOf(sb.src, 'rendered-manifests')).toEqual(expect.objectContaining(next));
+    expect(Object.keys(sb.treeOf(sb.src, 'rendered-manifests')).sort()).toEqual([MARKER_FILE, ...Object.keys(next)].sort());
+  });
+
   test('without any configured identity the commit is made by cdk8s-gitops', async () => {
     // GIVEN no GIT_AUTHOR/COMMITTER env and no user.* config
     sb.writeDist(v1());
