@@ -112,16 +112,20 @@ describeGit('publish', () => {
   test('a change reports only what differs when whole folders are added, removed or left alone', async () => {
     // GIVEN three apps in two environments published
     const three = {
-      ...app('dev', 'hello', 'ghcr.io/acme/hello:1.0.0'), ...app('dev', 'api', 'ghcr.io/acme/api:2.0.0'),
-      ...app('dev', 'web', 'ghcr.io/acme/web:3.0.0'), ...app('prod', 'hello', 'ghcr.io/acme/hello:1.0.0'),
+      ...app('dev', 'hello', 'ghcr.io/acme/hello:1.0.0'),
+      ...app('dev', 'api', 'ghcr.io/acme/api:2.0.0'),
+      ...app('dev', 'web', 'ghcr.io/acme/web:3.0.0'),
+      ...app('prod', 'hello', 'ghcr.io/acme/hello:1.0.0'),
     };
     sb.writeDist(three);
     await sb.cli(['publish']);
 
     // WHEN dev/web is removed, prod/api is added and dev/hello changes (dev/api and prod/hello stay)
     const next = {
-      ...app('dev', 'hello', 'ghcr.io/acme/hello:1.1.0'), ...app('dev', 'api', 'ghcr.io/acme/api:2.0.0'),
-      ...app('prod', 'hello', 'ghcr.io/acme/hello:1.0.0'), ...app('prod', 'api', 'ghcr.io/acme/api:2.0.0'),
+      ...app('dev', 'hello', 'ghcr.io/acme/hello:1.1.0'),
+      ...app('dev', 'api', 'ghcr.io/acme/api:2.0.0'),
+      ...app('prod', 'hello', 'ghcr.io/acme/hello:1.0.0'),
+      ...app('prod', 'api', 'ghcr.io/acme/api:2.0.0'),
     };
     sb.writeDist(next);
     const res = await sb.cli(['publish', '--json']);
