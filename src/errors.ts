@@ -18,7 +18,7 @@ export interface Problem {
 /** Formats one problem as `[path] field: message (got value)`. */
 export function formatProblem(p: Problem): string {
   const field = p.field ? `'${p.field}' ` : '';
-  const got = 'value' in p && p.value !== undefined ? ` (got ${formatValue(p.value)})` : '';
+  const got = p.value !== undefined ? ` (got ${formatValue(p.value)})` : '';
   return `[${p.path}] ${field}${p.message}${got}`;
 }
 

@@ -148,8 +148,7 @@ export class WebService extends Construct {
     if (image === undefined) {
       problems.push({ path: where, field: 'image', message: `is not set and no pin exists for app ${JSON.stringify(chart.appName)} in environment ${JSON.stringify(env.envName)}: pass 'image' or run \`cdk8s-gitops set-image ${chart.appName}=<repository>:<tag> --env ${env.envName}\``, value: undefined });
     } else if (!(image instanceof ImageRef)) {
-      const parsed = typeof image === 'string' ? ImageRef.tryParse(image) : 'must be an ImageRef (ImageRef.parse("ghcr.io/org/app:tag"))';
-      problems.push({ path: where, field: 'image', message: typeof parsed === 'string' ? parsed : 'must be an ImageRef, not a string (ImageRef.parse(...))', value: image });
+      problems.push({ path: where, field: 'image', message: notAnImageRef(image), value: image });
     }
     const { resources, problems: resourceProblems } = resolveResources(where, 'resources', env.resources, props.resources, overrides.resources);
     problems.push(...resourceProblems);
@@ -226,4 +225,11 @@ export class WebService extends Construct {
       });
     }
   }
+}
+
+/** Why a value given (from JavaScript, or cast) as `image` is not an ImageRef. */
+function notAnImageRef(value: unknown): string {
+  const parsed = typeof value === 'string' ? ImageRef.tryParse(value) : undefined;
+  if (typeof parsed === 'string') return parsed;
+  return `must be an ImageRef, e.g. ImageRef.parse("ghcr.io/org/app:tag")${typeof value === 'string' ? ', not a string' : ''}`;
 }

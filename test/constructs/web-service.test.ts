@@ -158,6 +158,8 @@ describe('WebService bad input', () => {
     ['name with digit first', { name: '1hello' }, "[dev/hello/web] 'name' must start with a lowercase letter (a Service name is a DNS-1035 label) (got \"1hello\")"],
     ['name too long', { name: 'a'.repeat(64) }, "[dev/hello/web] 'name' must be 1 to 63 characters long (it has 64)"],
     ['image as string', { image: 'Hello:latest' }, "[dev/hello/web] 'image' invalid image reference \"Hello:latest\": the repository path \"Hello\" must be lowercase (got \"Hello:latest\")"],
+    ['image as a valid string', { image: 'ghcr.io/x/y:1' }, "[dev/hello/web] 'image' must be an ImageRef, e.g. ImageRef.parse(\"ghcr.io/org/app:tag\"), not a string (got \"ghcr.io/x/y:1\")"],
+    ['image as an object', { image: { repository: 'x' } }, "[dev/hello/web] 'image' must be an ImageRef, e.g. ImageRef.parse(\"ghcr.io/org/app:tag\") (got {\"repository\":\"x\"})"],
     ['env value number', { env: { PORT: 8080 } }, "[dev/hello/web] 'env.PORT' must be a string (quote it: \"8080\") (got 8080)"],
     ['env name with =', { env: { 'A=B': 'x' } }, "[dev/hello/web] 'env.A=B' is not a valid environment variable name"],
     ['probe path', { readinessPath: 'ready' }, "[dev/hello/web] 'readinessPath' must be an HTTP path starting with \"/\" (got \"ready\")"],
