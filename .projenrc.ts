@@ -102,6 +102,25 @@ project.addTask('import:argocd', {
   })),
 });
 
+// Typed traffic and secrets CRDs in imports/, committed (same one-call-per-CRD
+// rule as above): Gateway API v1.6.1 HTTPRoute, External Secrets v2.9.0
+// ExternalSecret, Sealed Secrets v0.36.6 SealedSecret, cert-manager v1.21.1
+// Certificate. Not imported: Gateway, SecretStore and ClusterSecretStore (the
+// constructs only reference them by name; the store CRDs generate ~2 MB of
+// code for 43 provider configs).
+const TRAFFIC_CRDS: readonly (readonly [string, string])[] = [
+  ['gateway-httproute', 'gateway-api/gateway.networking.k8s.io_httproutes.yaml'],
+  ['external-secrets-externalsecret', 'external-secrets/external-secrets.io_externalsecrets.yaml'],
+  ['sealed-secrets-sealedsecret', 'sealed-secrets/bitnami.com_sealedsecrets.yaml'],
+  ['cert-manager-certificate', 'cert-manager/cert-manager.io_certificates.yaml'],
+];
+project.addTask('import:traffic', {
+  description: 'Regenerate imports/ from the Gateway API, External Secrets, Sealed Secrets and cert-manager CRDs in ../shared/schemas.',
+  steps: TRAFFIC_CRDS.map(([name, file]) => ({
+    exec: `cdk8s import --no-check-upgrade --no-save -l typescript -o imports ${name}:=../shared/schemas/${file}`,
+  })),
+});
+
 // The strict schemas `cdk8s-gitops validate` uses at run time, generated from ../shared/schemas.
 project.addTask('schemas', {
   description: 'Regenerate src/validate/schemas/_bundle.json from ../shared/schemas (strict, minimised).',
