@@ -122,7 +122,7 @@ export function validateTreeParsed(tree: RenderedTree, options: ValidateTreeOpti
         } else {
           const s = setting('schema-unknown-kind', 'warning');
           if (s !== 'off') {
-            findings.push({ ...loc, rule: 'schema-unknown-kind', severity: s, field: 'kind', message: `no schema is bundled for ${obj.apiVersion} ${obj.kind} (Kubernetes ${options.kubernetesVersion ?? '1.28'} and Argo CD v1alpha1 only): the object was not schema-checked`, value: obj.kind });
+            findings.push({ ...loc, rule: 'schema-unknown-kind', severity: s, field: 'kind', message: `no schema is bundled for ${obj.apiVersion} ${obj.kind} (Kubernetes ${options.kubernetesVersion ?? '1.28'}, Argo CD, HTTPRoute, ExternalSecret, SealedSecret and Certificate only): the object was not schema-checked`, value: obj.kind });
           }
         }
       }

@@ -110,3 +110,89 @@ export function mutated<T>(value: T, mutate: (v: any) => void): T {
   mutate(copy);
   return copy;
 }
+
+
+export function ingress(): Obj {
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: { name: 'hello', namespace: 'dev', annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt' } },
+    spec: {
+      ingressClassName: 'nginx',
+      tls: [{ hosts: ['hello.example.com'], secretName: 'hello-tls' }],
+      rules: [{ host: 'hello.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'hello', port: { name: 'http' } } } }] } }],
+    },
+  };
+}
+
+export function httpRoute(): Obj {
+  return {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'HTTPRoute',
+    metadata: { name: 'hello', namespace: 'dev' },
+    spec: {
+      parentRefs: [{ name: 'public', namespace: 'gateways', sectionName: 'https' }],
+      hostnames: ['hello.example.com'],
+      rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs: [{ name: 'hello', port: 80 }] }],
+    },
+  };
+}
+
+export function hpa(): Obj {
+  return {
+    apiVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
+    metadata: { name: 'hello', namespace: 'dev' },
+    spec: {
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'hello' },
+      minReplicas: 2,
+      maxReplicas: 10,
+      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }],
+    },
+  };
+}
+
+export function networkPolicy(): Obj {
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: 'default-deny', namespace: 'dev' },
+    spec: { podSelector: {}, policyTypes: ['Ingress'] },
+  };
+}
+
+export function configMap(): Obj {
+  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'hello-config-5f7k2m9t4b', namespace: 'dev' }, data: { 'app.properties': 'a=1\n' } };
+}
+
+export function externalSecret(): Obj {
+  return {
+    apiVersion: 'external-secrets.io/v1',
+    kind: 'ExternalSecret',
+    metadata: { name: 'hello-db', namespace: 'dev' },
+    spec: {
+      refreshInterval: '1h',
+      secretStoreRef: { kind: 'ClusterSecretStore', name: 'vault' },
+      target: { name: 'hello-db', creationPolicy: 'Owner' },
+      data: [{ secretKey: 'password', remoteRef: { key: 'hello/db', property: 'password' } }],
+    },
+  };
+}
+
+export function sealedSecret(): Obj {
+  return {
+    apiVersion: 'bitnami.com/v1alpha1',
+    kind: 'SealedSecret',
+    metadata: { name: 'hello-api', namespace: 'dev' },
+    spec: { encryptedData: { token: 'AgBy3i4OJSWK+PiTySYZZA==' }, template: { metadata: { name: 'hello-api' }, type: 'Opaque' } },
+  };
+}
+
+export function certificate(): Obj {
+  return {
+    apiVersion: 'cert-manager.io/v1',
+    kind: 'Certificate',
+    metadata: { name: 'hello', namespace: 'dev' },
+    spec: { secretName: 'hello-tls', dnsNames: ['hello.example.com'], issuerRef: { kind: 'ClusterIssuer', name: 'letsencrypt', group: 'cert-manager.io' } },
+  };
+}

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
-import { application, deployment, mutated, Obj, pdb, service } from './_fixtures';
+import { application, certificate, configMap, deployment, externalSecret, hpa, httpRoute, ingress, mutated, networkPolicy, Obj, pdb, sealedSecret, service } from './_fixtures';
 import { bundleJson, BUNDLE_PATH, generateBundle, PRECOMPILED_KEYS, validatorsJson, VALIDATORS_PATH } from '../../scripts/generate-schemas';
 import { bundleAjv, runValidator, schemaFor, validatorFor } from '../../src/validate/_schemas';
 import { sharedDir } from '../support/tools';
@@ -37,7 +37,36 @@ const CORPUS: [string, Obj][] = [
   ['Service unknown field', mutated(service(), x => { x.spec.selectors = {}; })],
   ['Application unknown field', mutated(application(), x => { x.spec.syncPolicy.automated.selfheal = true; })],
   ['Application missing project', mutated(application(), x => { delete x.spec.project; })],
+  ['good Ingress', ingress()],
+  ['Ingress port number as string', mutated(ingress(), x => { x.spec.rules[0].http.paths[0].backend.service.port = { number: '80' }; })],
+  ['Ingress unknown tls field', mutated(ingress(), x => { x.spec.tls[0].secret = 'x'; })],
+  ['good HorizontalPodAutoscaler', hpa()],
+  ['HorizontalPodAutoscaler v1 field in v2', mutated(hpa(), x => { x.spec.targetCPUUtilizationPercentage = 70; })],
+  ['good NetworkPolicy', networkPolicy()],
+  ['NetworkPolicy unknown field', mutated(networkPolicy(), x => { x.spec.ingres = []; })],
+  ['good ConfigMap', configMap()],
+  ['ConfigMap number value', mutated(configMap(), x => { x.data.port = 80; })],
+  ['good HTTPRoute', httpRoute()],
+  ['HTTPRoute unknown rule field', mutated(httpRoute(), x => { x.spec.rules[0].backends = []; })],
+  ['HTTPRoute string port', mutated(httpRoute(), x => { x.spec.rules[0].backendRefs[0].port = '80'; })],
+  ['HTTPRoute path type not in enum', mutated(httpRoute(), x => { x.spec.rules[0].matches[0].path.type = 'Prefix'; })],
+  ['good ExternalSecret', externalSecret()],
+  ['ExternalSecret typo in remoteRef', mutated(externalSecret(), x => { x.spec.data[0].remoteRef.propery = 'password'; })],
+  ['ExternalSecret store kind not in enum', mutated(externalSecret(), x => { x.spec.secretStoreRef.kind = 'Vault'; })],
+  ['good SealedSecret', sealedSecret()],
+  ['SealedSecret plaintext data field', mutated(sealedSecret(), x => { x.spec.data = 'x'; })],
+  ['good Certificate', certificate()],
+  ['Certificate missing issuerRef', mutated(certificate(), x => { delete x.spec.issuerRef; })],
+  ['Certificate dnsNames a string', mutated(certificate(), x => { x.spec.dnsNames = 'hello.example.com'; })],
 ];
+
+/** Files under shared/schemas of the CRDs bundled besides Argo CD's Application, by kind (served version `v`). */
+const CRD_FILES: Record<string, [string, string]> = {
+  HTTPRoute: ['gateway-api/gateway.networking.k8s.io_httproutes.yaml', 'v1'],
+  ExternalSecret: ['external-secrets/external-secrets.io_externalsecrets.yaml', 'v1'],
+  SealedSecret: ['sealed-secrets/bitnami.com_sealedsecrets.yaml', 'v1alpha1'],
+  Certificate: ['cert-manager/cert-manager.io_certificates.yaml', 'v1'],
+};
 
 (shared ? d : d.skip)('runtime schemas agree with ../shared/schemas', () => {
   const dir = path.join(shared ?? '', 'schemas');
@@ -53,7 +82,15 @@ const CORPUS: [string, Obj][] = [
       Service: ajv.compile({ $ref: 'ref#/definitions/io.k8s.api.core.v1.Service' }),
       PodDisruptionBudget: ajv.compile({ $ref: 'ref#/definitions/io.k8s.api.policy.v1.PodDisruptionBudget' }),
       Application: ajv.compile(strict(app)),
+      Ingress: ajv.compile({ $ref: 'ref#/definitions/io.k8s.api.networking.v1.Ingress' }),
+      NetworkPolicy: ajv.compile({ $ref: 'ref#/definitions/io.k8s.api.networking.v1.NetworkPolicy' }),
+      HorizontalPodAutoscaler: ajv.compile({ $ref: 'ref#/definitions/io.k8s.api.autoscaling.v2.HorizontalPodAutoscaler' }),
+      ConfigMap: ajv.compile({ $ref: 'ref#/definitions/io.k8s.api.core.v1.ConfigMap' }),
     };
+    for (const [kind, [file, version]] of Object.entries(CRD_FILES)) {
+      const crd = parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+      byKind[kind] = ajv.compile(strict(crd.spec.versions.find((v: any) => v.name === version).schema.openAPIV3Schema));
+    }
     reference = obj => Boolean(byKind[obj.kind](obj));
   });
 
@@ -64,9 +101,10 @@ const CORPUS: [string, Obj][] = [
     expect(runValidator(runtime, obj).length === 0).toBe(reference(obj));
   });
 
-  test('the corpus has both verdicts', () => {
+  test('the corpus has both verdicts, and the good objects are valid', () => {
     const verdicts = new Set(CORPUS.map(([, o]) => reference(o)));
     expect([...verdicts].sort()).toEqual([false, true]);
+    expect(CORPUS.filter(([name, o]) => name.startsWith('good ') && !reference(o)).map(([name]) => name)).toEqual([]);
   });
 
   test('the committed bundle is what scripts/generate-schemas.ts makes from ../shared (run `npx projen schemas`)', () => {
@@ -77,10 +115,14 @@ const CORPUS: [string, Obj][] = [
 describe('bundled schemas', () => {
   test('cover Kubernetes 1.28 kinds and the Argo CD kinds', () => {
     for (const [apiVersion, kind] of [['apps/v1', 'Deployment'], ['v1', 'Service'], ['policy/v1', 'PodDisruptionBudget'], ['networking.k8s.io/v1', 'Ingress'],
-      ['argoproj.io/v1alpha1', 'Application'], ['argoproj.io/v1alpha1', 'ApplicationSet'], ['argoproj.io/v1alpha1', 'AppProject']]) {
+      ['argoproj.io/v1alpha1', 'Application'], ['argoproj.io/v1alpha1', 'ApplicationSet'], ['argoproj.io/v1alpha1', 'AppProject'],
+      ['gateway.networking.k8s.io/v1', 'HTTPRoute'], ['external-secrets.io/v1', 'ExternalSecret'], ['bitnami.com/v1alpha1', 'SealedSecret'],
+      ['cert-manager.io/v1', 'Certificate'], ['autoscaling/v2', 'HorizontalPodAutoscaler'], ['networking.k8s.io/v1', 'NetworkPolicy']]) {
       expect(validatorFor(apiVersion, kind)).toBeDefined();
     }
     expect(validatorFor('example.com/v1', 'Widget')).toBeUndefined();
+    // v1beta1 of ExternalSecret is in the CRD file but no longer served
+    expect(validatorFor('external-secrets.io/v1beta1', 'ExternalSecret')).toBeUndefined();
   });
 
   test('the committed precompiled validators are what scripts/generate-schemas.ts makes from the committed bundle (run `npx projen schemas`)', () => {

@@ -107,7 +107,7 @@ describe('validateTree', () => {
     const tree = treeWith([deployment(), service(), { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'dev' }, spec: { size: 1 } }]);
     const found = validateTree(tree).findings.map(formatFinding);
     expect(found).toEqual([
-      'dev/hello/widget-w.yaml: Widget/dev/w: kind: no schema is bundled for example.com/v1 Widget (Kubernetes 1.28 and Argo CD v1alpha1 only): the object was not schema-checked (got "Widget") [warning schema-unknown-kind]',
+      'dev/hello/widget-w.yaml: Widget/dev/w: kind: no schema is bundled for example.com/v1 Widget (Kubernetes 1.28, Argo CD, HTTPRoute, ExternalSecret, SealedSecret and Certificate only): the object was not schema-checked (got "Widget") [warning schema-unknown-kind]',
     ]);
   });
 
