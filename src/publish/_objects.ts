@@ -88,7 +88,7 @@ export function treeId(files: ReadonlyMap<string, string>, format: ObjectFormat)
  * `trees`, also collects the ids of every subtree into it (`-t`).
  */
 export async function listTree(git: Git, treeish: string, trees?: Set<string>): Promise<Map<string, string>> {
-  const out = (await git.run(['ls-tree', '-r', ...(trees ? ['-t'] : []), '-z', '--full-tree', treeish])).stdout.toString('utf8');
+  const out = (await git.run(['ls-tree', '-r', ...(trees ? ['-t'] : []), '-z', '--full-tree', '--end-of-options', treeish])).stdout.toString('utf8');
   const files = new Map<string, string>();
   for (const rec of out.split('\0')) {
     if (!rec) continue;

@@ -1,5 +1,6 @@
 import { CatFile, commitSubject } from './_cat-file';
 import { Git } from './_git';
+import { checkRemoteUrl, checkUserValues, GIT_ALLOW_PROTOCOL } from './_input';
 import { MARKER_FILE, RENDERED_BY } from './_marker';
 import { ObjectFormat } from './_objects';
 import { redactUrl, urlSecretProblem } from './_url';
@@ -23,19 +24,15 @@ export interface Tip {
   readonly renderedBy: string;
 }
 
-/** Opens the repository at `cwd` and checks the branch name (`git check-ref-format --branch`). */
+/** Opens the repository at `cwd` after checking the branch name (the rules of `git check-ref-format --branch`, without a git process). */
 export async function openRepo(
   cwd: string, env: Readonly<Record<string, string | undefined>>, branch: string, git = new Git(cwd, env),
 ): Promise<Repo> {
-  const [rev, ref] = await Promise.all([
-    git.run(['rev-parse', '--absolute-git-dir', '--show-object-format'], { allowFailure: true }),
-    git.run(['check-ref-format', '--branch', branch], { allowFailure: true }),
-  ]);
+  // Checked here too, before git sees it: callers of openRepo cannot forget it.
+  checkUserValues({ branch });
+  const rev = await git.run(['rev-parse', '--absolute-git-dir', '--show-object-format'], { allowFailure: true });
   if (rev.code !== 0) {
     throw new PublishError('not-a-repository', `${cwd} is not inside a git repository: ${rev.stderr.trim()}`);
-  }
-  if (ref.code !== 0 || branch.startsWith('-') || branch.startsWith('@') || ref.stdout.toString().trim() !== branch) {
-    throw new PublishRefusedError('bad-branch-name', `invalid branch name ${JSON.stringify(branch)}: git check-ref-format --branch refuses it`);
   }
   const [gitDir, format] = rev.stdout.toString('utf8').trim().split('\n');
   return { git, gitDir, format: format === 'sha256' ? 'sha256' : 'sha1' };
@@ -49,7 +46,7 @@ export function zeroId(repo: Repo): string {
 /** Tips of the given full ref names (missing refs are absent from the map), in one process. */
 export async function readTips(repo: Pick<Repo, 'git'>, refs: readonly string[]): Promise<Map<string, Tip>> {
   const fmt = '%(refname)%00%(objectname)%00%(tree)%00%(trailers:key=Rendered-By,valueonly,separator=%x20)%00';
-  const out = await repo.git.text(['for-each-ref', `--format=${fmt}`, ...refs]);
+  const out = await repo.git.text(['for-each-ref', `--format=${fmt}`, '--end-of-options', ...refs]);
   const tips = new Map<string, Tip>();
   for (const line of out.split('\n')) {
     const [name, commit, tree, renderedBy] = line.split('\0');
@@ -113,11 +110,13 @@ export function isUrlLike(remote: string): boolean {
  * URL), and no URL of it carries a secret. Returns the URL to show (redacted).
  */
 export function checkRemote(remote: string, config: RepoConfig): string {
+  checkUserValues({ remote });
   const urls = isUrlLike(remote) ? [remote] : config.remoteUrls.get(remote);
   if (!urls || urls.length === 0) {
     throw new PublishRefusedError('bad-argument', `remote '${remote}' is not configured (git remote add ${remote} <url>, or pass a URL)`);
   }
   for (const url of urls) {
+    checkRemoteUrl(remote, url);
     const problem = urlSecretProblem(url);
     if (problem) {
       throw new PublishRefusedError('credentials-in-url', `refusing to use remote '${isUrlLike(remote) ? redactUrl(remote) : remote}': its URL ${redactUrl(url)} ${problem}. `
@@ -132,12 +131,16 @@ export function trackingRef(remote: string, branch: string): string {
   return isUrlLike(remote) ? `refs/cdk8s-gitops/fetched/${branch}` : `refs/remotes/${remote}/${branch}`;
 }
 
+/** Environment of every fetch and push: git itself refuses transports other than the allowed ones (`ext::`, `fd::`, ...). */
+export const NETWORK_ENV = { GIT_ALLOW_PROTOCOL };
+
 /** Fetches `branch` from `remote` into its tracking ref. Returns false if the remote has no such branch. */
 export async function fetchBranch(repo: Repo, remote: string, branch: string): Promise<boolean> {
-  const res = await repo.git.run(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', remote, `+refs/heads/${branch}:${trackingRef(remote, branch)}`], { allowFailure: true });
+  const res = await repo.git.run(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--end-of-options', remote, `+refs/heads/${branch}:${trackingRef(remote, branch)}`],
+    { allowFailure: true, env: NETWORK_ENV });
   if (res.code === 0) return true;
   if (/couldn't find remote ref/i.test(res.stderr)) {
-    await repo.git.run(['update-ref', '-d', trackingRef(remote, branch)], { allowFailure: true });
+    await repo.git.run(['update-ref', '-d', '--end-of-options', trackingRef(remote, branch)], { allowFailure: true });
     return false;
   }
   throw new PublishError('git', `cannot fetch '${branch}' from ${remote}: ${res.stderr.trim()}`);
@@ -148,7 +151,7 @@ export type PushOutcome = 'pushed' | 'rejected';
 
 /** Pushes `commit` to `refs/heads/<branch>` without force. A non-fast-forward (a race) is 'rejected'. */
 export async function pushBranch(repo: Repo, remote: string, branch: string, commit: string): Promise<PushOutcome> {
-  const res = await repo.git.run(['push', '--porcelain', '--no-verify', remote, `${commit}:refs/heads/${branch}`], { allowFailure: true });
+  const res = await repo.git.run(['push', '--porcelain', '--no-verify', '--end-of-options', remote, `${commit}:refs/heads/${branch}`], { allowFailure: true, env: NETWORK_ENV });
   if (res.code === 0) return 'pushed';
   const out = `${res.stdout.toString('utf8')}\n${res.stderr}`;
   if (/non-fast-forward|fetch first|stale info|failed to lock|cannot lock|failed to update ref|incorrect old value|already exists/i.test(out)
@@ -161,7 +164,7 @@ export async function pushBranch(repo: Repo, remote: string, branch: string, com
 /** True if `a` is an ancestor of (or equal to) `b`. */
 export async function isAncestor(repo: Repo, a: string, b: string): Promise<boolean> {
   if (a === b) return true;
-  const res = await repo.git.run(['merge-base', '--is-ancestor', a, b], { allowFailure: true });
+  const res = await repo.git.run(['merge-base', '--is-ancestor', '--end-of-options', a, b], { allowFailure: true });
   if (res.code > 1) throw new PublishError('git', `git merge-base failed: ${res.stderr.trim()}`);
   return res.code === 0;
 }
@@ -174,7 +177,7 @@ export async function sourceCommit(repo: Repo, rev: string, cat?: CatFile): Prom
     const subject = commitSubject(obj.content);
     if (subject !== undefined) return { sha: obj.id, subject };
   }
-  const res = await repo.git.run(['log', '-1', '--format=%H%x00%s', rev, '--'], { allowFailure: true });
+  const res = await repo.git.run(['log', '-1', '--format=%H%x00%s', '--end-of-options', rev, '--'], { allowFailure: true });
   if (res.code !== 0) return undefined;
   const [sha, subject] = res.stdout.toString('utf8').trim().split('\0');
   return sha ? { sha, subject: subject ?? '' } : undefined;

@@ -153,7 +153,7 @@ export async function writeBranch(req: WriteRequest): Promise<WriteResult> {
     }
     // The local branch follows: compare-and-swap against the value read above.
     if (target !== local?.commit) {
-      const cas = await repo.git.run(['update-ref', '-m', `cdk8s-gitops: ${result.status}`, localRef, target, local?.commit ?? zeroId(repo)], { allowFailure: true });
+      const cas = await repo.git.run(['update-ref', '-m', `cdk8s-gitops: ${result.status}`, '--end-of-options', localRef, target, local?.commit ?? zeroId(repo)], { allowFailure: true });
       if (cas.code !== 0 && !req.push) {
         if (attempt >= req.maxAttempts) {
           throw new PublishError('push-rejected', `'${branch}' kept moving while publishing (${attempt} attempts): ${cas.stderr.trim()}`);

@@ -1,5 +1,6 @@
 import { createTwoFilesPatch } from 'diff';
 import { parseAllDocuments } from 'yaml';
+import { checkUserValues } from './_input';
 import { MARKER_FILE } from './_marker';
 import { blobId, listTree, readBlobs } from './_objects';
 import { checkRemote, fetchBranch, openRepo, readConfig, resolveReadTip } from './_repo';
@@ -158,6 +159,7 @@ export async function diffBranch(options: DiffBranchOptions): Promise<BranchDiff
   const env = options.env ?? process.env;
   const branch = options.branch ?? DEFAULT_BRANCH;
   const remote = options.remote ?? 'origin';
+  checkUserValues({ branch, remote });
   const repo = await openRepo(options.cwd ?? process.cwd(), env, branch);
   if (options.fetch) {
     checkRemote(remote, await readConfig(repo, env));

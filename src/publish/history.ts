@@ -1,3 +1,4 @@
+import { checkUserValues } from './_input';
 import { parseTrailers } from './_message';
 import { openRepo, resolveReadTip } from './_repo';
 import { DEFAULT_BRANCH } from './publish';
@@ -65,11 +66,13 @@ export interface History {
 /** Lists the rendered commits of a branch with their source commits (from trailers). */
 export async function readHistory(options: HistoryOptions = {}): Promise<History> {
   const branch = options.branch ?? DEFAULT_BRANCH;
+  const remote = options.remote ?? 'origin';
+  checkUserValues({ branch, remote });
   const repo = await openRepo(options.cwd ?? process.cwd(), options.env ?? process.env, branch);
-  const resolved = await resolveReadTip(repo, branch, options.remote ?? 'origin');
+  const resolved = await resolveReadTip(repo, branch, remote);
   if (!resolved) return { entries: [] };
   const limit = options.limit !== undefined ? [`--max-count=${options.limit}`] : [];
-  const out = await repo.git.text(['log', '--first-parent', ...limit, '--format=%H%x00%cI%x00%s%x00%(trailers:only,unfold)%x1e', resolved.tip.commit, '--']);
+  const out = await repo.git.text(['log', '--first-parent', ...limit, '--format=%H%x00%cI%x00%s%x00%(trailers:only,unfold)%x1e', '--end-of-options', resolved.tip.commit, '--']);
   const entries: HistoryEntry[] = [];
   for (const rec of out.split('\x1e')) {
     const [commit, date, subject, trailers] = rec.trim().split('\0');

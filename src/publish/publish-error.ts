@@ -11,7 +11,11 @@ export type RefusalReason =
   | 'missing-kustomization'
   | 'unsafe-path'
   | 'gate'
-  | 'bad-argument';
+  | 'bad-argument'
+  | 'bad-remote'
+  | 'dirty-checkout'
+  | 'unrelated-source'
+  | 'push-to-diverged';
 
 /**
  * A publish (or rollback) refused: the tree, the branch or an argument is
@@ -28,7 +32,7 @@ export class PublishRefusedError extends ValidationError {
 }
 
 /** Why git failed under a publish. */
-export type PublishFailure = 'git' | 'push-rejected' | 'not-a-repository';
+export type PublishFailure = 'git' | 'push-rejected' | 'not-a-repository' | 'shallow-history';
 
 /**
  * Git failed under a publish, or the push was still rejected after every

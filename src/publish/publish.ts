@@ -2,6 +2,7 @@ import { CatFile } from './_cat-file';
 import { checkTree, DEFAULT_ALLOWED_DELETIONS } from './_checks';
 import { DEFAULT_BRANCH } from './_defaults';
 import { Git } from './_git';
+import { checkUserValues, isCommitId } from './_input';
 import { commitMessage } from './_message';
 import { openRepo, readTips, Repo, RepoConfig, sourceCommit, Tip } from './_repo';
 import { redactUrl } from './_url';
@@ -94,8 +95,9 @@ export interface PublishOptions extends BranchOptions {
 export async function publishTree(options: PublishOptions): Promise<WriteResult> {
   const env = options.env ?? process.env;
   const branch = options.branch ?? DEFAULT_BRANCH;
+  checkUserValues({ branch, remote: options.remote ?? 'origin' });
   checkTree(options.tree);
-  if (options.sourceSha !== undefined && !/^[0-9a-fA-F]{4,64}$/.test(options.sourceSha)) {
+  if (options.sourceSha !== undefined && !isCommitId(options.sourceSha)) {
     throw new PublishRefusedError('bad-argument', `--source-sha must be a commit id in hex (got ${JSON.stringify(options.sourceSha)})`);
   }
   const cwd = options.cwd ?? process.cwd();

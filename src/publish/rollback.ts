@@ -1,4 +1,5 @@
 import { checkTree, DEFAULT_ALLOWED_DELETIONS } from './_checks';
+import { checkUserValues, isCommitId } from './_input';
 import { MARKER_FILE } from './_marker';
 import { commitMessage } from './_message';
 import { listTree, readBlobs } from './_objects';
@@ -25,16 +26,21 @@ export interface RollbackResult extends WriteResult {
 
 /** Finds `to` in the branch history: a rendered commit first, else the newest commit rendered from that source commit. */
 export function findRollbackTarget(entries: readonly HistoryEntry[], to: string, branch: string): HistoryEntry {
+  checkRollbackTarget(to);
   const want = to.toLowerCase();
-  if (!/^[0-9a-f]{4,64}$/.test(want)) {
-    throw new PublishRefusedError('bad-argument', `--to must be a commit id in hex, 4 to 64 digits (got ${JSON.stringify(to)})`);
-  }
   const rendered = entries.find(e => e.commit.startsWith(want));
   if (rendered) return rendered;
   const fromSource = entries.find(e => e.sourceCommit?.toLowerCase().startsWith(want));
   if (fromSource) return fromSource;
   throw new PublishRefusedError('bad-argument', `'${to}' is neither a rendered commit on '${branch}' nor a source commit named by its Source-Commit trailers `
     + '(run `cdk8s-gitops history` to list them)');
+}
+
+/** Refuses a `--to` that is not a commit id in hex (before anything reaches git). */
+function checkRollbackTarget(to: string): void {
+  if (!isCommitId(to)) {
+    throw new PublishRefusedError('bad-argument', `--to must be a commit id in hex, 4 to 64 digits (got ${JSON.stringify(to)}); run \`cdk8s-gitops history\` to list them`);
+  }
 }
 
 /**
@@ -47,6 +53,8 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
   const branch = options.branch ?? DEFAULT_BRANCH;
   const remote = options.remote ?? 'origin';
   const cwd = options.cwd ?? process.cwd();
+  checkUserValues({ branch, remote });
+  checkRollbackTarget(options.to);
   const repo = await openRepo(cwd, env, branch);
   if (options.push) {
     checkRemote(remote, await readConfig(repo, env));

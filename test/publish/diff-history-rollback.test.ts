@@ -164,7 +164,7 @@ describeGit('history and rollback', () => {
 
   test('rollback --to something that is not hex is refused', async () => {
     const res = await sb.cli(['rollback', '--to', 'HEAD~1']);
-    expect(res.err).toBe('error: --to must be a commit id in hex, 4 to 64 digits (got "HEAD~1")\n');
+    expect(res.err).toBe('error: --to must be a commit id in hex, 4 to 64 digits (got "HEAD~1"); run `cdk8s-gitops history` to list them\n');
   });
 
   test('rollback on a branch that does not exist is refused', async () => {

@@ -120,9 +120,18 @@ describeGit('publish refuses dangerous trees and branches, committing and pushin
     expect(res.err).not.toContain('hunter2');
   });
 
-  test.each(['bad..name', 'has space', '-dash', 'ends.lock', '@{-1}', 'x~1', ''])('a bad branch name %j', async name => {
+  test.each([
+    ['bad..name', "it contains '..'"],
+    ['has space', 'it contains " " (no spaces, control characters or any of ~ ^ : ? * [ \\)'],
+    ['-dash', "it starts with '-' (git would read it as an option)"],
+    ['ends.lock', "its part 'ends.lock' ends with '.lock'"],
+    ['@{-1}', "it contains '@{'"],
+    ['x~1', 'it contains "~" (no spaces, control characters or any of ~ ^ : ? * [ \\)'],
+    ['', 'it is empty'],
+  ])('a bad branch name %j', async (name, why) => {
     sb.writeDist(good());
-    await expectRefused(['publish', '--branch', name], `error: invalid branch name ${JSON.stringify(name)}: git check-ref-format --branch refuses it\n`);
+    await expectRefused(['publish', '--branch', name],
+      `error: --branch ${JSON.stringify(name)} is not a valid branch name: ${why}. Pass a name git check-ref-format --branch accepts, e.g. rendered-manifests or rendered/prod\n`);
   });
 
   test('unparseable YAML', async () => {
