@@ -85,8 +85,11 @@ export function checkUserValues(values: UserValues): void {
   const branch = (option: string, v: string | undefined) => {
     const why = v === undefined ? undefined : branchNameProblem(v);
     if (why) {
-      problems.push({ path: '', message: `${option} ${JSON.stringify(v)} is not a valid branch name: ${why}. `
-        + 'Pass a name git check-ref-format --branch accepts, e.g. rendered-manifests or rendered/prod' });
+      problems.push({
+        path: '',
+        message: `${option} ${JSON.stringify(v)} is not a valid branch name: ${why}. `
+        + 'Pass a name git check-ref-format --branch accepts, e.g. rendered-manifests or rendered/prod',
+      });
     }
   };
   branch('--branch', values.branch);
