@@ -2,7 +2,8 @@
 export * from './errors';
 export * from './image-ref';
 
-// constructs
+// constructs (also src/constructs/index.ts, the constructs module's entry point)
+export * from './constructs';
 export * from './constructs/app-chart';
 export * from './constructs/argo-application';
 export * from './constructs/argo-application-set';
@@ -35,6 +36,7 @@ export * from './validate/yaml-safety';
 
 // publish
 export * from './publish/diff';
+export * from './publish/defaults';
 export * from './publish/diff-format';
 export * from './publish/history';
 export * from './publish/publish';
@@ -43,6 +45,7 @@ export * from './publish/rollback';
 
 // image pins
 export * from './pins/atomic-write';
+export * from './pins/defaults';
 export * from './pins/image-pins';
 export * from './pins/pins-file';
 

@@ -26,8 +26,10 @@ export function renderGeneratedCode(code: string, importFrom: string): RenderedO
     compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020, esModuleInterop: true },
     fileName: 'migrated.ts',
   }).outputText;
+  // The names a generated program imports from this library: the constructs and
+  // ImageRef (not the package barrel, which imports migrate itself).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const lib = require('../index');
+  const lib = { ...require('../constructs'), ...require('../image-ref') };
   let captured: Map<string, string> | undefined;
   class CapturingApp extends lib.GitOpsApp {
     public synth(): void {

@@ -1,4 +1,4 @@
-import { DEFAULT_PINS_FILE } from './_defaults';
+import { DEFAULT_PINS_FILE } from './defaults';
 import { writeFileAtomic } from './atomic-write';
 import { ImagePins, PinChange, PinEditOptions, PromoteOptions } from './image-pins';
 import { Problem, ValidationError } from '../errors';

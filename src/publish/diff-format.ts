@@ -1,5 +1,8 @@
 import { BranchDiff, ObjectChange } from './diff';
 
+// How a publish reports an image change (`hello/prod: 1.0 -> 1.1`), shared with the CLI.
+export { formatImageChange } from './_images';
+
 /** Output formats of a diff. */
 export type DiffFormat = 'text' | 'markdown' | 'json';
 

@@ -1,6 +1,6 @@
 import { CatFile } from './_cat-file';
 import { checkTree, DEFAULT_ALLOWED_DELETIONS } from './_checks';
-import { DEFAULT_BRANCH } from './_defaults';
+import { DEFAULT_BRANCH } from './defaults';
 import { Git } from './_git';
 import { checkUserValues, isCommitId } from './_input';
 import { commitMessage } from './_message';

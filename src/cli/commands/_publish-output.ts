@@ -1,4 +1,4 @@
-import { formatImageChange } from '../../publish/_images';
+import { formatImageChange } from '../../publish/diff-format';
 import { PublishResult } from '../../publish/publish';
 import { CliIo, styler } from '../io';
 

@@ -1,8 +1,8 @@
 import * as path from 'path';
-import { RegisterCommand } from '.';
 import { ValidationError } from '../../errors';
-import { DEFAULT_BRANCH } from '../../publish/_defaults';
+import { DEFAULT_BRANCH } from '../../publish/defaults';
 import type { DiffFormat } from '../../publish/diff-format';
+import { RegisterCommand } from '../command';
 import { ExitCode } from '../exit-codes';
 import { styler } from '../io';
 

@@ -1,6 +1,6 @@
-import { RegisterCommand } from '.';
 import { ValidationError } from '../../errors';
-import { DEFAULT_BRANCH } from '../../publish/_defaults';
+import { DEFAULT_BRANCH } from '../../publish/defaults';
+import { RegisterCommand } from '../command';
 import { ExitCode } from '../exit-codes';
 import { styler } from '../io';
 

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { RegisterCommand } from '.';
 import { ValidationError } from '../../errors';
+import { RegisterCommand } from '../command';
 import { ExitCode } from '../exit-codes';
 import { styler } from '../io';
 

@@ -1,6 +1,6 @@
 import * as path from 'path';
-import { RegisterCommand } from '.';
-import { DEFAULT_PINS_FILE } from '../../pins/_defaults';
+import { DEFAULT_PINS_FILE } from '../../pins/defaults';
+import { RegisterCommand } from '../command';
 import { ExitCode } from '../exit-codes';
 
 interface PromoteCliOptions {

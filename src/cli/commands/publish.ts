@@ -1,6 +1,6 @@
 import * as path from 'path';
-import { RegisterCommand } from '.';
-import { DEFAULT_BRANCH } from '../../publish/_defaults';
+import { DEFAULT_BRANCH } from '../../publish/defaults';
+import { RegisterCommand } from '../command';
 import { ExitCode } from '../exit-codes';
 
 interface PublishCliOptions {

@@ -1,5 +1,5 @@
-import { RegisterCommand } from '.';
-import { DEFAULT_BRANCH } from '../../publish/_defaults';
+import { DEFAULT_BRANCH } from '../../publish/defaults';
+import { RegisterCommand } from '../command';
 import { ExitCode } from '../exit-codes';
 import { styler } from '../io';
 

@@ -1,8 +1,8 @@
 import * as path from 'path';
-import { RegisterCommand } from '.';
 import { Problem, ValidationError } from '../../errors';
-import { DEFAULT_PINS_FILE } from '../../pins/_defaults';
+import { DEFAULT_PINS_FILE } from '../../pins/defaults';
 import type { PinUpdate } from '../../pins/pins-file';
+import { RegisterCommand } from '../command';
 import { ExitCode } from '../exit-codes';
 
 interface SetImageOptions {

@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { InvalidArgumentError, Option } from 'commander';
-import { RegisterCommand } from '.';
 import type { Finding } from '../../validate/finding';
+import { RegisterCommand } from '../command';
 import { ExitCode } from '../exit-codes';
 import { styler } from '../io';
 
