@@ -3,13 +3,15 @@ import { MARKER_FILE } from './_marker';
 import { PublishRefusedError } from './publish-error';
 import { Problem } from '../errors';
 import { RenderedTree, unsafeTreePath } from '../render/tree';
+import { shapeProblems, treeShapeFindings } from '../validate/tree-shape';
 
 /** Default share of the branch's files a publish may delete without `allowDeletions`. */
 export const DEFAULT_ALLOWED_DELETIONS = 50;
 
 /**
  * Refuses a tree Argo CD must never see: empty, an unsafe or reserved path,
- * an app folder without `kustomization.yaml`. Throws the first kind of
+ * a path the tree-shape rules refuse (`.git`, not YAML, a folder name that
+ * is not a DNS-1123 label, an empty file), an app folder without `kustomization.yaml`. Throws the first kind of
  * problem found, listing every instance of it. YAML is parsed separately,
  * only for the files a commit adds or changes ({@link checkYaml}).
  */
@@ -24,6 +26,8 @@ export function checkTree(tree: RenderedTree): void {
     else if (p === MARKER_FILE) unsafe.push({ path: p, message: 'is reserved for the ownership marker that publish writes; remove it from the tree' });
   }
   if (unsafe.length) throw new PublishRefusedError('unsafe-path', unsafe);
+  const shape = treeShapeFindings(tree);
+  if (shape.length) throw new PublishRefusedError('tree-shape', shapeProblems(shape));
 
   const dirs = new Map<string, boolean>();
   for (const p of tree.keys()) {

@@ -10,6 +10,7 @@ export type RefusalReason =
   | 'unparseable-yaml'
   | 'missing-kustomization'
   | 'unsafe-path'
+  | 'tree-shape'
   | 'gate'
   | 'bad-argument'
   | 'bad-remote'

@@ -1,7 +1,8 @@
 import { Finding, makeReport, ValidationReport } from './finding';
 import { checkKustomize, checkKustomizeTree, KustomizeCheckOptions } from './kustomize-build';
+import { readTreeChecked } from './tree-shape';
 import { validateTreeParsed, ValidateTreeOptions } from './validate-tree';
-import { readTree, RenderedTree } from '../render/tree';
+import { RenderedTree } from '../render/tree';
 
 /** Options of `validateDir` and `validateTreeWithKustomize`. */
 export interface ValidateDirOptions extends ValidateTreeOptions, KustomizeCheckOptions {
@@ -16,13 +17,14 @@ export interface ValidateDirOptions extends ValidateTreeOptions, KustomizeCheckO
 /**
  * Validates a rendered directory (e.g. `dist/`): everything `validateTree`
  * checks, plus a `kubectl kustomize` build of every app folder compared with
- * its raw files. Throws `ValidationError` if `dir` is not a directory and
+ * its raw files. Symlinks, special files and `.git` entries are reported
+ * (never followed nor read). Throws `ValidationError` if `dir` is not a directory and
  * `EnvironmentError` if kubectl is missing (unless `skipKustomize`).
  */
 export async function validateDir(dir: string, options: ValidateDirOptions = {}): Promise<ValidationReport> {
-  const tree = readTree(dir);
+  const { tree, findings } = readTreeChecked(dir);
   const parsed = new Map<string, unknown[]>();
-  const report = validateTreeParsed(tree, options, options.skipKustomize ? undefined : parsed);
+  const report = merge(validateTreeParsed(tree, options, options.skipKustomize ? undefined : parsed), findings);
   return options.skipKustomize ? report : merge(report, await checkKustomize(dir, tree, options, parsed));
 }
 

@@ -1,8 +1,10 @@
 import * as posix from 'path/posix';
 import { kustomizationValidator, runValidator, SUPPORTED_KUBERNETES_VERSIONS, validatorFor } from './_schemas';
+import { duplicateObjectFindings, FolderObjects, objectIdentity, ObjectIdentity } from './duplicate-objects';
 import { Finding, makeReport, ObjectLocation, Severity, ValidationReport, WaivedFinding } from './finding';
 import { POLICY_RULES } from './rules';
 import { K8sObject, TreeObject } from './rules/_rule';
+import { treeShapeFindings } from './tree-shape';
 import { ParsedDocument, parseYamlFile } from './yaml-safety';
 import { ValidationError } from '../errors';
 import { RenderedTree } from '../render/tree';
@@ -83,9 +85,16 @@ export function validateTree(tree: RenderedTree, options: ValidateTreeOptions = 
  */
 export function validateTreeParsed(tree: RenderedTree, options: ValidateTreeOptions, parsed?: Map<string, unknown[]>): ValidationReport {
   checkOptions(options);
-  const findings: Finding[] = [];
+  const findings: Finding[] = treeShapeFindings(tree);
   const waived: WaivedFinding[] = [];
   const folders = new Map<string, TreeObject[]>();
+  const identities = new Map<string, { namespace?: string; objects: ObjectIdentity[] }>();
+  const identitiesOf = (file: string) => {
+    const dir = posix.dirname(file);
+    let entry = identities.get(dir);
+    if (!entry) identities.set(dir, entry = { objects: [] });
+    return entry;
+  };
   const kustomizations: { file: string; value: K8sObject }[] = [];
   let files = 0;
   let objects = 0;
@@ -110,11 +119,14 @@ export function validateTreeParsed(tree: RenderedTree, options: ValidateTreeOpti
       if (kustomization) {
         for (const v of runValidator(kustomizationValidator(), obj)) findings.push({ ...loc, rule: 'kustomization-schema', severity: 'error', ...v });
         kustomizations.push({ file, value: obj });
+        if (typeof obj.namespace === 'string' && obj.namespace !== '') identitiesOf(file).namespace = obj.namespace;
         continue;
       }
       objects++;
       const identity = identityProblems(obj);
       for (const p of identity) findings.push({ ...loc, rule: 'object-identity', severity: 'error', ...p });
+      const id = objectIdentity(file, obj);
+      if (id) identitiesOf(file).objects.push(id);
       if (typeof obj.apiVersion === 'string' && typeof obj.kind === 'string') {
         const validate = validatorFor(obj.apiVersion, obj.kind);
         if (validate) {
@@ -151,6 +163,7 @@ export function validateTreeParsed(tree: RenderedTree, options: ValidateTreeOpti
     }
   }
 
+  findings.push(...duplicateObjectFindings(identities as ReadonlyMap<string, FolderObjects>));
   const index = folderIndex(tree);
   for (const k of kustomizations) findings.push(...checkResources(tree, index, k.file, k.value));
   return makeReport(findings, files, objects, waived);

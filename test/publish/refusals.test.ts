@@ -151,7 +151,7 @@ describeGit('publish refuses dangerous trees and branches, committing and pushin
 
   test('the reserved marker path in the tree', async () => {
     sb.writeDist({ ...good(), '.cdk8s-gitops': 'mine\n' });
-    await expectRefused(['publish'], 'error: [.cdk8s-gitops] is reserved for the ownership marker that publish writes; remove it from the tree\n');
+    await expectRefused(['publish'], 'error: [dist/.cdk8s-gitops] is reserved for the ownership marker that publish writes on the branch; remove it from the rendered folder [tree-file-type]\n');
   });
 
   test('problems reported by the gate hook', async () => {

@@ -47,12 +47,12 @@ Credentials: never put a token in the remote URL (it is refused). In CI use the
 checkout's credential helper, or GIT_ASKPASS, or GIT_CONFIG_COUNT/KEY/VALUE
 with an http.extraHeader (see docs/publishing.md).`)
     .action(async (options: PublishCliOptions) => {
-      const [{ parsePercent }, { publishTree }, { readTree }, { printWriteResult }] = await Promise.all([
-        import('../../publish/_checks'), import('../../publish/publish'), import('../../render/tree'), import('./_publish-output'),
+      const [{ parsePercent }, { publishTree }, { readTreeStrict }, { printWriteResult }] = await Promise.all([
+        import('../../publish/_checks'), import('../../publish/publish'), import('../../validate/tree-shape'), import('./_publish-output'),
       ]);
       const { validationGate } = options.validate ? await import('../../validate/gate') : { validationGate: undefined };
       const allowDeletions = options.allowDeletions !== undefined ? parsePercent(options.allowDeletions) : undefined;
-      const tree = readTree(path.resolve(io.cwd, options.dir));
+      const tree = readTreeStrict(path.resolve(io.cwd, options.dir), options.dir);
       const result = await publishTree({
         tree,
         cwd: io.cwd,

@@ -1,0 +1,171 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Finding } from './finding';
+import { ValidationError } from '../errors';
+import { RenderedTree, sortTree } from '../render/tree';
+
+/**
+ * The tree's shape rules: what may sit on the rendered branch at all.
+ * Argo CD applies every file of an app folder and an ApplicationSet git
+ * generator turns folder names into Application names, so the tree holds
+ * only regular, non-empty `.yaml`/`.yml` files in folders named with
+ * DNS-1123 labels, and never a `.git` path component, a symlink or a
+ * special file. The only other file on the branch is the ownership marker
+ * that publish itself writes (`.cdk8s-gitops`); it is not allowed in the
+ * rendered folder.
+ */
+export const TREE_SHAPE_RULES = [
+  'tree-git-path', 'tree-symlink', 'tree-special-file', 'tree-file-type', 'tree-folder-name', 'tree-file-name', 'tree-empty-file',
+] as const;
+
+/**
+ * The one file on the rendered branch that is not YAML: the ownership marker
+ * publish writes at the branch's root (see `MARKER_FILE` of the publish module).
+ * The rendered folder itself must not hold it.
+ */
+export const OWNERSHIP_MARKER = '.cdk8s-gitops';
+
+/** A DNS-1123 label: what Argo CD and Kubernetes accept as an Application (and namespace) name. */
+const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+/** File names: ASCII letters, digits, `.`, `_` and `-`, not starting with a dot, ending in .yaml/.yml. */
+const FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*\.ya?ml$/;
+
+/** True if a path segment is `.git` in any letter case (git, and case-insensitive file systems, treat them alike). */
+function isGitSegment(seg: string): boolean {
+  return seg.toLowerCase() === '.git';
+}
+
+/** A DNS-1123 label close to `name` (for the fix in a message). */
+export function suggestLabel(name: string): string {
+  const s = name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, '');
+  return s || 'app';
+}
+
+function finding(file: string, rule: string, message: string, value?: unknown): Finding {
+  return { file, rule, severity: 'error', message, ...(value !== undefined ? { value } : {}) };
+}
+
+/**
+ * The shape problems of a tree's paths and contents (in memory): `.git`
+ * components, files that are not `.yaml`/`.yml`, folder names that are not
+ * DNS-1123 labels, unusable file names and empty files. Each folder is
+ * reported once. Symlinks and special files can only be seen on disk
+ * ({@link readTreeChecked}).
+ */
+export function treeShapeFindings(tree: RenderedTree): Finding[] {
+  const out: Finding[] = [];
+  const seenDirs = new Set<string>();
+  for (const [file, content] of tree) {
+    const segs = file.split('/');
+    const gitAt = segs.findIndex(isGitSegment);
+    if (gitAt >= 0) {
+      const where = segs.slice(0, gitAt + 1).join('/');
+      if (!seenDirs.has(where)) {
+        seenDirs.add(where);
+        out.push(finding(where, 'tree-git-path', `is a "${segs[gitAt]}" path component: git refuses such paths and Argo CD would never see them. `
+          + 'Remove it from the rendered folder (render into a folder that is not a git checkout)'));
+      }
+      continue;
+    }
+    for (let i = 0; i < segs.length - 1; i++) {
+      const dir = segs.slice(0, i + 1).join('/');
+      if (seenDirs.has(dir)) continue;
+      seenDirs.add(dir);
+      const name = segs[i];
+      if (!DNS_LABEL.test(name)) {
+        out.push(finding(`${dir}/`, 'tree-folder-name', 'is not a DNS-1123 label (lowercase a-z, 0-9 and "-", at most 63 characters, starting and ending with a letter or digit): '
+          + `an ApplicationSet git generator turns folder names into Application names, which Argo CD would refuse. Rename it to "${suggestLabel(name)}"`, name));
+      }
+    }
+    const base = segs[segs.length - 1];
+    if (file === OWNERSHIP_MARKER) {
+      out.push(finding(file, 'tree-file-type', 'is reserved for the ownership marker that publish writes on the branch; remove it from the rendered folder'));
+    } else if (!/\.ya?ml$/.test(base)) {
+      out.push(finding(file, 'tree-file-type', 'is not a .yaml or .yml file: the rendered branch holds only Kubernetes YAML (Argo CD would ignore or choke on anything else). '
+        + 'Remove it from the rendered folder, or render it as an object (e.g. a ConfigMap)'));
+    } else if (!FILE_NAME.test(base)) {
+      out.push(finding(file, 'tree-file-name', 'is not a usable file name (ASCII letters, digits, ".", "_" and "-", not starting with a dot): '
+        + `rename it, e.g. to "${suggestLabel(base.replace(/\.ya?ml$/, ''))}.yaml"`, base));
+    } else if (content.trim() === '') {
+      out.push(finding(file, 'tree-empty-file', 'is empty: it renders no object (kustomize fails on an empty resource). Remove it, and its line in kustomization.yaml'));
+    }
+  }
+  return out;
+}
+
+/** A tree read from disk with the shape problems only the disk shows (symlinks, special files, `.git`). */
+export interface CheckedTree {
+  /** The regular files read (paths relative, `/`-separated, sorted). */
+  readonly tree: Map<string, string>;
+  /** Symlinks, special files and `.git` entries found, which were not read. */
+  readonly findings: Finding[];
+}
+
+/**
+ * Reads every regular file under `dir` into a tree, never following a
+ * symlink nor entering a `.git` entry (any case); those, and special files
+ * (sockets, FIFOs, devices), are returned as findings instead. Throws
+ * `ValidationError` if `dir` is not a directory.
+ */
+export function readTreeChecked(dir: string): CheckedTree {
+  let stat: fs.Stats | undefined;
+  try {
+    stat = fs.statSync(dir);
+  } catch {
+    stat = undefined;
+  }
+  if (!stat?.isDirectory()) {
+    throw new ValidationError([{ path: dir, message: 'is not a directory (run `cdk8s synth` first?)' }]);
+  }
+  const files: [string, string][] = [];
+  const findings: Finding[] = [];
+  const walk = (abs: string, rel: string) => {
+    for (const entry of fs.readdirSync(abs, { withFileTypes: true })) {
+      const childAbs = path.join(abs, entry.name);
+      const childRel = rel ? `${rel}/${entry.name}` : entry.name;
+      if (isGitSegment(entry.name)) {
+        findings.push(finding(childRel, 'tree-git-path', `is a "${entry.name}" entry: a rendered folder must not be (or hold) a git repository; git refuses such paths. `
+          + 'Remove it, and render into a folder that is not a git checkout'));
+      } else if (entry.isSymbolicLink()) {
+        let target = '';
+        try {
+          target = fs.readlinkSync(childAbs);
+        } catch {
+          // unreadable link: reported without its target
+        }
+        findings.push(finding(childRel, 'tree-symlink', 'is a symlink: the rendered branch holds only regular files (a link could point outside the tree, or nowhere). '
+          + 'Replace it with the file itself', target || undefined));
+      } else if (entry.isDirectory()) {
+        walk(childAbs, childRel);
+      } else if (entry.isFile()) {
+        files.push([childRel, fs.readFileSync(childAbs, 'utf8')]);
+      } else {
+        findings.push(finding(childRel, 'tree-special-file', 'is not a regular file or folder (a socket, FIFO or device): remove it from the rendered folder'));
+      }
+    }
+  };
+  walk(dir, '');
+  return { tree: sortTree(files), findings };
+}
+
+/**
+ * Reads `dir` for publishing: like {@link readTreeChecked}, but any shape
+ * problem (disk or path rules) throws a `ValidationError` listing every one,
+ * each path shown under `shownAs` (default `dir`).
+ */
+export function readTreeStrict(dir: string, shownAs: string = dir): Map<string, string> {
+  const { tree, findings } = readTreeChecked(dir);
+  const all = [...findings, ...treeShapeFindings(tree)];
+  if (all.length) throw new ValidationError(shapeProblems(all, shownAs));
+  return tree;
+}
+
+/** Shape findings as problems (`[<shownAs>/<file>] message [rule] (got value)`). */
+export function shapeProblems(findings: readonly Finding[], shownAs?: string): { path: string; message: string; value?: unknown }[] {
+  return findings.map(f => ({
+    path: shownAs ? `${shownAs.replace(/\/+$/, '')}/${f.file}` : f.file,
+    message: `${f.message} [${f.rule}]`,
+    ...(f.value !== undefined ? { value: f.value } : {}),
+  }));
+}
