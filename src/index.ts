@@ -14,8 +14,11 @@ export * from './constructs/environment';
 export * from './constructs/gitops-app';
 export * from './constructs/gitops-chart';
 export * from './constructs/kustomization';
+export * from './constructs/problem-validation';
+export * from './constructs/replicated-workload';
 export * from './constructs/resources';
 export * from './constructs/web-service';
+export * from './constructs/workload';
 
 // render
 export * from './render/layout';

@@ -8,8 +8,11 @@ import { RenderedTree, writeTree } from '../render/tree';
 
 /** Where image pins come from (the pins file, `ImagePins`). */
 export interface ImagePinSource {
-  /** The pinned image of `app` in `env`, if any. */
-  get(app: string, env: string): ImageRef | undefined;
+  /**
+   * The pinned image of `app` in `env`, if any; `imageName` names one of an
+   * app's several images (a source with one image per app may ignore it).
+   */
+  get(app: string, env: string, imageName?: string): ImageRef | undefined;
 }
 
 /**
@@ -65,9 +68,9 @@ export class GitOpsApp extends App {
     this.gates = [...(props.gates ?? [])];
   }
 
-  /** The pinned image of `app` in `env`, if the pins hold one. */
-  public pinFor(app: string, env: string): ImageRef | undefined {
-    return this.pins?.get(app, env);
+  /** The pinned image of `app` in `env` (its image `imageName`), if the pins hold one. */
+  public pinFor(app: string, env: string, imageName?: string): ImageRef | undefined {
+    return this.pins?.get(app, env, imageName);
   }
 
   /** Adds a gate run on the rendered tree before writing. */

@@ -4,6 +4,7 @@ import { KUSTOMIZATION_FILE, apiGroup, objectFileName } from './layout';
 import { RenderedTree, sortTree, unsafeTreePath } from './tree';
 import { findUnsafeStrings, toYaml } from './yaml';
 import { GitOpsChart } from '../constructs/gitops-chart';
+import { validateConstruct } from '../constructs/problem-validation';
 import { Problem, ValidationError } from '../errors';
 
 interface RenderedObject {
@@ -163,11 +164,9 @@ function sortKeys<T>(r: Record<string, T>): Record<string, T> {
   return Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
-/** Runs every construct's validations (`node.addValidation`), as `[path] message`. */
+/** Runs every construct's validations (`node.addValidation`): every problem of every construct, at once. */
 export function collectValidationProblems(root: IConstruct): Problem[] {
   const problems: Problem[] = [];
-  for (const c of root.node.findAll()) {
-    for (const message of c.node.validate()) problems.push({ path: c.node.path || '(app)', message });
-  }
+  for (const c of root.node.findAll()) problems.push(...validateConstruct(c));
   return problems;
 }

@@ -111,7 +111,8 @@ describe('Environment overrides', () => {
   test('GIVEN a memory request over its limit THEN the request is named', () => {
     const app = new GitOpsApp();
     const chart = new AppChart(new Environment(app, 'dev'), 'hello');
-    expect(() => new WebService(chart, 'web', props({ resources: { memoryRequest: '1Gi', memoryLimit: '512Mi' } })))
+    new WebService(chart, 'web', props({ resources: { memoryRequest: '1Gi', memoryLimit: '512Mi' } }));
+    expect(() => app.render())
       .toThrow("[dev/hello/web] 'resources.memoryRequest' must not exceed the memory limit 512Mi (got \"1Gi\")");
   });
 });

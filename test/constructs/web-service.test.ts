@@ -160,28 +160,30 @@ describe('WebService bad input', () => {
     ['image as string', { image: 'Hello:latest' }, "[dev/hello/web] 'image' invalid image reference \"Hello:latest\": the repository path \"Hello\" must be lowercase (got \"Hello:latest\")"],
     ['image as a valid string', { image: 'ghcr.io/x/y:1' }, "[dev/hello/web] 'image' must be an ImageRef, e.g. ImageRef.parse(\"ghcr.io/org/app:tag\"), not a string (got \"ghcr.io/x/y:1\")"],
     ['image as an object', { image: { repository: 'x' } }, "[dev/hello/web] 'image' must be an ImageRef, e.g. ImageRef.parse(\"ghcr.io/org/app:tag\") (got {\"repository\":\"x\"})"],
-    ['env value number', { env: { PORT: 8080 } }, "[dev/hello/web] 'env.PORT' must be a string (quote it: \"8080\") (got 8080)"],
+    ['env value number', { env: { PORT: 8080 } }, "[dev/hello/web] 'env.PORT' must be a string (quote it: \"8080\") or an EnvValue (got 8080)"],
     ['env name with =', { env: { 'A=B': 'x' } }, "[dev/hello/web] 'env.A=B' is not a valid environment variable name"],
     ['probe path', { readinessPath: 'ready' }, "[dev/hello/web] 'readinessPath' must be an HTTP path starting with \"/\" (got \"ready\")"],
     ['cpu', { resources: { cpuLimit: 'lots' } }, "[dev/hello/web] 'resources.cpuLimit' must be a CPU quantity such as \"250m\" or \"0.5\" (got \"lots\")"],
     ['memory', { resources: { memoryRequest: '128MB' } }, "[dev/hello/web] 'resources.memoryRequest' must be a memory quantity in Ki, Mi, Gi or Ti"],
     ['request over limit', { resources: { cpuRequest: '2', cpuLimit: '500m' } }, "[dev/hello/web] 'resources.cpuRequest' must not exceed the CPU limit 500m (got \"2\")"],
   ];
-  test.each(cases)('GIVEN %s WHEN constructed THEN the error names path, field and value', (_name, bad, message) => {
-    const { chart } = appWith();
-    expect(() => new WebService(chart, 'web', props(bad as any))).toThrow(message);
+  test.each(cases)('GIVEN %s WHEN rendered THEN the error names path, field and value', (_name, bad, message) => {
+    const { app, chart } = appWith();
+    new WebService(chart, 'web', props(bad as any));
+    expect(() => renderFiles(app)).toThrow(message);
   });
 
-  test('GIVEN several bad props WHEN constructed THEN every problem is reported at once', () => {
-    const { chart } = appWith();
+  test('GIVEN several bad props WHEN rendered THEN every problem is reported at once', () => {
+    const { app, chart } = appWith();
+    new WebService(chart, 'web', props({ port: 0, replicas: -2 }));
     let error: ValidationError | undefined;
     try {
-      new WebService(chart, 'web', props({ port: 0, replicas: -2 }));
+      renderFiles(app);
     } catch (e) {
       error = e as ValidationError;
     }
     expect(error).toBeInstanceOf(ValidationError);
-    expect(error!.problems.map(p => p.field)).toEqual(['port', 'replicas']);
+    expect(error!.problems.map(p => p.field).sort()).toEqual(['port', 'replicas']);
   });
 
   test('GIVEN a WebService outside an AppChart THEN the error says where it must go', () => {
@@ -191,17 +193,19 @@ describe('WebService bad input', () => {
   });
 
   test('GIVEN two WebServices pinning one repository to different tags in one app THEN the kustomization refuses', () => {
-    const { chart } = appWith();
+    const { app, chart } = appWith();
     new WebService(chart, 'a', props({ name: 'a' }));
-    expect(() => new WebService(chart, 'b', props({ name: 'b', image: IMAGE.withTag('other') })))
+    new WebService(chart, 'b', props({ name: 'b', image: IMAGE.withTag('other') }));
+    expect(() => renderFiles(app))
       .toThrow("[dev/hello/Kustomization] 'images' pins ghcr.io/example/hello:6f1ed002ab5595859014ebf0951522d9b6c7e8e4 already; one folder can pin a repository to one tag/digest only (got \"ghcr.io/example/hello:other\")");
   });
 });
 
 describe('WebService image from pins', () => {
-  test('GIVEN no image and no pin WHEN constructed THEN the error says how to pin one', () => {
-    const { chart } = appWith();
-    expect(() => new WebService(chart, 'web', {}))
+  test('GIVEN no image and no pin WHEN rendered THEN the error says how to pin one', () => {
+    const { app, chart } = appWith();
+    new WebService(chart, 'web', {});
+    expect(() => renderFiles(app))
       .toThrow("[dev/hello/web] 'image' is not set and no pin exists for app \"hello\" in environment \"dev\": pass 'image' or run `cdk8s-gitops set-image hello=<repository>:<tag> --env dev`");
   });
 });

@@ -1,0 +1,49 @@
+import { IConstruct, IValidation } from 'constructs';
+import { Problem, formatProblem } from '../errors';
+
+/**
+ * Construct problems reported through cdk8s validations
+ * (`node.addValidation`), so a synth reports every problem of every
+ * construct at once instead of stopping at the first constructor that throws.
+ *
+ * `node.validate()` only returns strings; the renderer asks `problemsOf` for
+ * the structured problems (path, field, value) behind them.
+ */
+class ProblemValidation implements IValidation {
+  public last: readonly Problem[] = [];
+  constructor(private readonly check: () => readonly Problem[]) {}
+  public validate(): string[] {
+    this.last = [...this.check()];
+    return this.last.map(problemText);
+  }
+}
+
+const REGISTRY = new WeakMap<IConstruct, ProblemValidation[]>();
+
+/** Registers `check` as a validation of `scope`; its problems are reported at synth. */
+export function addProblemValidation(scope: IConstruct, check: () => readonly Problem[]): void {
+  const validation = new ProblemValidation(check);
+  scope.node.addValidation(validation);
+  REGISTRY.set(scope, [...(REGISTRY.get(scope) ?? []), validation]);
+}
+
+/**
+ * Runs the validations of `scope` (`node.validate()`) and returns their
+ * problems: the structured ones registered with `addProblemValidation`, and
+ * any other validation's message as a `Problem` at the construct's path.
+ */
+export function validateConstruct(scope: IConstruct): Problem[] {
+  const messages = scope.node.validate();
+  const structured = (REGISTRY.get(scope) ?? []).flatMap(v => v.last);
+  const rest = [...messages];
+  for (const p of structured) {
+    const i = rest.indexOf(problemText(p));
+    if (i >= 0) rest.splice(i, 1);
+  }
+  return [...structured, ...rest.map(message => ({ path: scope.node.path || '(app)', message }))];
+}
+
+/** The text `node.validate()` returns for a problem (cdk8s adds the path itself). */
+function problemText(p: Problem): string {
+  return formatProblem(p);
+}

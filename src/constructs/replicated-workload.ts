@@ -1,0 +1,82 @@
+import { ApiObject, JsonPatch } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { checkInteger } from './_checks';
+import { MainContainerOptions, Workload, WorkloadKindOptions, WorkloadProps } from './workload';
+
+/** Props of a long-running, replicated workload (a Deployment). */
+export interface ReplicatedWorkloadProps extends WorkloadProps {
+  /**
+   * Pod replicas. The environment's override, then this, then the environment's default.
+   *
+   * @default 1
+   */
+  readonly replicas?: number;
+}
+
+/**
+ * A workload that runs as a Deployment: replicas (the environment's override,
+ * the prop, the environment's default), and with 2 or more replicas a
+ * PodDisruptionBudget (maxUnavailable 1) and topology spread across nodes and
+ * zones. `WebService` and `Worker` are this plus what is their own.
+ */
+export abstract class ReplicatedWorkload extends Workload {
+  /** The Deployment. */
+  public readonly deployment: kplus.Deployment;
+  /** Replicas actually deployed (the minimum when an autoscaler owns them). */
+  public get replicas(): number {
+    return this.replicaCount;
+  }
+
+  private replicaCount: number;
+  private autoscaled = false;
+  private budget?: kplus.k8s.KubePodDisruptionBudget;
+
+  protected constructor(scope: Construct, id: string, props: ReplicatedWorkloadProps, options: WorkloadKindOptions, main: MainContainerOptions) {
+    super(scope, id, props, options);
+    const env = this.chart.environment;
+    if (props.replicas !== undefined) this.check(checkInteger(this.node.path, 'replicas', props.replicas, 0, Number.MAX_SAFE_INTEGER));
+    this.replicaCount = env.overridesFor(this.appName).replicas ?? props.replicas ?? env.replicas ?? 1;
+    this.deployment = new kplus.Deployment(this, 'Deployment', { ...this.podProps(main), replicas: this.replicaCount });
+    this.adopt(this.deployment, '/spec/template');
+    this.setAvailability(this.replicaCount >= 2);
+  }
+
+  /**
+   * Hands the replica count to an autoscaler (a HorizontalPodAutoscaler):
+   * the Deployment renders no `replicas`, so a sync never resets the scale.
+   * `minReplicas` decides the disruption budget and spread, as `replicas` does.
+   */
+  public releaseReplicas(minReplicas: number): void {
+    if (this.check(checkInteger(this.node.path, 'minReplicas', minReplicas, 1, Number.MAX_SAFE_INTEGER))) {
+      this.autoscaled = true;
+      this.replicaCount = minReplicas;
+      this.deployment.markHasAutoscaler();
+      this.setAvailability(minReplicas >= 2);
+    }
+  }
+
+  /** True once `releaseReplicas` handed the replicas to an autoscaler. */
+  public get hasAutoscaler(): boolean {
+    return this.autoscaled;
+  }
+
+  private setAvailability(on: boolean): void {
+    const object = ApiObject.of(this.deployment);
+    if (on && !this.budget) {
+      const matchLabels = this.selector;
+      object.addJsonPatch(JsonPatch.add('/spec/template/spec/topologySpreadConstraints', [
+        { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels } },
+        { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels } },
+      ]));
+      this.budget = new kplus.k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
+        metadata: { name: this.name, labels: this.objectLabels },
+        spec: { maxUnavailable: kplus.k8s.IntOrString.fromNumber(1), selector: { matchLabels } },
+      });
+    } else if (!on && this.budget) {
+      object.addJsonPatch(JsonPatch.remove('/spec/template/spec/topologySpreadConstraints'));
+      this.node.tryRemoveChild(this.budget.node.id);
+      this.budget = undefined;
+    }
+  }
+}

@@ -1,0 +1,1001 @@
+import { ApiObject, JsonPatch, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { checkAnnotations, checkDnsLabel, checkDns1035Label, checkInteger, checkLabels } from './_checks';
+import { AppChart } from './app-chart';
+import { GitOpsApp } from './gitops-app';
+import { addProblemValidation } from './problem-validation';
+import { ResourceRequirements, resolveResources } from './resources';
+import { Problem, ValidationError } from '../errors';
+import { ImageRef } from '../image-ref';
+
+/** Where an environment variable's value comes from. */
+export class EnvValue {
+  /** A literal value. */
+  public static of(value: string): EnvValue {
+    return new EnvValue({ value });
+  }
+
+  /** The value of `key` in the ConfigMap named `configMap` (in the app's namespace). */
+  public static fromConfigMapKey(configMap: string, key: string, options: EnvKeyOptions = {}): EnvValue {
+    return new EnvValue({ configMap, key, optional: options.optional });
+  }
+
+  /** The value of `key` in the Secret named `secret` (never the value itself: it stays in the cluster). */
+  public static fromSecretKey(secret: string, key: string, options: EnvKeyOptions = {}): EnvValue {
+    return new EnvValue({ secret, key, optional: options.optional });
+  }
+
+  private constructor(
+    /** @internal */
+    public readonly _source: EnvSource,
+  ) {}
+}
+
+type EnvSource = {
+  readonly value?: string; readonly configMap?: string; readonly secret?: string; readonly key?: string; readonly optional?: boolean;
+};
+
+/** Options of `EnvValue.fromConfigMapKey` / `fromSecretKey`. */
+export interface EnvKeyOptions {
+  /**
+   * Start the pod even if the ConfigMap/Secret or the key is missing.
+   *
+   * @default false
+   */
+  readonly optional?: boolean;
+}
+
+/** All keys of a ConfigMap or Secret as environment variables (`envFrom`). */
+export class EnvFromSource {
+  /** Every key of the ConfigMap named `name`. */
+  public static configMap(name: string, options: EnvFromOptions = {}): EnvFromSource {
+    return new EnvFromSource('configMap', name, options.prefix);
+  }
+
+  /** Every key of the Secret named `name`. */
+  public static secret(name: string, options: EnvFromOptions = {}): EnvFromSource {
+    return new EnvFromSource('secret', name, options.prefix);
+  }
+
+  private constructor(
+    /** `configMap` or `secret`. */
+    public readonly kind: 'configMap' | 'secret',
+    /** Name of the ConfigMap or Secret. */
+    public readonly name: string,
+    /** Prefix put before every key. */
+    public readonly prefix?: string,
+  ) {}
+}
+
+/** Options of `EnvFromSource`. */
+export interface EnvFromOptions {
+  /**
+   * Prefix put before every key, e.g. `DB_`.
+   *
+   * @default - none
+   */
+  readonly prefix?: string;
+}
+
+/** Options of the ConfigMap and Secret volumes. */
+export interface KeyVolumeOptions {
+  /**
+   * Only these keys, each at the given path relative to the mount (key → path).
+   *
+   * @default - every key, as a file named after it
+   */
+  readonly items?: Record<string, string>;
+  /**
+   * File mode of the files, e.g. `0o440`.
+   *
+   * @default 0o644 (Kubernetes' default)
+   */
+  readonly defaultMode?: number;
+}
+
+/** Options of `PodVolume.emptyDir`. */
+export interface EmptyDirOptions {
+  /**
+   * Size limit in Mi or Gi, e.g. `256Mi` (rendered in Mi).
+   *
+   * @default - no limit
+   */
+  readonly sizeLimit?: string;
+  /**
+   * Back the directory with memory (tmpfs); it counts against the memory limit.
+   *
+   * @default false
+   */
+  readonly memory?: boolean;
+}
+
+/** Options of `PodVolume.persistentVolumeClaim`. */
+export interface ClaimVolumeOptions {
+  /**
+   * Mount the claim read-only.
+   *
+   * @default false
+   */
+  readonly readOnly?: boolean;
+}
+
+/** A named volume of the pod: an emptyDir, a ConfigMap, a Secret or a PersistentVolumeClaim. */
+export class PodVolume {
+  /** A scratch directory that lives as long as the pod. */
+  public static emptyDir(name: string, options: EmptyDirOptions = {}): PodVolume {
+    return new PodVolume(name, { kind: 'emptyDir', ...options });
+  }
+
+  /** The keys of the ConfigMap named `configMap` as files. */
+  public static configMap(name: string, configMap: string, options: KeyVolumeOptions = {}): PodVolume {
+    return new PodVolume(name, { kind: 'configMap', ref: configMap, ...options });
+  }
+
+  /** The keys of the Secret named `secret` as files. */
+  public static secret(name: string, secret: string, options: KeyVolumeOptions = {}): PodVolume {
+    return new PodVolume(name, { kind: 'secret', ref: secret, ...options });
+  }
+
+  /** The PersistentVolumeClaim named `claim`. */
+  public static persistentVolumeClaim(name: string, claim: string, options: ClaimVolumeOptions = {}): PodVolume {
+    return new PodVolume(name, { kind: 'persistentVolumeClaim', ref: claim, ...options });
+  }
+
+  private constructor(
+    /** The volume's name in the pod (what mounts refer to). */
+    public readonly name: string,
+    /** @internal */
+    public readonly _source: VolumeSource,
+  ) {}
+}
+
+type VolumeSource = { readonly kind: 'emptyDir' | 'configMap' | 'secret' | 'persistentVolumeClaim'; readonly ref?: string }
+& EmptyDirOptions & KeyVolumeOptions & ClaimVolumeOptions;
+
+/** A mount of one of the pod's volumes into a container. */
+export interface VolumeMountSpec {
+  /** Name of the volume (a `PodVolume`'s name, or `tmp` for the writable /tmp). */
+  readonly volume: string;
+  /** Absolute path in the container. */
+  readonly path: string;
+  /**
+   * Mount it read-only.
+   *
+   * @default false
+   */
+  readonly readOnly?: boolean;
+  /**
+   * Mount only this path inside the volume.
+   *
+   * @default - the whole volume
+   */
+  readonly subPath?: string;
+}
+
+/** A named container port. */
+export interface NamedPort {
+  /** Port name (IANA service name: at most 15 lowercase letters, digits and "-"), e.g. `metrics`. */
+  readonly name: string;
+  /** Container port number. */
+  readonly port: number;
+  /**
+   * Protocol.
+   *
+   * @default 'TCP'
+   */
+  readonly protocol?: 'TCP' | 'UDP' | 'SCTP';
+  /**
+   * Port the workload's Service exposes it on (only kinds with a Service, i.e. `WebService`).
+   *
+   * @default - not exposed
+   */
+  readonly servicePort?: number;
+}
+
+/** How Kubernetes checks that a container is alive and ready. */
+export class HealthCheck {
+  /** An HTTP GET of `path` on `port`; 2xx/3xx is healthy. */
+  public static http(path: string, port: number): HealthCheck {
+    return new HealthCheck({ path, port });
+  }
+
+  /** A TCP connection to `port`. */
+  public static tcp(port: number): HealthCheck {
+    return new HealthCheck({ port });
+  }
+
+  /** A command run in the container; exit code 0 is healthy. */
+  public static exec(command: string[]): HealthCheck {
+    return new HealthCheck({ command });
+  }
+
+  /**
+   * No probes, on purpose. `reason` is recorded as the waiver of the
+   * `readiness-probe` and `liveness-probe` policy rules on the object
+   * (`cdk8s-gitops.io/waive.<rule>` annotations), so reviewers see why.
+   */
+  public static none(reason: string): HealthCheck {
+    return new HealthCheck({ reason });
+  }
+
+  private constructor(
+    /** @internal */
+    public readonly _check: { readonly path?: string; readonly port?: number; readonly command?: string[]; readonly reason?: string },
+  ) {}
+}
+
+/** An init container or a sidecar: the same secure defaults as the main container. */
+export interface ContainerSpec {
+  /** Container name (a DNS-1123 label), unique in the pod. */
+  readonly name: string;
+  /**
+   * The image. Given here it wins; otherwise the pin named `imageName` is used.
+   *
+   * @default - the pin of this app and environment named `imageName`
+   */
+  readonly image?: ImageRef;
+  /**
+   * Name of its image in the pins file (`images.yaml`).
+   *
+   * @default - the container name
+   */
+  readonly imageName?: string;
+  /**
+   * Entrypoint (replaces the image's ENTRYPOINT).
+   *
+   * @default - the image's
+   */
+  readonly command?: string[];
+  /**
+   * Arguments (replace the image's CMD).
+   *
+   * @default - the image's
+   */
+  readonly args?: string[];
+  /**
+   * Environment variables.
+   *
+   * @default - none
+   */
+  readonly env?: Record<string, string | EnvValue>;
+  /**
+   * Every key of ConfigMaps and Secrets as environment variables.
+   *
+   * @default - none
+   */
+  readonly envFrom?: EnvFromSource[];
+  /**
+   * Named container ports.
+   *
+   * @default - none
+   */
+  readonly ports?: NamedPort[];
+  /**
+   * CPU and memory requests and limits (always set).
+   *
+   * @default - 100m/500m CPU, 128Mi/256Mi memory
+   */
+  readonly resources?: ResourceRequirements;
+  /**
+   * Mounts of the pod's volumes.
+   *
+   * @default - the writable /tmp only
+   */
+  readonly mounts?: VolumeMountSpec[];
+  /**
+   * Readiness and liveness probe of a sidecar (init containers have none).
+   *
+   * @default - none (the policy gate then asks for one on a long-running pod)
+   */
+  readonly healthCheck?: HealthCheck;
+}
+
+/** The per-app ServiceAccount a workload runs as. */
+export interface ServiceAccountSpec {
+  /**
+   * Name of the ServiceAccount. Workloads of one app naming the same account share it.
+   *
+   * @default - the app name
+   */
+  readonly name?: string;
+  /**
+   * Annotations, e.g. cloud workload identity
+   * (`iam.gke.io/gcp-service-account`, `eks.amazonaws.com/role-arn`,
+   * `azure.workload.identity/client-id`).
+   *
+   * @default - none
+   */
+  readonly annotations?: Record<string, string>;
+}
+
+/** Props every workload kind accepts: the pod template. */
+export interface WorkloadProps {
+  /**
+   * The image: repository plus tag or digest. A pin for this app and
+   * environment (the GitOpsApp's pins file), or the environment's override, wins.
+   *
+   * @default - the pin of this app and environment; one of the two is required
+   */
+  readonly image?: ImageRef;
+  /**
+   * Name of this workload's image in the pins file (`images.yaml`); an app
+   * with a single pin uses it whatever the name.
+   *
+   * @default - the workload's `name`
+   */
+  readonly imageName?: string;
+  /**
+   * Name of the workload's objects and of its main container.
+   *
+   * @default - the app name (its `AppChart`'s name)
+   */
+  readonly name?: string;
+  /**
+   * Entrypoint of the main container (replaces the image's ENTRYPOINT).
+   *
+   * @default - the image's
+   */
+  readonly command?: string[];
+  /**
+   * Arguments of the main container (replace the image's CMD).
+   *
+   * @default - the image's
+   */
+  readonly args?: string[];
+  /**
+   * Environment variables of the main container: literal strings, or
+   * `EnvValue.fromConfigMapKey` / `EnvValue.fromSecretKey`. Rendered sorted by name.
+   *
+   * @default - none
+   */
+  readonly env?: Record<string, string | EnvValue>;
+  /**
+   * Every key of ConfigMaps and Secrets as environment variables of the main container.
+   *
+   * @default - none
+   */
+  readonly envFrom?: EnvFromSource[];
+  /**
+   * Named ports of the main container.
+   *
+   * @default - none (a `WebService` has its unnamed `port`)
+   */
+  readonly ports?: NamedPort[];
+  /**
+   * CPU and memory requests and limits of the main container (always set).
+   * The environment's defaults and per-app overrides are merged in.
+   *
+   * @default - 100m/500m CPU, 128Mi/256Mi memory
+   */
+  readonly resources?: ResourceRequirements;
+  /**
+   * Extra labels on the objects and pods (never in selectors).
+   *
+   * @default - none
+   */
+  readonly labels?: Record<string, string>;
+  /**
+   * Annotations of the pod template (a change rolls the pods, e.g. a config hash).
+   *
+   * @default - none
+   */
+  readonly podAnnotations?: Record<string, string>;
+  /**
+   * Non-root UID and GID the containers run as.
+   *
+   * @default 10001
+   */
+  readonly runAsUser?: number;
+  /**
+   * Mount an empty, writable `/tmp` (64Mi; the root filesystem is read-only)
+   * in every container.
+   *
+   * @default true
+   */
+  readonly writableTmp?: boolean;
+  /**
+   * Volumes of the pod.
+   *
+   * @default - only the writable /tmp
+   */
+  readonly volumes?: PodVolume[];
+  /**
+   * Mounts of the volumes into the main container.
+   *
+   * @default - only the writable /tmp
+   */
+  readonly mounts?: VolumeMountSpec[];
+  /**
+   * Containers run to completion, in order, before the main one starts.
+   *
+   * @default - none
+   */
+  readonly initContainers?: ContainerSpec[];
+  /**
+   * Containers run beside the main one.
+   *
+   * @default - none
+   */
+  readonly sidecars?: ContainerSpec[];
+  /**
+   * Run as a per-app ServiceAccount (created in the app's folder). Its
+   * token is still not mounted; workload identity webhooks inject their own.
+   *
+   * @default - the namespace's default account, without a token
+   */
+  readonly serviceAccount?: ServiceAccountSpec;
+}
+
+/** What a workload kind tells its base. */
+export interface WorkloadKindOptions {
+  /** Kind name used in messages, e.g. `Worker`. */
+  readonly kind: string;
+  /**
+   * Derive the selector labels from the app name instead of the workload's.
+   *
+   * @default false
+   */
+  readonly selectByAppName?: boolean;
+  /**
+   * Default name of the workload.
+   *
+   * @default - the app name
+   */
+  readonly defaultName?: string;
+  /**
+   * Default image name in the pins.
+   *
+   * @default - the workload's name
+   */
+  readonly defaultImageName?: string;
+  /**
+   * Whether the kind has a Service (ports may have a `servicePort`).
+   *
+   * @default false
+   */
+  readonly hasService?: boolean;
+}
+
+/** What the kind adds to the main container: its port and probes. */
+export interface MainContainerOptions {
+  /** The unnamed main port. @default - none */
+  readonly portNumber?: number;
+  /** The health check (readiness and liveness). @default - none */
+  readonly healthCheck?: HealthCheck;
+  /** A separate liveness check. @default - the health check */
+  readonly liveness?: HealthCheck;
+}
+
+/** A kplus workload the base can secure: a Deployment, Job or CronJob. */
+export type PodWorkload = kplus.Deployment | kplus.Job | kplus.CronJob;
+
+/** Selector labels: stable, derived from names only (never from construct paths). */
+export function selectorLabels(name: string, envName: string): Record<string, string> {
+  return {
+    'app.kubernetes.io/instance': `${name}-${envName}`,
+    'app.kubernetes.io/name': name,
+  };
+}
+
+const ENV_NAME = /^[^=\s]+$/;
+const PORT_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+const VOLUME_SIZE = /^([1-9]\d*)(Mi|Gi)$/;
+const TMP = 'tmp';
+
+/**
+ * The pod template of every workload kind and its secure defaults: non-root
+ * UID/GID, read-only root filesystem (with a writable /tmp), no privilege
+ * escalation, capabilities drop ALL, seccomp RuntimeDefault at pod and
+ * container level, no service account token, requests and limits on every
+ * container, env, volumes and mounts, init containers and sidecars, a per-app
+ * ServiceAccount, and the image from the pins.
+ *
+ * A kind (`WebService`, `Worker`, `ScheduledJob`, `MigrationJob`) calls
+ * `podProps()` for the kplus props of its pod, creates its kplus object and
+ * hands it to `adopt()`. Problems are reported at synth, all at once.
+ */
+export abstract class Workload extends Construct {
+  /** Name of the workload's objects and main container. */
+  public readonly name: string;
+  /** The main container's image actually deployed (after pins and overrides). */
+  public readonly image: ImageRef;
+  /** The name its image is asked for in the pins. */
+  public readonly imageName: string;
+  /** The app this workload belongs to. */
+  public readonly appName: string;
+  /** The environment it is deployed to. */
+  public readonly envName: string;
+  /** Name of the ServiceAccount the pod runs as, if any. */
+  public readonly serviceAccountName?: string;
+  /** The app's chart. */
+  protected readonly chart: AppChart;
+  /** Labels of the workload's objects. */
+  protected readonly objectLabels: Readonly<Record<string, string>>;
+  private readonly problems: Problem[] = [];
+  private readonly selectorValue: Record<string, string>;
+  private readonly props: WorkloadProps;
+  private readonly kindOptions: WorkloadKindOptions;
+  private readonly volumes = new Map<string, kplus.Volume>();
+  private readonly refs = new Map<string, kplus.IConfigMap | kplus.ISecret>();
+  private readonly envNames = new Set<string>();
+  private readonly resourcePatches: { path: string; resources: Required<ResourceRequirements> }[] = [];
+  private readonly images: ImageRef[] = [];
+  private workload?: PodWorkload;
+  private mainContainer?: kplus.Container;
+  private mainHealthCheck?: HealthCheck;
+
+  protected constructor(scope: Construct, id: string, props: WorkloadProps, options: WorkloadKindOptions) {
+    super(scope, id);
+    this.props = props;
+    this.kindOptions = options;
+    this.chart = AppChart.of(this);
+    const env = this.chart.environment;
+    this.appName = this.chart.appName;
+    this.envName = env.envName;
+    this.name = props.name ?? options.defaultName ?? this.appName;
+    this.imageName = props.imageName ?? options.defaultImageName ?? this.name;
+    const where = this.node.path;
+    addProblemValidation(this, () => this.problems);
+
+    this.check(checkDns1035Label(where, 'name', this.name));
+    this.check(checkDnsLabel(where, 'imageName', this.imageName, 253));
+    this.check(checkInteger(where, 'runAsUser', this.runAsUser, 1, 2 ** 31 - 1));
+    this.report(...checkLabels(where, 'labels', props.labels));
+    this.report(...checkAnnotations(where, 'podAnnotations', props.podAnnotations));
+    this.image = this.resolveImage('image', this.imageName, props.image, true) ?? PLACEHOLDER_IMAGE;
+
+    this.selectorValue = selectorLabels(options.selectByAppName ? this.appName : this.name, this.envName);
+    this.objectLabels = { ...props.labels, ...this.selectorValue, 'app.kubernetes.io/managed-by': 'cdk8s-gitops' };
+    this.serviceAccountName = props.serviceAccount ? this.createServiceAccount(props.serviceAccount) : undefined;
+  }
+
+  /** The labels selecting this workload's pods (a copy). */
+  public get selector(): Record<string, string> {
+    return { ...this.selectorValue };
+  }
+
+  /** Adds an environment variable to the main container. */
+  public addEnv(name: string, value: string | EnvValue): void {
+    this.addEnvTo(this.main(), 'env', name, value);
+  }
+
+  /** Adds every key of a ConfigMap or Secret to the main container's environment. */
+  public addEnvFrom(source: EnvFromSource): void {
+    this.main().env.copyFrom(this.envFrom(source, 'envFrom'));
+  }
+
+  /** Adds a volume to the pod (mount it with `mount`). */
+  public addVolume(volume: PodVolume): void {
+    const v = this.podVolume(volume, 'volumes');
+    if (v) this.pod().addVolume(v);
+  }
+
+  /** Mounts the pod's volume named `volume` into the main container at `path`. */
+  public mount(spec: VolumeMountSpec): void {
+    this.mountInto(this.main(), spec, 'mounts');
+  }
+
+  /** Adds an annotation to the pod template (changing it rolls the pods). */
+  public addPodAnnotation(key: string, value: string): void {
+    this.report(...checkAnnotations(this.node.path, 'podAnnotations', { [key]: value }));
+    this.pod().podMetadata.addAnnotation(key, value);
+  }
+
+  /** Reports a problem at synth (with the others). */
+  protected report(...problems: Problem[]): void {
+    this.problems.push(...problems);
+  }
+
+  /** Reports `problem` if there is one; true if there was none. */
+  protected check(problem: Problem | undefined): boolean {
+    if (problem) this.problems.push(problem);
+    return !problem;
+  }
+
+  /** The UID/GID the pod runs as. */
+  protected get runAsUser(): number {
+    return this.props.runAsUser ?? 10001;
+  }
+
+  /**
+   * The kplus props of the pod: metadata, containers, security contexts,
+   * volumes, service account. Spread them into the kind's kplus props.
+   */
+  protected podProps(main: MainContainerOptions = {}): kplus.WorkloadProps & { readonly containers: kplus.ContainerProps[] } {
+    const where = this.node.path;
+    const props = this.props;
+    const env = this.chart.environment;
+    const { resources, problems } = resolveResources(where, 'resources', env.resources, props.resources, env.overridesFor(this.appName).resources);
+    this.report(...problems);
+    this.resourcePatches.push({ path: 'containers/0', resources });
+    for (const [i, v] of (props.volumes ?? []).entries()) this.podVolume(v, `volumes[${i}]`);
+    const names = new Set<string>();
+    for (const [i, c] of [this.name, ...(props.sidecars ?? []).map(s => s.name), ...(props.initContainers ?? []).map(s => s.name)].entries()) {
+      if (names.has(c)) this.report({ path: where, field: i === 0 ? 'name' : 'sidecars/initContainers', message: 'container names must be unique in the pod', value: c });
+      names.add(c);
+    }
+    const annotations = props.podAnnotations && Object.keys(props.podAnnotations).length ? sortKeys(props.podAnnotations) : undefined;
+    const main0 = this.containerProps({
+      name: this.name,
+      command: props.command,
+      args: props.args,
+      env: props.env,
+      envFrom: props.envFrom,
+      ports: props.ports,
+      mounts: props.mounts,
+      healthCheck: main.healthCheck,
+    }, '', undefined, false, main);
+    const sidecars = (props.sidecars ?? []).map((spec, i) => this.containerProps(spec, `sidecars[${i}]`, `containers/${i + 1}`, false));
+    const initContainers = (props.initContainers ?? []).map((spec, i) => this.containerProps(spec, `initContainers[${i}]`, `initContainers/${i}`, true));
+    return {
+      metadata: { name: this.name, labels: this.objectLabels },
+      select: false,
+      automountServiceAccountToken: false,
+      serviceAccount: this.serviceAccountName ? kplus.ServiceAccount.fromServiceAccountName(this, 'ServiceAccountRef', this.serviceAccountName) : undefined,
+      podMetadata: { labels: { ...props.labels, ...this.selectorValue }, annotations },
+      securityContext: { ensureNonRoot: true, user: this.runAsUser, group: this.runAsUser, fsGroup: this.runAsUser },
+      initContainers,
+      containers: [main0, ...sidecars],
+      volumes: [...this.volumes.values()],
+    };
+  }
+
+  /**
+   * Takes over the kind's kplus object: selects pods by name, keeps
+   * quantities as written, adds pod-level seccomp, pins the images in the
+   * kustomization. `template` is the JSON pointer of its pod template.
+   */
+  protected adopt(workload: PodWorkload, template: string): void {
+    this.workload = workload;
+    this.mainContainer = workload.containers[0];
+    if (workload instanceof kplus.Deployment) workload.select(kplus.LabelSelector.of({ labels: this.selectorValue }));
+    const object = ApiObject.of(workload);
+    // cdk8s-plus labels pods with a hash of the construct path; renaming an id
+    // would change it (and the immutable selector with it). Our selector is by name.
+    object.addJsonPatch(JsonPatch.remove(`${template}/metadata/labels/cdk8s.io~1metadata.addr`));
+    // Quantities exactly as written (cdk8s-plus would rewrite 1Gi as 1024Mi).
+    // The patch applies to the L1 props, where quantities are `k8s.Quantity`.
+    const q = (v: string) => kplus.k8s.Quantity.fromString(v);
+    for (const { path, resources } of this.resourcePatches) {
+      object.addJsonPatch(JsonPatch.replace(`${template}/spec/${path}/resources`, {
+        limits: { cpu: q(resources.cpuLimit), memory: q(resources.memoryLimit) },
+        requests: { cpu: q(resources.cpuRequest), memory: q(resources.memoryRequest) },
+      }));
+    }
+    // Seccomp at pod level too, so injected sidecars inherit it.
+    object.addJsonPatch(JsonPatch.add(`${template}/spec/securityContext/seccompProfile`, { type: 'RuntimeDefault' }));
+    // HealthCheck.none(reason): the probe rules' waiver, with the reason, for reviewers.
+    const reason = this.mainHealthCheck?._check.reason;
+    if (typeof reason === 'string' && reason.trim()) {
+      for (const rule of ['liveness-probe', 'readiness-probe']) workload.metadata.addAnnotation(`cdk8s-gitops.io/waive.${rule}`, reason);
+    }
+    for (const image of this.images) this.pinInKustomization(image);
+  }
+
+  /** The kplus object of the pod (after `adopt`). */
+  protected pod(): PodWorkload {
+    if (!this.workload) throw new Error(`${this.node.path}: the workload kind did not call adopt()`);
+    return this.workload;
+  }
+
+  private main(): kplus.Container {
+    this.pod();
+    return this.mainContainer!;
+  }
+
+  private resolveImage(field: string, imageName: string, given: ImageRef | undefined, pinWins: boolean): ImageRef | undefined {
+    const where = this.node.path;
+    const overrides = this.chart.environment.overridesFor(this.appName);
+    const pin = GitOpsApp.find(this)?.pinFor(this.appName, this.envName, imageName);
+    const image = pinWins ? (pin ?? overrides.image ?? given) : (given ?? pin);
+    if (image === undefined) {
+      const fix = `pass '${field}' or run \`cdk8s-gitops set-image ${this.appName}=<repository>:<tag> --env ${this.envName}\``;
+      this.report({ path: where, field, message: `is not set and no pin exists for app ${JSON.stringify(this.appName)} in environment ${JSON.stringify(this.envName)}: ${fix}`, value: undefined });
+      return undefined;
+    }
+    if (!(image instanceof ImageRef)) {
+      this.report({ path: where, field, message: notAnImageRef(image), value: image });
+      return undefined;
+    }
+    this.images.push(image);
+    return image;
+  }
+
+  private pinInKustomization(image: ImageRef): void {
+    try {
+      this.chart.kustomization?.addImage(image);
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      this.report(...e.problems);
+    }
+  }
+
+  private containerProps(
+    spec: ContainerSpec, field: string, patchPath: string | undefined, init: boolean, main?: MainContainerOptions,
+  ): kplus.ContainerProps {
+    const where = this.node.path;
+    const f = (name: string) => (field ? `${field}.${name}` : name);
+    let image = this.image;
+    if (main === undefined) {
+      this.check(checkDnsLabel(where, f('name'), spec.name));
+      const { resources, problems } = resolveResources(where, f('resources'), spec.resources);
+      this.report(...problems);
+      if (patchPath) this.resourcePatches.push({ path: patchPath, resources });
+      image = this.resolveImage(f('image'), spec.imageName ?? spec.name, spec.image, false) ?? PLACEHOLDER_IMAGE;
+      if (init && spec.healthCheck) this.report({ path: where, field: f('healthCheck'), message: 'init containers have no probes (they run to completion)', value: undefined });
+    } else {
+      this.mainHealthCheck = main.healthCheck;
+    }
+    for (const [name, list] of [['command', spec.command], ['args', spec.args]] as const) {
+      if (list !== undefined && (!Array.isArray(list) || list.some(a => typeof a !== 'string'))) {
+        this.report({ path: where, field: f(name), message: 'must be a list of strings', value: list });
+      }
+    }
+    const ports = this.ports(spec.ports ?? [], f('ports'), main?.portNumber);
+    const readiness = this.probe(spec.healthCheck ?? main?.healthCheck, f('healthCheck'), init, main?.portNumber);
+    const liveness = main?.liveness ? this.probe(main.liveness, f('liveness'), init, main.portNumber) : readiness;
+    const container: kplus.ContainerProps = {
+      name: spec.name,
+      image: image.toString(),
+      command: spec.command,
+      args: spec.args,
+      portNumber: main?.portNumber,
+      ports,
+      envVariables: {},
+      readiness,
+      liveness,
+      securityContext: {
+        ensureNonRoot: true,
+        user: this.runAsUser,
+        group: this.runAsUser,
+        privileged: false,
+        readOnlyRootFilesystem: true,
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: [kplus.Capability.ALL] },
+        seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
+      },
+      volumeMounts: [],
+    };
+    const c = new kplus.Container(container);
+    for (const [name, value] of Object.entries(spec.env ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))) this.addEnvTo(c, f('env'), name, value);
+    for (const [i, source] of (spec.envFrom ?? []).entries()) c.env.copyFrom(this.envFrom(source, `${f('envFrom')}[${i}]`));
+    if (this.props.writableTmp ?? true) c.mount('/tmp', this.tmpVolume());
+    for (const [i, m] of (spec.mounts ?? []).entries()) this.mountInto(c, m, `${f('mounts')}[${i}]`);
+    return {
+      ...container,
+      envVariables: Object.fromEntries(Object.entries(c.env.variables)),
+      envFrom: c.env.sources,
+      volumeMounts: c.mounts,
+    };
+  }
+
+  private ports(ports: NamedPort[], field: string, mainPort: number | undefined): kplus.ContainerPort[] | undefined {
+    const where = this.node.path;
+    if (!Array.isArray(ports)) {
+      this.report({ path: where, field, message: 'must be a list of { name, port }', value: ports });
+      return undefined;
+    }
+    const seen = new Map<unknown, string>(mainPort !== undefined ? [[mainPort, 'port']] : []);
+    const out: kplus.ContainerPort[] = [];
+    for (const [i, p] of ports.entries()) {
+      const f = `${field}[${i}]`;
+      let ok = true;
+      if (typeof p.name !== 'string' || p.name.length > 15 || !PORT_NAME.test(p.name)) {
+        ok = this.check({ path: where, field: `${f}.name`, message: 'must be an IANA service name: at most 15 lowercase letters, digits and "-", with a letter', value: p.name }) && ok;
+      }
+      ok = this.check(checkInteger(where, `${f}.port`, p.port, 1, 65535)) && ok;
+      if (p.protocol !== undefined && !['TCP', 'UDP', 'SCTP'].includes(p.protocol)) {
+        ok = this.check({ path: where, field: `${f}.protocol`, message: 'must be TCP, UDP or SCTP', value: p.protocol }) && ok;
+      }
+      if (p.servicePort !== undefined) {
+        if (!this.kindOptions.hasService) {
+          this.report({ path: where, field: `${f}.servicePort`, message: `a ${this.kindOptions.kind} has no Service; remove servicePort (or use a WebService)`, value: p.servicePort });
+        } else {
+          this.check(checkInteger(where, `${f}.servicePort`, p.servicePort, 1, 65535));
+        }
+      }
+      for (const key of [p.port, p.name]) {
+        const other = seen.get(key);
+        if (other !== undefined) {
+          ok = this.check({ path: where, field: f, message: `repeats the ${typeof key === 'number' ? 'port number' : 'name'} of ${other}`, value: key }) && ok;
+        }
+        seen.set(key, f);
+      }
+      if (ok) out.push({ name: p.name, number: p.port, protocol: p.protocol as kplus.Protocol | undefined });
+    }
+    return out.length ? out : undefined;
+  }
+
+  private probe(check: HealthCheck | undefined, field: string, init: boolean, mainPort?: number): kplus.Probe | undefined {
+    if (check === undefined || init) return undefined;
+    const where = this.node.path;
+    if (!(check instanceof HealthCheck)) {
+      this.report({ path: where, field, message: 'must be a HealthCheck (HealthCheck.http, .tcp, .exec or .none)', value: check });
+      return undefined;
+    }
+    const { path, port, command, reason } = check._check;
+    if (reason !== undefined) {
+      if (typeof reason !== 'string' || !reason.trim()) this.report({ path: where, field, message: 'HealthCheck.none needs a reason (why this container has no probe)', value: reason });
+      return undefined;
+    }
+    if (command !== undefined) {
+      if (!Array.isArray(command) || !command.length || command.some(a => typeof a !== 'string' || !a)) {
+        this.report({ path: where, field: `${field}.command`, message: 'must be a non-empty list of non-empty strings', value: command });
+        return undefined;
+      }
+      return kplus.Probe.fromCommand(command);
+    }
+    if (port !== mainPort && !this.check(checkInteger(where, `${field}.port`, port, 1, 65535))) return undefined;
+    if (path === undefined) return kplus.Probe.fromTcpSocket({ port });
+    if (typeof path !== 'string' || !path.startsWith('/') || /\s/.test(path)) {
+      this.report({ path: where, field: `${field}.path`, message: 'must be an HTTP path starting with "/"', value: path });
+      return undefined;
+    }
+    return kplus.Probe.fromHttpGet(path, { port });
+  }
+
+  private addEnvTo(c: kplus.Container, field: string, name: string, value: string | EnvValue): void {
+    const where = this.node.path;
+    const f = `${field}.${name}`;
+    if (!ENV_NAME.test(name)) this.report({ path: where, field: f, message: 'is not a valid environment variable name (no "=" or whitespace)', value: name });
+    if (c === this.mainContainer || field === 'env') {
+      if (this.envNames.has(name)) this.report({ path: where, field: f, message: 'is set twice', value: name });
+      this.envNames.add(name);
+    }
+    if (value instanceof EnvValue) {
+      const { value: literal, configMap, secret, key, optional } = value._source;
+      if (literal !== undefined) {
+        c.env.addVariable(name, kplus.EnvValue.fromValue(literal));
+      } else if (configMap !== undefined) {
+        if (this.checkRef(f, configMap) && this.checkKey(f, key)) c.env.addVariable(name, kplus.EnvValue.fromConfigMap(this.ref('configMap', configMap) as kplus.IConfigMap, key!, { optional }));
+      } else if (this.checkRef(f, secret) && this.checkKey(f, key)) {
+        c.env.addVariable(name, kplus.EnvValue.fromSecretValue({ secret: this.ref('secret', secret!) as kplus.ISecret, key: key! }, { optional }));
+      }
+      return;
+    }
+    if (typeof value !== 'string') {
+      this.report({ path: where, field: f, message: `must be a string (quote it: "${String(value)}") or an EnvValue`, value });
+      return;
+    }
+    c.env.addVariable(name, kplus.EnvValue.fromValue(value));
+  }
+
+  private envFrom(source: EnvFromSource, field: string): kplus.EnvFrom {
+    if (!(source instanceof EnvFromSource)) {
+      this.report({ path: this.node.path, field, message: 'must be an EnvFromSource (EnvFromSource.configMap or .secret)', value: source });
+      return new kplus.EnvFrom();
+    }
+    this.checkRef(field, source.name);
+    if (source.prefix !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(source.prefix)) {
+      this.report({ path: this.node.path, field: `${field}.prefix`, message: 'must be letters, digits and "_", not starting with a digit', value: source.prefix });
+    }
+    return source.kind === 'configMap'
+      ? new kplus.EnvFrom(this.ref('configMap', source.name) as kplus.IConfigMap, source.prefix)
+      : new kplus.EnvFrom(undefined, source.prefix, this.ref('secret', source.name) as kplus.ISecret);
+  }
+
+  private checkRef(field: string, name: unknown): boolean {
+    return this.check(checkDnsLabel(this.node.path, field, name, 253));
+  }
+
+  private checkKey(field: string, key: unknown): boolean {
+    if (typeof key === 'string' && /^[-._a-zA-Z0-9]+$/.test(key)) return true;
+    this.report({ path: this.node.path, field, message: 'the key must be letters, digits, "-", "_" and "."', value: key });
+    return false;
+  }
+
+  private ref(kind: 'configMap' | 'secret', name: string): kplus.IConfigMap | kplus.ISecret {
+    const id = `${kind}:${name}`;
+    let ref = this.refs.get(id);
+    if (!ref) {
+      ref = kind === 'configMap' ? kplus.ConfigMap.fromConfigMapName(this, `Ref-${id}`, name) : kplus.Secret.fromSecretName(this, `Ref-${id}`, name);
+      this.refs.set(id, ref);
+    }
+    return ref;
+  }
+
+  private tmpVolume(): kplus.Volume {
+    let tmp = this.volumes.get(TMP);
+    if (!tmp) {
+      tmp = kplus.Volume.fromEmptyDir(this, 'Tmp', TMP, { sizeLimit: Size.mebibytes(64) });
+      this.volumes.set(TMP, tmp);
+    }
+    return tmp;
+  }
+
+  private podVolume(volume: PodVolume, field: string): kplus.Volume | undefined {
+    const where = this.node.path;
+    if (!(volume instanceof PodVolume)) {
+      this.report({ path: where, field, message: 'must be a PodVolume (PodVolume.emptyDir, .configMap, .secret or .persistentVolumeClaim)', value: volume });
+      return undefined;
+    }
+    if (!this.check(checkDnsLabel(where, `${field}.name`, volume.name))) return undefined;
+    if (this.volumes.has(volume.name) || (volume.name === TMP && (this.props.writableTmp ?? true))) {
+      this.report({ path: where, field: `${field}.name`, message: `names a volume the pod has already${volume.name === TMP ? ' (the writable /tmp; set writableTmp: false to replace it)' : ''}`, value: volume.name });
+      return undefined;
+    }
+    const s = volume._source;
+    const id = `Volume-${volume.name}`;
+    let v: kplus.Volume | undefined;
+    if (s.kind === 'emptyDir') {
+      const size = s.sizeLimit === undefined ? undefined : VOLUME_SIZE.exec(s.sizeLimit);
+      if (s.sizeLimit !== undefined && !size) {
+        this.report({ path: where, field: `${field}.sizeLimit`, message: 'must be a size in Mi or Gi, such as "256Mi" or "1Gi"', value: s.sizeLimit });
+        return undefined;
+      }
+      v = kplus.Volume.fromEmptyDir(this, id, volume.name, {
+        sizeLimit: size ? Size.mebibytes(Number(size[1]) * (size[2] === 'Gi' ? 1024 : 1)) : undefined,
+        medium: s.memory ? kplus.EmptyDirMedium.MEMORY : undefined,
+      });
+    } else if (!this.checkRef(`${field}.${s.kind}`, s.ref)) {
+      return undefined;
+    } else if (s.kind === 'persistentVolumeClaim') {
+      v = kplus.Volume.fromPersistentVolumeClaim(this, id, kplus.PersistentVolumeClaim.fromClaimName(this, `${id}-claim`, s.ref!), { name: volume.name, readOnly: s.readOnly });
+    } else {
+      if (s.defaultMode !== undefined) this.check(checkInteger(where, `${field}.defaultMode`, s.defaultMode, 0, 0o777));
+      const items = s.items ? Object.fromEntries(Object.entries(s.items).map(([k, path]) => [k, { path }])) : undefined;
+      const options = { name: volume.name, defaultMode: s.defaultMode, items };
+      v = s.kind === 'configMap'
+        ? kplus.Volume.fromConfigMap(this, id, this.ref('configMap', s.ref!) as kplus.IConfigMap, options)
+        : kplus.Volume.fromSecret(this, id, this.ref('secret', s.ref!) as kplus.ISecret, options);
+    }
+    this.volumes.set(volume.name, v);
+    return v;
+  }
+
+  private mountInto(c: kplus.Container, m: VolumeMountSpec, field: string): void {
+    const where = this.node.path;
+    const volume = typeof m?.volume === 'string' ? this.volumes.get(m.volume) : undefined;
+    if (!volume) {
+      const known = [...this.volumes.keys()].sort().join(', ') || 'none';
+      this.report({ path: where, field: `${field}.volume`, message: `names no volume of the pod (it has: ${known}); add it to 'volumes'`, value: m?.volume });
+      return;
+    }
+    if (typeof m.path !== 'string' || !m.path.startsWith('/') || m.path.includes('..')) {
+      this.report({ path: where, field: `${field}.path`, message: 'must be an absolute path without ".."', value: m.path });
+      return;
+    }
+    c.mount(m.path, volume, { readOnly: m.readOnly, subPath: m.subPath });
+  }
+
+  private createServiceAccount(spec: ServiceAccountSpec): string {
+    const where = this.node.path;
+    const name = spec.name ?? this.appName;
+    this.check(checkDnsLabel(where, 'serviceAccount.name', name, 253));
+    this.report(...checkAnnotations(where, 'serviceAccount.annotations', spec.annotations));
+    const id = `ServiceAccount-${name}`;
+    const existing = this.chart.node.tryFindChild(id) as kplus.k8s.KubeServiceAccount | undefined;
+    const annotations = spec.annotations && Object.keys(spec.annotations).length ? sortKeys(spec.annotations) : undefined;
+    if (existing) {
+      const before = SERVICE_ACCOUNT_ANNOTATIONS.get(existing);
+      if (JSON.stringify(before ?? {}) !== JSON.stringify(annotations ?? {})) {
+        this.report({ path: where, field: 'serviceAccount.annotations', message: `differ from those another workload of the app gave ServiceAccount ${JSON.stringify(name)} (${JSON.stringify(before ?? {})})`, value: annotations ?? {} });
+      }
+      return name;
+    }
+    const account = new kplus.k8s.KubeServiceAccount(this.chart, id, {
+      metadata: { name, labels: { ...this.props.labels, 'app.kubernetes.io/managed-by': 'cdk8s-gitops' }, annotations },
+      automountServiceAccountToken: false,
+    });
+    SERVICE_ACCOUNT_ANNOTATIONS.set(account, annotations);
+    return name;
+  }
+}
+
+/** The annotations each per-app ServiceAccount was created with. */
+const SERVICE_ACCOUNT_ANNOTATIONS = new WeakMap<kplus.k8s.KubeServiceAccount, Record<string, string> | undefined>();
+
+/** Stands in for an image that failed its checks; the synth fails before anything is written. */
+const PLACEHOLDER_IMAGE = ImageRef.parse('invalid.invalid/unset:unset');
+
+function sortKeys<T>(r: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/** Why a value given (from JavaScript, or cast) as `image` is not an ImageRef. */
+function notAnImageRef(value: unknown): string {
+  const parsed = typeof value === 'string' ? ImageRef.tryParse(value) : undefined;
+  if (typeof parsed === 'string') return parsed;
+  return `must be an ImageRef, e.g. ImageRef.parse("ghcr.io/org/app:tag")${typeof value === 'string' ? ', not a string' : ''}`;
+}
