@@ -9,5 +9,8 @@ export * from './environment';
 export * from './gitops-app';
 export * from './gitops-chart';
 export * from './kustomization';
+export * from './problem-validation';
+export * from './replicated-workload';
 export * from './resources';
 export * from './web-service';
+export * from './workload';
