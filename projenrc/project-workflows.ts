@@ -8,7 +8,7 @@ import { ACTIONS, WorkflowFile, uses } from './workflows';
  * - `ci.yml`       every push and PR: `.ci/run` on each supported Node.js major
  * - `release.yml`  a `v<semver>` tag: the same checks, then `npm publish --provenance`
  *
- * Least privilege: no permissions at the top; `contents: read` for the checks;
+ * Least privilege: `contents: read` at the top and for the checks;
  * `id-token: write` (npm provenance) only in the publish job, which runs behind
  * the `npm` environment (required reviewers) and after the checks pass.
  */
@@ -48,7 +48,7 @@ export function addProjectWorkflows(project: Project): void {
     obj: {
       name: 'release',
       on: { push: { tags: ['v[0-9]+.[0-9]+.[0-9]+*'] } },
-      permissions: {},
+      permissions: { contents: 'read' },
       concurrency: { 'group': 'release', 'cancel-in-progress': false },
       jobs: {
         test: {
