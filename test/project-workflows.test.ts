@@ -43,7 +43,7 @@ describe("this repository's own workflows", () => {
     expect(wf.on).toEqual({ push: { tags: ['v[0-9]+.[0-9]+.[0-9]+*'] } });
     expect(wf.permissions).toEqual({ contents: 'read' });
     expect(wf.jobs.test.permissions).toEqual({ contents: 'read' });
-    expect(wf.jobs.publish).toMatchObject({ 'needs': 'test', 'environment': 'npm', 'permissions': { 'contents': 'read', 'id-token': 'write' } });
+    expect(wf.jobs.publish).toMatchObject({ needs: 'test', environment: 'npm', permissions: { 'contents': 'read', 'id-token': 'write' } });
     const runs: string[] = wf.jobs.publish.steps.map((s: Obj) => s.run).filter(Boolean);
     expect(runs).toContain('npm publish --provenance --access public');
     // The token reaches only the publish step, through env:, never in run:.
