@@ -1,15 +1,13 @@
 import * as fs from 'fs';
-import { Document, LineCounter, Pair, Scalar, YAMLMap, isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import { Document } from 'yaml';
+import { indexFromDocument } from './_document';
+import { EnvEdit, applyEdits } from './_edit';
+import { PinNode, PinsIndex, nameProblem } from './_index';
 import { EnvironmentError, Problem, ValidationError, formatValue } from '../errors';
 import { ImageRef } from '../image-ref';
-import { isAmbiguousPlainScalar } from '../render/yaml';
 
-/**
- * App and environment names: DNS-1123 labels, because they become directory
- * names in the rendered tree and parts of Kubernetes object names.
- */
-const NAME = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$/;
-const MAX_NAME_LENGTH = 63;
+/** The largest pins file read (a 200,000-app file is about 32 MiB). */
+export const MAX_PINS_FILE_BYTES = 64 * 1024 * 1024;
 
 /** Options of `ImagePins.withImage` and `ImagePins.promote`. */
 export interface PinEditOptions {
@@ -39,6 +37,8 @@ export interface PinChange {
   readonly app: string;
   /** The environment, e.g. `dev`. */
   readonly env: string;
+  /** The image of the app (multi form); absent for the single form. */
+  readonly image?: string;
   /** The pin before the edit, if there was one. */
   readonly old?: ImageRef;
   /** The pin after the edit. */
@@ -51,47 +51,117 @@ export interface PinChange {
 export interface PromoteResult {
   /** The pins after the promotion (`this` if nothing changed). */
   readonly pins: ImagePins;
-  /** One entry per promoted app, in file order. */
+  /** One entry per promoted app (per image, for the multi form), in file order. */
   readonly changes: readonly PinChange[];
 }
 
-interface Entry {
-  readonly ref: ImageRef;
-  readonly node: Scalar;
+/** Options of `ImagePins.withImage` and `ImagePins.withImages`. */
+export interface SetImageOptions extends PinEditOptions {
+  /**
+   * The image to pin, for an app with several images (the multi form,
+   * `env: { <image>: <reference> }`).
+   *
+   * @default - the app's only image: the single form, or the entry named like
+   * the app, or the only entry
+   */
+  readonly image?: string;
 }
 
-interface AppEntry {
-  readonly pair: Pair;
-  readonly envs: Map<string, Entry>;
+/** One requested pin: `app` (or one of its images) in `env` set to `ref`. */
+export interface PinUpdate {
+  /** The app, e.g. `hello`. */
+  readonly app: string;
+  /** The environment, e.g. `dev`. */
+  readonly env: string;
+  /** The new reference. */
+  readonly ref: ImageRef;
+  /**
+   * The image of the app (multi form).
+   *
+   * @default - the app's only image (see `SetImageOptions.image`)
+   */
+  readonly image?: string;
+}
+
+/** One pin of the file. */
+export interface PinEntry {
+  /** The app. */
+  readonly app: string;
+  /** The environment. */
+  readonly env: string;
+  /** The image name (multi form); absent for the single form. */
+  readonly image?: string;
+  /** The reference. */
+  readonly ref: ImageRef;
+  /** The 1-based line of the reference in the file. */
+  readonly line: number;
+}
+
+/** One lookup of a pin by the code (see `ImagePins.unused`). */
+export interface PinUse {
+  /** The app. */
+  readonly app: string;
+  /** The environment. */
+  readonly env: string;
+  /**
+   * The image asked for.
+   *
+   * @default - the app's only image
+   */
+  readonly image?: string;
+}
+
+/** The current value of one environment while a batch of edits is planned. */
+interface EnvState {
+  single?: ImageRef;
+  images?: Map<string, ImageRef>;
+  /** Entries whose value changes (or, with `whole`, everything). */
+  readonly changed: Map<string | undefined, ImageRef>;
+  /** The form changed or the environment is new: write every entry. */
+  whole: boolean;
 }
 
 /**
  * The image pins file (`images.yaml`): per app and environment, one full
- * image reference (`repository[:tag][@digest]`).
+ * image reference (`repository[:tag][@digest]`) — or, for an app with
+ * several images (one per container or workload), one per image name:
  *
  * ```yaml
  * # Image pins: edited by `cdk8s-gitops set-image` and `promote`; read at synth.
  * hello:
  *   dev: ghcr.io/example/hello:3f5e2c1d9b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e
  *   prod: ghcr.io/example/hello:9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b
+ * shop:
+ *   dev:
+ *     shop: ghcr.io/example/shop:3f5e2c1d9b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e
+ *     worker: ghcr.io/example/shop-worker:3f5e2c1d9b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e@sha256:…
  * ```
  *
- * Instances are immutable. Edits (`withImage`, `promote`) return new pins
- * whose `text` is the original text with only the changed values replaced
- * (or one line added), so comments, key order, quoting and blank lines stay
- * as the person who wrote the file left them.
+ * Instances are immutable. Edits (`withImage`, `withImages`, `promote`)
+ * return new pins whose `text` is the original text with only the changed
+ * values replaced (or lines added), so comments, key order, quoting and blank
+ * lines stay as the person who wrote the file left them. Reading and editing
+ * are linear in the size of the file, whatever the number of edits.
  */
 export class ImagePins {
   /**
    * Reads and checks a pins file. Throws `ValidationError` naming the file,
-   * the line, the field and the value when it is missing, not YAML, has the
-   * wrong shape or holds an invalid reference.
+   * the line, the field and the value when it is missing, too large, not
+   * YAML, has the wrong shape or holds an invalid reference.
    */
   public static load(file: string): ImagePins {
     let text: string;
     try {
+      const size = fs.statSync(file).size;
+      if (size > MAX_PINS_FILE_BYTES) {
+        throw new ValidationError([{
+          path: file,
+          message: `is ${(size / 1024 / 1024).toFixed(1)} MiB; an image pins file may be at most ${MAX_PINS_FILE_BYTES / 1024 / 1024} MiB (is it the right file?)`,
+        }]);
+      }
       text = fs.readFileSync(file, 'utf8');
     } catch (e) {
+      if (e instanceof ValidationError) throw e;
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') {
         throw new ValidationError([{ path: file, message: 'image pins file does not exist (create it, or point to it with --file)' }], { cause: e });
@@ -106,68 +176,12 @@ export class ImagePins {
 
   /** Parses pins from `text`; `file` names the source in error messages. */
   public static parse(text: string, file: string = 'images.yaml'): ImagePins {
-    const lineCounter = new LineCounter();
-    const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-    const where = (offset: number | undefined) => (offset === undefined ? file : `${file}:${lineCounter.linePos(offset).line}`);
-    if (doc.errors.length > 0) {
-      throw new ValidationError(doc.errors.map(e => ({
-        path: where(e.pos[0]),
-        message: `is not valid YAML: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`,
-      })));
+    if (text.length > MAX_PINS_FILE_BYTES) {
+      throw new ValidationError([{ path: file, message: `is ${text.length} characters long; an image pins file may be at most ${MAX_PINS_FILE_BYTES} bytes` }]);
     }
-    const problems: Problem[] = [];
-    const apps = new Map<string, AppEntry>();
-    const root = doc.contents;
-    if (root !== null && !(isScalar(root) && root.value === null) && !isMap(root)) {
-      problems.push({
-        path: where(root.range?.[0]),
-        message: 'must be a mapping of app -> environment -> image reference',
-        value: doc.toJS(),
-      });
-    }
-    if (isMap(root)) {
-      for (const pair of root.items) {
-        const app = checkName(pair, 'app', undefined, where, problems);
-        if (app === undefined) continue;
-        const envs = new Map<string, Entry>();
-        apps.set(app, { pair, envs });
-        const value = pair.value;
-        if (!isMap(value)) {
-          problems.push({
-            path: where(nodeStart(value) ?? nodeStart(pair.key)),
-            field: app,
-            message: 'must be a mapping of environment -> image reference',
-            value: describe(value),
-          });
-          continue;
-        }
-        for (const envPair of value.items) {
-          const env = checkName(envPair, 'environment', app, where, problems);
-          if (env === undefined) continue;
-          const field = `${app}.${env}`;
-          const node = envPair.value;
-          const at = where(nodeStart(node) ?? nodeStart(envPair.key));
-          if (!isScalar(node) || typeof node.value !== 'string'
-            || (node.type !== 'PLAIN' && node.type !== 'QUOTE_DOUBLE' && node.type !== 'QUOTE_SINGLE')) {
-            problems.push({
-              path: at,
-              field,
-              message: 'must be an image reference on one line, like ghcr.io/org/app:<tag> or ghcr.io/org/app@sha256:<digest>',
-              value: describe(node),
-            });
-            continue;
-          }
-          const ref = ImageRef.tryParse(node.value);
-          if (typeof ref === 'string') {
-            problems.push({ path: at, field, message: ref });
-            continue;
-          }
-          envs.set(env, { ref, node });
-        }
-      }
-    }
-    if (problems.length > 0) throw new ValidationError(problems);
-    return new ImagePins(file, text, doc, lineCounter, apps);
+    const { index, doc, problems } = indexFromDocument(text, file);
+    if (!index) throw new ValidationError(problems);
+    return new ImagePins(file, text, index, doc);
   }
 
   private constructor(
@@ -175,19 +189,23 @@ export class ImagePins {
     public readonly file: string,
     /** The file's text, exactly. */
     public readonly text: string,
-    private readonly doc: Document,
-    private readonly lineCounter: LineCounter,
-    private readonly byApp: ReadonlyMap<string, AppEntry>,
+    private readonly index: PinsIndex,
+    private readonly doc?: Document,
   ) {}
 
-  /** The pin of `app` in `env`, or `undefined` if there is none. */
-  public get(app: string, env: string): ImageRef | undefined {
-    return this.byApp.get(app)?.envs.get(env)?.ref;
+  /**
+   * The pin of `app` in `env`, or `undefined` if there is none. For an app
+   * with one image (the single form) that reference, whatever `image`; for
+   * several images, the entry `image` — without `image`, the entry named like
+   * the app, or the only entry.
+   */
+  public get(app: string, env: string, image?: string): ImageRef | undefined {
+    return this.node(app, env, image)?.ref;
   }
 
   /** The apps, in file order. */
   public apps(): string[] {
-    return [...this.byApp.keys()];
+    return [...this.index.apps.keys()];
   }
 
   /**
@@ -195,54 +213,140 @@ export class ImagePins {
    * in file order.
    */
   public environments(app?: string): string[] {
-    if (app !== undefined) return [...(this.byApp.get(app)?.envs.keys() ?? [])];
+    if (app !== undefined) return [...(this.index.apps.get(app)?.envs.keys() ?? [])];
     const all = new Set<string>();
-    for (const { envs } of this.byApp.values()) for (const env of envs.keys()) all.add(env);
+    for (const { envs } of this.index.apps.values()) for (const env of envs.keys()) all.add(env);
     return [...all];
   }
 
-  /** Every pin as plain data: `{ app: { env: 'repo:tag' } }`. */
-  public toJSON(): Record<string, Record<string, string>> {
-    const out: Record<string, Record<string, string>> = {};
-    for (const [app, { envs }] of this.byApp) {
-      out[app] = {};
-      for (const [env, { ref }] of envs) out[app][env] = ref.toString();
+  /**
+   * The image names of `app` in `env`, in file order: empty when the app has
+   * one reference for every image there (the single form) or no pin.
+   */
+  public images(app: string, env: string): string[] {
+    return [...(this.index.apps.get(app)?.envs.get(env)?.images?.keys() ?? [])];
+  }
+
+  /** Every pin, in file order (`image` set for the multi form). */
+  public entries(): PinEntry[] {
+    const out: PinEntry[] = [];
+    for (const [app, { envs }] of this.index.apps) {
+      for (const [env, node] of envs) {
+        if (node.single) out.push({ app, env, ref: node.single.ref, line: node.single.line });
+        for (const [image, pin] of node.images ?? []) out.push({ app, env, image, ref: pin.ref, line: pin.line });
+      }
     }
     return out;
   }
 
   /**
-   * Pins `app` in `env` to `ref`. Returns the new pins and the change; the
-   * new text differs from this one only in that value (or one added line).
-   * An app or environment not yet in the file is refused unless
-   * `options.create`.
+   * Every pin as plain data: `{ app: { env: 'repo:tag' } }`, or
+   * `{ app: { env: { image: 'repo:tag' } } }` for the multi form.
    */
-  public withImage(app: string, env: string, ref: ImageRef, options: PinEditOptions = {}): { pins: ImagePins; change: PinChange } {
-    this.checkNames(app, env);
-    const appEntry = this.byApp.get(app);
-    if (!options.create) this.checkKnown(app, env);
-    const old = appEntry?.envs.get(env);
-    if (old && old.ref.equals(ref)) {
-      return { pins: this, change: { app, env, old: old.ref, new: ref, changed: false } };
+  public toJSON(): Record<string, Record<string, string | Record<string, string>>> {
+    const out: Record<string, Record<string, string | Record<string, string>>> = {};
+    for (const [app, { envs }] of this.index.apps) {
+      out[app] = {};
+      for (const [env, node] of envs) {
+        out[app][env] = node.single
+          ? node.single.ref.toString()
+          : Object.fromEntries([...node.images!].map(([image, pin]) => [image, pin.ref.toString()]));
+      }
     }
-    let text: string;
-    if (old) {
-      text = replaceScalar(this.text, old.node, ref.toString());
-    } else if (appEntry) {
-      text = this.insertEnv(appEntry, app, env, ref.toString());
-    } else {
-      text = this.insertApp(app, env, ref.toString());
-    }
-    const pins = ImagePins.parse(text, this.file);
-    this.checkEdit(pins, app, env, ref);
-    return { pins, change: { app, env, old: old?.ref, new: ref, changed: true } };
+    return out;
   }
 
   /**
-   * Copies the pins of environment `from` to environment `to`, for every app
-   * that has a pin in `from` (or only `options.apps`). Both environments must
-   * be in the file; an app without a pin in `to` is refused unless
-   * `options.create`.
+   * Pins `app` (or its image `options.image`) in `env` to `ref`. Returns the
+   * new pins and the change; the new text differs from this one only in that
+   * value (or added lines). Refused (`ValidationError`): a mutable reference
+   * (tag `latest` without a digest); an app, environment or image not yet in
+   * the file unless `options.create`; an app with several images and no
+   * `options.image`.
+   */
+  public withImage(app: string, env: string, ref: ImageRef, options: SetImageOptions = {}): { pins: ImagePins; change: PinChange } {
+    const { pins, changes } = this.withImages([{ app, env, ref, image: options.image }], options);
+    return { pins, change: changes[0] };
+  }
+
+  /**
+   * Applies several pins at once, all or nothing, in one linear pass (see
+   * `withImage`); every refused update is reported in one `ValidationError`.
+   * Changes are in request order.
+   */
+  public withImages(updates: readonly PinUpdate[], options: PinEditOptions = {}): { pins: ImagePins; changes: PinChange[] } {
+    const problems: Problem[] = [];
+    const states = new Map<string, EnvState>();
+    const changes: PinChange[] = [];
+    for (const u of updates) {
+      const found = this.checkUpdate(u, options);
+      if (found.length > 0) {
+        problems.push(...found);
+        continue;
+      }
+      const state = this.stateOf(states, u.app, u.env);
+      let target: string | undefined;
+      let old: ImageRef | undefined;
+      if (state.images) {
+        target = u.image ?? defaultImage(u.app, [...state.images.keys()]);
+        if (target === undefined) {
+          problems.push({
+            path: this.file,
+            field: `${u.app}.${u.env}`,
+            message: `pins several images (${list([...state.images.keys()])}); name the one to set: ${u.app}/<image>=<reference>`,
+          });
+          continue;
+        }
+        if (!state.images.has(target) && !options.create) {
+          problems.push({
+            path: this.file,
+            field: `${u.app}.${u.env}`,
+            message: `has no image ${formatValue(target)}; known images: ${list([...state.images.keys()])} (use --create to add it)`,
+          });
+          continue;
+        }
+        old = state.images.get(target);
+        state.images.set(target, u.ref);
+      } else if (state.single && u.image !== undefined && u.image !== u.app) {
+        if (!options.create) {
+          problems.push({
+            path: this.file,
+            field: `${u.app}.${u.env}`,
+            message: `pins one image for the whole app; to pin image ${formatValue(u.image)} on its own, `
+              + `use --create (the current reference stays as image ${formatValue(u.app)}) or write the multi form by hand (see docs/ci-cd.md)`,
+          });
+          continue;
+        }
+        state.images = new Map([[u.app, state.single], [u.image, u.ref]]);
+        state.single = undefined;
+        state.whole = true;
+        target = u.image;
+      } else if (state.single) {
+        old = state.single;
+        state.single = u.ref;
+      } else if (u.image !== undefined) {
+        state.images = new Map([[u.image, u.ref]]);
+        state.whole = true;
+        target = u.image;
+      } else {
+        state.single = u.ref;
+        state.whole = true;
+      }
+      const changed = !old?.equals(u.ref);
+      if (changed) state.changed.set(target, u.ref);
+      changes.push({ app: u.app, env: u.env, ...(target !== undefined ? { image: target } : {}), old, new: u.ref, changed });
+    }
+    if (problems.length > 0) throw new ValidationError(problems);
+    return { pins: this.apply(states), changes };
+  }
+
+  /**
+   * Copies the pins of environment `from` to environment `to` — every image
+   * of each app — for every app that has a pin in `from` (or only
+   * `options.apps`). Both environments must be in the file; an app without a
+   * pin in `to` is refused unless `options.create`. When the two environments
+   * hold different forms (one reference vs named images), `to` takes the form
+   * of `from`; images pinned only in `to` stay.
    */
   public promote(from: string, to: string, options: PromoteOptions = {}): PromoteResult {
     const known = this.environments();
@@ -255,17 +359,18 @@ export class ImagePins {
     if (problems.length === 0 && from === to) {
       problems.push({ path: this.file, message: `cannot promote an environment to itself (got ${formatValue(from)})` });
     }
+    const pinned = (app: string, env: string) => this.index.apps.get(app)?.envs.has(env) ?? false;
     for (const app of options.apps ?? []) {
-      if (!this.byApp.has(app)) {
+      if (!this.index.apps.has(app)) {
         problems.push({ path: this.file, message: `unknown app ${formatValue(app)}; known apps: ${list(this.apps())}` });
-      } else if (known.includes(from) && !this.get(app, from)) {
+      } else if (known.includes(from) && !pinned(app, from)) {
         problems.push({ path: this.file, message: `app ${formatValue(app)} has no pin in environment ${formatValue(from)} to promote` });
       }
     }
     if (problems.length > 0) throw new ValidationError(problems);
-    const apps = options.apps ? [...new Set(options.apps)] : this.apps().filter(app => this.get(app, from));
+    const apps = options.apps ? [...new Set(options.apps)] : this.apps().filter(app => pinned(app, from));
     if (!options.create) {
-      const missing = apps.filter(app => !this.get(app, to));
+      const missing = apps.filter(app => !pinned(app, to));
       if (missing.length > 0) {
         throw new ValidationError(missing.map(app => ({
           path: this.file,
@@ -273,166 +378,204 @@ export class ImagePins {
         })));
       }
     }
-    let pins: ImagePins = this;
+    const states = new Map<string, EnvState>();
     const changes: PinChange[] = [];
     for (const app of apps) {
-      const result = pins.withImage(app, to, this.get(app, from)!, { create: true });
-      pins = result.pins;
-      changes.push(result.change);
+      const source = this.index.apps.get(app)!.envs.get(from)!;
+      const state = this.stateOf(states, app, to);
+      if (source.single) {
+        const old = state.single ?? (state.images ? this.get(app, to) : undefined);
+        const changed = !state.single?.equals(source.single.ref);
+        if (changed) {
+          state.whole = state.whole || !state.single;
+          state.single = source.single.ref;
+          state.images = undefined;
+          state.changed.set(undefined, source.single.ref);
+        }
+        changes.push({ app, env: to, old, new: source.single.ref, changed });
+        continue;
+      }
+      if (!state.images) {
+        state.images = new Map();
+        state.single = undefined;
+        state.whole = true;
+      }
+      for (const [image, pin] of source.images!) {
+        const old = state.images.get(image);
+        const changed = !old?.equals(pin.ref);
+        if (changed) {
+          state.images.set(image, pin.ref);
+          state.changed.set(image, pin.ref);
+        }
+        changes.push({ app, env: to, image, old, new: pin.ref, changed });
+      }
     }
-    return { pins, changes };
+    return { pins: this.apply(states), changes };
   }
 
-  private checkNames(app: string, env: string): void {
+  /**
+   * The pins that no code uses, as problems naming the file and line, the
+   * app/environment/image and the fix: `used` lists every lookup the code
+   * made (an app or environment that no longer exists makes none). A single
+   * form pin is used by any lookup of its app and environment; a named image
+   * by a lookup of that name (or, without a name, of the entry `get` picks).
+   */
+  public unused(used: Iterable<PinUse>): Problem[] {
+    const hit = new Set<string>();
+    const apps = new Set<string>();
+    const envs = new Set<string>();
+    for (const use of used) {
+      apps.add(use.app);
+      envs.add(`${use.app}/${use.env}`);
+      const envNode = this.index.apps.get(use.app)?.envs.get(use.env);
+      if (!envNode) continue;
+      const name = envNode.images ? use.image ?? defaultImage(use.app, [...envNode.images.keys()]) : undefined;
+      hit.add(name === undefined ? `${use.app}/${use.env}` : `${use.app}/${use.env}/${name}`);
+    }
     const problems: Problem[] = [];
-    for (const [what, name] of [['app', app], ['environment', env]] as const) {
+    for (const [app, { envs: envNodes }] of this.index.apps) {
+      for (const [env, node] of envNodes) {
+        const where = `${app}/${env}`;
+        const why = !apps.has(app) ? `pins app ${formatValue(app)}, which the code does not define`
+          : !envs.has(where) ? `pins app ${formatValue(app)} in environment ${formatValue(env)}, which the code does not define`
+            : undefined;
+        if (node.single) {
+          if (why || !hit.has(where)) {
+            problems.push({ path: `${this.file}:${node.single.line}`, field: `${app}.${env}`, message: `${why ?? 'is used by no workload'}: remove it from ${this.file}` });
+          }
+          continue;
+        }
+        for (const [image, pin] of node.images!) {
+          if (why || !hit.has(`${where}/${image}`)) {
+            problems.push({
+              path: `${this.file}:${pin.line}`,
+              field: `${app}.${env}.${image}`,
+              message: `${why ?? `pins image ${formatValue(image)}, which no workload of app ${formatValue(app)} in environment ${formatValue(env)} uses`}: remove it from ${this.file}`,
+            });
+          }
+        }
+      }
+    }
+    return problems;
+  }
+
+  private node(app: string, env: string, image?: string): PinNode | undefined {
+    const envNode = this.index.apps.get(app)?.envs.get(env);
+    if (!envNode) return undefined;
+    if (envNode.single) return envNode.single;
+    const name = image ?? defaultImage(app, [...envNode.images!.keys()]);
+    return name === undefined ? undefined : envNode.images!.get(name);
+  }
+
+  /** Names, mutable references and unknown apps/environments of one update. */
+  private checkUpdate(u: PinUpdate, options: PinEditOptions): Problem[] {
+    const problems: Problem[] = [];
+    const names = [['app', u.app], ['environment', u.env], ...(u.image !== undefined ? [['image', u.image]] : [])] as const;
+    for (const [what, name] of names) {
       const why = nameProblem(name);
       if (why) problems.push({ path: this.file, message: `${what} name ${why}`, value: name });
     }
-    if (problems.length > 0) throw new ValidationError(problems);
-  }
-
-  private checkKnown(app: string, env: string): void {
-    const appEntry = this.byApp.get(app);
-    if (!appEntry) {
-      throw new ValidationError([{
+    if (u.ref.tag === 'latest' && u.ref.digest === undefined) {
+      problems.push({
         path: this.file,
-        message: `unknown app ${formatValue(app)}; known apps: ${list(this.apps())} (use --create to add a new app)`,
-      }]);
+        field: `${u.app}.${u.env}`,
+        message: `${formatValue(u.ref.toString())} is a mutable tag: pin an immutable one (the commit SHA the image was built from) or a digest (${u.ref.repository}@sha256:<64 hex>)`,
+      });
     }
-    if (!appEntry.envs.has(env)) {
-      throw new ValidationError([{
+    if (problems.length > 0 || options.create) return problems;
+    const appNode = this.index.apps.get(u.app);
+    if (!appNode) {
+      problems.push({ path: this.file, message: `unknown app ${formatValue(u.app)}; known apps: ${list(this.apps())} (use --create to add a new app)` });
+    } else if (!appNode.envs.has(u.env)) {
+      problems.push({
         path: this.file,
-        message: `unknown environment ${formatValue(env)} for app ${formatValue(app)}; known: ${list(this.environments(app))} (use --create to add it)`,
-      }]);
+        message: `unknown environment ${formatValue(u.env)} for app ${formatValue(u.app)}; known: ${list(this.environments(u.app))} (use --create to add it)`,
+      });
     }
+    return problems;
   }
 
-  /** A new `env: ref` line after the last environment of an app. */
-  private insertEnv(appEntry: AppEntry, app: string, env: string, value: string): string {
-    const map = appEntry.pair.value as YAMLMap;
-    const last = map.items[map.items.length - 1];
-    if (map.flow || !last) return this.viaDocument(app, env, value);
-    const indent = this.lineCounter.linePos(nodeStart(map.items[0].key)!).col - 1;
-    const end = nodeEnd(last.value) ?? nodeEnd(last.key)!;
-    return insertLineAfter(this.text, end, `${' '.repeat(indent)}${env}: ${renderScalar(value, 'PLAIN')}`);
-  }
-
-  /** A new `app:` block with one environment at the end of the file. */
-  private insertApp(app: string, env: string, value: string): string {
-    const root = this.doc.contents;
-    if (isMap(root) && root.flow) return this.viaDocument(app, env, value);
-    let indent = 2;
-    const first = [...this.byApp.values()][0];
-    if (first && isMap(first.pair.value) && !first.pair.value.flow && first.pair.value.items.length > 0) {
-      indent = this.lineCounter.linePos(nodeStart(first.pair.value.items[0].key)!).col - 1;
+  private stateOf(states: Map<string, EnvState>, app: string, env: string): EnvState {
+    const key = `${app}/${env}`;
+    let state = states.get(key);
+    if (!state) {
+      const node = this.index.apps.get(app)?.envs.get(env);
+      state = {
+        single: node?.single?.ref,
+        images: node?.images ? new Map([...node.images].map(([k, v]) => [k, v.ref])) : undefined,
+        changed: new Map(),
+        whole: false,
+      };
+      states.set(key, state);
     }
-    let text = this.text;
-    if (text.length > 0 && !text.endsWith('\n')) text += '\n';
-    // Keep the file's habit of a blank line between apps.
-    const lastApp = [...this.byApp.values()].pop();
-    if (lastApp && this.byApp.size > 1 && blankLineBefore(this.text, nodeStart(lastApp.pair.key)!)) text += '\n';
-    return `${text}${renderKey(app)}:\n${' '.repeat(indent)}${renderKey(env)}: ${renderScalar(value, 'PLAIN')}\n`;
+    return state;
   }
 
-  /** Fallback for flow-style maps: let the Document API re-emit the file. */
-  private viaDocument(app: string, env: string, value: string): string {
-    const doc = this.doc.clone();
-    doc.setIn([app, env], value);
-    return doc.toString({ lineWidth: 0 });
+  /** Writes the planned states into a new text, parses it once, and checks only those pins changed. */
+  private apply(states: ReadonlyMap<string, EnvState>): ImagePins {
+    const edits: EnvEdit[] = [];
+    for (const [key, state] of states) {
+      if (state.changed.size === 0 && !state.whole) continue;
+      const [app, env] = key.split('/');
+      if (state.single) {
+        edits.push({ app, env, single: state.single });
+      } else {
+        const images = state.whole ? state.images! : new Map([...state.changed].map(([k, v]) => [k!, v]));
+        edits.push({ app, env, images });
+      }
+    }
+    if (edits.length === 0) return this;
+    const pins = ImagePins.parse(applyEdits(this.text, this.index, edits, this.doc), this.file);
+    this.checkEdit(pins, states);
+    return pins;
   }
 
-  /** Guards against an edit that changed more than the one pin. */
-  private checkEdit(after: ImagePins, app: string, env: string, ref: ImageRef): void {
-    const before = this.toJSON();
-    before[app] = { ...(before[app] ?? {}), [env]: ref.toString() };
+  /** Guards against an edit that changed more than the planned pins. */
+  private checkEdit(after: ImagePins, states: ReadonlyMap<string, EnvState>): void {
+    const expected = this.toJSON();
+    for (const [key, state] of states) {
+      const [app, env] = key.split('/');
+      expected[app] = expected[app] ?? {};
+      expected[app][env] = state.single
+        ? state.single.toString()
+        : Object.fromEntries([...state.images!].map(([k, v]) => [k, v.toString()]));
+    }
     const got = after.toJSON();
-    if (JSON.stringify(sortDeep(before)) !== JSON.stringify(sortDeep(got)) || !after.get(app, env)?.equals(ref)) {
-      throw new Error(`editing ${this.file} produced unexpected pins: ${JSON.stringify(got)}`);
+    if (!sameShape(expected, got)) {
+      throw new Error(`editing ${this.file} produced unexpected pins`);
     }
   }
 }
 
-function checkName(
-  pair: Pair,
-  what: 'app' | 'environment',
-  app: string | undefined,
-  where: (offset: number | undefined) => string,
-  problems: Problem[],
-): string | undefined {
-  const key = pair.key;
-  const at = where(nodeStart(key));
-  const field = app === undefined ? undefined : app;
-  if (!isScalar(key) || typeof key.value !== 'string') {
-    problems.push({ path: at, field, message: `${what} name must be a string`, value: describe(key) });
-    return undefined;
-  }
-  const why = nameProblem(key.value);
-  if (why) {
-    problems.push({ path: at, field, message: `${what} name ${why}`, value: key.value });
-    return undefined;
-  }
-  return key.value;
-}
-
-function nameProblem(name: string): string | undefined {
-  if (name.length > MAX_NAME_LENGTH) return `must be at most ${MAX_NAME_LENGTH} characters`;
-  if (!NAME.test(name)) return 'must be lowercase letters, digits and "-", starting and ending with a letter or digit';
-  return undefined;
-}
-
-function nodeStart(node: unknown): number | undefined {
-  return (node as { range?: [number, number, number] } | null)?.range?.[0];
-}
-
-function nodeEnd(node: unknown): number | undefined {
-  return (node as { range?: [number, number, number] } | null)?.range?.[1];
-}
-
-function describe(node: unknown): unknown {
-  if (node === null || node === undefined) return null;
-  if (isAlias(node)) return `*${node.source}`;
-  if (isScalar(node)) return node.value;
-  if (isMap(node) || isSeq(node)) return node.toJSON();
-  return String(node);
+/** The image used when none is named: the one named like the app, or the only one. */
+function defaultImage(app: string, names: readonly string[]): string | undefined {
+  if (names.includes(app)) return app;
+  return names.length === 1 ? names[0] : undefined;
 }
 
 function list(names: readonly string[]): string {
   return names.length === 0 ? '(none)' : names.join(', ');
 }
 
-/** Writes `value` the way the old scalar was written (plain or quoted), quoting when plain would be misread. */
-function renderScalar(value: string, type: Scalar['type']): string {
-  if (type === 'QUOTE_SINGLE') return `'${value.replace(/'/g, "''")}'`;
-  if (type === 'QUOTE_DOUBLE' || isAmbiguousPlainScalar(value) || /[#:]\s|^[!&*'"%@`|>{[]|\s$/.test(value)) {
-    return JSON.stringify(value);
+/** Deep equality of two `toJSON()` values, ignoring key order. */
+function sameShape(a: ReturnType<ImagePins['toJSON']>, b: ReturnType<ImagePins['toJSON']>): boolean {
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const app of ka) {
+    const ea = a[app];
+    const eb = b[app];
+    if (!eb || Object.keys(ea).length !== Object.keys(eb).length) return false;
+    for (const env of Object.keys(ea)) {
+      const va = ea[env];
+      const vb = eb[env];
+      if (typeof va === 'string' || typeof vb === 'string') {
+        if (va !== vb) return false;
+        continue;
+      }
+      if (vb === undefined || Object.keys(va).length !== Object.keys(vb).length) return false;
+      for (const image of Object.keys(va)) if (va[image] !== vb[image]) return false;
+    }
   }
-  return value;
+  return true;
 }
 
-function renderKey(name: string): string {
-  return renderScalar(name, 'PLAIN');
-}
-
-function replaceScalar(text: string, node: Scalar, value: string): string {
-  const [start, end] = node.range!;
-  return `${text.slice(0, start)}${renderScalar(value, node.type)}${text.slice(end)}`;
-}
-
-/** Inserts `line` after the line that holds `offset`. */
-function insertLineAfter(text: string, offset: number, line: string): string {
-  const nl = text.indexOf('\n', offset);
-  if (nl < 0) return `${text}\n${line}\n`;
-  return `${text.slice(0, nl + 1)}${line}\n${text.slice(nl + 1)}`;
-}
-
-function blankLineBefore(text: string, offset: number): boolean {
-  const lineStart = text.lastIndexOf('\n', offset - 1);
-  if (lineStart <= 0) return false;
-  const prevStart = text.lastIndexOf('\n', lineStart - 1);
-  return text.slice(prevStart + 1, lineStart).trim() === '';
-}
-
-function sortDeep(pins: Record<string, Record<string, string>>): Array<[string, Array<[string, string]>]> {
-  return Object.keys(pins).sort().map(app => [app, Object.entries(pins[app]).sort(([a], [b]) => a.localeCompare(b))]);
-}

@@ -1,20 +1,11 @@
 import { DEFAULT_PINS_FILE } from './defaults';
 import { writeFileAtomic } from './atomic-write';
-import { ImagePins, PinChange, PinEditOptions, PromoteOptions } from './image-pins';
-import { Problem, ValidationError } from '../errors';
+import { ImagePins, PinChange, PinEditOptions, PinUpdate, PromoteOptions } from './image-pins';
+import { ValidationError } from '../errors';
 import { ImageRef } from '../image-ref';
 
 export { DEFAULT_PINS_FILE };
-
-/** One requested pin: `app` in `env` set to `ref`. */
-export interface PinUpdate {
-  /** The app, e.g. `hello`. */
-  readonly app: string;
-  /** The environment, e.g. `dev`. */
-  readonly env: string;
-  /** The new reference. */
-  readonly ref: ImageRef;
-}
+export type { PinUpdate };
 
 /** What an edit of the pins file did. */
 export interface PinsFileEdit {
@@ -27,18 +18,22 @@ export interface PinsFileEdit {
 }
 
 /**
- * Parses `<app>=<repository>[:tag][@digest]` (the `set-image` argument form).
+ * Parses `<app>[/<image>]=<repository>[:tag][@digest]` (the `set-image`
+ * argument form; `<image>` names one image of an app with several).
  * Throws `ValidationError` naming the argument.
  */
 export function parsePinArgument(arg: string, env: string): PinUpdate {
   const eq = arg.indexOf('=');
   if (eq <= 0) {
-    throw new ValidationError([{ path: arg, message: 'expected <app>=<repository>[:tag|@sha256:digest]' }]);
+    throw new ValidationError([{ path: arg, message: 'expected <app>[/<image>]=<repository>[:tag][@sha256:<digest>]' }]);
   }
-  const app = arg.slice(0, eq);
+  const [app, image, ...rest] = arg.slice(0, eq).split('/');
+  if (rest.length > 0 || image === '') {
+    throw new ValidationError([{ path: arg, message: 'expected <app>=… or <app>/<image>=… before "="' }]);
+  }
   const ref = ImageRef.tryParse(arg.slice(eq + 1));
   if (typeof ref === 'string') throw new ValidationError([{ path: arg, message: ref }]);
-  return { app, env, ref };
+  return image === undefined ? { app, env, ref } : { app, env, ref, image };
 }
 
 /**
@@ -47,20 +42,7 @@ export function parsePinArgument(arg: string, env: string): PinUpdate {
  * every pin already has its value the file is not touched.
  */
 export function setImagesInFile(file: string, updates: readonly PinUpdate[], options: PinEditOptions = {}): PinsFileEdit {
-  let pins = ImagePins.load(file);
-  const changes: PinChange[] = [];
-  const problems: Problem[] = [];
-  for (const u of updates) {
-    try {
-      const result = pins.withImage(u.app, u.env, u.ref, options);
-      pins = result.pins;
-      changes.push(result.change);
-    } catch (e) {
-      if (!(e instanceof ValidationError)) throw e;
-      problems.push(...e.problems);
-    }
-  }
-  if (problems.length > 0) throw new ValidationError(problems);
+  const { pins, changes } = ImagePins.load(file).withImages(updates, options);
   return write(file, pins, changes);
 }
 

@@ -73,9 +73,9 @@ describe('ImagePins.parse', () => {
   });
 
   test('a pin that is not a string names the field and the value', () => {
-    const e = errorOf(() => ImagePins.parse('hello:\n  dev:\n    repository: ghcr.io/x\n', 'images.yaml'));
-    expect(e.message).toBe('[images.yaml:3] \'hello.dev\' must be an image reference on one line, '
-      + 'like ghcr.io/org/app:<tag> or ghcr.io/org/app@sha256:<digest> (got {"repository":"ghcr.io/x"})');
+    const e = errorOf(() => ImagePins.parse('hello:\n  dev:\n    web: [ghcr.io/x:1]\n', 'images.yaml'));
+    expect(e.message).toBe('[images.yaml:3] \'hello.dev.web\' must be an image reference on one line, '
+      + 'like ghcr.io/org/app:<tag> or ghcr.io/org/app@sha256:<digest> (got ["ghcr.io/x:1"])');
   });
 
   test('a bad reference names the file, line, field and value', () => {

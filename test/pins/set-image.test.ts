@@ -94,6 +94,27 @@ worker:
       `  prod: "ghcr.io/example/hello:${SHA_B}"\n  staging: ghcr.io/example/hello:1.2.3\n`));
   });
 
+  test('<app>/<image>= pins one image of a multi-image app; text and JSON name the image', async () => {
+    // GIVEN hello with two images in dev
+    fs.writeFileSync(fx.file, COMMENTED.replace(`  dev: ghcr.io/example/hello:${SHA_A}   # set by CI\n`,
+      `  dev:   # set by CI\n    hello: ghcr.io/example/hello:${SHA_A}\n    worker: ghcr.io/example/hello-worker:${SHA_A}\n`));
+    // WHEN both are set, one by name
+    const run = await cli(fx.dir, 'set-image', `hello/worker=ghcr.io/example/hello-worker:${SHA_C}`, `hello=ghcr.io/example/hello:${SHA_C}`);
+    // THEN
+    expect(run).toEqual({
+      code: 0,
+      out: `hello/dev/worker: ghcr.io/example/hello-worker:${SHA_A} → ghcr.io/example/hello-worker:${SHA_C}\n`
+        + `hello/dev/hello: ghcr.io/example/hello:${SHA_A} → ghcr.io/example/hello:${SHA_C}\n`
+        + 'updated images.yaml\n',
+      err: '',
+    });
+    expect(fx.read()).toContain(`    hello: ghcr.io/example/hello:${SHA_C}\n    worker: ghcr.io/example/hello-worker:${SHA_C}\n`);
+    const json = await cli(fx.dir, 'set-image', `hello/worker=ghcr.io/example/hello-worker:${SHA_A}`, '--json');
+    expect(JSON.parse(json.out).changes).toEqual([{
+      app: 'hello', env: 'dev', image: 'worker', old: `ghcr.io/example/hello-worker:${SHA_C}`, new: `ghcr.io/example/hello-worker:${SHA_A}`, changed: true,
+    }]);
+  });
+
   describe('bad input: exit 2, a message naming the value, the file unchanged byte-for-byte', () => {
     const cases: Array<[string, string[], string]> = [
       ['uppercase repository', ['hello=Hello:latest'],
@@ -106,7 +127,15 @@ worker:
         'error: [hello=ghcr.io/example/hello@sha256:abc123] invalid image reference "ghcr.io/example/hello@sha256:abc123": '
         + 'the digest "sha256:abc123" must be "sha256:" followed by 64 lowercase hex characters\n'],
       ['no app=', ['ghcr.io/example/hello:1'],
-        'error: [ghcr.io/example/hello:1] expected <app>=<repository>[:tag|@sha256:digest]\n'],
+        'error: [ghcr.io/example/hello:1] expected <app>[/<image>]=<repository>[:tag][@sha256:<digest>]\n'],
+      ['a mutable tag', ['hello=ghcr.io/example/hello:latest'],
+        'error: [images.yaml] \'hello.dev\' "ghcr.io/example/hello:latest" is a mutable tag: pin an immutable one '
+        + '(the commit SHA the image was built from) or a digest (ghcr.io/example/hello@sha256:<64 hex>)\n'],
+      ['two slashes before =', ['hello/web/x=ghcr.io/example/hello:1'],
+        'error: [hello/web/x=ghcr.io/example/hello:1] expected <app>=… or <app>/<image>=… before "="\n'],
+      ['an image of a single-image app without --create', ['hello/worker=ghcr.io/example/worker:1'],
+        'error: [images.yaml] \'hello.dev\' pins one image for the whole app; to pin image "worker" on its own, '
+        + 'use --create (the current reference stays as image "hello") or write the multi form by hand (see docs/ci-cd.md)\n'],
       ['unknown app', ['helo=ghcr.io/example/hello:1'],
         'error: [images.yaml] unknown app "helo"; known apps: hello, worker (use --create to add a new app)\n'],
       ['unknown environment', ['hello=ghcr.io/example/hello:1', '--env', 'stagin'],

@@ -1,7 +1,7 @@
 import { PinsFileEdit } from '../../pins/pins-file';
 import { CliIo, styler } from '../io';
 
-/** Prints the result of a pins edit: one `app/env: old → new` line per pin, or JSON. */
+/** Prints the result of a pins edit: one `app/env[/image]: old → new` line per pin, or JSON. */
 export function printPinsEdit(io: CliIo, edit: PinsFileEdit, displayFile: string, json: boolean): void {
   if (json) {
     io.out(`${JSON.stringify({
@@ -10,6 +10,7 @@ export function printPinsEdit(io: CliIo, edit: PinsFileEdit, displayFile: string
       changes: edit.changes.map(c => ({
         app: c.app,
         env: c.env,
+        ...(c.image !== undefined ? { image: c.image } : {}),
         old: c.old?.toString() ?? null,
         new: c.new.toString(),
         changed: c.changed,
@@ -19,7 +20,7 @@ export function printPinsEdit(io: CliIo, edit: PinsFileEdit, displayFile: string
   }
   const s = styler(io);
   for (const c of edit.changes) {
-    const where = s('bold', `${c.app}/${c.env}`);
+    const where = s('bold', `${c.app}/${c.env}${c.image !== undefined ? `/${c.image}` : ''}`);
     if (!c.changed) {
       io.out(`${where}: ${c.new.toString()} ${s('dim', '(unchanged)')}\n`);
     } else {

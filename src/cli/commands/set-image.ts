@@ -18,9 +18,11 @@ export const registerSetImage: RegisterCommand = (program, io, setExitCode) => {
     .command('set-image')
     .summary('pin an app\'s image in one environment (edits images.yaml in place)')
     .description('Pin the image of an app in one environment of the image pins file. '
+      + 'For an app with several images (one per container or workload), name the image: <app>/<image>=<reference>. '
       + 'Only the value changes: comments, order and blank lines stay. '
-      + 'The file is replaced atomically, and not touched at all when the pin already has that value.')
-    .argument('<pins...>', '<app>=<repository>[:tag][@sha256:digest], e.g. hello=ghcr.io/example/hello:<sha>')
+      + 'The file is replaced atomically, and not touched at all when the pin already has that value. '
+      + 'Refused: a mutable tag (latest) without a digest, and an app, environment or image the file does not have yet (unless --create).')
+    .argument('<pins...>', '<app>[/<image>]=<repository>[:tag][@sha256:digest], e.g. hello=ghcr.io/example/hello:<sha>')
     .option('-e, --env <env>', 'environment to pin', 'dev')
     .option('-f, --file <file>', 'image pins file', DEFAULT_PINS_FILE)
     .option('--create', 'allow adding an app or environment that the file does not have yet')
@@ -28,7 +30,8 @@ export const registerSetImage: RegisterCommand = (program, io, setExitCode) => {
     .addHelpText('after', `
 Examples:
   $ cdk8s-gitops set-image hello=ghcr.io/example/hello:$GITHUB_SHA
-  $ cdk8s-gitops set-image hello=ghcr.io/example/hello@sha256:<64 hex> --env prod
+  $ cdk8s-gitops set-image hello=ghcr.io/example/hello:$GITHUB_SHA@sha256:<64 hex> --env prod
+  $ cdk8s-gitops set-image shop/web=ghcr.io/example/shop:<sha> shop/worker=ghcr.io/example/shop-worker:<sha>
   $ cdk8s-gitops set-image hello=ghcr.io/example/hello:1.4.2 --env staging --create --json`)
     .action(async (pins: string[], options: SetImageOptions) => {
       const [{ parsePinArgument, setImagesInFile }, { printPinsEdit }] = await Promise.all([import('../../pins/pins-file'), import('./_pins-output')]);
