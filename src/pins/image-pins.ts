@@ -3,6 +3,7 @@ import { Document } from 'yaml';
 import { indexFromDocument } from './_document';
 import { EnvEdit, applyEdits } from './_edit';
 import { PinNode, PinsIndex, nameProblem } from './_index';
+import { scanPins } from './_scan';
 import { EnvironmentError, Problem, ValidationError, formatValue } from '../errors';
 import { ImageRef } from '../image-ref';
 
@@ -179,6 +180,8 @@ export class ImagePins {
     if (text.length > MAX_PINS_FILE_BYTES) {
       throw new ValidationError([{ path: file, message: `is ${text.length} characters long; an image pins file may be at most ${MAX_PINS_FILE_BYTES} bytes` }]);
     }
+    const fast = scanPins(text);
+    if (fast) return new ImagePins(file, text, fast);
     const { index, doc, problems } = indexFromDocument(text, file);
     if (!index) throw new ValidationError(problems);
     return new ImagePins(file, text, index, doc);
