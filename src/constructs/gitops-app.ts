@@ -13,6 +13,11 @@ export interface ImagePinSource {
    * app's several images (a source with one image per app may ignore it).
    */
   get(app: string, env: string, imageName?: string): ImageRef | undefined;
+  /**
+   * The pins no lookup used, as problems (see `ImagePins.unused`); synth
+   * fails on them unless `allowUnusedPins`.
+   */
+  unused?(used: Iterable<{ readonly app: string; readonly env: string; readonly image?: string }>): Problem[];
 }
 
 /**
@@ -39,6 +44,15 @@ export interface GitOpsAppProps {
    */
   readonly pins?: ImagePinSource;
   /**
+   * Render even when the pins hold entries no app, environment or workload
+   * looks up (e.g. a test that builds only part of the app). By default such
+   * a stale pin fails synth, naming it, so a removed app never leaves a pin
+   * behind.
+   *
+   * @default false
+   */
+  readonly allowUnusedPins?: boolean;
+  /**
    * Checks run on the rendered tree before it is written; any problem fails
    * the synth and leaves the previous output untouched.
    *
@@ -60,16 +74,23 @@ export class GitOpsApp extends App {
   }
 
   private readonly pins?: ImagePinSource;
+  private readonly allowUnusedPins: boolean;
+  private readonly pinLookups: Array<{ app: string; env: string; image?: string }> = [];
   private readonly gates: TreeGate[];
 
   constructor(props: GitOpsAppProps = {}) {
     super({ outdir: props.outdir ?? 'dist' });
     this.pins = props.pins;
+    this.allowUnusedPins = props.allowUnusedPins ?? false;
     this.gates = [...(props.gates ?? [])];
   }
 
-  /** The pinned image of `app` in `env` (its image `imageName`), if the pins hold one. */
+  /**
+   * The pinned image of `app` in `env` (its image `imageName`, for an app
+   * with several images), if the pins hold one. Each lookup marks the pin used.
+   */
   public pinFor(app: string, env: string, imageName?: string): ImageRef | undefined {
+    this.pinLookups.push(imageName === undefined ? { app, env } : { app, env, image: imageName });
     return this.pins?.get(app, env, imageName);
   }
 
@@ -81,7 +102,8 @@ export class GitOpsApp extends App {
   /** Renders the tree in memory (validations included), writing nothing. */
   public render(): RenderedTree {
     const { tree, objects } = renderAppDetailed(this);
-    const problems = this.gates.flatMap(gate => gate(tree, objects));
+    const stale = this.allowUnusedPins ? [] : this.pins?.unused?.(this.pinLookups) ?? [];
+    const problems = [...stale, ...this.gates.flatMap(gate => gate(tree, objects))];
     if (problems.length) throw new ValidationError(problems);
     return tree;
   }
