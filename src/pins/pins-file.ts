@@ -1,5 +1,5 @@
-import { DEFAULT_PINS_FILE } from './defaults';
 import { writeFileAtomic } from './atomic-write';
+import { DEFAULT_PINS_FILE } from './defaults';
 import { ImagePins, PinChange, PinEditOptions, PinUpdate, PromoteOptions } from './image-pins';
 import { ValidationError } from '../errors';
 import { ImageRef } from '../image-ref';
