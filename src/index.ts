@@ -52,5 +52,14 @@ export * from './pins/defaults';
 export * from './pins/image-pins';
 export * from './pins/pins-file';
 
+// promotion
+export * from './promotion/duration';
+export * from './promotion/pipeline';
+export * from './promotion/promotion';
+export * from './promotion/promotion-error';
+export * from './promotion/pull-request';
+export * from './promotion/stage-history';
+export * from './promotion/status';
+
 // migrate
 export * from './migrate/migrate';
