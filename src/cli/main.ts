@@ -14,6 +14,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
   const program = new Command('cdk8s-gitops')
     .description('Validate, diff and publish a rendered cdk8s tree to the branch Argo CD syncs; manage image pins.')
     .version(VERSION, '-V, --version')
+    // Program options only before the command: `promote --version <v>` is promote's own option.
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showHelpAfterError('(run with --help for usage)')

@@ -1,6 +1,6 @@
 import { parse } from 'yaml';
 import { git, readBlobs } from './_git';
-import { DEFAULT_BRANCH } from '../publish/_defaults';
+import { DEFAULT_BRANCH } from '../publish/defaults';
 import { readHistory } from '../publish/history';
 
 /** A stretch of time during which one app ran one version in one stage, per the rendered branch. */

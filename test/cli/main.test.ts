@@ -20,13 +20,13 @@ describe('runCli', () => {
   test('GIVEN --help THEN every command and the exit codes are listed, exit 0', async () => {
     const t = io();
     expect(await runCli(['--help'], t.io)).toBe(0);
-    for (const cmd of ['validate', 'diff', 'publish', 'history', 'rollback', 'set-image', 'promote', 'migrate']) {
+    for (const cmd of ['validate', 'diff', 'publish', 'history', 'rollback', 'set-image', 'promote', 'status', 'migrate']) {
       expect(t.out()).toMatch(new RegExp(`^  ${cmd}\\b`, 'm'));
     }
     expect(t.out()).toContain('2  bad usage or input');
   });
 
-  test.each(['publish', 'diff', 'validate', 'set-image', 'promote', 'rollback', 'history', 'migrate'])('GIVEN %s --help THEN it shows examples', async cmd => {
+  test.each(['publish', 'diff', 'validate', 'set-image', 'promote', 'status', 'rollback', 'history', 'migrate'])('GIVEN %s --help THEN it shows examples', async cmd => {
     const t = io();
     expect(await runCli([cmd, '--help'], t.io)).toBe(0);
     expect(t.out()).toContain('Examples:');

@@ -5,6 +5,7 @@ import { registerPromote } from './promote';
 import { registerPublish } from './publish';
 import { registerRollback } from './rollback';
 import { registerSetImage } from './set-image';
+import { registerStatus } from './status';
 import { registerValidate } from './validate';
 import { RegisterCommand } from '../command';
 
@@ -12,6 +13,7 @@ import { RegisterCommand } from '../command';
 export const COMMANDS: readonly RegisterCommand[] = [
   registerSetImage,
   registerPromote,
+  registerStatus,
   registerDiff,
   registerPublish,
   registerHistory,
