@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { RegisterCommand } from '../command';
 import { ValidationError } from '../../errors';
 import { DEFAULT_PINS_FILE } from '../../pins/defaults';
 import { DEFAULT_BRANCH } from '../../publish/defaults';
+import { RegisterCommand } from '../command';
 import { ExitCode } from '../exit-codes';
 import { styler } from '../io';
 
