@@ -1,0 +1,100 @@
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { checkDnsLabel, checkInteger } from './_checks';
+import { checkSubdomain } from './_hosts';
+import { addProblemCheck } from './_validation';
+import { AppChart } from './app-chart';
+import { appObjectLabels, IWorkload, podLabels } from './targets';
+import { Problem } from '../errors';
+
+/** Options of `NetworkAccess.allowFrom`. */
+export interface AllowOptions {
+  /**
+   * The target's port (on the pods) the peer may reach.
+   *
+   * @default - every port
+   */
+  readonly port?: number;
+}
+
+/** Props of `NetworkAccess`. */
+export interface NetworkAccessProps {
+  /** The workload whose incoming traffic the policy allows (a `WebService`). */
+  readonly target: IWorkload;
+  /**
+   * Name of the NetworkPolicy.
+   *
+   * @default - `<Deployment name>-allow`
+   */
+  readonly name?: string;
+}
+
+/**
+ * A NetworkPolicy allowing traffic into a workload's pods from typed peers:
+ * other workloads (`allowFrom(web)`, same environment only) and namespaces
+ * (`allowFromNamespace('monitoring')`). With `NetworkIsolation` denying all
+ * other ingress, these are the only ways in.
+ */
+export class NetworkAccess extends Construct {
+  /** The NetworkPolicy. */
+  public readonly policy: kplus.k8s.KubeNetworkPolicy;
+
+  private readonly rules: kplus.k8s.NetworkPolicyIngressRule[] = [];
+  private readonly problems: Problem[] = [];
+  private readonly chart: AppChart;
+
+  constructor(scope: Construct, id: string, props: NetworkAccessProps) {
+    super(scope, id);
+    this.chart = AppChart.of(this);
+    const name = props.name ?? `${props.target.deployment.name}-allow`;
+    const p = checkSubdomain(this.node.path, 'name', name);
+    if (p) this.problems.push(p);
+    if (AppChart.of(props.target) !== this.chart) {
+      this.problems.push({ path: this.node.path, field: 'target', message: `is in app ${AppChart.of(props.target).node.path}: define the policy in the target's app` });
+    }
+    addProblemCheck(this, () => this.problems);
+    this.policy = new kplus.k8s.KubeNetworkPolicy(this, 'Resource', {
+      metadata: { name, labels: appObjectLabels(this.chart) },
+      // `rules` is read at synth: allowFrom calls after construction count.
+      spec: { podSelector: { matchLabels: podLabels(props.target) }, policyTypes: ['Ingress'], ingress: this.rules },
+    });
+  }
+
+  /** Allows the pods of `peer` (a workload of the same environment) in. */
+  public allowFrom(peer: IWorkload, options: AllowOptions = {}): this {
+    const other = AppChart.of(peer);
+    if (other.environment !== this.chart.environment) {
+      this.problems.push({
+        path: this.node.path,
+        field: 'allowFrom',
+        message: `names ${peer.node.path} of environment ${JSON.stringify(other.environment.envName)}, but this app is in ${JSON.stringify(this.chart.environment.envName)}: traffic between environments is never allowed`,
+        value: peer.deployment.name,
+      });
+      return this;
+    }
+    const from: kplus.k8s.NetworkPolicyPeer = other.namespace === this.chart.namespace
+      ? { podSelector: { matchLabels: podLabels(peer) } }
+      : { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': other.namespace! } }, podSelector: { matchLabels: podLabels(peer) } };
+    this.addRule(from, options);
+    return this;
+  }
+
+  /** Allows every pod of `namespace` in (a monitoring or ingress controller namespace). */
+  public allowFromNamespace(namespace: string, options: AllowOptions = {}): this {
+    const p = checkDnsLabel(this.node.path, 'allowFromNamespace', namespace);
+    if (p) this.problems.push(p);
+    this.addRule({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } } }, options);
+    return this;
+  }
+
+  private addRule(from: kplus.k8s.NetworkPolicyPeer, options: AllowOptions): void {
+    if (options.port !== undefined) {
+      const p = checkInteger(this.node.path, 'port', options.port, 1, 65535);
+      if (p) this.problems.push(p);
+    }
+    this.rules.push({
+      from: [from],
+      ...(options.port !== undefined ? { ports: [{ protocol: 'TCP', port: kplus.k8s.IntOrString.fromNumber(options.port) }] } : {}),
+    });
+  }
+}
