@@ -36,13 +36,13 @@ export function envFromKey(scope: Construct, workload: IWorkload, source: Consum
     : kplus.EnvValue.fromSecretValue({ secret: r as kplus.ISecret, key }));
 }
 
-/** Every key of the source as a file under `path`, read-only, in a volume named `volumeName`. */
-export function mountAll(scope: Construct, workload: IWorkload, source: ConsumedSource, path: string, volumeName: string): void {
+/** Every key of the source as a file under `path`, read-only, in a volume named `volume`. */
+export function mountAll(scope: Construct, workload: IWorkload, source: ConsumedSource, path: string, volume: string): void {
   const r = ref(scope, source);
-  const volume = source.kind === 'ConfigMap'
-    ? kplus.Volume.fromConfigMap(scope, `Volume${counter}`, r as kplus.IConfigMap, { name: volumeName })
-    : kplus.Volume.fromSecret(scope, `Volume${counter}`, r as kplus.ISecret, { name: volumeName });
-  mainContainer(workload).mount(path, volume, { readOnly: true });
+  const v = source.kind === 'ConfigMap'
+    ? kplus.Volume.fromConfigMap(scope, `Volume${counter}`, r as kplus.IConfigMap, { name: volume })
+    : kplus.Volume.fromSecret(scope, `Volume${counter}`, r as kplus.ISecret, { name: volume });
+  mainContainer(workload).mount(path, v, { readOnly: true });
 }
 
 /** A volume name (a DNS-1123 label) for `prefix` and an object name. */

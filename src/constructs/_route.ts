@@ -41,7 +41,9 @@ export function checkSameNamespace(where: string, route: AppChart, backend: IRou
  * gateway's) reach the backend's pods on `targetPort`; needed once the
  * namespace denies ingress by default (`NetworkIsolation`).
  */
-export function allowFromNamespace(scope: Construct, name: string, backend: IRouteBackend, namespace: string, targetPort: number | string, labels: Record<string, string>): void {
+export function allowFromNamespace(
+  scope: Construct, name: string, backend: IRouteBackend, namespace: string, targetPort: number | string, labels: Record<string, string>,
+): void {
   new kplus.k8s.KubeNetworkPolicy(scope, 'AllowFromController', {
     metadata: { name, labels },
     spec: {

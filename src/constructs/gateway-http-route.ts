@@ -121,13 +121,14 @@ export class GatewayHttpRoute extends Construct {
     addProblemCheck(this, () => problems);
 
     const labels = appObjectLabels(chart);
+    const pathType = (props.pathMatch ?? HttpPathMatch.PATH_PREFIX) as string as HttpRouteSpecRulesMatchesPathType;
     this.route = new HttpRoute(this, 'Resource', {
       metadata: { name: this.name, labels },
       spec: {
         parentRefs: [{ name: gateway.name, namespace: gateway.namespace, sectionName: gateway.sectionName }],
         hostnames: this.hostnames.length ? [...this.hostnames] : undefined,
         rules: [{
-          matches: paths.map(value => ({ path: { type: (props.pathMatch ?? HttpPathMatch.PATH_PREFIX) as string as HttpRouteSpecRulesMatchesPathType, value } })),
+          matches: paths.map(value => ({ path: { type: pathType, value } })),
           backendRefs: [{ name: props.backend.service.name, port: servicePort?.port ?? 0 }],
         }],
       },

@@ -1,8 +1,11 @@
+import { App } from 'cdk8s';
 import { AppChart } from '../../src/constructs/app-chart';
 import { Environment, EnvironmentProps } from '../../src/constructs/environment';
 import { GitOpsApp } from '../../src/constructs/gitops-app';
 import { WebServiceProps } from '../../src/constructs/web-service';
+import { ValidationError } from '../../src/errors';
 import { ImageRef } from '../../src/image-ref';
+import { renderFiles } from '../../src/testing';
 
 export const IMAGE = ImageRef.parse('ghcr.io/example/hello:6f1ed002ab5595859014ebf0951522d9b6c7e8e4');
 
@@ -23,4 +26,15 @@ export function objects(files: Record<string, string>): Record<string, any> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { parse } = require('yaml');
   return Object.fromEntries(Object.entries(files).map(([k, v]) => [k, parse(v)]));
+}
+
+/** The problem lines synth reports for `app` (rendering must fail with a ValidationError). */
+export function synthProblems(app: App): string[] {
+  try {
+    renderFiles(app);
+  } catch (e) {
+    if (e instanceof ValidationError) return e.message.split('\n');
+    throw e;
+  }
+  throw new Error('synth succeeded but problems were expected');
 }
