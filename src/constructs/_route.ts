@@ -2,7 +2,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkDnsLabel } from './_checks';
 import { AppChart } from './app-chart';
-import { IRouteBackend, podLabels } from './targets';
+import { IRouteBackend } from './targets';
 import { Problem } from '../errors';
 
 /** Shared by `IngressRoute` and `GatewayHttpRoute`: backend ports, paths and the allow policy. */
@@ -47,7 +47,7 @@ export function allowFromNamespace(
   new kplus.k8s.KubeNetworkPolicy(scope, 'AllowFromController', {
     metadata: { name, labels },
     spec: {
-      podSelector: { matchLabels: podLabels(backend) },
+      podSelector: { matchLabels: backend.selector },
       policyTypes: ['Ingress'],
       ingress: [{
         from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } } }],

@@ -1,11 +1,11 @@
-import { JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkInteger } from './_checks';
 import { checkSubdomain } from './_hosts';
-import { addProblemCheck } from './_validation';
 import { AppChart } from './app-chart';
-import { appObjectLabels, deploymentObject, IWorkload, podLabels } from './targets';
+import { addProblemValidation } from './problem-validation';
+import { ReplicatedWorkload } from './replicated-workload';
+import { appObjectLabels } from './targets';
 import { Problem } from '../errors';
 
 /** Annotation marking an object whose environment asks for high availability (read by the `hpa-min-replicas` rule). */
@@ -13,8 +13,8 @@ export const HIGH_AVAILABILITY_ANNOTATION = 'cdk8s-gitops.io/high-availability';
 
 /** Props of `Autoscaler`. */
 export interface AutoscalerProps {
-  /** The workload scaled (a `WebService`): its Deployment. */
-  readonly target: IWorkload;
+  /** The workload scaled (a `WebService`, a `Worker`): its Deployment. */
+  readonly target: ReplicatedWorkload;
   /** Most replicas the autoscaler may run. */
   readonly maxReplicas: number;
   /**
@@ -74,10 +74,11 @@ export class Autoscaler extends Construct {
     const where = this.node.path;
     const chart = AppChart.of(this);
     const deployment = props.target.deployment;
+    const targetName = props.target.name;
     this.highAvailability = props.highAvailability ?? (chart.environment.replicas ?? 1) >= 2;
     this.minReplicas = props.minReplicas ?? (this.highAvailability ? 2 : 1);
     this.maxReplicas = props.maxReplicas;
-    const name = props.name ?? deployment.name;
+    const name = props.name ?? targetName;
 
     const problems: Problem[] = [];
     const push = (p: Problem | undefined) => p && problems.push(p);
@@ -95,7 +96,7 @@ export class Autoscaler extends Construct {
     if (AppChart.of(props.target) !== chart) {
       problems.push({ path: where, field: 'target', message: `is in app ${AppChart.of(props.target).node.path}: define the autoscaler in the target's app` });
     }
-    addProblemCheck(this, () => problems);
+    addProblemValidation(this, () => problems);
 
     const metric = (resource: string, utilization: number | undefined) => (utilization === undefined ? [] : [{
       type: 'Resource',
@@ -105,27 +106,16 @@ export class Autoscaler extends Construct {
     this.hpa = new kplus.k8s.KubeHorizontalPodAutoscalerV2(this, 'Resource', {
       metadata: { name, labels, ...(this.highAvailability ? { annotations: { [HIGH_AVAILABILITY_ANNOTATION]: 'true' } } : {}) },
       spec: {
-        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: deployment.name },
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: deployment.name ?? targetName },
         minReplicas: this.minReplicas,
         maxReplicas: this.maxReplicas,
         metrics: [...metric('cpu', props.cpuUtilization), ...metric('memory', props.memoryUtilization)],
       },
     });
 
-    const object = deploymentObject(props.target);
-    // The autoscaler owns the replica count; a `replicas` in git would be
-    // reapplied by every Argo CD sync (self-heal), undoing each scale-out.
-    object.addJsonPatch(JsonPatch.remove('/spec/replicas'));
-    const hasBudget = props.target.node.children.some(c => c instanceof kplus.k8s.KubePodDisruptionBudget);
-    if (this.minReplicas >= 2 && !hasBudget) {
-      const selector = podLabels(props.target);
-      object.addJsonPatch(JsonPatch.add('/spec/template/spec/topologySpreadConstraints', ['kubernetes.io/hostname', 'topology.kubernetes.io/zone'].map(topologyKey => ({
-        maxSkew: 1, topologyKey, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector },
-      }))));
-      new kplus.k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
-        metadata: { name: deployment.name, labels },
-        spec: { maxUnavailable: kplus.k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector } },
-      });
-    }
+    // The autoscaler owns the replica count: the Deployment renders none (a
+    // `replicas` in git would be reapplied by every Argo CD sync, undoing each
+    // scale-out), and the minimum decides the disruption budget and spread.
+    if (problems.length === 0) props.target.releaseReplicas(this.minReplicas);
   }
 }

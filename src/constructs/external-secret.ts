@@ -1,9 +1,10 @@
 import { Construct } from 'constructs';
-import { checkMountPath, envFromAll, envFromKey, mountAll, volumeName } from './_consume';
+import { envFromAll, envFromKey, mountAll, volumeName } from './_consume';
 import { checkSubdomain } from './_hosts';
-import { addProblemCheck } from './_validation';
 import { AppChart } from './app-chart';
-import { appObjectLabels, IWorkload } from './targets';
+import { addProblemValidation } from './problem-validation';
+import { appObjectLabels } from './targets';
+import { Workload } from './workload';
 import {
   ExternalSecret as ExternalSecretL1,
   ExternalSecretSpecSecretStoreRefKind,
@@ -120,7 +121,7 @@ export class ExternalSecret extends Construct {
     if (typeof refreshInterval !== 'string' || !DURATION.test(refreshInterval)) {
       problems.push({ path: where, field: 'refreshInterval', message: 'must be a Go duration such as "1h" or "15m"', value: refreshInterval });
     }
-    addProblemCheck(this, () => problems);
+    addProblemValidation(this, () => problems);
 
     const store = props.store instanceof SecretStoreRef ? props.store : undefined;
     this.externalSecret = new ExternalSecretL1(this, 'Resource', {
@@ -139,18 +140,17 @@ export class ExternalSecret extends Construct {
   }
 
   /** Every key as an environment variable of the workload's main container (`envFrom`). */
-  public envFrom(workload: IWorkload): void {
-    envFromAll(this, workload, { kind: 'Secret', name: this.name });
+  public envFrom(workload: Workload): void {
+    envFromAll(workload, { kind: 'secret', name: this.name });
   }
 
   /** One key as the environment variable `variable` of the workload's main container. */
-  public env(workload: IWorkload, variable: string, key: string): void {
-    envFromKey(this, workload, { kind: 'Secret', name: this.name }, variable, key);
+  public env(workload: Workload, variable: string, key: string): void {
+    envFromKey(workload, { kind: 'secret', name: this.name }, variable, key);
   }
 
   /** Every key as a read-only file under `path` in the workload's main container. */
-  public mount(workload: IWorkload, path: string): void {
-    checkMountPath(this, path);
-    mountAll(this, workload, { kind: 'Secret', name: this.name }, path, volumeName('secret', this.name));
+  public mount(workload: Workload, path: string): void {
+    mountAll(workload, { kind: 'secret', name: this.name }, path, volumeName('secret', this.name));
   }
 }

@@ -2,8 +2,8 @@ import { Construct } from 'constructs';
 import { checkDnsLabel } from './_checks';
 import { checkHostname, checkSubdomain } from './_hosts';
 import { allowFromNamespace, checkPaths, checkSameNamespace, resolveServicePort, targetPortOf } from './_route';
-import { addProblemCheck } from './_validation';
 import { AppChart } from './app-chart';
+import { addProblemValidation } from './problem-validation';
 import { appObjectLabels, IRouteBackend } from './targets';
 import { HttpRoute, HttpRouteSpecRulesMatchesPathType } from '../../imports/gateway-httproute-gateway.networking.k8s.io';
 import { Problem } from '../errors';
@@ -118,7 +118,7 @@ export class GatewayHttpRoute extends Construct {
     const port = resolveServicePort(where, props.backend, props.port);
     const servicePort = 'port' in port ? port : undefined;
     if (!servicePort) problems.push(port as Problem);
-    addProblemCheck(this, () => problems);
+    addProblemValidation(this, () => problems);
 
     const labels = appObjectLabels(chart);
     const pathType = (props.pathMatch ?? HttpPathMatch.PATH_PREFIX) as string as HttpRouteSpecRulesMatchesPathType;

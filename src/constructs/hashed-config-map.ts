@@ -2,11 +2,12 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { checkMountPath, envFromAll, envFromKey, mountAll, volumeName } from './_consume';
+import { envFromAll, envFromKey, mountAll, volumeName } from './_consume';
 import { checkSubdomain } from './_hosts';
-import { addProblemCheck } from './_validation';
 import { AppChart } from './app-chart';
-import { appObjectLabels, IWorkload } from './targets';
+import { addProblemValidation } from './problem-validation';
+import { appObjectLabels } from './targets';
+import { Workload } from './workload';
 import { Problem } from '../errors';
 
 /** Argo CD sync option that deletes an object only after the rest of the sync is applied and healthy. */
@@ -106,7 +107,7 @@ export class HashedConfigMap extends Construct {
       if (text !== undefined) add('files', k, text);
     }
     if (Object.keys(data).length === 0) problems.push({ path: where, field: 'data', message: 'and files are both empty: a ConfigMap needs at least one key' });
-    addProblemCheck(this, () => problems);
+    addProblemValidation(this, () => problems);
 
     this.data = Object.fromEntries(Object.entries(data).sort(([a], [b]) => (a < b ? -1 : 1)));
     this.name = `${this.baseName}-${kustomizeConfigMapHash(this.data)}`;
@@ -123,22 +124,21 @@ export class HashedConfigMap extends Construct {
   }
 
   /** Every key as an environment variable of the workload's main container (`envFrom`). */
-  public envFrom(workload: IWorkload): void {
-    envFromAll(this, workload, { kind: 'ConfigMap', name: this.name });
+  public envFrom(workload: Workload): void {
+    envFromAll(workload, { kind: 'configMap', name: this.name });
   }
 
   /** One key as the environment variable `variable` of the workload's main container. */
-  public env(workload: IWorkload, variable: string, key: string): void {
+  public env(workload: Workload, variable: string, key: string): void {
     if (!(key in this.data)) {
-      addProblemCheck(this, () => [{ path: this.node.path, field: 'key', message: `is not a key of the ConfigMap (it has ${Object.keys(this.data).join(', ') || 'none'})`, value: key }]);
+      addProblemValidation(this, () => [{ path: this.node.path, field: 'key', message: `is not a key of the ConfigMap (it has ${Object.keys(this.data).join(', ') || 'none'})`, value: key }]);
     }
-    envFromKey(this, workload, { kind: 'ConfigMap', name: this.name }, variable, key);
+    envFromKey(workload, { kind: 'configMap', name: this.name }, variable, key);
   }
 
   /** Every key as a read-only file under `path` in the workload's main container. */
-  public mount(workload: IWorkload, path: string): void {
-    checkMountPath(this, path);
+  public mount(workload: Workload, path: string): void {
     // The volume keeps its name across content changes (only the ConfigMap's name changes).
-    mountAll(this, workload, { kind: 'ConfigMap', name: this.name }, path, volumeName('config', this.baseName));
+    mountAll(workload, { kind: 'configMap', name: this.name }, path, volumeName('config', this.baseName));
   }
 }

@@ -3,8 +3,8 @@ import { Construct } from 'constructs';
 import { checkAnnotations, checkDnsLabel } from './_checks';
 import { checkHostname, checkSubdomain } from './_hosts';
 import { allowFromNamespace, checkPaths, checkSameNamespace, resolveServicePort, targetPortOf } from './_route';
-import { addProblemCheck } from './_validation';
 import { AppChart } from './app-chart';
+import { addProblemValidation } from './problem-validation';
 import { appObjectLabels, IRouteBackend } from './targets';
 import { Certificate as CertificateL1 } from '../../imports/cert-manager-certificate-cert-manager.io';
 import { Problem } from '../errors';
@@ -180,7 +180,7 @@ export class IngressRoute extends Construct {
     const port = resolveServicePort(where, props.backend, props.port);
     const servicePort = 'port' in port ? port : undefined;
     if (!servicePort) problems.push(port as Problem);
-    addProblemCheck(this, () => problems);
+    addProblemValidation(this, () => problems);
 
     const labels = appObjectLabels(chart);
     const annotations: Record<string, string> = { ...props.annotations };

@@ -2,9 +2,10 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkDnsLabel, checkInteger } from './_checks';
 import { checkSubdomain } from './_hosts';
-import { addProblemCheck } from './_validation';
 import { AppChart } from './app-chart';
-import { appObjectLabels, IWorkload, podLabels } from './targets';
+import { addProblemValidation } from './problem-validation';
+import { appObjectLabels } from './targets';
+import { Workload } from './workload';
 import { Problem } from '../errors';
 
 /** Options of `NetworkAccess.allowFrom`. */
@@ -19,12 +20,12 @@ export interface AllowOptions {
 
 /** Props of `NetworkAccess`. */
 export interface NetworkAccessProps {
-  /** The workload whose incoming traffic the policy allows (a `WebService`). */
-  readonly target: IWorkload;
+  /** The workload whose incoming traffic the policy allows (a `WebService`, a `Worker`). */
+  readonly target: Workload;
   /**
    * Name of the NetworkPolicy.
    *
-   * @default - `<Deployment name>-allow`
+   * @default - `<workload name>-allow`
    */
   readonly name?: string;
 }
@@ -46,35 +47,35 @@ export class NetworkAccess extends Construct {
   constructor(scope: Construct, id: string, props: NetworkAccessProps) {
     super(scope, id);
     this.chart = AppChart.of(this);
-    const name = props.name ?? `${props.target.deployment.name}-allow`;
+    const name = props.name ?? `${props.target.name}-allow`;
     const p = checkSubdomain(this.node.path, 'name', name);
     if (p) this.problems.push(p);
     if (AppChart.of(props.target) !== this.chart) {
       this.problems.push({ path: this.node.path, field: 'target', message: `is in app ${AppChart.of(props.target).node.path}: define the policy in the target's app` });
     }
-    addProblemCheck(this, () => this.problems);
+    addProblemValidation(this, () => this.problems);
     this.policy = new kplus.k8s.KubeNetworkPolicy(this, 'Resource', {
       metadata: { name, labels: appObjectLabels(this.chart) },
       // `rules` is read at synth: allowFrom calls after construction count.
-      spec: { podSelector: { matchLabels: podLabels(props.target) }, policyTypes: ['Ingress'], ingress: this.rules },
+      spec: { podSelector: { matchLabels: props.target.selector }, policyTypes: ['Ingress'], ingress: this.rules },
     });
   }
 
   /** Allows the pods of `peer` (a workload of the same environment) in. */
-  public allowFrom(peer: IWorkload, options: AllowOptions = {}): this {
+  public allowFrom(peer: Workload, options: AllowOptions = {}): this {
     const other = AppChart.of(peer);
     if (other.environment !== this.chart.environment) {
       this.problems.push({
         path: this.node.path,
         field: 'allowFrom',
         message: `names ${peer.node.path} of environment ${JSON.stringify(other.environment.envName)}, but this app is in ${JSON.stringify(this.chart.environment.envName)}: traffic between environments is never allowed`,
-        value: peer.deployment.name,
+        value: peer.name,
       });
       return this;
     }
     const from: kplus.k8s.NetworkPolicyPeer = other.namespace === this.chart.namespace
-      ? { podSelector: { matchLabels: podLabels(peer) } }
-      : { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': other.namespace! } }, podSelector: { matchLabels: podLabels(peer) } };
+      ? { podSelector: { matchLabels: peer.selector } }
+      : { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': other.namespace! } }, podSelector: { matchLabels: peer.selector } };
     this.addRule(from, options);
     return this;
   }

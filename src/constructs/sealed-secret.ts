@@ -1,9 +1,10 @@
 import { Construct } from 'constructs';
-import { checkMountPath, envFromAll, envFromKey, mountAll, volumeName } from './_consume';
+import { envFromAll, envFromKey, mountAll, volumeName } from './_consume';
 import { checkSubdomain } from './_hosts';
-import { addProblemCheck } from './_validation';
 import { AppChart } from './app-chart';
-import { appObjectLabels, IWorkload } from './targets';
+import { addProblemValidation } from './problem-validation';
+import { appObjectLabels } from './targets';
+import { Workload } from './workload';
 import { SealedSecret as SealedSecretL1 } from '../../imports/sealed-secrets-sealedsecret-bitnami.com';
 import { Problem } from '../errors';
 
@@ -80,7 +81,7 @@ export class SealedSecret extends Construct {
       }
     }
     if (!Object.values(SealingScope).includes(sealing)) problems.push({ path: where, field: 'scope', message: `must be one of ${Object.values(SealingScope).join(', ')}`, value: sealing });
-    addProblemCheck(this, () => problems);
+    addProblemValidation(this, () => problems);
 
     const annotations: Record<string, string> = sealing === SealingScope.STRICT ? {}
       : { [`sealedsecrets.bitnami.com/${sealing}`]: 'true' };
@@ -95,18 +96,17 @@ export class SealedSecret extends Construct {
   }
 
   /** Every key as an environment variable of the workload's main container (`envFrom`). */
-  public envFrom(workload: IWorkload): void {
-    envFromAll(this, workload, { kind: 'Secret', name: this.name });
+  public envFrom(workload: Workload): void {
+    envFromAll(workload, { kind: 'secret', name: this.name });
   }
 
   /** One key as the environment variable `variable` of the workload's main container. */
-  public env(workload: IWorkload, variable: string, key: string): void {
-    envFromKey(this, workload, { kind: 'Secret', name: this.name }, variable, key);
+  public env(workload: Workload, variable: string, key: string): void {
+    envFromKey(workload, { kind: 'secret', name: this.name }, variable, key);
   }
 
   /** Every key as a read-only file under `path` in the workload's main container. */
-  public mount(workload: IWorkload, path: string): void {
-    checkMountPath(this, path);
-    mountAll(this, workload, { kind: 'Secret', name: this.name }, path, volumeName('secret', this.name));
+  public mount(workload: Workload, path: string): void {
+    mountAll(workload, { kind: 'secret', name: this.name }, path, volumeName('secret', this.name));
   }
 }

@@ -72,11 +72,11 @@ describe('HashedConfigMap', () => {
     config.env(web, 'X', 'missing');
     new HashedConfigMap(chart, 'empty', {});
     expect(synthProblems(app)).toEqual([
+      '[dev/hello/web] \'mounts.path\' must be an absolute path without ".." (got "etc/hello")',
       '[dev/hello/config] \'data.a/b\' is not a valid ConfigMap key: a file name of letters, digits, "-", "_" and "." (not "." or "..", at most 253) (got "a/b")',
       '[dev/hello/config] \'data...\' is not a valid ConfigMap key: a file name of letters, digits, "-", "_" and "." (not "." or "..", at most 253) (got "..")',
       '[dev/hello/config] \'data.port\' must be a string (quote it: "80") (got 80)',
       '[dev/hello/config] \'files.ok.conf\' cannot be read (ENOENT) (got "/nonexistent/traffic/ok.conf")',
-      '[dev/hello/config] \'path\' must be an absolute mount path, e.g. "/etc/app" (got "etc/hello")',
       '[dev/hello/config] \'key\' is not a key of the ConfigMap (it has .., a/b, ok.conf, port) (got "missing")',
       '[dev/hello/empty] \'data\' and files are both empty: a ConfigMap needs at least one key',
     ]);
