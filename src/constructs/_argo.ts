@@ -14,7 +14,7 @@ export const RENDERED_BRANCH = 'rendered-manifests';
 /** The namespace Argo CD is installed in. */
 export const ARGOCD_NAMESPACE = 'argocd';
 /** The API server of the cluster Argo CD runs in. */
-export const IN_CLUSTER = 'https://kubernetes.default.svc';
+export { IN_CLUSTER } from './_tenancy';
 /** Annotation ordering objects of one sync. */
 export const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
 /** Finalizer that makes deleting an Application delete its resources. */

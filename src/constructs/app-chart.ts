@@ -59,11 +59,18 @@ export class AppChart extends GitOpsChart {
     const problems: Problem[] = [];
     const bad = checkDnsLabel(where, 'name', appName);
     if (bad) problems.push(bad);
+    if (env.targets.length > 1) {
+      problems.push({
+        path: where,
+        message: `is in environment ${env.envName}, which deploys to ${env.targets.length} clusters (${env.clusters.map(c => c.clusterName).join(', ')}): create one AppChart per cluster in env.targets (for (const target of env.targets) new AppChart(target, ${JSON.stringify(appName)}))`,
+      });
+    }
     problems.push(...checkLabels(where, 'labels', props.labels));
     if (problems.length) throw new ValidationError(problems);
     super(scope, id, {
-      folder: `${env.envName}/${appName}`,
+      folder: `${env.folder}/${appName}`,
       namespace: env.namespace,
+      destination: env.server,
       labels: { ...env.labels, ...props.labels },
     });
     Object.defineProperty(this, APP_CHART, { value: true });

@@ -53,6 +53,13 @@ export interface ArgoApplicationProps extends ArgoSyncOptions {
    */
   readonly server?: string;
   /**
+   * Name of the destination cluster in Argo CD (`spec.destination.name`),
+   * instead of `server`.
+   *
+   * @default - the name of the app's Cluster, if its environment has Clusters; else none (`server` is used)
+   */
+  readonly clusterName?: string;
+  /**
    * Destination namespace.
    *
    * @default - the app's `Environment.namespace`, else none (the objects carry theirs)
@@ -117,6 +124,10 @@ export class ArgoApplication extends Construct {
   public readonly path: string;
   /** The app it deploys, if given. */
   public readonly app?: AppChart;
+  /** The AppProject it belongs to. */
+  public readonly project: string;
+  /** `spec.destination`: the cluster (by name or server) and namespace. */
+  public readonly destination: { readonly name?: string; readonly server?: string; readonly namespace?: string };
   /** The Application object. */
   public readonly apiObject: Application;
   private readonly explicitWave?: number;
@@ -138,8 +149,11 @@ export class ArgoApplication extends Construct {
     this.argoNamespace = props.argoNamespace ?? Chart.of(this).namespace ?? ARGOCD_NAMESPACE;
     this.explicitWave = props.syncWave;
     const project = props.project ?? 'default';
+    const clusterName = props.clusterName ?? (props.server === undefined ? env?.cluster?.clusterName : undefined);
     const server = props.server ?? env?.server ?? IN_CLUSTER;
     const namespace = props.namespace ?? env?.namespace;
+    this.project = project;
+    this.destination = { ...(clusterName !== undefined ? { name: clusterName } : { server }), ...(namespace !== undefined ? { namespace } : {}) };
 
     if (!props.name && !app) push({ path: where, field: 'name', message: 'is required when no app is given' });
     else push(checkDnsLabel(where, 'name', this.name));
@@ -150,7 +164,12 @@ export class ArgoApplication extends Construct {
       push({ path: where, field: 'targetRevision', message: 'must be a branch, tag or commit without whitespace', value: this.targetRevision });
     }
     push(checkDnsLabel(where, 'project', project, 253));
-    push(checkServer(where, 'server', server));
+    if (clusterName !== undefined) {
+      push(checkDnsLabel(where, 'clusterName', clusterName));
+      if (props.server !== undefined) push({ path: where, field: 'server', message: 'cannot be given with clusterName: Argo CD takes one of the two', value: props.server });
+    } else {
+      push(checkServer(where, 'server', server));
+    }
     if (namespace !== undefined) push(checkDnsLabel(where, 'namespace', namespace));
     push(checkDnsLabel(where, 'argoNamespace', this.argoNamespace));
     if (props.syncWave !== undefined) push(checkInteger(where, 'syncWave', props.syncWave, -1000, 1000));
@@ -163,7 +182,7 @@ export class ArgoApplication extends Construct {
     const spec: ApplicationProps['spec'] = {
       project,
       source: { repoUrl: this.repoURL, targetRevision: this.targetRevision, path: this.path },
-      destination: { server, ...(namespace !== undefined ? { namespace } : {}) },
+      destination: { ...this.destination },
       ...(Object.keys(sync.syncPolicy).length ? { syncPolicy: sync.syncPolicy } : {}),
     };
     const self = this;

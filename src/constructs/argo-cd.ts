@@ -1,14 +1,19 @@
-import { App, Chart } from 'cdk8s';
-import { Construct } from 'constructs';
+import { ApiObject, App, Chart } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
 import { ARGOCD_NAMESPACE, IN_CLUSTER, RENDERED_BRANCH, appDependencies, checkRepoUrl, isAppChart, validationMessage } from './_argo';
 import { checkDnsLabel } from './_checks';
+import { isDestinationPermitted, isResourcePermitted } from './_project-rules';
+import { CLUSTER_SCOPED_KINDS, argoName } from './_tenancy';
 import { AppChart } from './app-chart';
 import { ArgoApplication } from './argo-application';
-import { ArgoApplicationSet } from './argo-application-set';
-import { ArgoProject } from './argo-project';
+import { ArgoApplicationSet, ArgoApplicationSetEnvironment } from './argo-application-set';
+import { ArgoProject, ArgoProjectRole, ArgoResourceKind, ArgoSyncWindow } from './argo-project';
 import { ArgoSyncOptions } from './argo-sync';
+import { Cluster } from './cluster';
 import { Environment } from './environment';
+import { GitOpsApp } from './gitops-app';
 import { GitOpsChart } from './gitops-chart';
+import { ManagedNamespace } from './managed-namespace';
 import { Problem, ValidationError } from '../errors';
 import { toYaml } from '../render/yaml';
 
@@ -21,6 +26,28 @@ export enum ArgoMode {
    * the branch: for many apps and clusters, Argo CD does the fan-out.
    */
   APPLICATION_SET = 'application-set',
+}
+
+/** What an environment's AppProject carries besides the fence `ArgoCd` derives from the environment. */
+export interface ArgoProjectOptions {
+  /**
+   * Roles bound to SSO groups (e.g. the team's developers may get and sync).
+   *
+   * @default - none
+   */
+  readonly roles?: ArgoProjectRole[];
+  /**
+   * Sync windows (e.g. no prod syncs at night).
+   *
+   * @default - none
+   */
+  readonly syncWindows?: ArgoSyncWindow[];
+  /**
+   * Cluster-scoped kinds allowed besides the environment's own Namespace (an explicit allowlist).
+   *
+   * @default - none
+   */
+  readonly clusterResources?: ArgoResourceKind[];
 }
 
 /** Props of `ArgoCd`. */
@@ -78,19 +105,33 @@ export interface ArgoCdProps {
    */
   readonly rootName?: string;
   /**
-   * Name of the ApplicationSet (APPLICATION_SET mode).
+   * Name of the ApplicationSet (APPLICATION_SET mode), after the team prefix.
    *
    * @default 'apps'
    */
   readonly applicationSetName?: string;
+  /**
+   * Roles, sync windows and extra cluster-scoped kinds of every AppProject.
+   *
+   * @default - none
+   */
+  readonly project?: ArgoProjectOptions;
+  /**
+   * The same per environment (keyed by environment name), added to `project`'s.
+   *
+   * @default - none
+   */
+  readonly projects?: Record<string, ArgoProjectOptions>;
 }
 
 /**
  * Argo CD wiring of a GitOpsApp, rendered to its own folder (`argocd/`) of
  * the branch: an `AppProject` per environment (only this repository, only the
- * environment's cluster and namespace) and an `Application` per AppChart (or
- * one `ApplicationSet`). Create it after the apps. A person applies
- * `bootstrapManifest()` once; from then on Argo CD syncs `argocd/` itself.
+ * environment's clusters and namespace) and an `Application` per AppChart
+ * and rendered namespace (or one `ApplicationSet`). Create it after the apps.
+ * A person applies `bootstrapManifest()` once; from then on Argo CD syncs
+ * `argocd/` itself. With a team (`GitOpsApp({ team })`), every name is
+ * prefixed with it, so many teams share one Argo CD.
  */
 export class ArgoCd extends GitOpsChart {
   /** The repository URL. */
@@ -101,9 +142,16 @@ export class ArgoCd extends GitOpsChart {
   public readonly argoNamespace: string;
   /** The mode. */
   public readonly mode: ArgoMode;
-  /** The ApplicationSet (APPLICATION_SET mode). */
+  /** The ApplicationSet (APPLICATION_SET mode; the first, with environments of several teams). */
   public readonly applicationSet?: ArgoApplicationSet;
+  /** The team of the GitOpsApp, if any: the prefix of the root and ApplicationSet names. */
+  public readonly team?: string;
   private readonly rootName: string;
+  private readonly projectOptions: ArgoProjectOptions;
+  private readonly perProject: Record<string, ArgoProjectOptions>;
+  private readonly namespaceApps = new Map<ManagedNamespace, ArgoApplication>();
+  /** Environments whose AppProject failed (reported once). */
+  private readonly failedProjects = new Set<Environment>();
   private readonly sync: ArgoSyncOptions;
   private readonly overrides: Record<string, ArgoSyncOptions>;
   private readonly discover: boolean;
@@ -113,7 +161,8 @@ export class ArgoCd extends GitOpsChart {
   constructor(scope: Construct, id: string, props: ArgoCdProps) {
     const where = scope.node.path ? `${scope.node.path}/${id}` : id;
     const argoNamespace = props.namespace ?? ARGOCD_NAMESPACE;
-    const rootName = props.rootName ?? 'root';
+    const team = GitOpsApp.find(scope)?.team;
+    const rootName = argoName(where, 'root Application', team, [props.rootName ?? 'root']).name;
     const mode = props.mode ?? ArgoMode.APPLICATIONS;
     const problems: Problem[] = [];
     const push = (p: Problem | undefined) => p && problems.push(p);
@@ -125,7 +174,10 @@ export class ArgoCd extends GitOpsChart {
       push({ path: where, field: 'applications', message: 'per-Application options need mode ArgoMode.APPLICATIONS (an ApplicationSet has one template for all)', value: Object.keys(props.applications!) });
     }
     if (problems.length) throw new ValidationError(problems);
-    super(scope, id, { folder: props.folder ?? 'argocd', namespace: argoNamespace });
+    super(scope, id, { folder: props.folder ?? 'argocd', namespace: argoNamespace, destination: IN_CLUSTER });
+    this.team = team;
+    this.projectOptions = { ...props.project };
+    this.perProject = { ...props.projects };
     this.repoURL = props.repoURL;
     this.targetRevision = props.targetRevision ?? RENDERED_BRANCH;
     this.argoNamespace = argoNamespace;
@@ -135,20 +187,51 @@ export class ArgoCd extends GitOpsChart {
     this.overrides = { ...props.applications };
     this.discover = props.discover ?? true;
 
-    const apps = this.discover ? this.node.root.node.findAll().filter(isAppChart) : [];
+    const all = this.node.root.node.findAll();
+    const apps = this.discover ? all.filter(isAppChart) : [];
+    const namespaces = this.discover ? all.filter(ManagedNamespace.isManagedNamespace) : [];
+    const problems2: Problem[] = [];
     if (mode === ArgoMode.APPLICATIONS) {
-      for (const app of apps) this.addApplication(app);
+      for (const ns of namespaces) this.collect(problems2, () => this.addNamespaceApplication(ns));
+      for (const app of apps) this.collect(problems2, () => this.addApplication(app));
     } else {
-      const allEnvs = this.node.root.node.findAll().filter((c): c is Environment => c instanceof Environment);
-      const envs = [...new Set([...allEnvs, ...apps.map(a => a.environment)])];
-      this.applicationSet = new ArgoApplicationSet(this, 'ApplicationSet', {
-        ...this.sync,
-        name: props.applicationSetName ?? 'apps',
-        repoURL: this.repoURL,
-        targetRevision: this.targetRevision,
-        environments: envs.map(env => ({ name: env.envName, server: env.server, namespace: env.namespace, project: this.projectFor(env).name })),
-      });
+      const allEnvs = all.filter((c): c is Environment => c instanceof Environment && !c.parentEnvironment);
+      const envs = [...new Set([...allEnvs, ...apps.map(a => a.environment.rootEnvironment)])];
+      const byTeam = new Map<string | undefined, Environment[]>();
+      for (const env of envs) byTeam.set(env.team, [...(byTeam.get(env.team) ?? []), env]);
+      const sets: ArgoApplicationSet[] = [];
+      for (const [envTeam, teamEnvs] of [...byTeam].sort(([a], [b]) => ((a ?? '') < (b ?? '') ? -1 : 1))) {
+        const named = argoName(where, 'ApplicationSet', envTeam, [props.applicationSetName ?? 'apps']);
+        if (named.problem) problems2.push(named.problem);
+        const clustered = teamEnvs.some(e => e.clusters.length > 0);
+        const mixed = clustered && teamEnvs.some(e => e.clusters.length === 0);
+        if (mixed) {
+          problems2.push({ path: where, field: 'mode', message: `is an ApplicationSet, whose one template targets clusters either by name or by server: give every environment clusters, or none (without: ${teamEnvs.filter(e => !e.clusters.length).map(e => e.node.path).join(', ')})`, value: mode });
+          continue;
+        }
+        const environments: ArgoApplicationSetEnvironment[] = [];
+        for (const env of teamEnvs) {
+          this.collect(problems2, () => environments.push({
+            name: env.envName,
+            namespace: env.namespace,
+            project: this.projectFor(env).name,
+            ...(clustered ? { clusters: env.clusters.map(c => c.clusterName) } : { server: env.server }),
+            ...(env.clusters.length > 1 ? { clusterSelector: clusterSelector(env, all) } : {}),
+          }));
+        }
+        if (problems2.length) continue;
+        sets.push(new ArgoApplicationSet(this, envTeam && byTeam.size > 1 ? `ApplicationSet-${envTeam}` : 'ApplicationSet', {
+          ...this.sync,
+          name: named.name,
+          repoURL: this.repoURL,
+          targetRevision: this.targetRevision,
+          namePrefix: envTeam ? `${envTeam}-` : undefined,
+          environments,
+        }));
+      }
+      this.applicationSet = sets[0];
     }
+    if (problems2.length) throw new ValidationError(problems2);
     this.node.addValidation({ validate: () => this.validateWiring() });
   }
 
@@ -168,17 +251,44 @@ export class ArgoCd extends GitOpsChart {
         value: app.folder,
       }]);
     }
-    const name = `${app.appName}-${app.environment.envName}`;
+    const env = app.environment;
+    const { name, problem } = argoName(app.node.path, 'Application', env.team, [app.appName, env.envName, ...(env.parentEnvironment ? [env.cluster!.clusterName] : [])]);
+    if (problem) throw new ValidationError([problem]);
     const application = new ArgoApplication(this, name, {
       ...this.sync,
       ...this.overrides[name],
       ...options,
       app,
+      name,
       repoURL: this.repoURL,
       targetRevision: this.targetRevision,
-      project: this.projectFor(app.environment).name,
+      project: this.projectFor(env).name,
     });
     this.applications.set(app, application);
+    return application;
+  }
+
+  /**
+   * Creates the Application syncing a rendered namespace (`<env>[/<cluster>]/namespace`),
+   * in sync wave -1 so namespaces exist before the apps. APPLICATIONS mode only.
+   */
+  public addNamespaceApplication(ns: ManagedNamespace): ArgoApplication {
+    const env = Environment.of(ns);
+    const { name, problem } = argoName(ns.node.path, 'Application', env.team, ['namespace', env.envName, ...(env.parentEnvironment ? [env.cluster!.clusterName] : [])]);
+    if (problem) throw new ValidationError([problem]);
+    const application = new ArgoApplication(this, name, {
+      ...this.sync,
+      ...this.overrides[name],
+      name,
+      path: ns.folder,
+      repoURL: this.repoURL,
+      targetRevision: this.targetRevision,
+      project: this.projectFor(env).name,
+      ...(env.cluster ? { clusterName: env.cluster.clusterName } : { server: env.server }),
+      namespace: env.namespace,
+      syncWave: -1,
+    });
+    this.namespaceApps.set(ns, application);
     return application;
   }
 
@@ -187,17 +297,36 @@ export class ArgoCd extends GitOpsChart {
     return this.applications.get(app);
   }
 
-  /** The AppProject of `env` (created on first use). */
+  /**
+   * The AppProject of `env` (of its top environment, for a cluster child;
+   * created on first use): only this repository, only the environment's
+   * clusters and namespace; with a team or a rendered namespace, no
+   * cluster-scoped kind but that Namespace unless allowed explicitly.
+   */
   public projectFor(env: Environment): ArgoProject {
-    let project = this.projects.get(env);
+    const top = env.rootEnvironment;
+    let project = this.projects.get(top);
+    if (this.failedProjects.has(top)) throw new ValidationError([]);
     if (!project) {
-      project = new ArgoProject(this, `project-${env.envName}`, {
-        name: env.envName,
-        description: `Apps of the ${env.envName} environment, rendered by cdk8s-gitops`,
+      this.failedProjects.add(top);
+      const { name, problem } = argoName(top.node.path, 'AppProject', top.team, [top.envName]);
+      if (problem) throw new ValidationError([problem]);
+      const options = [this.projectOptions, this.perProject[top.envName] ?? {}];
+      const fenced = top.team !== undefined || top.targets.some(t => t.managedNamespace);
+      const extra = options.flatMap(o => o.clusterResources ?? []);
+      project = new ArgoProject(this, `project-${top.envName}`, {
+        name,
+        description: `${top.team ? `Team ${top.team}: apps` : 'Apps'} of the ${top.envName} environment, rendered by cdk8s-gitops`,
         sourceRepos: [this.repoURL],
-        destinations: [{ server: env.server, namespace: env.namespace }],
+        destinations: top.clusters.length
+          ? top.clusters.map(c => ({ name: c.clusterName, namespace: top.namespace }))
+          : [{ server: top.server, namespace: top.namespace }],
+        ...(fenced || extra.length ? { clusterResources: [{ group: '', kind: 'Namespace', ...(fenced ? { name: top.namespace } : {}) }, ...extra] } : {}),
+        roles: options.flatMap(o => o.roles ?? []),
+        syncWindows: options.flatMap(o => o.syncWindows ?? []),
       });
-      this.projects.set(env, project);
+      this.failedProjects.delete(top);
+      this.projects.set(top, project);
     }
     return project;
   }
@@ -241,10 +370,20 @@ export class ArgoCd extends GitOpsChart {
     return header + [project.apiObject.toJson(), root.apiObject.toJson()].map(o => `---\n${toYaml(o)}`).join('');
   }
 
+  private collect(problems: Problem[], fn: () => unknown): void {
+    try {
+      fn();
+    } catch (e) {
+      if (e instanceof ValidationError) problems.push(...e.problems);
+      else throw e;
+    }
+  }
+
   private validateWiring(): string[] {
     const errors: string[] = [];
     const all = this.node.root.node.findAll();
     const apps = all.filter(isAppChart);
+    errors.push(...this.validateProjects(all));
     for (const env of all.filter((c): c is Environment => c instanceof Environment)) {
       if (env.envName === this.folder.split('/')[0]) {
         errors.push(validationMessage('folder', `is also the folder of the environment ${env.node.path}: rename one`, this.folder));
@@ -265,7 +404,7 @@ export class ArgoCd extends GitOpsChart {
     } else {
       const listed = new Set(this.projects.keys());
       for (const app of apps) {
-        if (!listed.has(app.environment)) {
+        if (!listed.has(app.environment.rootEnvironment)) {
           errors.push(validationMessage('environments', `lacks the environment of ${app.node.path}: it was created after the ArgoCd construct; create ArgoCd last`, app.environment.envName));
         }
         const deps = appDependencies(app);
@@ -276,4 +415,86 @@ export class ArgoCd extends GitOpsChart {
     }
     return errors;
   }
+
+  /**
+   * What each environment's AppProject would reject at sync time, found at
+   * synth: an Application whose destination is outside its project, an
+   * object in a namespace or of a cluster-scoped kind the project does not
+   * allow; and two teams sharing a namespace on one cluster.
+   */
+  private validateProjects(all: IConstruct[]): string[] {
+    const errors: string[] = [];
+    const projects = new Map([...this.projects.values()].map(p => [p.name, p]));
+    const servers = new Map(all.filter(Cluster.isCluster).map(c => [c.clusterName, c.server]));
+    for (const application of all.filter(ArgoApplication.isArgoApplication)) {
+      const project = projects.get(application.project);
+      const d = application.destination;
+      if (!project || d.namespace === undefined) continue;
+      const dst = { name: d.name, server: d.server ?? (d.name ? servers.get(d.name) : undefined), namespace: d.namespace };
+      if (!isDestinationPermitted(rules(project), dst)) {
+        errors.push(validationMessage('destination', `of ${application.node.path} (cluster ${d.name ?? d.server}, namespace ${d.namespace}) is outside its AppProject ${project.name}, which allows ${describeDestinations(project)}: Argo CD would refuse to sync it`, d.namespace));
+      }
+    }
+    for (const app of all.filter(isAppChart)) {
+      const application = this.applications.get(app);
+      const project = application && projects.get(application.project);
+      if (!project || !application.destination.namespace) continue;
+      for (const obj of app.node.findAll()) {
+        if (!ApiObject.isApiObject(obj) || Chart.of(obj) !== app) continue;
+        const group = obj.apiVersion.includes('/') ? obj.apiVersion.split('/')[0] : '';
+        const clusterScoped = CLUSTER_SCOPED_KINDS.has(obj.kind);
+        if (!isResourcePermitted(rules(project), group, obj.kind, obj.name, !clusterScoped)) {
+          errors.push(validationMessage('kind', `of ${obj.node.path} (${group ? `${group}/` : ''}${obj.kind} ${obj.name}) is not allowed by AppProject ${project.name}: ${clusterScoped ? 'cluster-scoped kinds need an explicit allowlist entry (ArgoCd project.clusterResources)' : 'add it to the project\'s namespaced kinds'}`, obj.kind));
+        } else if (!clusterScoped && obj.metadata.namespace && obj.metadata.namespace !== application.destination.namespace) {
+          const dst = { ...application.destination, server: application.destination.server ?? servers.get(application.destination.name ?? ''), namespace: obj.metadata.namespace };
+          if (!isDestinationPermitted(rules(project), dst)) {
+            errors.push(validationMessage('metadata.namespace', `of ${obj.node.path} is outside AppProject ${project.name}, which allows ${describeDestinations(project)}`, obj.metadata.namespace));
+          }
+        }
+      }
+    }
+    const owners = new Map<string, Environment>();
+    for (const env of all.filter((c): c is Environment => c instanceof Environment && c.targets[0] === c)) {
+      const key = `${env.server}\n${env.namespace}`;
+      const other = owners.get(key);
+      if (other && other.team !== env.team) {
+        errors.push(validationMessage('namespace', `is namespace ${env.namespace} on cluster ${env.cluster?.clusterName ?? env.server} of both ${other.node.path} (team ${other.team ?? 'none'}) and ${env.node.path} (team ${env.team ?? 'none'}): two teams must never share a namespace on one cluster`, env.namespace));
+      } else if (!other) {
+        owners.set(key, env);
+      }
+    }
+    return errors;
+  }
+}
+
+function rules(project: ArgoProject) {
+  return {
+    sourceRepos: project.sourceRepos,
+    destinations: project.destinations,
+    clusterResourceWhitelist: project.clusterResources,
+    namespaceResourceWhitelist: project.namespaceResources,
+  };
+}
+
+function describeDestinations(project: ArgoProject): string {
+  return project.destinations.map(d => `${d.name ?? d.server}/${d.namespace}`).join(', ');
+}
+
+/**
+ * The labels every cluster of `env` shares: what the ApplicationSet's
+ * cluster generator selects by. Fails if they select no cluster in common,
+ * or also a Cluster of the app outside the environment.
+ */
+function clusterSelector(env: Environment, all: IConstruct[]): Record<string, string> {
+  const [first, ...rest] = env.clusters;
+  const common = Object.fromEntries(Object.entries(first.labels).filter(([k, v]) => rest.every(c => c.labels[k] === v)));
+  const where = env.node.path;
+  if (!Object.keys(common).length) {
+    throw new ValidationError([{ path: where, field: 'clusters', message: 'share no label, so the ApplicationSet cannot select them: give them a common label (e.g. env: prod) in new Cluster(..., { labels })', value: env.clusters.map(c => c.clusterName) }]);
+  }
+  const extra = all.filter(Cluster.isCluster).filter(c => !env.clusters.includes(c) && Object.entries(common).every(([k, v]) => c.labels[k] === v));
+  if (extra.length) {
+    throw new ValidationError([{ path: where, field: 'clusters', message: `are selected by their common labels ${JSON.stringify(common)}, which also select ${extra.map(c => c.node.path).join(', ')}: the ApplicationSet would deploy there too; give the clusters a label only they share`, value: env.clusters.map(c => c.clusterName) }]);
+  }
+  return common;
 }

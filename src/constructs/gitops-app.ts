@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { checkTeam } from './_tenancy';
 import { Problem, ValidationError } from '../errors';
 import { ImageRef } from '../image-ref';
 import { renderAppDetailed } from '../render/render';
@@ -59,6 +60,16 @@ export interface GitOpsAppProps {
    * @default - none
    */
   readonly gates?: TreeGate[];
+  /**
+   * The team (tenant) owning this config repository in a shared Argo CD: every
+   * Argo CD name is prefixed with it (`<team>-<env>` projects,
+   * `<team>-<app>-<env>` Applications), namespaces default to
+   * `<team>-<env>` and are rendered with Pod Security labels. A DNS-1123
+   * label without `-` (so no two teams can produce one name).
+   *
+   * @default - none: today's names, for a repository alone in its Argo CD
+   */
+  readonly team?: string;
 }
 
 /**
@@ -73,13 +84,18 @@ export class GitOpsApp extends App {
     return root instanceof GitOpsApp ? root : undefined;
   }
 
+  /** The team owning the app, if any. */
+  public readonly team?: string;
   private readonly pins?: ImagePinSource;
   private readonly allowUnusedPins: boolean;
   private readonly pinLookups: Array<{ app: string; env: string; image?: string }> = [];
   private readonly gates: TreeGate[];
 
   constructor(props: GitOpsAppProps = {}) {
+    const badTeam = props.team !== undefined ? checkTeam('(app)', 'team', props.team) : undefined;
+    if (badTeam) throw new ValidationError([badTeam]);
     super({ outdir: props.outdir ?? 'dist' });
+    this.team = props.team;
     this.pins = props.pins;
     this.allowUnusedPins = props.allowUnusedPins ?? false;
     this.gates = [...(props.gates ?? [])];

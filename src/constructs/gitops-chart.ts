@@ -14,6 +14,13 @@ export interface GitOpsChartProps extends ChartProps {
    * @default true
    */
   readonly kustomize?: boolean;
+  /**
+   * API server URL of the cluster the folder's objects are applied to: no two
+   * charts with one destination may render the same object (checked at synth).
+   *
+   * @default - none: not checked against other charts
+   */
+  readonly destination?: string;
 }
 
 /**
@@ -38,11 +45,14 @@ export class GitOpsChart extends Chart {
   public readonly folder: string;
   /** The folder's kustomization, if one is rendered. */
   public readonly kustomization?: Kustomization;
+  /** API server URL of the cluster its objects are applied to, if known. */
+  public readonly destination?: string;
 
   constructor(scope: Construct, id: string, props: GitOpsChartProps) {
     super(scope, id, { disableResourceNameHashes: true, ...props });
     Object.defineProperty(this, GITOPS_CHART, { value: true });
     this.folder = props.folder;
+    this.destination = props.destination;
     if (props.kustomize ?? true) {
       this.kustomization = new Kustomization(this, 'Kustomization');
     }

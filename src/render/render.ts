@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import { KUSTOMIZATION_FILE, apiGroup, objectFileName } from './layout';
 import { RenderedTree, sortTree, unsafeTreePath } from './tree';
 import { findUnsafeStrings, toYaml } from './yaml';
+import { CLUSTER_SCOPED_KINDS } from '../constructs/_tenancy';
 import { GitOpsChart } from '../constructs/gitops-chart';
 import { validateConstruct } from '../constructs/problem-validation';
 import { Problem, ValidationError } from '../errors';
@@ -45,6 +46,7 @@ export function renderAppDetailed(app: App): RenderedApp {
   const files: [string, string][] = [];
   const objects = new Map<string, unknown>();
   const folders = new Map<string, string>();
+  const identities = new Map<string, string>();
   for (const chart of app.charts) {
     if (!GitOpsChart.isGitOpsChart(chart)) {
       problems.push({ path: chart.node.path, message: 'is a plain cdk8s Chart; put objects in an AppChart (one app in one Environment) so they have a folder in the rendered tree' });
@@ -61,13 +63,13 @@ export function renderAppDetailed(app: App): RenderedApp {
       continue;
     }
     folders.set(chart.folder, chart.node.path);
-    files.push(...renderChart(chart, problems, objects));
+    files.push(...renderChart(chart, problems, objects, identities));
   }
   if (problems.length) throw new ValidationError(problems);
   return { tree: sortTree(files), objects };
 }
 
-function renderChart(chart: GitOpsChart, problems: Problem[], emitted: Map<string, unknown>): [string, string][] {
+function renderChart(chart: GitOpsChart, problems: Problem[], emitted: Map<string, unknown>, identities: Map<string, string>): [string, string][] {
   const objects: RenderedObject[] = [];
   const kustomization = chart.kustomization;
   const labels = kustomization?.commonLabels ?? {};
@@ -89,6 +91,7 @@ function renderChart(chart: GitOpsChart, problems: Problem[], emitted: Map<strin
     objects.push({ path, json, file: '' });
   }
   assignFileNames(chart, objects, problems);
+  if (chart.destination !== undefined) checkIdentities(chart, chart.destination, objects, identities, problems);
   const out: [string, string][] = [];
   const emit = (file: string, json: unknown) => {
     out.push([file, toYaml(json)]);
@@ -127,6 +130,32 @@ function assignFileNames(chart: GitOpsChart, objects: RenderedObject[], problems
       message: `duplicates ${clash[0].path}: both are ${clash[0].json.kind} ${JSON.stringify(clash[0].json.metadata.name)} and would be written to ${chart.folder}/${file}`,
       value: clash[1].json.metadata.name,
     });
+  }
+}
+
+/**
+ * Two charts applying the same object identity (group, kind, namespace,
+ * name) to one cluster would have two Argo CD Applications overwrite each
+ * other at run time: refused here, naming both construct paths.
+ */
+function checkIdentities(chart: GitOpsChart, destination: string, objects: RenderedObject[], seen: Map<string, string>, problems: Problem[]): void {
+  for (const o of objects) {
+    const { kind, metadata } = o.json;
+    const group = apiGroup(o.json.apiVersion);
+    const namespace = CLUSTER_SCOPED_KINDS.has(kind) ? '' : metadata.namespace ?? chart.namespace ?? '';
+    const identity = `${group}/${kind} ${namespace ? `${namespace}/` : ''}${metadata.name}`;
+    const key = `${destination}\n${identity}`;
+    const first = seen.get(key);
+    if (first === undefined) {
+      seen.set(key, o.path);
+    } else if (first !== o.path) {
+      problems.push({
+        path: o.path,
+        field: 'metadata.name',
+        message: `is the object ${identity} that ${first} renders too, for the same cluster ${destination}: two Applications would overwrite each other; rename one or render it once`,
+        value: metadata.name,
+      });
+    }
   }
 }
 

@@ -190,10 +190,12 @@ describe('ArgoApplication prop checks', () => {
     expect(err.message).toContain("'syncOptions[0]' must be \"Key=Value\" (e.g. \"CreateNamespace=true\") (got \"CreateNamespace\")");
   });
 
-  test('GIVEN an <app>-<env> name over 63 characters THEN construction fails on the name', () => {
+  test('GIVEN an <app>-<env> name over 63 characters THEN construction fails naming each app and the name', () => {
     const { app } = twoEnvs(['a'.repeat(60)]);
     const err = validationError(() => new ArgoCd(app, 'argocd', { repoURL: REPO }));
-    expect(err.message).toContain(`[argocd/${'a'.repeat(60)}-dev] 'name' must be 1 to 63 characters long (it has 64)`);
+    const a = 'a'.repeat(60);
+    expect(err.message).toContain(`[dev/${a}] 'name' makes the Argo CD Application name 64 characters long ("${a}" + "dev"), over 63: shorten the team, app, environment or cluster name (got "${a}-dev")`);
+    expect(err.problems.map(p => p.path)).toEqual([`dev/${a}`, `prod/${a}`]);
   });
 });
 

@@ -71,7 +71,7 @@ describe('Environment', () => {
     ['long namespace', () => new Environment(new GitOpsApp(), 'dev', { namespace: 'n'.repeat(64) }), "[dev] 'namespace' must be 1 to 63 characters long (it has 64)"],
     ['negative replicas', () => new Environment(new GitOpsApp(), 'dev', { replicas: -1 }), "[dev] 'replicas' must be a whole number >= 0 (got -1)"],
     ['override replicas', () => new Environment(new GitOpsApp(), 'dev', { overrides: { hello: { replicas: 0.5 } } }), "[dev] 'overrides.hello.replicas' must be a whole number >= 0 (got 0.5)"],
-    ['server with credentials', () => new Environment(new GitOpsApp(), 'dev', { server: 'https://u:p@k8s.example.com' }), "[dev] 'server' must be an http(s) URL without credentials (got \"https://u:p@k8s.example.com\")"],
+    ['server with credentials', () => new Environment(new GitOpsApp(), 'dev', { server: 'https://u:p@k8s.example.com' }), "[dev] 'server' must not carry credentials (\"user:token@\"): put them in the Argo CD cluster Secret (see docs/argocd.md) (got \"https://***@k8s.example.com\")"],
     ['label value not a string', () => new Environment(new GitOpsApp(), 'dev', { labels: { a: true as any } }), "[dev] 'labels.a' must be a string (quote it: \"true\") (got true)"],
     ['bad app name', () => new AppChart(new Environment(new GitOpsApp(), 'dev'), 'Hello_App'), "[dev/Hello_App] 'name' must be a DNS-1123 label"],
     ['app name too long', () => new AppChart(new Environment(new GitOpsApp(), 'dev'), 'x', { name: 'a'.repeat(64) }), "[dev/x] 'name' must be 1 to 63 characters long (it has 64)"],
