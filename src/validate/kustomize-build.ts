@@ -35,28 +35,161 @@ type Obj = Record<string, unknown>;
 /** Document values of files already parsed, by tree path. */
 type Parsed = ReadonlyMap<string, readonly unknown[]>;
 
+/** Counts of `kubectl kustomize` runs, for tests and the benchmark (no timing involved). */
+export const kustomizeStats = { builds: 0 };
+
+/** App folders built together in one generated root (kustomize's cost grows faster than linearly with a root's size). */
+const SHARD_SIZE = 40;
+
 /**
- * Runs `kubectl kustomize` in every folder of `dir` that holds a
- * kustomization file (bounded parallelism) and checks that each builds and
- * that its output equals the objects of the files it lists. `tree` is the
- * content of `dir` (as `readTree(dir)` returns it); `parsed` holds the
- * document values of files already parsed (by `validateTree`), which are
- * not parsed again. Throws `EnvironmentError` when kubectl cannot be run.
+ * Runs `kubectl kustomize` over every folder of `dir` that holds a
+ * kustomization file and checks that each builds and that its output equals
+ * the objects of the files it lists. `tree` is the content of `dir` (as
+ * `readTree(dir)` returns it); `parsed` holds the document values of files
+ * already parsed (by `validateTree`), which are not parsed again. Throws
+ * `EnvironmentError` when kubectl cannot be run.
  */
 export async function checkKustomize(dir: string, tree: RenderedTree, options: KustomizeCheckOptions = {}, parsed?: Parsed): Promise<Finding[]> {
+  const folders = [...tree.keys()].filter(isKustomizationFile);
+  return [...(await checkKustomizeFolders(dir, tree, folders, options, parsed)).values()].flat();
+}
+
+/**
+ * The kustomize check of the given kustomization files, per file. Folders
+ * are built in groups: one generated root kustomization per group (a few
+ * dozen folders whose objects do not collide) and one `kubectl kustomize`
+ * of each root, the groups on all cores. Its output is split back by object
+ * identity and compared folder by folder. A group whose root fails to build,
+ * or whose output holds an object no raw file of the group declares (a
+ * generator, a namespace override), is built again folder by folder, so
+ * every finding names its folder exactly as a build of that folder alone.
+ */
+export async function checkKustomizeFolders(
+  dir: string, tree: RenderedTree, files: readonly string[], options: KustomizeCheckOptions = {}, parsed?: Parsed,
+): Promise<Map<string, Finding[]>> {
   const kubectl = options.kubectl ?? 'kubectl';
-  const files = [...tree.keys()].filter(isKustomizationFile);
+  const timeout = options.timeoutMs ?? 60_000;
   const limit = Math.max(1, options.concurrency ?? Math.max(2, os.cpus().length));
-  const results: Finding[][] = new Array(files.length);
+  const raws = new Map(files.map(f => [f, rawObjects(tree, f, parsed)]));
+  const big = files.filter(f => splittable(documents(tree, f, parsed)[0]));
+  const shards = makeShards(files.filter(f => !big.includes(f)), raws, limit);
+  const results = new Map<string, Finding[]>();
+  let root: string | undefined;
+  const tmp = (prefix: string) => {
+    root ??= fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-kroot-'));
+    return fs.mkdtempSync(path.join(root, prefix));
+  };
+  const rel = (from: string, to: string) => path.relative(from, to).split(path.sep).join('/');
+  const single = async (file: string) => {
+    const folder = posix.dirname(file);
+    const built = await run(kubectl, ['kustomize', path.join(dir, ...folder.split('/'))], timeout);
+    results.set(file, compare(file, built, raws.get(file)!));
+  };
+  const tasks: (() => Promise<void>)[] = shards.map(shard => async () => {
+    if (shard.length === 1) return single(shard[0]);
+    const shardDir = tmp('s');
+    const resources = shard.map(f => rel(shardDir, path.join(dir, ...posix.dirname(f).split('/'))));
+    fs.writeFileSync(path.join(shardDir, 'kustomization.yaml'),
+      `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n${resources.map(r => `- ${JSON.stringify(r)}`).join('\n')}\n`);
+    const built = await run(kubectl, ['kustomize', shardDir], timeout);
+    const split = built.error ? undefined : splitOutput(built.stdout, shard, raws);
+    if (!split) {
+      for (const f of shard) await single(f);
+      return;
+    }
+    for (const f of shard) results.set(f, compareObjects(f, split.get(f)!, raws.get(f)!));
+  });
+  // A folder with many resources and only per-object settings is built in parts (same settings, a slice of the resources each).
+  for (const file of big) {
+    const k = documents(tree, file, parsed)[0] as Obj;
+    const resources = k.resources as string[];
+    const parts = Math.ceil(resources.length / SHARD_SIZE);
+    const outputs: (string | undefined)[] = new Array(parts);
+    let done = 0;
+    for (let i = 0; i < parts; i++) {
+      tasks.push(async () => {
+        const partDir = tmp('p');
+        const folderAbs = path.join(dir, ...posix.dirname(file).split('/'));
+        const slice = resources.slice(i * SHARD_SIZE, (i + 1) * SHARD_SIZE).map(r => rel(partDir, path.join(folderAbs, r)));
+        fs.writeFileSync(path.join(partDir, 'kustomization.yaml'), `${JSON.stringify({ ...k, resources: slice })}\n`);
+        const built = await run(kubectl, ['kustomize', '--load-restrictor=LoadRestrictionsNone', partDir], timeout);
+        outputs[i] = built.error ? undefined : built.stdout;
+        if (++done < parts) return;
+        if (outputs.some(o => o === undefined)) return single(file);
+        results.set(file, compare(file, { stdout: outputs.join('---\n'), stderr: '' }, raws.get(file)!));
+      });
+    }
+  }
   let next = 0;
   const worker = async () => {
-    while (next < files.length) {
-      const i = next++;
-      results[i] = await checkOne(dir, tree, files[i], kubectl, options.timeoutMs ?? 60_000, parsed);
-    }
+    while (next < tasks.length) await tasks[next++]();
   };
-  await Promise.all(Array.from({ length: Math.min(limit, files.length) }, worker));
-  return results.flat();
+  try {
+    await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+  } finally {
+    if (root) fs.rmSync(root, { recursive: true, force: true });
+  }
+  return new Map(files.map(f => [f, results.get(f) ?? []]));
+}
+
+/** Kustomization fields that act on each object alone, so a build of a slice of the resources gives those objects exactly. */
+const PER_OBJECT_FIELDS = new Set(['apiVersion', 'kind', 'resources', 'namespace', 'images', 'commonAnnotations']);
+
+/** True if a kustomization lists more than SHARD_SIZE files beside it and sets only per-object fields. */
+function splittable(k: unknown): boolean {
+  if (!k || typeof k !== 'object' || Array.isArray(k)) return false;
+  const res = (k as Obj).resources;
+  return Array.isArray(res) && res.length > SHARD_SIZE && res.every(r => typeof r === 'string' && /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(r))
+    && Object.keys(k).every(key => PER_OBJECT_FIELDS.has(key));
+}
+
+/** The raw objects a kustomization lists, by identity. */
+type RawObjects = Map<string, { file: string; obj: Obj }>;
+
+function rawObjects(tree: RenderedTree, file: string, parsed?: Parsed): RawObjects {
+  const folder = posix.dirname(file);
+  const raw: RawObjects = new Map();
+  const k = documents(tree, file, parsed)[0] as Obj | undefined;
+  const resources: unknown[] = Array.isArray(k?.resources) ? k!.resources as unknown[] : [];
+  for (const r of resources) {
+    if (typeof r !== 'string') continue;
+    const p = posix.normalize(posix.join(folder, r));
+    for (const v of documents(tree, p, parsed)) {
+      if (v && typeof v === 'object') raw.set(identity(v as Obj), { file: p, obj: v as Obj });
+    }
+  }
+  return raw;
+}
+
+/** Groups of at most SHARD_SIZE files whose raw object identities do not collide, at least `cores` groups when there are enough files. */
+function makeShards(files: readonly string[], raws: ReadonlyMap<string, RawObjects>, cores: number): string[][] {
+  const count = Math.max(Math.min(cores, files.length), Math.ceil(files.length / SHARD_SIZE));
+  const size = Math.ceil(files.length / Math.max(1, count));
+  const shards: { files: string[]; ids: Set<string> }[] = [];
+  for (const f of files) {
+    const ids = [...raws.get(f)!.keys()];
+    let shard = shards.find(s => s.files.length < size && !ids.some(id => s.ids.has(id)));
+    if (!shard) shards.push(shard = { files: [], ids: new Set() });
+    shard.files.push(f);
+    for (const id of ids) shard.ids.add(id);
+  }
+  return shards.map(s => s.files);
+}
+
+/** The output of a group's root split by folder, or undefined when an object belongs to no folder's raw files. */
+function splitOutput(stdout: string, shard: readonly string[], raws: ReadonlyMap<string, RawObjects>): Map<string, Map<string, Obj>> | undefined {
+  const owner = new Map<string, string>();
+  for (const f of shard) for (const id of raws.get(f)!.keys()) owner.set(id, f);
+  const out = new Map(shard.map(f => [f, new Map<string, Obj>()]));
+  for (const doc of parseAllDocuments(stdout)) {
+    const v = doc.toJS() as Obj | null;
+    if (!v || typeof v !== 'object') continue;
+    const id = identity(v);
+    const f = owner.get(id);
+    if (!f) return undefined;
+    out.get(f)!.set(id, v);
+  }
+  return out;
 }
 
 /**
@@ -93,29 +226,25 @@ function documents(tree: RenderedTree, p: string, parsed?: Parsed): readonly unk
   });
 }
 
-async function checkOne(dir: string, tree: RenderedTree, file: string, kubectl: string, timeout: number, parsed?: Parsed): Promise<Finding[]> {
+/** Findings of one folder built alone. */
+function compare(file: string, built: { stdout: string; stderr: string; error?: Error }, raw: RawObjects): Finding[] {
   const folder = posix.dirname(file);
-  const built = await run(kubectl, ['kustomize', path.join(dir, ...folder.split('/'))], timeout);
   if (built.error) {
     const detail = built.stderr.trim().split('\n').slice(0, 3).join(' ') || built.error.message;
     return [{ file, rule: 'kustomize-build', severity: 'error', message: `\`kubectl kustomize ${folder}\` fails (Argo CD could not render this app): ${detail}` }];
   }
-  const findings: Finding[] = [];
   const output = new Map<string, Obj>();
   for (const doc of parseAllDocuments(built.stdout)) {
     const v = doc.toJS() as Obj | null;
     if (v && typeof v === 'object') output.set(identity(v), v);
   }
-  const raw = new Map<string, { file: string; obj: Obj }>();
-  const k = documents(tree, file, parsed)[0] as Obj | undefined;
-  const resources: unknown[] = Array.isArray(k?.resources) ? k!.resources as unknown[] : [];
-  for (const r of resources) {
-    if (typeof r !== 'string') continue;
-    const p = posix.normalize(posix.join(folder, r));
-    for (const v of documents(tree, p, parsed)) {
-      if (v && typeof v === 'object') raw.set(identity(v as Obj), { file: p, obj: v as Obj });
-    }
-  }
+  return compareObjects(file, output, raw);
+}
+
+/** Findings of one folder: its build output (by identity) against its raw objects. */
+function compareObjects(file: string, output: ReadonlyMap<string, Obj>, raw: RawObjects): Finding[] {
+  const folder = posix.dirname(file);
+  const findings: Finding[] = [];
   for (const [id, { file: f, obj }] of raw) {
     const out = output.get(id);
     const loc = locate(f, obj);
@@ -159,6 +288,7 @@ function firstDifference(a: unknown, b: unknown, field: string): { field: string
 }
 
 function run(cmd: string, args: string[], timeout: number): Promise<{ stdout: string; stderr: string; error?: Error }> {
+  kustomizeStats.builds++;
   return new Promise((resolve, reject) => {
     execFile(cmd, args, { timeout, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
       if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') {
