@@ -391,6 +391,9 @@ export class ArgoCd extends GitOpsChart {
     }
     if (this.mode === ArgoMode.APPLICATIONS) {
       if (this.discover) {
+        for (const ns of all.filter(ManagedNamespace.isManagedNamespace).filter(n => !this.namespaceApps.has(n))) {
+          errors.push(validationMessage('applications', `has no Application for the namespace ${ns.node.path} (folder ${ns.folder}): its environment was created after the ArgoCd construct; create ArgoCd last or call argocd.addNamespaceApplication(ns)`, ns.folder));
+        }
         for (const app of apps.filter(a => !this.applications.has(a))) {
           errors.push(validationMessage('applications', `has no Application for ${app.node.path} (folder ${app.folder}): it was created after the ArgoCd construct; create ArgoCd last or call argocd.addApplication(app)`, app.folder));
         }

@@ -183,7 +183,7 @@ function quotaHard(where: string, quota: NamespaceQuota | undefined, problems: P
     if (bad) problems.push(bad);
     else hard.pods = kplus.k8s.Quantity.fromNumber(quota.pods);
   }
-  if (!Object.keys(hard).length) {
+  if (!Object.values(quota).some(v => v !== undefined)) {
     problems.push({ path: where, field: 'quota', message: 'sets no limit: give at least one of cpuRequests, cpuLimits, memoryRequests, memoryLimits, pods', value: quota });
   }
   return hard;
