@@ -107,6 +107,8 @@ project.package.addField('files', [
   'lib/src/**/*.js', 'lib/src/**/*.d.ts', 'lib/src/**/*.json', '!lib/src/main.*',
   'lib/imports/**/*.js', 'lib/imports/**/*.d.ts',
   'bin/', 'docs/', 'CHANGELOG.md', 'SECURITY.md',
+  // The config-repo workflows `cdk8s-gitops init` copies.
+  '.github/workflows/pr.yml', '.github/workflows/publish.yml', '.github/workflows/promote.yml',
 ]);
 
 // `cdk8s synth` reads cdk8s.yaml; keep the render command in one place.

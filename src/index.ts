@@ -63,5 +63,8 @@ export * from './promotion/pull-request';
 export * from './promotion/stage-history';
 export * from './promotion/status';
 
+// scaffold a config repo
+export * from './init/scaffold';
+
 // migrate
 export * from './migrate/migrate';

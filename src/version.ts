@@ -1,17 +1,24 @@
 import { readFileSync } from 'fs';
-import { join } from 'path';
+import { dirname, join } from 'path';
 
-/** This package's version, read from its package.json (works from `src/` and `lib/src/`). */
-function readVersion(): string {
-  for (const rel of ['../package.json', '../../package.json']) {
+/** This package's root folder and manifest (works from `src/` and `lib/src/`). */
+function readManifest(): { root: string; pkg: Record<string, any> } {
+  for (const rel of ['..', '../..']) {
     try {
-      const pkg = JSON.parse(readFileSync(join(__dirname, rel), 'utf8'));
-      if (pkg.name === 'cdk8s-gitops') return pkg.version;
+      const pkg = JSON.parse(readFileSync(join(__dirname, rel, 'package.json'), 'utf8'));
+      if (pkg.name === 'cdk8s-gitops') return { root: dirname(join(__dirname, rel, 'package.json')), pkg };
     } catch {
       // try the next location
     }
   }
-  return '0.0.0';
+  return { root: join(__dirname, '..'), pkg: { version: '0.0.0' } };
 }
 
-export const VERSION: string = readVersion();
+const manifest = readManifest();
+
+export const VERSION: string = manifest.pkg.version;
+
+/** This package's own package.json and the folder that holds it. */
+export function ownPackage(): { readonly root: string; readonly manifest: Readonly<Record<string, any>> } {
+  return { root: manifest.root, manifest: manifest.pkg };
+}

@@ -1,5 +1,6 @@
 import { registerDiff } from './diff';
 import { registerHistory } from './history';
+import { registerInit } from './init';
 import { registerMigrate } from './migrate';
 import { registerPromote } from './promote';
 import { registerPublish } from './publish';
@@ -11,6 +12,7 @@ import { RegisterCommand } from '../command';
 
 /** Every command, in `--help` order. Add one import and one entry per command. */
 export const COMMANDS: readonly RegisterCommand[] = [
+  registerInit,
   registerSetImage,
   registerPromote,
   registerStatus,
