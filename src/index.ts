@@ -31,10 +31,12 @@ export * from './testing';
 
 // validate
 export * from './validate/cdk8s-plugin';
+export * from './validate/duplicate-objects';
 export * from './validate/finding';
 export * from './validate/gate';
 export * from './validate/kustomize-build';
 export * from './validate/rules';
+export * from './validate/tree-shape';
 export * from './validate/validate-dir';
 export * from './validate/validate-tree';
 export * from './validate/yaml-safety';
