@@ -145,6 +145,7 @@ export function validateTreeParsed(tree: RenderedTree, options: ValidateTreeOpti
     }
   }
 
+  const all = [...folders.values()].flat();
   for (const list of folders.values()) {
     for (const item of list) {
       const loc = locate(item.file, item.object);
@@ -152,7 +153,7 @@ export function validateTreeParsed(tree: RenderedTree, options: ValidateTreeOpti
       for (const rule of POLICY_RULES) {
         const s = setting(rule.id, rule.severity);
         if (s === 'off') continue;
-        const hits = rule.check({ object: item.object, file: item.file, folder: list });
+        const hits = rule.check({ object: item.object, file: item.file, folder: list, tree: all });
         for (const hit of hits) {
           const f: Finding = { ...loc, rule: rule.id, severity: s, ...hit };
           const reason = waivers.get(rule.id);

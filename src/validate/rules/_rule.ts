@@ -15,6 +15,14 @@ export interface RuleContext {
   readonly file: string;
   /** Every object in the same folder (including `object`). */
   readonly folder: readonly TreeObject[];
+  /**
+   * Every object validated, in every folder (a namespace's baseline lives in
+   * its own folder). Only the folders being validated: `publish` checks the
+   * folders a commit touches.
+   *
+   * @default - the folder only
+   */
+  readonly tree?: readonly TreeObject[];
 }
 
 /** One violation reported by a rule; the caller stamps file and object. */

@@ -1,9 +1,13 @@
 import { PolicyRule } from './_rule';
 import { containerResources } from './container-resources';
 import { envUnique } from './env-unique';
+import { externalSecretStore } from './external-secret-store';
 import { pdbForReplicas, spreadForReplicas } from './high-availability';
 import { noAutomountToken, noHostNamespaces, noHostPath } from './host-access';
+import { hpaMinReplicas } from './hpa-min-replicas';
 import { imagePinned } from './image-pinned';
+import { ingressTls } from './ingress-tls';
+import { networkDefaultDeny } from './network-default-deny';
 import { noPlaintextSecret } from './no-plaintext-secret';
 import { livenessProbe, readinessProbe } from './probes';
 import { dropAllCapabilities, noPrivilegeEscalation, notPrivileged, readOnlyRootFilesystem, runAsNonRoot, seccompRuntimeDefault } from './security-context';
@@ -31,4 +35,8 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   pdbForReplicas,
   spreadForReplicas,
   noPlaintextSecret,
+  ingressTls,
+  hpaMinReplicas,
+  networkDefaultDeny,
+  externalSecretStore,
 ];
