@@ -8,7 +8,8 @@ export const externalSecretStore: PolicyRule = {
   check({ object }) {
     if (object.kind !== 'ExternalSecret' || !String(object.apiVersion).startsWith('external-secrets.io/')) return [];
     if (typeof object.spec?.secretStoreRef?.name === 'string' && object.spec.secretStoreRef.name !== '') return [];
-    const entries: any[] = [...(Array.isArray(object.spec?.data) ? object.spec.data : []), ...(Array.isArray(object.spec?.dataFrom) ? object.spec.dataFrom : [])];
+    const list = (v: unknown): any[] => (Array.isArray(v) ? v : []);
+    const entries = [...list(object.spec?.data), ...list(object.spec?.dataFrom)];
     const allSourced = entries.length > 0 && entries.every(e => e?.sourceRef?.storeRef?.name || e?.sourceRef?.generatorRef?.name);
     return allSourced ? [] : [{
       field: 'spec.secretStoreRef',

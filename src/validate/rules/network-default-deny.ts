@@ -4,7 +4,8 @@ import { K8sObject, PolicyRule } from './_rule';
 /** True if `policy` denies ingress to every pod of its namespace (empty podSelector, Ingress policy type). */
 function isDefaultDeny(policy: K8sObject): boolean {
   const sel = policy.spec?.podSelector;
-  const selectsAll = sel !== undefined && sel !== null && Object.keys(sel.matchLabels ?? {}).length === 0 && (sel.matchExpressions ?? []).length === 0;
+  const selectsAll = sel !== undefined && sel !== null
+    && Object.keys(sel.matchLabels ?? {}).length === 0 && (sel.matchExpressions ?? []).length === 0;
   const types: unknown[] = Array.isArray(policy.spec?.policyTypes) ? policy.spec.policyTypes : ['Ingress'];
   return selectsAll && types.includes('Ingress');
 }
