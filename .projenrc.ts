@@ -1,6 +1,8 @@
+import * as path from 'path';
 import { javascript, typescript } from 'projen';
 import { addProjectWorkflows } from './projenrc/project-workflows';
 import { addWorkflows } from './projenrc/workflows';
+import { Pipeline } from './src/promotion/pipeline';
 
 /**
  * cdk8s-gitops: typed cdk8s constructs rendered to a Kustomize-ready tree and
@@ -186,8 +188,9 @@ project.testTask.exec("dpdm --no-warning --no-tree --exit-code circular:1 'src/*
 // Integration tests run the built CLI (`bin/` -> `lib/`): compile first.
 project.testTask.prependSpawn(project.compileTask);
 
-// CI/CD: pr.yml, publish.yml and image.yml (see docs/ci-cd.md).
-addWorkflows(project);
+// CI/CD: pr.yml, publish.yml, image.yml and promote.yml, whose stage choice
+// and approval gates come from pipeline.yaml (see docs/ci-cd.md).
+addWorkflows(project, { stages: Pipeline.load(path.join(__dirname, 'pipeline.yaml')).stages });
 // This repository's own CI (Node.js 20/22/24) and tag-triggered npm release.
 addProjectWorkflows(project);
 

@@ -4,16 +4,24 @@ import { IResolver, Project, YamlFile, YamlFileOptions } from 'projen';
  * The GitHub Actions workflows of the project, generated so that every rule
  * of the CI/CD flow lives in one reviewed place (docs/ci-cd.md explains it):
  *
- * - `pr.yml`       pull requests: test, synth, validate, and the rendered diff in the job summary
- * - `publish.yml`  main: the same checks, then publish dist/ to the rendered branch
- * - `image.yml`    examples/hello changed: build and push the image tagged with the
- *                  commit SHA, pin it in dev (`set-image`), and publish — or, in the
- *                  two-repo layout, open a pull request against the config repository
+ * - `pr.yml`       pull requests: test, synth, validate; the rendered diff and the
+ *                  promotion status in the job summary
+ * - `publish.yml`  the default branch only: a read-only `test` job, then a `publish`
+ *                  job (the only one with a write token) that renders and publishes
+ * - `image.yml`    examples/hello changed: build and push the image (tag = commit SHA,
+ *                  digest recorded), then open a pull request pinning it in the first
+ *                  stage (auto-merge once the checks pass) — here, or in the config
+ *                  repository of a two-repo layout
+ * - `promote.yml`  manual: promote into a stage chosen from the pipeline; the job of a
+ *                  stage that needs approval runs in its GitHub environment; it opens
+ *                  a pull request with the evidence and the rendered diff
  *
  * Hardening: every action pinned to a full commit SHA (with its version as a
  * comment), `contents: read` by default and write scopes only on the jobs
- * that push, no `${{ }}` inside `run:` (values pass through `env:`), no
- * `pull_request_target`, no persisted credentials in jobs that do not push,
+ * that push, tests never in a job holding a write token, every job guarded
+ * to the default branch (no free `ref` input), nothing pushed to the default
+ * branch (pull requests instead), no `${{ }}` inside `run:` (values pass
+ * through `env:`), no `pull_request_target`, no persisted credentials,
  * `timeout-minutes` on every job.
  */
 
@@ -38,6 +46,16 @@ export const ACTIONS = {
   createPullRequest: { repo: 'peter-evans/create-pull-request', sha: '271a8d0340265f705b14b6d32b9829c1cb33d45e', version: 'v7.0.8' },
 } as const satisfies Record<string, PinnedAction>;
 
+/** A stage of the promotion pipeline, as the workflows need it (see `Pipeline` in src/promotion). */
+export interface WorkflowStage {
+  /** The stage (environment) name. */
+  readonly name: string;
+  /** The upstream stage; `undefined` for a first stage (nothing promotes into it). */
+  readonly after?: string;
+  /** True if promotions into it need a person's approval (a GitHub environment of the same name). */
+  readonly approval: boolean;
+}
+
 /** Options of `addWorkflows`. */
 export interface WorkflowOptions {
   /**
@@ -58,6 +76,12 @@ export interface WorkflowOptions {
    * @default '20'
    */
   readonly nodeVersion?: string;
+  /**
+   * The promotion pipeline's stages, upstream first (pipeline.yaml).
+   *
+   * @default - dev, then prod with approval
+   */
+  readonly stages?: readonly WorkflowStage[];
 }
 
 type Step = Record<string, unknown>;
@@ -65,6 +89,7 @@ type Job = Record<string, unknown>;
 
 const BOT_NAME = 'github-actions[bot]';
 const BOT_EMAIL = '41898282+github-actions[bot]@users.noreply.github.com';
+const BOT_ENV = { GIT_AUTHOR_NAME: BOT_NAME, GIT_AUTHOR_EMAIL: BOT_EMAIL, GIT_COMMITTER_NAME: BOT_NAME, GIT_COMMITTER_EMAIL: BOT_EMAIL };
 
 /**
  * A git credential helper that answers with `$GH_TOKEN` from the step's
@@ -72,6 +97,14 @@ const BOT_EMAIL = '41898282+github-actions[bot]@users.noreply.github.com';
  * step that pushes has it.
  */
 const CREDENTIAL_HELPER = 'git config --local credential.helper \'!f() { echo username=x-access-token; echo "password=${GH_TOKEN}"; }; f\'';
+
+/**
+ * Pull requests opened with the workflow's own GITHUB_TOKEN start no
+ * workflows (GitHub's rule), so their checks never run. A GitHub App or
+ * fine-grained token in this secret (contents + pull requests: write) lets
+ * them run; without it the pull request still opens.
+ */
+const PR_TOKEN = '${{ secrets.PR_TOKEN || github.token }}';
 
 export function uses(action: PinnedAction): string {
   return `${action.repo}@${action.sha}`;
@@ -94,11 +127,17 @@ export class WorkflowFile extends YamlFile {
   }
 }
 
-/** Adds `.github/workflows/{pr,publish,image}.yml` to `project`. */
+const DEFAULT_STAGES: readonly WorkflowStage[] = [{ name: 'dev', approval: false }, { name: 'prod', after: 'dev', approval: true }];
+
+/** Adds `.github/workflows/{pr,publish,image,promote}.yml` to `project`. */
 export function addWorkflows(project: Project, options: WorkflowOptions = {}): void {
   const app = options.app ?? { name: 'hello', context: 'examples/hello' };
   const branch = options.defaultBranch ?? 'main';
   const nodeVersion = options.nodeVersion ?? '20';
+  const stages = options.stages ?? DEFAULT_STAGES;
+  // Every job that can write runs only for the default branch: a workflow_dispatch
+  // on another branch, or a ref chosen by whoever starts it, publishes nothing.
+  const onDefaultBranch = `github.ref == 'refs/heads/${branch}'`;
 
   const checkout = (extra: Record<string, unknown> = {}): Step => ({
     name: 'Check out',
@@ -110,7 +149,8 @@ export function addWorkflows(project: Project, options: WorkflowOptions = {}): v
     uses: uses(ACTIONS.setupNode),
     with: { 'node-version': nodeVersion, 'cache': 'npm' },
   };
-  /** Test, render, validate, and show what the rendered branch would get. */
+  const synth: Step = { name: 'Synth', run: 'npx cdk8s synth --no-check-upgrade' };
+  /** Test, render, validate, and show what the rendered branch would get and where each version is. */
   const checks = (install: string): Step[] => [
     { name: 'Install', run: install },
     {
@@ -120,13 +160,14 @@ export function addWorkflows(project: Project, options: WorkflowOptions = {}): v
       // machines; on GitHub the tests that need them skip instead of failing.
       env: { CI: 'false' },
     },
-    { name: 'Synth', run: 'npx cdk8s synth --no-check-upgrade' },
+    synth,
     { name: 'Validate', run: 'npx cdk8s-gitops validate' },
     {
       // `fetch-depth: 0` on checkout fetched the rendered branch too.
       name: 'Diff against the rendered branch',
       run: 'npx cdk8s-gitops diff --format markdown >> "$GITHUB_STEP_SUMMARY"',
     },
+    { name: 'Promotion status', run: 'npx cdk8s-gitops status --output markdown >> "$GITHUB_STEP_SUMMARY"' },
   ];
 
   // ---------------------------------------------------------------- pr.yml
@@ -153,42 +194,42 @@ export function addWorkflows(project: Project, options: WorkflowOptions = {}): v
       name: 'publish',
       on: {
         push: { branches: [branch] },
-        workflow_dispatch: {
-          inputs: {
-            ref: { description: 'Commit to publish (default: the head of the branch)', type: 'string', required: false, default: '' },
-          },
-        },
-        // image.yml calls this after it pushed a pin commit: pushes made with
-        // GITHUB_TOKEN do not start workflows themselves.
-        workflow_call: {
-          inputs: {
-            ref: { description: 'Commit to publish (default: the triggering commit)', type: 'string', required: false, default: '' },
-          },
-        },
+        // Re-publish the head of the default branch; no inputs (no free ref).
+        workflow_dispatch: {},
       },
       permissions: { contents: 'read' },
       jobs: {
+        test: {
+          'name': 'Test, synth, validate, diff (read-only, no secrets)',
+          'if': onDefaultBranch,
+          'runs-on': 'ubuntu-latest',
+          'timeout-minutes': 20,
+          'permissions': { contents: 'read' },
+          'steps': [checkout({ 'fetch-depth': 0 }), setupNode, ...checks('npm ci')],
+        },
         publish: {
           'name': 'Publish the rendered manifests',
+          'needs': 'test',
+          'if': onDefaultBranch,
           'runs-on': 'ubuntu-latest',
-          'timeout-minutes': 30,
+          'timeout-minutes': 20,
           'permissions': { contents: 'write' },
           // One publish at a time, and a running publish is never cancelled
           // (a queued one may be superseded by a newer commit's).
           'concurrency': { 'group': 'publish-rendered-manifests', 'cancel-in-progress': false },
           'steps': [
-            checkout({ 'ref': '${{ inputs.ref || github.sha }}', 'fetch-depth': 0 }),
+            checkout({ 'fetch-depth': 0 }),
             setupNode,
-            // No lifecycle scripts in a job that can push.
-            ...checks('npm ci --ignore-scripts'),
+            // No lifecycle scripts in a job that can push; the tests ran in `test`.
+            { name: 'Install', run: 'npm ci --ignore-scripts && npx projen compile' },
+            synth,
             {
+              // The only step with the token, through a credential helper (never on disk).
               name: 'Publish',
               env: { GH_TOKEN: '${{ github.token }}' },
-              run: [
-                CREDENTIAL_HELPER,
-                'npx cdk8s-gitops publish --push',
-              ].join('\n'),
+              run: [CREDENTIAL_HELPER, 'npx cdk8s-gitops publish --push'].join('\n'),
             },
+            { name: 'Promotion status', run: 'npx cdk8s-gitops status --output markdown >> "$GITHUB_STEP_SUMMARY"' },
           ],
         },
       },
@@ -196,7 +237,7 @@ export function addWorkflows(project: Project, options: WorkflowOptions = {}): v
   });
 
   // ------------------------------------------------------------- image.yml
-  const pinMessage = `chore(images): pin ${app.name} in dev to \${GITHUB_SHA}`;
+  const first = stages.find(s => s.after === undefined)?.name ?? 'dev';
   new WorkflowFile(project, '.github/workflows/image.yml', {
     obj: {
       name: 'image',
@@ -208,24 +249,40 @@ export function addWorkflows(project: Project, options: WorkflowOptions = {}): v
       // Image runs one after another, so pins land in commit order.
       concurrency: { 'group': 'image-${{ github.ref }}', 'cancel-in-progress': false },
       jobs: {
-        'build': buildJob(app, checkout),
-        'pin': pinJob(app, branch, checkout, setupNode, pinMessage),
-        'publish': {
-          name: 'Publish the pinned commit',
-          needs: 'pin',
-          permissions: { contents: 'write' },
-          uses: './.github/workflows/publish.yml',
-          with: { ref: '${{ needs.pin.outputs.sha }}' },
-        },
-        'pull-request': pullRequestJob(app, setupNode),
+        'build': buildJob(app, checkout, onDefaultBranch),
+        'pin': pinJob(app, first, branch, checkout, setupNode, onDefaultBranch),
+        'pull-request': pullRequestJob(app, first, setupNode, onDefaultBranch),
       },
+    },
+  });
+
+  // ----------------------------------------------------------- promote.yml
+  const targets = stages.filter(s => s.after !== undefined);
+  if (targets.length === 0) return;
+  new WorkflowFile(project, '.github/workflows/promote.yml', {
+    obj: {
+      name: 'promote',
+      on: {
+        workflow_dispatch: {
+          inputs: {
+            stage: { description: 'Stage to promote into (its version comes from the stage before it)', type: 'choice', required: true, options: targets.map(s => s.name) },
+            app: { description: 'Only this app (default: every app pinned upstream)', type: 'string', required: false, default: '' },
+            version: { description: 'This version (tag, digest or reference; needs app). A version the stage ran before rolls back.', type: 'string', required: false, default: '' },
+          },
+        },
+      },
+      permissions: { contents: 'read' },
+      // One promotion per stage at a time.
+      concurrency: { 'group': 'promote-${{ inputs.stage }}', 'cancel-in-progress': false },
+      jobs: Object.fromEntries(targets.map(s => [`promote-${s.name}`, promoteJob(s, branch, checkout, setupNode, synth, onDefaultBranch)])),
     },
   });
 }
 
-function buildJob(app: { name: string; context: string }, checkout: (extra?: Record<string, unknown>) => Step): Job {
+function buildJob(app: { name: string; context: string }, checkout: (extra?: Record<string, unknown>) => Step, guard: string): Job {
   return {
     'name': `Build and push the ${app.name} image`,
+    'if': guard,
     'runs-on': 'ubuntu-latest',
     'timeout-minutes': 30,
     'permissions': { contents: 'read', packages: 'write' },
@@ -284,59 +341,78 @@ function buildJob(app: { name: string; context: string }, checkout: (extra?: Rec
   };
 }
 
+/** The pull request that pins the new image in the first stage: same branch name each time, so a newer build replaces an unmerged one. */
+function pinPullRequest(app: { name: string }, stage: string, token: string): Step {
+  return {
+    name: 'Open or update the pull request',
+    id: 'pr',
+    uses: uses(ACTIONS.createPullRequest),
+    with: {
+      'token': token,
+      'branch': `cdk8s-gitops/pin-${app.name}-${stage}`,
+      'add-paths': 'images.yaml',
+      'commit-message': `chore(images): pin ${app.name} in ${stage} to \${{ github.sha }}`,
+      'title': `chore(images): pin ${app.name} in ${stage} to \${{ github.sha }}`,
+      'body': [
+        'Built from ${{ github.server_url }}/${{ github.repository }}/commit/${{ github.sha }}.',
+        '',
+        'Image: `${{ needs.build.outputs.image }}`',
+        '',
+        `Merging this pull request rolls the image out to ${stage}: the publish workflow renders it to`,
+        'the rendered-manifests branch, which Argo CD syncs. Later stages follow with promote.yml.',
+      ].join('\n'),
+      'delete-branch': true,
+    },
+  };
+}
+
 function pinJob(
   app: { name: string },
+  stage: string,
   branch: string,
   checkout: (extra?: Record<string, unknown>) => Step,
   setupNode: Step,
-  message: string,
+  guard: string,
 ): Job {
   return {
-    'name': 'Pin the image in dev (images.yaml in this repository)',
+    'name': `Pin the image in ${stage} (a pull request, auto-merged when its checks pass)`,
     'needs': 'build',
-    // Single-repo layout. With vars.CONFIG_REPOSITORY set, pull_request runs instead.
-    'if': 'vars.CONFIG_REPOSITORY == \'\'',
+    // Single-repo layout. With vars.CONFIG_REPOSITORY set, pull-request runs instead.
+    'if': `${guard} && vars.CONFIG_REPOSITORY == ''`,
     'runs-on': 'ubuntu-latest',
     'timeout-minutes': 15,
-    'permissions': { contents: 'write' },
-    'outputs': { sha: '${{ steps.commit.outputs.sha }}' },
+    // Nothing is pushed to the default branch: the pin goes through a pull
+    // request, so branch protection and CODEOWNERS apply to it.
+    'permissions': { 'contents': 'write', 'pull-requests': 'write' },
     'steps': [
       checkout({ ref: branch }),
       setupNode,
       { name: 'Install', run: 'npm ci --ignore-scripts && npx projen compile' },
       {
-        name: 'Set the image and push',
-        id: 'commit',
-        env: { IMAGE: '${{ needs.build.outputs.image }}', GH_TOKEN: '${{ github.token }}', BRANCH: branch },
-        run: [
-          `git config --local user.name "${BOT_NAME}"`,
-          `git config --local user.email "${BOT_EMAIL}"`,
-          CREDENTIAL_HELPER,
-          // Re-apply on the newest branch head if someone pushed meanwhile: never a merge, never a force.
-          'for attempt in 1 2 3; do',
-          `  npx cdk8s-gitops set-image "${app.name}=\${IMAGE}" --env dev`,
-          '  if git diff --quiet -- images.yaml; then break; fi',
-          `  git commit --quiet -m "${message}" -- images.yaml`,
-          '  if git push origin "HEAD:refs/heads/${BRANCH}"; then break; fi',
-          '  if [ "$attempt" = 3 ]; then echo "::error::could not push the pin after 3 attempts"; exit 1; fi',
-          '  git fetch --quiet --depth=1 origin "$BRANCH"',
-          '  git reset --quiet --hard FETCH_HEAD',
-          'done',
-          'echo "sha=$(git rev-parse HEAD)" >> "$GITHUB_OUTPUT"',
-        ].join('\n'),
+        name: 'Set the image',
+        env: { IMAGE: '${{ needs.build.outputs.image }}' },
+        run: `npx cdk8s-gitops set-image "${app.name}=\${IMAGE}" --env ${stage}`,
+      },
+      pinPullRequest(app, stage, PR_TOKEN),
+      {
+        // Needs "Allow auto-merge" in the repository settings; without it the PR waits for a person.
+        name: 'Enable auto-merge',
+        if: 'steps.pr.outputs.pull-request-number != \'\'',
+        env: { GH_TOKEN: PR_TOKEN, PR: '${{ steps.pr.outputs.pull-request-number }}' },
+        run: 'gh pr merge --auto --squash "$PR" || echo "::warning::auto-merge is off for this repository: merge pull request #${PR} by hand"',
       },
     ],
   };
 }
 
-function pullRequestJob(app: { name: string }, setupNode: Step): Job {
+function pullRequestJob(app: { name: string }, stage: string, setupNode: Step, guard: string): Job {
   return {
     'name': 'Open a pull request against the config repository',
     'needs': 'build',
     // Two-repo layout: vars.CONFIG_REPOSITORY = owner/name of the repository
     // holding the cdk8s app and images.yaml; secrets.CONFIG_REPO_TOKEN may
     // push branches and open pull requests there. Merging the PR is the approval.
-    'if': 'vars.CONFIG_REPOSITORY != \'\'',
+    'if': `${guard} && vars.CONFIG_REPOSITORY != ''`,
     'runs-on': 'ubuntu-latest',
     'timeout-minutes': 15,
     // This job uses only CONFIG_REPO_TOKEN, never this repository's token.
@@ -352,27 +428,70 @@ function pullRequestJob(app: { name: string }, setupNode: Step): Job {
       {
         name: 'Set the image',
         env: { IMAGE: '${{ needs.build.outputs.image }}' },
-        run: `npx cdk8s-gitops set-image "${app.name}=\${IMAGE}" --env dev`,
+        run: `npx cdk8s-gitops set-image "${app.name}=\${IMAGE}" --env ${stage}`,
+      },
+      pinPullRequest(app, stage, '${{ secrets.CONFIG_REPO_TOKEN }}'),
+    ],
+  };
+}
+
+/** `--to <stage>` plus `--app`/`--version` when given, as positional parameters (no eval, no word splitting). */
+const PROMOTE_ARGS = [
+  'set -- --to "$STAGE"',
+  'if [ -n "$APP" ]; then set -- "$@" --app "$APP"; fi',
+  'if [ -n "$VERSION" ]; then set -- "$@" --version "$VERSION"; fi',
+];
+
+function promoteJob(
+  stage: WorkflowStage,
+  branch: string,
+  checkout: (extra?: Record<string, unknown>) => Step,
+  setupNode: Step,
+  synth: Step,
+  guard: string,
+): Job {
+  const inputs = { STAGE: '${{ inputs.stage }}', APP: '${{ inputs.app }}', VERSION: '${{ inputs.version }}' };
+  return {
+    'name': `Promote into ${stage.name} (from ${stage.after})`,
+    'if': `${guard} && inputs.stage == '${stage.name}'`,
+    'runs-on': 'ubuntu-latest',
+    'timeout-minutes': 20,
+    // A stage that needs approval: the job waits for the environment's required reviewers.
+    ...(stage.approval ? { environment: stage.name } : {}),
+    'permissions': { 'contents': 'write', 'pull-requests': 'write' },
+    'steps': [
+      // The whole history: the rendered branch is the evidence.
+      checkout({ 'fetch-depth': 0 }),
+      setupNode,
+      { name: 'Install', run: 'npm ci --ignore-scripts && npx projen compile' },
+      {
+        // Refused (exit 2) unless the rendered branch shows the version soaked upstream.
+        name: 'Check the evidence and edit the pins',
+        env: inputs,
+        run: [...PROMOTE_ARGS, 'npx cdk8s-gitops promote "$@"'].join('\n'),
+      },
+      synth,
+      {
+        name: 'Commit to a new branch and write the pull request body',
+        id: 'branch',
+        env: { ...inputs, ...BOT_ENV },
+        run: [
+          'name="cdk8s-gitops/promote-${STAGE}-${GITHUB_RUN_ID}"',
+          ...PROMOTE_ARGS,
+          'npx cdk8s-gitops promote "$@" --pr-branch "$name" --pr-body "$RUNNER_TEMP/promotion.md" --dir dist',
+          'cat "$RUNNER_TEMP/promotion.md" >> "$GITHUB_STEP_SUMMARY"',
+          'echo "name=${name}" >> "$GITHUB_OUTPUT"',
+        ].join('\n'),
       },
       {
-        name: 'Open or update the pull request',
-        uses: uses(ACTIONS.createPullRequest),
-        with: {
-          'token': '${{ secrets.CONFIG_REPO_TOKEN }}',
-          'branch': `cdk8s-gitops/pin-${app.name}-dev`,
-          'add-paths': 'images.yaml',
-          'commit-message': `chore(images): pin ${app.name} in dev to \${{ github.sha }}`,
-          'title': `chore(images): pin ${app.name} in dev to \${{ github.sha }}`,
-          'body': [
-            'Built from ${{ github.server_url }}/${{ github.repository }}/commit/${{ github.sha }}.',
-            '',
-            'Image: `${{ needs.build.outputs.image }}`',
-            '',
-            'Merging this pull request rolls the image out to dev: the config repository\'s',
-            'publish workflow renders it to the rendered-manifests branch, which Argo CD syncs.',
-          ].join('\n'),
-          'delete-branch': true,
-        },
+        name: 'Push the branch and open the pull request',
+        env: { GH_TOKEN: PR_TOKEN, BRANCH: '${{ steps.branch.outputs.name }}', BASE: branch },
+        run: [
+          'if ! git rev-parse --verify --quiet "refs/heads/${BRANCH}" > /dev/null; then echo "Nothing to promote."; exit 0; fi',
+          CREDENTIAL_HELPER,
+          'git push origin "refs/heads/${BRANCH}:refs/heads/${BRANCH}"',
+          'gh pr create --base "$BASE" --head "$BRANCH" --title "$(git log -1 --format=%s "refs/heads/${BRANCH}")" --body-file "$RUNNER_TEMP/promotion.md"',
+        ].join('\n'),
       },
     ],
   };

@@ -5,9 +5,11 @@ import { Project } from 'projen';
 import { parse } from 'yaml';
 import { ACTIONS, addWorkflows } from '../projenrc/workflows';
 import { sharedDir, tmpDir } from './support/tools';
+import { Pipeline } from '../src/promotion/pipeline';
 
 const ROOT = path.join(__dirname, '..');
-const FILES = ['pr.yml', 'publish.yml', 'image.yml'];
+const FILES = ['pr.yml', 'publish.yml', 'image.yml', 'promote.yml'];
+const PIPELINE = Pipeline.load(path.join(ROOT, 'pipeline.yaml'));
 const read = (name: string) => fs.readFileSync(path.join(ROOT, '.github', 'workflows', name), 'utf8');
 
 type Obj = Record<string, any>;
@@ -80,7 +82,7 @@ describe('generated workflows', () => {
     const { dir, cleanup } = tmpDir('cdk8s-gitops-wf-');
     try {
       const project = new Project({ name: 'scratch', outdir: dir });
-      addWorkflows(project);
+      addWorkflows(project, { stages: PIPELINE.stages });
       // WHEN it is synthesized
       project.synth();
       // THEN it writes exactly the committed file, marked as generated
@@ -167,13 +169,14 @@ describe('pr.yml', () => {
     expect(wf.jobs.check.permissions).toBeUndefined();
   });
 
-  test('installs, tests, synthesizes, validates and writes the diff to the job summary', () => {
+  test('installs, tests, synthesizes, validates and writes the diff and the promotion status to the job summary', () => {
     expect(runs).toEqual([
       'npm ci',
       'npm test',
       'npx cdk8s synth --no-check-upgrade',
       'npx cdk8s-gitops validate',
       'npx cdk8s-gitops diff --format markdown >> "$GITHUB_STEP_SUMMARY"',
+      'npx cdk8s-gitops status --output markdown >> "$GITHUB_STEP_SUMMARY"',
     ]);
   });
 
@@ -184,34 +187,47 @@ describe('pr.yml', () => {
 
 describe('publish.yml', () => {
   const wf = parse(read('publish.yml')) as Obj;
-  const job = wf.jobs.publish;
+  const { test: check, publish } = wf.jobs;
 
-  test('runs on push to main and when image.yml calls it', () => {
+  test('runs on push to main, or by hand with no inputs: no free ref to publish', () => {
     expect(wf.on.push).toEqual({ branches: ['main'] });
-    expect(wf.on.workflow_call.inputs.ref.type).toBe('string');
+    expect(wf.on.workflow_dispatch).toEqual({});
+    expect(wf.on.workflow_call).toBeUndefined();
+    expect(JSON.stringify(wf)).not.toMatch(/inputs\.|"ref":/);
   });
 
-  test('checks like pr.yml, then publishes with --push', () => {
-    const runs = (job.steps as Obj[]).map(s => s.run).filter(Boolean);
-    expect(runs.slice(0, 5)).toEqual([
-      'npm ci --ignore-scripts',
+  test('branch guard: both jobs run only for the default branch', () => {
+    expect(check.if).toBe('github.ref == \'refs/heads/main\'');
+    expect(publish.if).toBe('github.ref == \'refs/heads/main\'');
+  });
+
+  test('permission split: the tests run read-only without secrets; the write token only in the publish job that needs them', () => {
+    expect(check.permissions).toEqual({ contents: 'read' });
+    expect(JSON.stringify(check)).not.toMatch(/secrets\.|github\.token/);
+    expect((check.steps as Obj[]).map(s => s.run).filter(Boolean)).toEqual([
+      'npm ci',
       'npm test',
       'npx cdk8s synth --no-check-upgrade',
       'npx cdk8s-gitops validate',
       'npx cdk8s-gitops diff --format markdown >> "$GITHUB_STEP_SUMMARY"',
+      'npx cdk8s-gitops status --output markdown >> "$GITHUB_STEP_SUMMARY"',
     ]);
-    expect(runs[5]).toMatch(/\nnpx cdk8s-gitops publish --push$/);
+    expect(publish.needs).toBe('test');
+    expect(publish.permissions).toEqual({ contents: 'write' });
+    expect((publish.steps as Obj[]).map(s => s.run).filter(Boolean)).not.toContain('npm test');
   });
 
-  test('one publish at a time, never cancelled', () => {
-    expect(job.concurrency).toEqual({ 'group': 'publish-rendered-manifests', 'cancel-in-progress': false });
+  test('publishes without lifecycle scripts, one at a time, never cancelled', () => {
+    const runs = (publish.steps as Obj[]).map(s => s.run).filter(Boolean);
+    expect(runs[0]).toBe('npm ci --ignore-scripts && npx projen compile');
+    expect(runs[2]).toMatch(/\nnpx cdk8s-gitops publish --push$/);
+    expect(publish.concurrency).toEqual({ 'group': 'publish-rendered-manifests', 'cancel-in-progress': false });
   });
 
   test('only the publish step holds the token, through a credential helper (never on disk)', () => {
-    const withToken = (job.steps as Obj[]).filter(s => JSON.stringify(s).includes('github.token'));
+    const withToken = (publish.steps as Obj[]).filter(s => JSON.stringify(s).includes('github.token'));
     expect(withToken.map(s => s.name)).toEqual(['Publish']);
     expect(withToken[0].env).toEqual({ GH_TOKEN: '${{ github.token }}' });
-    expect(job.permissions).toEqual({ contents: 'write' });
   });
 });
 
@@ -233,21 +249,92 @@ describe('image.yml', () => {
     ]);
   });
 
-  test('single repo: pins dev with set-image, pushes the commit, then publishes it', () => {
+  test('single repo: pins dev with set-image in a pull request (auto-merged), never a push to main', () => {
     const pin = wf.jobs.pin;
-    expect(pin.if).toBe('vars.CONFIG_REPOSITORY == \'\'');
-    const script = (pin.steps as Obj[]).find(s => s.id === 'commit')!.run as string;
-    expect(script).toContain('npx cdk8s-gitops set-image "hello=${IMAGE}" --env dev');
-    expect(script).toContain('git push origin "HEAD:refs/heads/${BRANCH}"');
-    expect(wf.jobs.publish).toMatchObject({ needs: 'pin', uses: './.github/workflows/publish.yml', with: { ref: '${{ needs.pin.outputs.sha }}' } });
+    expect(pin.if).toBe('github.ref == \'refs/heads/main\' && vars.CONFIG_REPOSITORY == \'\'');
+    expect(pin.permissions).toEqual({ 'contents': 'write', 'pull-requests': 'write' });
+    const steps = pin.steps as Obj[];
+    expect(steps.map(s => s.run).filter(Boolean)).toContain('npx cdk8s-gitops set-image "hello=${IMAGE}" --env dev');
+    expect(JSON.stringify(pin)).not.toContain('git push');
+    const open = steps.find(s => String(s.uses).startsWith('peter-evans/create-pull-request@'))!;
+    expect(open.with).toMatchObject({ 'branch': 'cdk8s-gitops/pin-hello-dev', 'add-paths': 'images.yaml', 'token': '${{ secrets.PR_TOKEN || github.token }}' });
+    expect(steps[steps.length - 1].run).toMatch(/^gh pr merge --auto --squash "\$PR"/);
+    expect(wf.jobs.publish).toBeUndefined();
   });
 
   test('two repos: opens a pull request against the config repository, with no token of this repository', () => {
     const pr = wf.jobs['pull-request'];
-    expect(pr.if).toBe('vars.CONFIG_REPOSITORY != \'\'');
+    expect(pr.if).toBe('github.ref == \'refs/heads/main\' && vars.CONFIG_REPOSITORY != \'\'');
     expect(pr.permissions).toEqual({});
     expect((pr.steps as Obj[]).map(s => s.run).filter(Boolean)).toContain('npx cdk8s-gitops set-image "hello=${IMAGE}" --env dev');
     const open = (pr.steps as Obj[]).find(s => String(s.uses).startsWith('peter-evans/create-pull-request@'))!;
     expect(open.with).toMatchObject({ 'token': '${{ secrets.CONFIG_REPO_TOKEN }}', 'add-paths': 'images.yaml' });
+  });
+});
+
+describe('promote.yml', () => {
+  const wf = parse(read('promote.yml')) as Obj;
+  const targets = PIPELINE.stages.filter(s => s.after !== undefined);
+
+  test('manual dispatch with a fixed choice of the stages that have an upstream (from pipeline.yaml)', () => {
+    expect(Object.keys(wf.on)).toEqual(['workflow_dispatch']);
+    expect(wf.on.workflow_dispatch.inputs.stage).toMatchObject({ type: 'choice', required: true, options: targets.map(s => s.name) });
+    expect(Object.keys(wf.jobs)).toEqual(targets.map(s => `promote-${s.name}`));
+  });
+
+  test('environment gates: a stage that needs approval runs in its GitHub environment; the others in none', () => {
+    for (const stage of targets) {
+      const job = wf.jobs[`promote-${stage.name}`];
+      expect([stage.name, job.environment]).toEqual([stage.name, stage.approval ? stage.name : undefined]);
+      expect(job.if).toBe(`github.ref == 'refs/heads/main' && inputs.stage == '${stage.name}'`);
+    }
+    expect(targets.some(s => s.approval)).toBe(true);
+  });
+
+  test('checks the evidence, renders, commits to a new branch and opens the pull request with the GitHub CLI', () => {
+    const job = wf.jobs[`promote-${targets[0].name}`];
+    const runs = (job.steps as Obj[]).map(s => s.run).filter(Boolean) as string[];
+    expect(runs[1]).toMatch(/\nnpx cdk8s-gitops promote "\$@"$/);
+    expect(runs[2]).toBe('npx cdk8s synth --no-check-upgrade');
+    expect(runs[3]).toContain('npx cdk8s-gitops promote "$@" --pr-branch "$name" --pr-body "$RUNNER_TEMP/promotion.md" --dir dist');
+    expect(runs[4]).toContain('git push origin "refs/heads/${BRANCH}:refs/heads/${BRANCH}"');
+    expect(runs[4]).toContain('gh pr create --base "$BASE" --head "$BRANCH"');
+    expect(runs[4]).not.toMatch(/git push origin (main|"?HEAD)/);
+    // the fetched history is the evidence
+    expect((job.steps as Obj[])[0].with).toEqual({ 'persist-credentials': false, 'fetch-depth': 0 });
+  });
+});
+
+describe('every generated workflow', () => {
+  const all = FILES.map(f => [f, parse(read(f)) as Obj] as const);
+
+  test('no expression from an event or an input reaches run: (they pass through env:)', () => {
+    for (const [file, wf] of all) {
+      for (const [id, job] of Object.entries(wf.jobs as Obj)) {
+        for (const step of (job.steps ?? []) as Obj[]) {
+          expect([file, id, step.name, String(step.run ?? '')]).not.toEqual([file, id, step.name, expect.stringMatching(/\$\{\{|github\.event\.|inputs\./)]);
+        }
+      }
+    }
+  });
+
+  test('nothing pushes to the default branch; every job that can write is guarded to it', () => {
+    for (const [file, wf] of all) {
+      expect([file, read(file)]).not.toEqual([file, expect.stringMatching(/git push [^\n]*(main|HEAD:refs\/heads\/\$\{BRANCH\})/)]);
+      for (const [id, job] of Object.entries(wf.jobs as Obj)) {
+        const writes = Object.values(job.permissions ?? {}).includes('write');
+        if (writes && file !== 'pr.yml') expect([file, id, String(job.if)]).toEqual([file, id, expect.stringContaining('github.ref == \'refs/heads/main\'')]);
+      }
+    }
+  });
+
+  test('no checkout keeps credentials on disk', () => {
+    for (const [file, wf] of all) {
+      for (const job of Object.values(wf.jobs as Obj)) {
+        for (const step of ((job.steps ?? []) as Obj[]).filter(s => String(s.uses ?? '').startsWith('actions/checkout@'))) {
+          expect([file, step.with?.['persist-credentials']]).toEqual([file, false]);
+        }
+      }
+    }
   });
 });
