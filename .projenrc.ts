@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { javascript, typescript } from 'projen';
 import { addProjectWorkflows } from './projenrc/project-workflows';
-import { addWorkflows } from './projenrc/workflows';
+import { addRepositoryPolicy, addWorkflows } from './projenrc/workflows';
 import { Pipeline } from './src/promotion/pipeline';
 
 /**
@@ -191,6 +191,8 @@ project.testTask.prependSpawn(project.compileTask);
 // CI/CD: pr.yml, publish.yml, image.yml and promote.yml, whose stage choice
 // and approval gates come from pipeline.yaml (see docs/ci-cd.md).
 addWorkflows(project, { stages: Pipeline.load(path.join(__dirname, 'pipeline.yaml')).stages });
+// CODEOWNERS for the pins, the pipeline and CI/CD; Renovate for npm, actions and base-image digests.
+addRepositoryPolicy(project);
 // This repository's own CI (Node.js 20/22/24) and tag-triggered npm release.
 addProjectWorkflows(project);
 

@@ -338,3 +338,25 @@ describe('every generated workflow', () => {
     }
   });
 });
+
+describe('repository policy', () => {
+  test('CODEOWNERS covers the pins (every stage, prod included), the pipeline and the CI/CD rules', () => {
+    const rules = fs.readFileSync(path.join(ROOT, '.github', 'CODEOWNERS'), 'utf8').split('\n').filter(l => l && !l.startsWith('#')).map(l => l.split(' ')[0]);
+    expect(rules).toEqual(['/images.yaml', '/pipeline.yaml', '/.github/', '/.projenrc.ts', '/projenrc/']);
+  });
+
+  test('Renovate finds every pinned action in projenrc/workflows.ts, pins base-image digests and leaves package.json to projen', () => {
+    const text = fs.readFileSync(path.join(ROOT, 'renovate.json5'), 'utf8');
+    const config = JSON.parse(text.replace(/^\/\/.*\n/, ''));
+    expect(config.extends).toContain('docker:pinDigests');
+    expect(config['github-actions']).toEqual({ enabled: false });
+    expect(config.packageRules[0]).toMatchObject({ matchManagers: ['npm'], rangeStrategy: 'update-lockfile' });
+    // The custom manager's pattern, as Renovate reads it (named groups), finds each action with its SHA and version
+    const [manager] = config.customManagers;
+    const source = fs.readFileSync(path.join(ROOT, 'projenrc', 'workflows.ts'), 'utf8');
+    expect(manager.fileMatch.map((f: string) => new RegExp(f).test('projenrc/workflows.ts'))).toEqual([true]);
+    const found = [...source.matchAll(new RegExp(manager.matchStrings[0], 'g'))].map(m => m.groups!);
+    expect(found.map(g => `${g.depName}@${g.currentDigest} ${g.currentValue}`))
+      .toEqual(Object.values(ACTIONS).map(a => `${a.repo}@${a.sha} ${a.version}`));
+  });
+});
