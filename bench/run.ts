@@ -22,10 +22,11 @@ interface Options {
   reps: number;
   quick: boolean;
   keep: boolean;
+  estate: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { apps: [10, 100, 1000], reps: 0, quick: false, keep: false };
+  const opts: Options = { apps: [10, 100, 1000], reps: 0, quick: false, keep: false, estate: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -33,10 +34,11 @@ function parseArgs(argv: string[]): Options {
       if (v === undefined) throw new Error(`${a} needs a value`);
       return v;
     };
-    if (a === '--apps') {opts.apps = value().split(',').map(s => Number(s.trim()));} else if (a.startsWith('--apps=')) {opts.apps = a.slice(7).split(',').map(Number);} else if (a === '--reps') {opts.reps = Number(value());} else if (a === '--quick') {opts.quick = true;} else if (a === '--keep') {opts.keep = true;} else if (a === '--help' || a === '-h') {
+    if (a === '--apps') {opts.apps = value().split(',').map(s => Number(s.trim()));} else if (a.startsWith('--apps=')) {opts.apps = a.slice(7).split(',').map(Number);} else if (a === '--reps') {opts.reps = Number(value());} else if (a === '--quick') {opts.quick = true;} else if (a === '--keep') {opts.keep = true;} else if (a === '--estate') {opts.estate = true;} else if (a === '--help' || a === '-h') {
       process.stdout.write('usage: npm run bench -- [--apps 10,100,1000] [--reps N] [--quick] [--keep]\n'
         + '  --quick  10 and 100 apps, 1-2 repetitions, no cdk8s-plus peer at 100: a CI smoke (< 2 min)\n'
-        + '  --keep   keep the generated work directory\n');
+        + '  --keep   keep the generated work directory\n'
+        + '  --estate also run bench/estate.ts (10 teams x N apps x 3 envs, prod on 2 clusters)\n');
       process.exit(0);
     } else {throw new Error(`unknown argument ${a} (try --help)`);}
   }
@@ -196,6 +198,11 @@ async function main(): Promise<void> {
   fs.writeFileSync(path.join(resultsDir, 'latest.json'), `${JSON.stringify({ ...m, evaluation }, null, 2)}\n`);
   process.stdout.write(renderTable(m, evaluation));
   process.stdout.write(`\nJSON: ${path.relative(process.cwd(), path.join(resultsDir, 'latest.json'))}; scratch: ${base.dir}${base.ramDisk ? ' (RAM-backed)' : ' (not RAM-backed)'}; took ${m.durationS} s\n`);
+  if (opts.estate || !opts.quick) {
+    log('estate: bench/estate.ts');
+    const estate = spawnSync('node', ['--require', 'esbuild-register', path.join(__dirname, 'estate.ts')], { cwd: REPO, env, encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
+    process.stdout.write(estate.status === 0 ? `\n${estate.stdout}` : `\nestate: bench/estate.ts exited ${estate.status}: ${estate.stderr.trim().split('\n').slice(-3).join(' | ')}\n`);
+  }
   if (opts.keep) log(`kept ${work}`);
   else fs.rmSync(work, { recursive: true, force: true });
 }
