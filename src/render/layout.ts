@@ -1,4 +1,8 @@
 /**
+ * Folders of the rendered tree: `<env>/<app>/`, or `<env>/<cluster>/<app>/`
+ * where an environment deploys to several clusters (`Environment.folder`),
+ * plus `<env>[/<cluster>]/namespace/` for a rendered namespace and `argocd/`.
+ *
  * File names of the rendered tree: `<kind>-<name>.yaml`, with the namespace
  * (`<kind>-<namespace>_<name>.yaml`) when an object is not in its folder's
  * namespace. Kinds have no `-`, namespaces no `_`: no two objects share a file.
