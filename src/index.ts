@@ -2,6 +2,9 @@
 export * from './errors';
 export * from './image-ref';
 
+// yaml (below every layer)
+export * from './yaml';
+
 // constructs (also src/constructs/index.ts, the constructs module's entry point)
 export * from './constructs';
 export * from './constructs/app-chart';
@@ -26,7 +29,6 @@ export * from './constructs/workload';
 export * from './render/layout';
 export * from './render/render';
 export * from './render/tree';
-export * from './render/yaml';
 export * from './testing';
 
 // validate

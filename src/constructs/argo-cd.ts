@@ -15,7 +15,7 @@ import { GitOpsApp } from './gitops-app';
 import { GitOpsChart } from './gitops-chart';
 import { ManagedNamespace } from './managed-namespace';
 import { Problem, ValidationError } from '../errors';
-import { toYaml } from '../render/yaml';
+import { toYaml } from '../yaml';
 
 /** How `ArgoCd` creates the Applications. */
 export enum ArgoMode {

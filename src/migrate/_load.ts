@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseAllDocuments } from 'yaml';
+import { Document } from 'yaml';
 import { Problem, ValidationError } from '../errors';
+import { YamlLimitError, parseYamlDocuments, toJsSafe } from '../yaml';
 
 /** One Kubernetes object read from a file, after Kustomize's namespace and images were applied. */
 export interface SourceObject {
@@ -76,8 +77,14 @@ export function loadInputs(paths: readonly string[], cwd: string): LoadedInput {
       return undefined;
     }
     files.push(display(abs));
-    const docs = parseAllDocuments(text, { uniqueKeys: true });
-    const list = Array.isArray(docs) ? docs : [docs];
+    let list: Document.Parsed[];
+    try {
+      list = parseYamlDocuments(text, display(abs));
+    } catch (e) {
+      if (!(e instanceof YamlLimitError)) throw e;
+      problems.push(...e.problems);
+      return undefined;
+    }
     const out: Record<string, any>[] = [];
     list.forEach((doc, i) => {
       const where = { path: display(abs), field: `document ${i + 1}` };
@@ -86,7 +93,7 @@ export function loadInputs(paths: readonly string[], cwd: string): LoadedInput {
         problems.push({ ...where, message: `is not valid YAML: ${e.message.split('\n')[0]}` });
         return;
       }
-      const json = doc.toJS({ maxAliasCount: 100 });
+      const json = toJsSafe(doc) as any;
       if (json === null || json === undefined) { out.push(undefined as any); return; }
       if (typeof json !== 'object' || Array.isArray(json)) {
         problems.push({ ...where, message: 'must be a mapping (a Kubernetes object)', value: json });

@@ -1,7 +1,7 @@
 import { Document, parseDocument } from 'yaml';
 import { PinsIndex, ScalarStyle } from './_index';
 import { ImageRef } from '../image-ref';
-import { isAmbiguousPlainScalar } from '../render/yaml';
+import { isAmbiguousPlainScalar } from '../yaml';
 
 /**
  * What one environment of one app should hold after an edit: one reference

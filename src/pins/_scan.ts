@@ -1,6 +1,6 @@
 import { AppNode, EnvNode, PinNode, PinsIndex, ScalarStyle, nameProblem } from './_index';
 import { ImageRef } from '../image-ref';
-import { isAmbiguousPlainScalar } from '../render/yaml';
+import { isAmbiguousPlainScalar } from '../yaml';
 
 /**
  * The fast path: one pass over the lines of a pins file written in the plain

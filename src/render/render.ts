@@ -2,11 +2,11 @@ import { ApiObject, App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { KUSTOMIZATION_FILE, apiGroup, objectFileName } from './layout';
 import { RenderedTree, sortTree, unsafeTreePath } from './tree';
-import { findUnsafeStrings, toYaml } from './yaml';
 import { CLUSTER_SCOPED_KINDS } from '../constructs/_tenancy';
 import { GitOpsChart } from '../constructs/gitops-chart';
 import { validateConstruct } from '../constructs/problem-validation';
 import { Problem, ValidationError } from '../errors';
+import { findUnsafeStrings, toYaml } from '../yaml';
 
 interface RenderedObject {
   readonly path: string;

@@ -36,7 +36,7 @@ export interface ValidateTreeOptions {
    * skips the YAML-level checks (syntax, duplicate keys, YAML 1.1/1.2
    * ambiguity, unsafe characters). Only for text emitted from these very
    * values by the renderer (`renderAppDetailed`): its emitter (`toYaml` in
-   * src/render/yaml.ts) cannot write duplicate keys, quotes every string
+   * src/yaml/emit.ts) cannot write duplicate keys, quotes every string
    * YAML 1.1 or 1.2 would misread, and the renderer refuses unsafe
    * characters before emitting, so those checks hold by construction.
    * Files from disk or elsewhere must not be listed.

@@ -1,5 +1,5 @@
-import { Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Node, parse, parseAllDocuments, Scalar } from 'yaml';
-import { isAmbiguousPlainScalar, unsafeCharacter } from '../render/yaml';
+import { Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Node, parse, Scalar } from 'yaml';
+import { goPlainType, isAmbiguousPlainScalar, parseYamlDocuments, toJsSafe, unsafeCharacter, YamlLimitError } from '../yaml';
 
 /** A YAML problem in one document, before it is stamped with its file and object. */
 export interface YamlProblem {
@@ -24,8 +24,13 @@ export interface ParsedDocument {
  */
 export function parseYamlFile(content: string): ParsedDocument[] {
   const lines = new LineCounter();
-  const docs = parseAllDocuments(content, { version: '1.2', uniqueKeys: true, lineCounter: lines, prettyErrors: false });
-  const list: Document.Parsed[] = Array.isArray(docs) ? docs : [docs as unknown as Document.Parsed];
+  let list: Document.Parsed[];
+  try {
+    list = parseYamlDocuments(content, 'the file', { yaml: { version: '1.2', lineCounter: lines } });
+  } catch (e) {
+    if (!(e instanceof YamlLimitError)) throw e;
+    return [{ value: undefined, problems: e.problems.map(p => ({ rule: 'yaml-syntax' as const, message: `${p.field ? `${p.field}: ` : ''}${p.message}` })) }];
+  }
   const out: ParsedDocument[] = [];
   for (const doc of list) {
     const problems: YamlProblem[] = [];
@@ -42,7 +47,7 @@ export function parseYamlFile(content: string): ParsedDocument[] {
     let value: unknown;
     if (!doc.errors.length) {
       try {
-        value = doc.toJS({ maxAliasCount: 100 });
+        value = toJsSafe(doc);
       } catch (e) {
         problems.push({ rule: 'yaml-syntax', message: (e as Error).message });
       }
@@ -89,6 +94,15 @@ function checkScalar(node: Scalar, field: string, problems: YamlProblem[], what:
     if (isAmbiguousPlainScalar(v)) {
       problems.push({ rule: 'yaml-ambiguous', field, message: `plain ${what} reads as a string under YAML 1.2 but as another type under YAML 1.1 or Go's parser (Argo CD, the API server): quote it`, value: v });
     }
+    return;
+  }
+  if (goPlainType(source) === 'str' && v !== null) {
+    problems.push({
+      rule: 'yaml-ambiguous',
+      field,
+      message: `plain ${what} ${source} reads as ${typeof v === 'number' ? String(v) : JSON.stringify(v)} under YAML 1.2 but as the string ${JSON.stringify(source)} under Go's parser (Argo CD, the API server): write the intended value unambiguously or quote it`,
+      value: source,
+    });
     return;
   }
   const v11 = readAs11(source);

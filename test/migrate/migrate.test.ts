@@ -335,6 +335,20 @@ describe('migrate command', () => {
     expect(fs.existsSync(path.join(dir, 'out.ts'))).toBe(false);
   });
 
+  test('GIVEN an alias bomb in the input WHEN migrated THEN exit 2 naming the file and document, no stack trace, nothing written', async () => {
+    // GIVEN: ten levels of ten aliases each: 10^10 nodes once expanded
+    const levels = ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i <= 9; i++) levels.push(`a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]`);
+    fs.writeFileSync(path.join(dir, 'bomb.yaml'), `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\ndata:\n  ${levels.join('\n  ')}\n`);
+    // WHEN
+    const r = await cli('migrate', 'bomb.yaml', '--out', 'out.ts');
+    // THEN
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^error: \[bomb\.yaml\] 'document 1' its aliases expand to \d+ nodes, more than the 10000 allowed: an alias bomb\? Write the repeated values out \(got \d+\)\n$/);
+    expect(r.err).not.toContain('    at ');
+    expect(fs.existsSync(path.join(dir, 'out.ts'))).toBe(false);
+  });
+
   test('--json prints objects and their changes; without --out the code goes to stdout', async () => {
     const json = JSON.parse((await cli('migrate', path.join(FIXTURES, 'seed-002'), '--json', '--import-from', SRC)).out);
     expect(json.exact).toBe(false);

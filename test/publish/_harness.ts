@@ -10,7 +10,7 @@ import { Environment } from '../../src/constructs/environment';
 import { GitOpsApp } from '../../src/constructs/gitops-app';
 import { WebService } from '../../src/constructs/web-service';
 import { ImageRef } from '../../src/image-ref';
-import { toYaml } from '../../src/render/yaml';
+import { toYaml } from '../../src/yaml';
 import { renderFiles } from '../../src/testing';
 import { tmpDir } from '../support/tools';
 

@@ -1,4 +1,4 @@
-import { toYaml } from '../../src/render/yaml';
+import { toYaml } from '../../src/yaml';
 
 export type Obj = Record<string, any>;
 

@@ -9,7 +9,7 @@ import { ImageRef } from '../../src/image-ref';
 import { exampleApp } from '../../src/main';
 import { renderApp, renderAppDetailed } from '../../src/render/render';
 import { RenderedTree } from '../../src/render/tree';
-import { toYaml } from '../../src/render/yaml';
+import { toYaml } from '../../src/yaml';
 import { validationGate } from '../../src/validate/gate';
 import { validateTree } from '../../src/validate/validate-tree';
 

@@ -1,9 +1,9 @@
 import { appFolder, application, deployment, goodTree, mutated, Obj, pdb, service } from './_fixtures';
 import { ValidationError } from '../../src/errors';
-import { toYaml } from '../../src/render/yaml';
 import { formatFinding } from '../../src/validate/finding';
 import { POLICY_RULES } from '../../src/validate/rules';
 import { validateTree } from '../../src/validate/validate-tree';
+import { toYaml } from '../../src/yaml';
 
 const C = 'spec.template.spec.containers[0]';
 
@@ -81,6 +81,29 @@ describe('validateTree', () => {
     tree.set(file, tree.get(file)!.replace('value: info', 'value: on'));
     // WHEN / THEN
     expect(findingsOf(tree)).toContainEqual({ rule: 'yaml-ambiguous', field: `${C}.env[0].value`, severity: 'error' });
+  });
+
+  test.each([
+    ['+_1', 'an underscore Go drops before reading an int'],
+    ['0_x1F', 'a hex number once Go drops the underscore'],
+    ['1__0', 'an int once Go drops both underscores'],
+  ])('`%s` (%s) as a plain env value is a yaml-ambiguous error: the resolver models Go\'s parser', (plain) => {
+    // GIVEN a hand-written file with a string YAML 1.2 keeps but Go reads as a number
+    const tree = treeWith([deployment(), service()]);
+    const file = 'dev/hello/deployment-hello.yaml';
+    tree.set(file, tree.get(file)!.replace('value: info', `value: ${plain}`));
+    // WHEN
+    const found = validateTree(tree).findings.filter(f => f.rule === 'yaml-ambiguous');
+    // THEN
+    expect(found.map(f => [f.field, f.severity])).toEqual([[`${C}.env[0].value`, 'error']]);
+  });
+
+  test('a plain number Go cannot read (1e400) is a yaml-ambiguous error naming what Go reads', () => {
+    const tree = treeWith([deployment(), service()]);
+    const file = 'dev/hello/deployment-hello.yaml';
+    tree.set(file, tree.get(file)!.replace('value: info', 'value: 1e400'));
+    const found = validateTree(tree).findings.filter(f => f.rule === 'yaml-ambiguous');
+    expect(found.map(f => f.message)).toEqual(['plain value 1e400 reads as Infinity under YAML 1.2 but as the string "1e400" under Go\'s parser (Argo CD, the API server): write the intended value unambiguously or quote it']);
   });
 
   test('duplicate keys and Go-rejected characters are errors', () => {

@@ -1,5 +1,5 @@
-import { parse } from 'yaml';
-import { findUnsafeStrings, isAmbiguousPlainScalar, toYaml, unsafeCharacter } from '../../src/render/yaml';
+import { Document, parse } from 'yaml';
+import { findUnsafeStrings, isAmbiguousPlainScalar, toYaml, unsafeCharacter } from '../../src/yaml';
 
 // Strings that Go's YAML 1.1 parser (Argo CD, the API server) or a YAML 1.2
 // parser would read as something else when written plain.
@@ -45,6 +45,32 @@ describe('toYaml', () => {
   test('GIVEN a multi-line string WHEN emitted THEN it is a literal block that reads back exactly', () => {
     const value = 'line one\nline two\n';
     expect(parse(toYaml({ v: value }))).toEqual({ v: value });
+  });
+
+  test.each([
+    ['\ta\nb', 'v: "\\ta\\nb"\n'],
+    ['\n\ta', 'v: "\\n\\ta"\n'],
+    [' \n', 'v: "\\ \\n"\n'],
+    ['+_1', 'v: "+_1"\n'],
+    ['0_x1F', 'v: "0_x1F"\n'],
+  ])('GIVEN %j, which Go misreads or cannot parse in the style yaml picks, WHEN emitted THEN it is double-quoted', (value, text) => {
+    expect(toYaml({ v: value })).toBe(text);
+    expect(parse(text)).toEqual({ v: value });
+  });
+
+  test('GIVEN a tab after the first line or a space-led block WHEN emitted THEN the literal block stays (Go reads it)', () => {
+    expect(toYaml({ v: 'a\n\tb' })).toBe('v: |-\n  a\n  \tb\n');
+    expect(toYaml({ v: ' a\nb' })).toBe('v: |2-\n   a\n  b\n');
+  });
+
+  test('GIVEN nested maps, sequences, empty collections and undefined WHEN emitted THEN the bytes equal yaml\'s Document output', () => {
+    const obj = { a: [{ b: 1, c: ['x', ['z']], d: {} }, [], 'it\'s', 'say "hi"', 'a: b', 'x\ny\n'], e: { f: undefined, g: null, h: -0, i: 1e21, j: true }, k: { u: undefined } };
+    expect(toYaml(obj)).toBe(new Document(obj).toString({ lineWidth: 0, indentSeq: true }));
+  });
+
+  test('GIVEN a key longer than YAML allows WHEN scanned THEN it is refused with its length', () => {
+    const problems = findUnsafeStrings({ ['k'.repeat(1100)]: 'v' }, 'dev/hello/cm');
+    expect(problems).toEqual([{ path: 'dev/hello/cm', field: 'k'.repeat(1100), message: 'key is 1100 characters long as written; YAML keys are limited to 1024', value: `${'k'.repeat(40)}...` }]);
   });
 
   test('GIVEN the same object twice WHEN emitted THEN the bytes are identical', () => {

@@ -1,0 +1,50 @@
+import { Problem } from '../errors';
+import { emitKey } from './emit';
+
+/** Characters Go's YAML parser rejects, or folds into line breaks, even when escaped in some styles. */
+// eslint-disable-next-line no-control-regex
+const FORBIDDEN = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F\u2028\u2029\uFEFF\uFFFE\uFFFF]|[\uD800-\uDFFF]/u;
+
+/** Longest implicit key YAML allows (Go's parser and the `yaml` library both enforce it). */
+export const MAX_KEY_LENGTH = 1024;
+
+/**
+ * Describes why `s` cannot be emitted safely, or `undefined` if it can.
+ * Go's parser refuses raw control characters and rewrites NEL, LS and PS as
+ * line breaks; a BOM or a non-character inside a value is never intended.
+ */
+export function unsafeCharacter(s: string): string | undefined {
+  const m = FORBIDDEN.exec(s);
+  if (!m) return undefined;
+  const cp = m[0].codePointAt(0)!;
+  return `contains the character U+${cp.toString(16).toUpperCase().padStart(4, '0')} at index ${m.index}, which Go's YAML parser (Argo CD, the API server) rejects or rewrites`;
+}
+
+/**
+ * Collects every string (keys and values) in `value` that cannot be emitted
+ * safely, as problems naming the field path.
+ */
+export function findUnsafeStrings(value: unknown, where: string, fieldPrefix = ''): Problem[] {
+  const problems: Problem[] = [];
+  const walk = (v: unknown, field: string): void => {
+    if (typeof v === 'string') {
+      const why = unsafeCharacter(v);
+      if (why) problems.push({ path: where, field: field || '(root)', message: why, value: v });
+    } else if (Array.isArray(v)) {
+      v.forEach((item, i) => walk(item, `${field}[${i}]`));
+    } else if (v !== null && typeof v === 'object') {
+      for (const [k, item] of Object.entries(v)) {
+        const sub = field ? `${field}.${k}` : k;
+        const why = unsafeCharacter(k);
+        if (why) problems.push({ path: where, field: sub, message: `key ${why}`, value: k });
+        // Escapes take at most 6 characters per character, plus 2 quotes.
+        if (!why && k.length * 6 + 2 > MAX_KEY_LENGTH && emitKey(k).length > MAX_KEY_LENGTH) {
+          problems.push({ path: where, field: sub, message: `key is ${emitKey(k).length} characters long as written; YAML keys are limited to ${MAX_KEY_LENGTH}`, value: `${k.slice(0, 40)}...` });
+        }
+        walk(item, sub);
+      }
+    }
+  };
+  walk(value, fieldPrefix);
+  return problems;
+}

@@ -1,0 +1,7 @@
+// The YAML module: emit, plain-scalar resolution and safe parsing. Every
+// layer (constructs, render, validate, publish, pins, migrate) uses YAML
+// through this entry point.
+export * from './characters';
+export * from './emit';
+export * from './resolve';
+export * from './safe-parse';
