@@ -9,7 +9,7 @@ import { WebService } from '../../src/constructs/web-service';
 import { ImagePins } from '../../src/pins/image-pins';
 import { publishTree } from '../../src/publish/publish';
 import { RenderedTree } from '../../src/render/tree';
-import { toYaml } from '../../src/render/yaml';
+import { toYaml } from '../../src/yaml';
 import { tmpDir } from '../support/tools';
 
 export const PIPELINE = `# stages in order
