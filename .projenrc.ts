@@ -81,6 +81,7 @@ const project = new typescript.TypeScriptProject({
     '/dist/',
     '/.dist.*',
     '/.cdk8s.out/',
+    '/.prebuilt/',
     '/bench/results/',
     '/artifacts/',
   ],
@@ -113,10 +114,15 @@ project.package.addField('files', [
   '.github/workflows/pr.yml', '.github/workflows/publish.yml', '.github/workflows/promote.yml',
 ]);
 
+// `npm ci` (and `npm install`) build the prebuilt bundles that cdk8s.yaml's app
+// command and validation plugin run (scripts/prebuilt.js): no TypeScript is
+// transpiled at `cdk8s synth` time; an edited src/ is rebuilt before it runs.
+project.package.setScript('prepare', 'node scripts/prebuilt.js');
+
 // `cdk8s synth` reads cdk8s.yaml; keep the render command in one place.
 project.addTask('synth', {
   description: 'Render the example app to dist/ (fast path: no type-check, no network).',
-  exec: 'node --require esbuild-register src/main.ts',
+  exec: 'node scripts/prebuilt.js run app',
 });
 
 // Typed Argo CD CRDs (Argo CD v3.5.1) in imports/, committed. One `cdk8s import`
