@@ -22,6 +22,8 @@ export interface Measurements {
     kustomizeOne: Timed;
     kustomizeAll: Timed;
   }>;
+  /** Whole-process peers (bench/peers.ts). */
+  peers?: unknown[];
   durationS?: number;
 }
 
@@ -70,6 +72,8 @@ export function evaluate(m: Measurements): TargetResult[] {
   const s = m.startup;
   out.push(ratioTarget('start-up: example app, fast path (node -r esbuild-register) vs bare node loading cdk8s + cdk8s-plus-28', med(s.exampleFast), med(s.bareNode), 1.5, whyNot(s.exampleFast, s.bareNode)));
   out.push(ratioTarget('start-up: example app, precompiled (node app.js) vs bare node', med(s.examplePrecompiled), med(s.bareNode), 1.5, whyNot(s.examplePrecompiled, s.bareNode)));
+  out.push(ratioTarget('start-up: the repo\'s app command (node scripts/prebuilt.js run app) vs node -e "require(\'cdk8s-plus-28\')"', med(s.repoAppCommand), med(s.requirePlus), 1.5, whyNot(s.repoAppCommand, s.requirePlus)));
+  out.push(ratioTarget('start-up: the repo\'s npx cdk8s synth --no-check-upgrade (validation plugin included) vs the same on an app that renders nothing', med(s.repoCdk8sSynth), med(s.emptyCdk8sSynth), 1.3, whyNot(s.repoCdk8sSynth, s.emptyCdk8sSynth)));
   const plain = med(s.exampleCdk8sCliPlain);
   const flagged = med(s.exampleCdk8sCli);
   if (plain !== undefined && flagged !== undefined) {
@@ -165,6 +169,10 @@ export function renderTable(m: Measurements, targets: readonly TargetResult[]): 
     ['examplePrecompiled', 'precompiled: node example.js (esbuild bundle)'],
     ['exampleCdk8sCli', 'npx cdk8s synth --no-check-upgrade'],
     ['exampleCdk8sCliPlain', 'npx cdk8s synth (plain: upgrade check on)'],
+    ['requirePlus', 'node -e "require(\'cdk8s-plus-28\')" (alternated with the three below)'],
+    ['repoAppCommand', 'the repo\'s app command: node scripts/prebuilt.js run app'],
+    ['repoCdk8sSynth', 'the repo: npx cdk8s synth --no-check-upgrade (validation plugin included)'],
+    ['emptyCdk8sSynth', 'an app that renders nothing: npx cdk8s synth --no-check-upgrade'],
   ];
   for (const [key, label] of startRows) {
     const [v, , notes] = cell(m.startup[key], 1);

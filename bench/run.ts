@@ -15,7 +15,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { hasCommand, ProcessRun, REPO, runProcess } from './_util';
 import { appName, appSource, ENVIRONMENTS, expectedFiles } from './generate';
+import { buildPeerBundles, PeerResult, renderPeerTable, runPeers } from './peers';
 import { evaluate, Measurements, renderTable } from './report';
+import { startupOfRepoApp } from './startup';
 
 interface Options {
   apps: number[];
@@ -63,10 +65,8 @@ function projectDir(dir: string, appFile: string): void {
   const nm = path.join(dir, 'node_modules');
   if (!fs.existsSync(nm)) fs.symlinkSync(path.join(REPO, 'node_modules'), nm, 'dir');
   fs.writeFileSync(path.join(dir, 'package.json'), '{ "name": "bench-app", "private": true }\n');
-  // The repo's cdk8s.yaml app command, on the generated file.
-  const repoConfig = fs.readFileSync(path.join(REPO, 'cdk8s.yaml'), 'utf8');
-  const appLine = /^app:\s*(.+)$/m.exec(repoConfig)?.[1] ?? 'node --require esbuild-register src/main.ts';
-  fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), `language: typescript\napp: ${appLine.replace(/\S+\.ts\b/, appFile)}\noutput: .cdk8s.out\n`);
+  // A user's own entry, transpiled on the fly (the library itself is what the repo's app command precompiles).
+  fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), `language: typescript\napp: node --require esbuild-register ${appFile}\noutput: .cdk8s.out\n`);
 }
 
 /** Bundles `entry` (TypeScript) to `outfile` with esbuild, dependencies left external: the precompiled path. */
@@ -136,6 +136,9 @@ async function main(): Promise<void> {
   // The same, the way a user types it: no flag, no env var (the upgrade check runs).
   const { CDK8S_CHECK_UPGRADE: _drop, ...plainEnv } = env;
   m.startup.exampleCdk8sCliPlain = repeatProcess(1, 'npx', ['--no-install', 'cdk8s', 'synth'], sdir, plainEnv);
+  // The repo's own cdk8s.yaml (prebuilt app command + validation plugin), alternated with its baselines.
+  log('start-up: the repo\'s app command and cdk8s synth, alternated with their baselines');
+  Object.assign(m.startup, startupOfRepoApp(path.join(work, 'repo-app'), startupReps, env));
 
   for (const apps of opts.apps) {
     const reps = opts.reps || (opts.quick ? (apps >= 100 ? 1 : 2) : apps >= 1000 ? 3 : 5);
@@ -191,12 +194,20 @@ async function main(): Promise<void> {
     });
   }
 
+  // Whole-process peers (fresh processes, alternated): at 1,000 apps, and 5,000 for scaling, unless --quick.
+  const peerApps = opts.quick ? [Math.min(...opts.apps)] : [...new Set([...opts.apps.filter(n => n >= 1000), 1000, 5000])];
+  const peerReps = opts.reps || (opts.quick ? 1 : 5);
+  const bin = buildPeerBundles(path.join(work, 'peers'));
+  const peers: PeerResult[] = peerApps.map(n => runPeers(path.join(work, 'peers'), bin, n, n > 1000 ? Math.min(peerReps, 3) : peerReps, n > 1000 ? 0 : 1, log));
+  m.peers = peers;
+
   m.durationS = Math.round((Date.now() - started) / 100) / 10;
   const evaluation = evaluate(m);
   const resultsDir = path.join(__dirname, 'results');
   fs.mkdirSync(resultsDir, { recursive: true });
   fs.writeFileSync(path.join(resultsDir, 'latest.json'), `${JSON.stringify({ ...m, evaluation }, null, 2)}\n`);
   process.stdout.write(renderTable(m, evaluation));
+  process.stdout.write(`\n${renderPeerTable(peers)}`);
   process.stdout.write(`\nJSON: ${path.relative(process.cwd(), path.join(resultsDir, 'latest.json'))}; scratch: ${base.dir}${base.ramDisk ? ' (RAM-backed)' : ' (not RAM-backed)'}; took ${m.durationS} s\n`);
   if (opts.estate || !opts.quick) {
     log('estate: bench/estate.ts');

@@ -1,0 +1,60 @@
+/**
+ * Start-up of the repo's own `cdk8s synth` set-up, alternated with its
+ * baselines: the app command (the prebuilt bundle of src/main.ts) against
+ * `node -e "require('cdk8s-plus-28')"`, and `npx cdk8s synth
+ * --no-check-upgrade` with the validation plugin against the same command on
+ * an app that renders nothing (the CLI's own fixed cost).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { REPO, runProcess } from './_util';
+
+type Timed = { ms: number[]; maxRssMiB?: number; failed?: string };
+
+/** A folder laid out like the repo (links to src/, scripts/, node_modules…) with the repo's cdk8s.yaml, writing dist/ inside it. */
+function repoLikeDir(dir: string): void {
+  fs.mkdirSync(dir, { recursive: true });
+  for (const link of ['src', 'imports', 'scripts', 'node_modules', 'images.yaml', 'bootstrap', 'package.json']) {
+    const target = path.join(REPO, link);
+    if (fs.existsSync(target) && !fs.existsSync(path.join(dir, link))) fs.symlinkSync(target, path.join(dir, link));
+  }
+  fs.copyFileSync(path.join(REPO, 'cdk8s.yaml'), path.join(dir, 'cdk8s.yaml'));
+}
+
+function emptyAppDir(dir: string): void {
+  fs.mkdirSync(dir, { recursive: true });
+  const nm = path.join(dir, 'node_modules');
+  if (!fs.existsSync(nm)) fs.symlinkSync(path.join(REPO, 'node_modules'), nm, 'dir');
+  fs.writeFileSync(path.join(dir, 'package.json'), '{ "name": "empty-app", "private": true }\n');
+  fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), 'language: typescript\napp: node -e 0\noutput: .cdk8s.out\n');
+}
+
+/** Runs the four commands `reps` times in rotated order; returns each one's runs. */
+export function startupOfRepoApp(work: string, reps: number, env: NodeJS.ProcessEnv): Record<string, Timed> {
+  const repoDir = path.join(work, 'repo');
+  const emptyDir = path.join(work, 'empty');
+  repoLikeDir(repoDir);
+  emptyAppDir(emptyDir);
+  // Build the prebuilt bundles once, untimed (npm ci's prepare does it for a user).
+  runProcess('node', ['scripts/prebuilt.js'], { cwd: repoDir, env });
+  const commands: Record<string, [string, string[], string]> = {
+    requirePlus: ['node', ['-e', "require('cdk8s-plus-28')"], repoDir],
+    repoAppCommand: ['node', ['scripts/prebuilt.js', 'run', 'app'], repoDir],
+    repoCdk8sSynth: ['npx', ['--no-install', 'cdk8s', 'synth', '--no-check-upgrade'], repoDir],
+    emptyCdk8sSynth: ['npx', ['--no-install', 'cdk8s', 'synth', '--no-check-upgrade'], emptyDir],
+  };
+  const keys = Object.keys(commands);
+  const out: Record<string, Timed> = Object.fromEntries(keys.map(k => [k, { ms: [] as number[] }]));
+  for (let round = 0; round < reps; round++) {
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[(i + round) % keys.length];
+      const t = out[key];
+      if (t.failed) continue;
+      const [cmd, args, cwd] = commands[key];
+      const r = runProcess(cmd, args, { cwd, env });
+      if (r.status !== 0) t.failed = `${cmd} ${args.join(' ')} exited ${r.status}: ${`${r.stderr}`.trim().split('\n').slice(-8).join(' | ')}`;
+      else t.ms.push(r.ms);
+    }
+  }
+  return out;
+}
