@@ -111,9 +111,9 @@ describeGo('Go YAML oracle (sigs.k8s.io/yaml, gopkg.in/yaml.v2)', () => {
       });
       const deployment = ApiObject.of(ws.deployment);
       batch.forEach((s, i) => deployment.metadata.addAnnotation(`oracle.example.com/a${i}`, s));
-      new k8s.KubeConfigMap(chart, 'cm', { metadata: { name: 'strings' }, data: Object.fromEntries(batch.map((s, i) => [s, `${i}:${s}`])) });
+      new k8s.KubeConfigMap(chart, 'cm', { metadata: { name: `strings-${b}` }, data: Object.fromEntries(batch.map((s, i) => [s, `${i}:${s}`])) });
       const deploymentFile = `dev/app${b}/deployment-app${b}.yaml`;
-      const cmFile = `dev/app${b}/configmap-strings.yaml`;
+      const cmFile = `dev/app${b}/configmap-strings-${b}.yaml`;
       batch.forEach((s, i) => {
         const list: Placement[] = [
           { what: `${deploymentFile} env V${i}`, read: o => o.get(deploymentFile)?.spec.template.spec.containers[0].env.find((e: any) => e.name === `V${i}`)?.value },
