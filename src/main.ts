@@ -4,15 +4,21 @@ import * as path from 'path';
 // `cdk8s synth` transpiles every file it loads.
 import { AppChart } from './constructs/app-chart';
 import { ArgoCd } from './constructs/argo-cd';
+import { Autoscaler } from './constructs/autoscaler';
 import { Environment } from './constructs/environment';
+import { ExternalSecret, SecretStoreRef } from './constructs/external-secret';
 import { GitOpsApp, GitOpsAppProps } from './constructs/gitops-app';
+import { HashedConfigMap } from './constructs/hashed-config-map';
+import { IngressRoute, RouteTls } from './constructs/ingress-route';
+import { NetworkIsolation } from './constructs/network-isolation';
 import { WebService } from './constructs/web-service';
 import { ImagePins } from './pins/image-pins';
 import { validationGate } from './validate/gate';
 
 /**
  * The example app: the seeds' hello-world web server (examples/hello) in dev
- * (1 replica) and prod (2 replicas). Image tags live in images.yaml, edited by
+ * (1 replica) and prod (2 replicas; an Ingress with TLS, an autoscaler, a
+ * hashed ConfigMap, an ExternalSecret and a default-deny namespace). Image tags live in images.yaml, edited by
  * `cdk8s-gitops set-image` and `promote`. Argo CD syncs both from the
  * rendered branch (dist/argocd/: an AppProject per environment, an
  * Application per app).
@@ -28,7 +34,24 @@ export function exampleApp(props: GitOpsAppProps = {}): GitOpsApp {
     new Environment(app, 'prod', { namespace: 'hello-prod', replicas: 2 }),
   ]) {
     const hello = new AppChart(env, 'hello');
-    new WebService(hello, 'web', { port: 8080 }); // image: the pin in images.yaml
+    const web = new WebService(hello, 'web', { port: 8080 }); // image: the pin in images.yaml
+    if (env.envName !== 'prod') continue;
+    // prod: a public host with TLS (cert-manager), autoscaling, config that
+    // rolls the pods when it changes, a secret from the secret manager, and a
+    // namespace that denies all ingress but the ingress controller's.
+    new IngressRoute(hello, 'public', {
+      backend: web,
+      hosts: ['hello.example.com'],
+      className: 'nginx',
+      tls: RouteTls.fromIssuer('letsencrypt', { certificate: true }),
+    });
+    new Autoscaler(hello, 'scale', { target: web, minReplicas: 2, maxReplicas: 6, cpuUtilization: 70 });
+    new HashedConfigMap(hello, 'config', { name: 'hello-config', data: { GREETING: 'Hello World!' } }).envFrom(web);
+    new ExternalSecret(hello, 'api-key', {
+      store: SecretStoreRef.cluster('vault'),
+      data: { API_KEY: { key: 'hello/prod', property: 'api-key' } },
+    }).env(web, 'API_KEY', 'API_KEY');
+    new NetworkIsolation(env, 'network');
   }
   // Created after the apps: it finds every AppChart.
   new ArgoCd(app, 'argocd', { repoURL: 'https://github.com/example/hello-config.git' });

@@ -20,6 +20,7 @@ describe('ArgoCd', () => {
     expect(files).toEqual([
       'argocd/application-hello-dev.yaml',
       'argocd/application-hello-prod.yaml',
+      'argocd/application-network-policy-prod.yaml',
       'argocd/appproject-dev.yaml',
       'argocd/appproject-prod.yaml',
       'argocd/kustomization.yaml',

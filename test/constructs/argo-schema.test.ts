@@ -52,7 +52,7 @@ suite('Argo CD objects against the CRD schemas', () => {
 
   test('GIVEN the example app (src/main.ts) THEN every Application and AppProject of dev and prod validates', () => {
     const files = argoFiles(renderFiles(exampleApp()));
-    expect(files.map(([, o]) => `${o.kind}/${o.metadata.name}`)).toEqual(['Application/hello-dev', 'Application/hello-prod', 'AppProject/dev', 'AppProject/prod']);
+    expect(files.map(([, o]) => `${o.kind}/${o.metadata.name}`)).toEqual(['Application/hello-dev', 'Application/hello-prod', 'Application/network-policy-prod', 'AppProject/dev', 'AppProject/prod']);
     for (const [f, obj] of files) expectValid(f, obj);
   });
 

@@ -64,8 +64,8 @@ describeWithKubectl('npx cdk8s synth on the example app (real cdk8s CLI, real ku
   });
 
   test('THEN kubectl kustomize outputs exactly the raw files\' objects in each app folder', () => {
-    for (const env of ['dev', 'prod']) {
-      const folder = path.join(dir, 'dist', env, 'hello');
+    for (const app of ['dev/hello', 'prod/hello', 'prod/network-policy']) {
+      const folder = path.join(dir, 'dist', app);
       const r = spawnSync('kubectl', ['kustomize', folder], { encoding: 'utf8', timeout: 60_000 });
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);

@@ -29,10 +29,18 @@ describe('the example app', () => {
       'dev/hello/deployment-hello.yaml',
       'dev/hello/kustomization.yaml',
       'dev/hello/service-hello.yaml',
+      'prod/hello/certificate-hello.yaml',
+      'prod/hello/configmap-hello-config-667cfc6mfh.yaml',
       'prod/hello/deployment-hello.yaml',
+      'prod/hello/externalsecret-api-key.yaml',
+      'prod/hello/horizontalpodautoscaler-hello.yaml',
+      'prod/hello/ingress-hello.yaml',
       'prod/hello/kustomization.yaml',
+      'prod/hello/networkpolicy-hello-from-ingress-nginx.yaml',
       'prod/hello/poddisruptionbudget-hello.yaml',
       'prod/hello/service-hello.yaml',
+      'prod/network-policy/kustomization.yaml',
+      'prod/network-policy/networkpolicy-default-deny.yaml',
     ]);
   });
 
