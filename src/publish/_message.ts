@@ -8,9 +8,15 @@ export interface MessageParts {
   readonly sourceCommit?: string;
   readonly sourceRepo?: string;
   readonly rollbackTo?: string;
+  /** The newest source published before a rollback. */
+  readonly rollbackFrom?: string;
+  /** The checkout had uncommitted changes (`--allow-dirty`). */
+  readonly sourceDirty?: boolean;
+  /** The source the branch held, when an unrelated source replaced it (`--allow-unrelated-source`). */
+  readonly sourceUnrelated?: string;
 }
 
-/** Subject, an `Images:` body, then the trailers (`Source-Commit`, `Source-Repo`, `Rendered-By`, `Rollback-To`). */
+/** Subject, an `Images:` body, then the trailers (`Source-Commit`, `Source-Repo`, `Source-Dirty`, `Source-Unrelated`, `Rendered-By`, `Rollback-To`, `Rollback-From`). */
 export function commitMessage(parts: MessageParts): string {
   const subject = parts.subject.replace(/[\r\n]+/g, ' ').trim() || 'Render';
   const lines = [subject, ''];
@@ -19,8 +25,11 @@ export function commitMessage(parts: MessageParts): string {
   }
   if (parts.sourceCommit) lines.push(`Source-Commit: ${parts.sourceCommit}`);
   if (parts.sourceRepo) lines.push(`Source-Repo: ${parts.sourceRepo}`);
+  if (parts.sourceDirty) lines.push('Source-Dirty: true');
+  if (parts.sourceUnrelated) lines.push(`Source-Unrelated: ${parts.sourceUnrelated}`);
   lines.push(`${RENDERED_BY}: ${RENDERED_BY_VALUE}`);
   if (parts.rollbackTo) lines.push(`Rollback-To: ${parts.rollbackTo}`);
+  if (parts.rollbackFrom) lines.push(`Rollback-From: ${parts.rollbackFrom}`);
   return lines.join('\n') + '\n';
 }
 

@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { CatFile, commitSubject } from './_cat-file';
 import { Git } from './_git';
 import { checkRemoteUrl, checkUserValues, GIT_ALLOW_PROTOCOL } from './_input';
@@ -14,6 +16,8 @@ export interface Repo {
   readonly git: Git;
   readonly gitDir: string;
   readonly format: ObjectFormat;
+  /** The top of the working tree (real path); undefined for a bare repository. */
+  readonly worktree?: string;
 }
 
 /** A branch tip. */
@@ -22,6 +26,12 @@ export interface Tip {
   readonly tree: string;
   /** Values of the tip commit's `Rendered-By` trailers. */
   readonly renderedBy: string;
+  /** Its `Source-Commit` trailer. */
+  readonly sourceCommit?: string;
+  /** Its `Rollback-To` trailer (a rollback commit). */
+  readonly rollbackTo?: string;
+  /** Its `Rollback-From` trailer: the newest source published before the rollback. */
+  readonly rollbackFrom?: string;
 }
 
 /** Opens the repository at `cwd` after checking the branch name (the rules of `git check-ref-format --branch`, without a git process). */
@@ -30,12 +40,13 @@ export async function openRepo(
 ): Promise<Repo> {
   // Checked here too, before git sees it: callers of openRepo cannot forget it.
   checkUserValues({ branch });
-  const rev = await git.run(['rev-parse', '--absolute-git-dir', '--show-object-format'], { allowFailure: true });
+  const rev = await git.run(['rev-parse', '--absolute-git-dir', '--show-object-format', '--is-bare-repository', '--show-cdup'], { allowFailure: true });
   if (rev.code !== 0) {
     throw new PublishError('not-a-repository', `${cwd} is not inside a git repository: ${rev.stderr.trim()}`);
   }
-  const [gitDir, format] = rev.stdout.toString('utf8').trim().split('\n');
-  return { git, gitDir, format: format === 'sha256' ? 'sha256' : 'sha1' };
+  const [gitDir, format, bare, cdup] = rev.stdout.toString('utf8').split('\n');
+  const worktree = bare === 'true' ? undefined : fs.realpathSync(path.resolve(cwd, cdup ?? ''));
+  return { git, gitDir, format: format === 'sha256' ? 'sha256' : 'sha1', worktree };
 }
 
 /** The all-zero object id ("must not exist" for `git update-ref`). */
@@ -45,14 +56,34 @@ export function zeroId(repo: Repo): string {
 
 /** Tips of the given full ref names (missing refs are absent from the map), in one process. */
 export async function readTips(repo: Pick<Repo, 'git'>, refs: readonly string[]): Promise<Map<string, Tip>> {
-  const fmt = '%(refname)%00%(objectname)%00%(tree)%00%(trailers:key=Rendered-By,valueonly,separator=%x20)%00';
+  // git 2.39's for-each-ref ignores `trailers:key=`: all trailers are read and parsed here.
+  const fmt = '%(refname)%00%(objectname)%00%(tree)%00%(trailers:only,unfold)%1e';
   const out = await repo.git.text(['for-each-ref', `--format=${fmt}`, '--end-of-options', ...refs]);
   const tips = new Map<string, Tip>();
-  for (const line of out.split('\n')) {
-    const [name, commit, tree, renderedBy] = line.split('\0');
-    if (refs.includes(name) && tree) tips.set(name, { commit, tree, renderedBy: renderedBy.trim() });
+  for (const rec of out.split('\x1e')) {
+    const [name, commit, tree, trailerText] = rec.replace(/^\n/, '').split('\0');
+    if (!refs.includes(name) || !tree) continue;
+    const trailers = parseTrailerList(trailerText ?? '');
+    tips.set(name, {
+      commit,
+      tree,
+      renderedBy: (trailers.get('Rendered-By') ?? []).join(' '),
+      sourceCommit: trailers.get('Source-Commit')?.[0],
+      rollbackTo: trailers.get('Rollback-To')?.[0],
+      rollbackFrom: trailers.get('Rollback-From')?.[0],
+    });
   }
   return tips;
+}
+
+/** `Key: value` trailer lines → key → values, in order. */
+function parseTrailerList(text: string): Map<string, string[]> {
+  const map = new Map<string, string[]>();
+  for (const line of text.split('\n')) {
+    const m = /^([A-Za-z0-9-]+):\s*(.*)$/.exec(line.trim());
+    if (m) map.set(m[1], [...(map.get(m[1]) ?? []), m[2].trim()]);
+  }
+  return map;
 }
 
 /** Throws unless the branch tip was written by cdk8s-gitops (trailer on the tip and marker at the root). */

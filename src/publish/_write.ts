@@ -13,8 +13,11 @@ import { RenderedTree } from '../render/tree';
 
 /** What changed on the branch, and how. */
 export interface WriteResult {
-  /** `published` if a commit was made, `unchanged` if the tree was already there. */
-  readonly status: 'published' | 'unchanged';
+  /**
+   * `published` if a commit was made, `unchanged` if the tree was already
+   * there, `superseded` if the branch holds a newer source (nothing written).
+   */
+  readonly status: 'published' | 'unchanged' | 'superseded';
   /** The branch. */
   readonly branch: string;
   /** The branch tip afterwards (the new commit, or the unchanged tip). */
@@ -35,6 +38,18 @@ export interface WriteResult {
   readonly imageChanges: readonly ImageChange[];
   /** The commit message (when a commit was made). */
   readonly message?: string;
+  /** Why nothing was published (status `superseded`). */
+  readonly supersededBy?: Superseded;
+  /** The branch pushed to instead of `branch` (`pushTo`). */
+  readonly pushedTo?: string;
+}
+
+/** The branch holds a newer source than the one being published. */
+export interface Superseded {
+  /** The newer source commit the branch holds. */
+  readonly sourceCommit: string;
+  /** When the branch tip is a rollback: the rendered commit it restored (a rollback holds until a newer source is published). */
+  readonly rollbackTo?: string;
 }
 
 /** Inputs of {@link writeBranch}. */
@@ -51,6 +66,13 @@ export interface WriteRequest {
   readonly gate?: (tree: RenderedTree) => Problem[];
   /** Builds the message once the image changes against the base are known. */
   readonly message: (changes: readonly ImageChange[], config: RepoConfig) => Promise<string>;
+  /**
+   * Decides, before each commit (so again after every lost race), whether to
+   * write on `base`: returns why the publish is superseded, or undefined to go on.
+   */
+  readonly admit?: (base: Tip | undefined) => Promise<Superseded | undefined>;
+  /** With `push`, push the commit to this branch instead (the rendered branch does not move). */
+  readonly pushTo?: string;
   /** A started object reader to use (the caller closes it); else one is started per commit. */
   readonly cat?: CatFile;
   /** `tree`'s blob and tree ids, if computed already (see {@link prepare}). */
@@ -108,8 +130,10 @@ const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 export async function writeBranch(req: WriteRequest): Promise<WriteResult> {
   const { repo, branch, remote } = req;
   const prepared = req.prepared?.format === repo.format ? req.prepared : prepare(repo.format, req.tree);
+  const pushTo = req.push ? req.pushTo : undefined;
   const localRef = `refs/heads/${branch}`;
   const tracking = trackingRef(remote, branch);
+  const proposalRef = pushTo ? trackingRef(remote, pushTo) : undefined;
   let config: RepoConfig | undefined;
   let remoteUrl: string | undefined;
   if (req.push) {
@@ -117,13 +141,18 @@ export async function writeBranch(req: WriteRequest): Promise<WriteResult> {
     remoteUrl = checkRemote(remote, config);
   }
   for (let attempt = 1; ; attempt++) {
-    const remoteHas = req.push ? await fetchBranch(repo, remote, branch) : false;
+    const [remoteHas, proposalHas] = await Promise.all([
+      req.push ? fetchBranch(repo, remote, branch) : false,
+      pushTo ? fetchBranch(repo, remote, pushTo) : false,
+    ]);
     const early = attempt === 1 && !req.push ? await req.localTips : undefined;
-    const tips = early ?? await readTips(repo, req.push ? [localRef, tracking] : [localRef]);
+    const tips = early ?? await readTips(repo, req.push ? [localRef, tracking, ...(proposalRef ? [proposalRef] : [])] : [localRef]);
     const local = tips.get(localRef);
     const remoteTip = remoteHas ? tips.get(tracking) : undefined;
+    const proposal = proposalHas && proposalRef ? tips.get(proposalRef) : undefined;
     let base: Tip | undefined = remoteTip ?? local;
-    if (remoteTip && local && local.commit !== remoteTip.commit && await isAncestor(repo, remoteTip.commit, local.commit)) base = local;
+    if (pushTo) base = await proposalBase(repo, branch, pushTo, remoteTip, proposal);
+    else if (remoteTip && local && local.commit !== remoteTip.commit && await isAncestor(repo, remoteTip.commit, local.commit)) base = local;
 
     let target: string;
     let result: Omit<WriteResult, 'commit' | 'pushed' | 'attempts' | 'remoteUrl'>;
@@ -132,6 +161,24 @@ export async function writeBranch(req: WriteRequest): Promise<WriteResult> {
       target = base.commit;
       result = { status: 'unchanged', branch, parent: undefined, added: [], changed: [], deleted: [], imageChanges: [] };
     } else {
+      // Checked before every commit, so also after every lost race: an older source never lands on a newer one.
+      const superseded = req.admit ? await req.admit(base) : undefined;
+      if (superseded && base) {
+        return {
+          status: 'superseded',
+          branch,
+          commit: base.commit,
+          supersededBy: superseded,
+          pushed: false,
+          remoteUrl,
+          attempts: attempt,
+          added: [],
+          changed: [],
+          deleted: [],
+          imageChanges: [],
+          ...(pushTo ? { pushedTo: pushTo } : {}),
+        };
+      }
       const configP = config ? Promise.resolve(config) : readConfig(repo, req.env);
       configP.catch(() => undefined);
       const made = await makeCommit(req, prepared, base, configP);
@@ -140,19 +187,21 @@ export async function writeBranch(req: WriteRequest): Promise<WriteResult> {
       result = made.result;
     }
 
-    if (req.push && target !== remoteTip?.commit) {
-      const outcome = await pushBranch(repo, remote, branch, target);
+    const pushedTip = pushTo ? proposal : remoteTip;
+    const pushing = req.push && target !== pushedTip?.commit && !(pushTo && result.status === 'unchanged');
+    if (pushing) {
+      const outcome = await pushBranch(repo, remote, pushTo ?? branch, target);
       if (outcome === 'rejected') {
         if (attempt >= req.maxAttempts) {
-          throw new PublishError('push-rejected', `the push of '${branch}' to ${remoteUrl} was rejected ${attempt} times: other publishers keep moving the branch. `
+          throw new PublishError('push-rejected', `the push of '${pushTo ?? branch}' to ${remoteUrl} was rejected ${attempt} times: other publishers keep moving the branch. `
             + 'Nothing was lost and the remote was not changed by this run; run publish again.');
         }
         await sleep(backoff(attempt));
         continue;
       }
     }
-    // The local branch follows: compare-and-swap against the value read above.
-    if (target !== local?.commit) {
+    // The local branch follows (not for a proposal): compare-and-swap against the value read above.
+    if (!pushTo && target !== local?.commit) {
       const cas = await repo.git.run(['update-ref', '-m', `cdk8s-gitops: ${result.status}`, '--end-of-options', localRef, target, local?.commit ?? zeroId(repo)], { allowFailure: true });
       if (cas.code !== 0 && !req.push) {
         if (attempt >= req.maxAttempts) {
@@ -162,8 +211,23 @@ export async function writeBranch(req: WriteRequest): Promise<WriteResult> {
         continue;
       }
     }
-    return { ...result, commit: target, pushed: req.push && target !== remoteTip?.commit, remoteUrl, attempts: attempt };
+    return { ...result, commit: target, pushed: pushing, remoteUrl, attempts: attempt, ...(pushTo ? { pushedTo: pushTo } : {}) };
   }
+}
+
+/**
+ * Where a proposal (`pushTo`) builds: on a pending proposal that leads from
+ * the rendered branch's tip (newer renders stack on it, so the pull request
+ * shows the whole change), else on the rendered branch's tip. A proposal
+ * branch that does not lead from the tip would need a force push: refused.
+ */
+async function proposalBase(repo: Repo, branch: string, pushTo: string, tip: Tip | undefined, proposal: Tip | undefined): Promise<Tip | undefined> {
+  if (!proposal) return tip;
+  if (!tip || proposal.commit === tip.commit || await isAncestor(repo, tip.commit, proposal.commit)) return proposal;
+  if (await isAncestor(repo, proposal.commit, tip.commit)) return tip;
+  throw new PublishRefusedError('push-to-diverged', `refusing to push to '${pushTo}': it exists on the remote and does not lead from the tip of '${branch}' `
+    + `(${proposal.commit.slice(0, 12)} is not a descendant of ${tip.commit.slice(0, 12)}), so the push would need force. `
+    + `Delete it once its pull request is merged or closed (git push origin --delete ${pushTo}), or pass another --push-to`);
 }
 
 /** Exponential backoff with full jitter: 50 ms, 100 ms, ... capped at 2 s. */

@@ -19,6 +19,12 @@ export interface HistoryEntry {
   readonly renderedBy?: string;
   /** `Rollback-To` trailer: the rendered commit whose tree this commit restored. */
   readonly rollbackTo?: string;
+  /** `Rollback-From` trailer: the newest source published before the rollback (publishes must descend from it). */
+  readonly rollbackFrom?: string;
+  /** `Source-Dirty: true` trailer: published from a checkout with uncommitted changes (`--allow-dirty`). */
+  readonly sourceDirty?: boolean;
+  /** `Source-Unrelated` trailer: the source this commit replaced although unrelated (`--allow-unrelated-source`). */
+  readonly sourceUnrelated?: string;
 }
 
 /** Options of {@link readHistory}. */
@@ -86,6 +92,9 @@ export async function readHistory(options: HistoryOptions = {}): Promise<History
       sourceRepo: t.get('Source-Repo'),
       renderedBy: t.get('Rendered-By'),
       rollbackTo: t.get('Rollback-To'),
+      rollbackFrom: t.get('Rollback-From'),
+      ...(t.get('Source-Dirty') === 'true' ? { sourceDirty: true } : {}),
+      sourceUnrelated: t.get('Source-Unrelated'),
     });
   }
   return { ref: resolved.ref, entries };

@@ -4,9 +4,10 @@ import { DEFAULT_BRANCH } from './defaults';
 import { Git } from './_git';
 import { checkUserValues, isCommitId } from './_input';
 import { commitMessage } from './_message';
-import { openRepo, readTips, Repo, RepoConfig, sourceCommit, Tip } from './_repo';
+import { openRepo, readConfig, readTips, Repo, RepoConfig, sourceCommit, Tip } from './_repo';
+import { checkClean, checkLineage } from './_source';
 import { redactUrl } from './_url';
-import { prepare, Prepared, writeBranch, WriteResult } from './_write';
+import { prepare, Prepared, Superseded, writeBranch, WriteResult } from './_write';
 import { PublishRefusedError } from './publish-error';
 import { Problem } from '../errors';
 import { RenderedTree } from '../render/tree';
@@ -15,9 +16,12 @@ export { DEFAULT_ALLOWED_DELETIONS } from './_checks';
 export { DEFAULT_IDENTITY } from './_repo';
 export { MARKER_FILE } from './_marker';
 export type { ImageChange } from './_images';
-export type { WriteResult as PublishResult } from './_write';
+export type { WriteResult as PublishResult, Superseded } from './_write';
 
 export { DEFAULT_BRANCH };
+
+/** Push attempts before a publish gives up (jittered exponential backoff between them). */
+export const DEFAULT_MAX_ATTEMPTS = 12;
 
 /** Where and how to write the rendered branch. Shared by publish and rollback. */
 export interface BranchOptions {
@@ -60,7 +64,7 @@ export interface BranchOptions {
   /**
    * Push attempts before giving up when other publishers keep moving the branch.
    *
-   * @default 8
+   * @default 12
    */
   readonly maxAttempts?: number;
 }
@@ -75,6 +79,37 @@ export interface PublishOptions extends BranchOptions {
    * @default - the source repository's HEAD
    */
   readonly sourceSha?: string;
+  /**
+   * The rendered folder (absolute, or relative to `cwd`): changes under it do
+   * not make the checkout dirty.
+   *
+   * @default - every change counts
+   */
+  readonly outputDir?: string;
+  /**
+   * Publish from a checkout with uncommitted changes (outside `outputDir`),
+   * recorded by a `Source-Dirty: true` trailer.
+   *
+   * @default false
+   */
+  readonly allowDirty?: boolean;
+  /**
+   * Publish a source commit that neither descends from nor precedes the
+   * branch's (another history, a feature branch), recorded by a
+   * `Source-Unrelated: <the branch's source>` trailer.
+   *
+   * @default false
+   */
+  readonly allowUnrelatedSource?: boolean;
+  /**
+   * Push the new commit to this branch instead of `branch`, which does not
+   * move (a proposal for a pull request against it). Implies `push`. The
+   * branch is created, or fast-forwarded (newer renders stack on a pending
+   * proposal), never forced.
+   *
+   * @default - push to `branch`
+   */
+  readonly pushTo?: string;
   /**
    * Extra checks (the validation gate), run only when a commit is about to be
    * made, on every file of the folders the commit adds, changes or deletes
@@ -95,7 +130,7 @@ export interface PublishOptions extends BranchOptions {
 export async function publishTree(options: PublishOptions): Promise<WriteResult> {
   const env = options.env ?? process.env;
   const branch = options.branch ?? DEFAULT_BRANCH;
-  checkUserValues({ branch, remote: options.remote ?? 'origin' });
+  checkUserValues({ branch, remote: options.remote ?? 'origin', pushTo: options.pushTo });
   checkTree(options.tree);
   if (options.sourceSha !== undefined && !isCommitId(options.sourceSha)) {
     throw new PublishRefusedError('bad-argument', `--source-sha must be a commit id in hex (got ${JSON.stringify(options.sourceSha)})`);
@@ -123,6 +158,8 @@ async function publishWith(
   const branch = options.branch ?? DEFAULT_BRANCH;
   const remote = options.remote ?? 'origin';
   const repo = await opened;
+  const cwd = options.cwd ?? process.cwd();
+  const push = (options.push ?? false) || options.pushTo !== undefined;
   let source: { sha?: string; subject: string } | undefined;
   const resolveSource = async () => {
     // Resolved only when a commit is made (a no-op publish does not read it).
@@ -132,24 +169,53 @@ async function publishWith(
     }
     return source;
   };
+  let dirty: Promise<boolean> | undefined;
+  let remotes: Promise<string[]> | undefined;
+  let unrelated: string | undefined;
+  const admit = async (base: Tip | undefined): Promise<Superseded | undefined> => {
+    // Only when a commit is about to be made: a no-op publish reads neither.
+    dirty ??= checkClean(repo, cwd, options.outputDir, options.allowDirty ?? false);
+    remotes ??= push ? sourceRemotes(repo, env, remote) : Promise.resolve([]);
+    const [, src, from] = await Promise.all([dirty, resolveSource(), remotes]);
+    const allowUnrelated = options.allowUnrelatedSource ?? false;
+    const lineage = await checkLineage(repo, branch, base, { ours: src.sha, allowUnrelated, remotes: from, cat });
+    if (lineage.verdict === 'superseded') return { sourceCommit: lineage.by, rollbackTo: lineage.rollback };
+    unrelated = lineage.unrelated;
+    return undefined;
+  };
   return writeBranch({
     repo,
     env,
     branch,
     remote,
-    push: options.push ?? false,
+    push,
+    pushTo: options.pushTo,
     tree: options.tree,
     prepared,
     cat,
     localTips,
     allowDeletions: options.allowDeletions ?? DEFAULT_ALLOWED_DELETIONS,
-    maxAttempts: options.maxAttempts ?? 8,
+    maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
     gate: options.gate,
+    admit,
     message: async (imageChanges, config) => {
       const src = await resolveSource();
-      return commitMessage({ subject: src.subject, imageChanges, sourceCommit: src.sha, sourceRepo: sourceRepoUrl(config, remote) });
+      return commitMessage({
+        subject: src.subject,
+        imageChanges,
+        sourceCommit: src.sha,
+        sourceRepo: sourceRepoUrl(config, remote),
+        sourceDirty: await dirty,
+        sourceUnrelated: unrelated,
+      });
     },
   });
+}
+
+/** Where a missing source commit is fetched from: the source repository (`origin`), then the push remote. */
+async function sourceRemotes(repo: Repo, env: Readonly<Record<string, string | undefined>>, remote: string): Promise<string[]> {
+  const config = await readConfig(repo, env);
+  return [...new Set([...(config.remoteUrls.has('origin') ? ['origin'] : []), remote])];
 }
 
 /** The source repository's URL for the `Source-Repo` trailer: `origin`'s (else the remote's), without user info. */

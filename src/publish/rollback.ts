@@ -4,9 +4,10 @@ import { MARKER_FILE } from './_marker';
 import { commitMessage } from './_message';
 import { listTree, readBlobs } from './_objects';
 import { checkRemote, fetchBranch, openRepo, readConfig } from './_repo';
+import { branchSource } from './_source';
 import { writeBranch, WriteResult } from './_write';
 import { HistoryEntry, readHistory } from './history';
-import { BranchOptions, DEFAULT_BRANCH, sourceRepoUrl } from './publish';
+import { BranchOptions, DEFAULT_BRANCH, DEFAULT_MAX_ATTEMPTS, sourceRepoUrl } from './publish';
 import { PublishRefusedError } from './publish-error';
 import { sortTree } from '../render/tree';
 
@@ -70,6 +71,7 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
   const tree = sortTree([...files].map(([p, id]) => [p, blobs.get(id)?.toString('utf8') ?? ''] as [string, string]));
   checkTree(tree);
 
+  let rollbackFrom: string | undefined;
   const result = await writeBranch({
     repo,
     env,
@@ -78,13 +80,20 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
     push: options.push ?? false,
     tree,
     allowDeletions: options.allowDeletions ?? DEFAULT_ALLOWED_DELETIONS,
-    maxAttempts: options.maxAttempts ?? 8,
+    maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    // The deliberate exception to monotonic source history: no lineage check. The newest source
+    // published so far is recorded, so a late run of an older source cannot undo the rollback.
+    admit: async base => {
+      rollbackFrom = base ? branchSource(base) : undefined;
+      return undefined;
+    },
     message: async (imageChanges, config) => commitMessage({
       subject: `Rollback to ${target.commit.slice(0, 12)}: ${target.subject}`,
       imageChanges,
       sourceCommit: target.sourceCommit,
       sourceRepo: target.sourceRepo ?? sourceRepoUrl(config, remote),
       rollbackTo: target.commit,
+      rollbackFrom,
     }),
   });
   return { ...result, rolledBackTo: target.commit, sourceCommit: target.sourceCommit };

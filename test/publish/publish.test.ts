@@ -22,7 +22,7 @@ describeGit('publish', () => {
     const before = sb.checkoutState();
 
     // WHEN
-    const res = await sb.cli(['publish']);
+    const res = await sb.cli(['publish', '--allow-dirty']);
 
     // THEN one root commit holds the tree and the marker, and the checkout is untouched
     expect(res.err).toBe('');

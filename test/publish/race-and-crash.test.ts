@@ -77,10 +77,10 @@ describeGit('publish over git daemon: concurrency and crashes', () => {
     const state = sb.checkoutState();
     const trees = [0, 1].map(i => ({ ...app('dev', 'hello', `ghcr.io/acme/hello:2.0.${i}`), ...app('dev', 'api', `ghcr.io/acme/api:${i}.0.0`) }));
     sb.writeDist(trees[0]);
-    await waitFor(spawnCli(cli, ['publish'], sb.src, sb.env));
+    await waitFor(spawnCli(cli, ['publish', '--allow-dirty'], sb.src, sb.env));
     const t0 = Date.now();
     sb.writeDist(trees[1]);
-    await waitFor(spawnCli(cli, ['publish'], sb.src, sb.env));
+    await waitFor(spawnCli(cli, ['publish', '--allow-dirty'], sb.src, sb.env));
     const full = Date.now() - t0;
 
     let completed = 0;
@@ -90,7 +90,7 @@ describeGit('publish over git daemon: concurrency and crashes', () => {
       const want = trees[1 - current];
       sb.writeDist(want);
       const old = sb.tip(sb.src)!;
-      const child = spawnCli(cli, ['publish'], sb.src, sb.env);
+      const child = spawnCli(cli, ['publish', '--allow-dirty'], sb.src, sb.env);
       const done = waitFor(child);
       setTimeout(() => child.kill('SIGKILL'), Math.floor(Math.random() * full * 1.2));
       const r = await done;

@@ -17,7 +17,8 @@ export const registerHistory: RegisterCommand = (program, io, setExitCode) => {
     .command('history')
     .summary('list rendered commits with their source commits')
     .description('List the commits of the rendered branch, newest first, with the source commit each was rendered from '
-      + '(Source-Commit trailer) and rollbacks (Rollback-To). Reads the local branch, or the remote-tracking one when it is ahead.')
+      + '(Source-Commit trailer), rollbacks (Rollback-To), and publishes from a dirty checkout (Source-Dirty) '
+      + 'or an unrelated source (Source-Unrelated). Reads the local branch, or the remote-tracking one when it is ahead.')
     .option('-b, --branch <branch>', 'the rendered branch', DEFAULT_BRANCH)
     .option('-r, --remote <remote>', 'remote whose tracking ref to consider', 'origin')
     .option('-n, --limit <n>', 'show at most n commits')
@@ -43,7 +44,9 @@ Examples:
         for (const e of history.entries) {
           const src = e.sourceCommit ? `source ${e.sourceCommit.slice(0, 12)}` : 'source ?';
           const rb = e.rollbackTo ? s('yellow', ` rollback to ${e.rollbackTo.slice(0, 12)}`) : '';
-          io.out(`${s('yellow', e.commit.slice(0, 12))} ${s('dim', e.date)} ${src}${rb}  ${e.subject}\n`);
+          const dirty = e.sourceDirty ? s('red', ' dirty') : '';
+          const unrelated = e.sourceUnrelated ? s('red', ` unrelated to ${e.sourceUnrelated.slice(0, 12)}`) : '';
+          io.out(`${s('yellow', e.commit.slice(0, 12))} ${s('dim', e.date)} ${src}${dirty}${unrelated}${rb}  ${e.subject}\n`);
         }
       }
       setExitCode(ExitCode.OK);

@@ -12,6 +12,9 @@ interface PublishCliOptions {
   readonly allowDeletions?: string;
   readonly json?: boolean;
   readonly validate: boolean;
+  readonly pushTo?: string;
+  readonly allowDirty?: boolean;
+  readonly allowUnrelatedSource?: boolean;
 }
 
 /** `cdk8s-gitops publish`: make the rendered branch's tree exactly the rendered folder, as one commit. */
@@ -22,12 +25,17 @@ export const registerPublish: RegisterCommand = (program, io, setExitCode) => {
     .description('Make the rendered branch\'s tree exactly --dir (adds, changes and deletions) as one new commit on top of it, '
       + 'without touching your checkout. No commit when nothing changed. Refuses an empty tree, broken YAML, an app folder '
       + 'without kustomization.yaml, a branch cdk8s-gitops did not create, and deleting more than 50% of the files. '
-      + 'With --push, a push that loses a race is re-applied on the new tip and retried; never forced.')
+      + 'Refuses a checkout with uncommitted changes, and a source commit unrelated to the branch\'s; a source commit older than '
+      + 'the branch\'s is reported as superseded (exit 0) and not published. '
+      + 'With --push, a push that loses a race is checked again and re-applied on the new tip; never forced.')
     .option('-d, --dir <dir>', 'the rendered tree', 'dist')
     .option('-b, --branch <branch>', 'the rendered branch', DEFAULT_BRANCH)
     .option('-r, --remote <remote>', 'remote name or URL (without credentials) to push to', 'origin')
     .option('--push', 'push the branch to the remote (race-safe, never forced)')
+    .option('--push-to <branch>', 'push the commit to this branch instead, for a pull request against --branch (which does not move)')
     .option('--source-sha <sha>', 'the source commit the tree was rendered from (default: HEAD)')
+    .option('--allow-dirty', 'publish from a checkout with uncommitted changes (recorded: Source-Dirty: true)')
+    .option('--allow-unrelated-source', 'replace a branch rendered from an unrelated source history (recorded: Source-Unrelated)')
     .option('--allow-deletions <percent>', 'allow deleting up to this share of the branch\'s files (default 50%)')
     .option('--no-validate', 'skip the validation gate (schemas, YAML safety, policy) run before committing')
     .option('--json', 'print the result as JSON')
@@ -42,6 +50,11 @@ Examples:
   $ cdk8s-gitops publish --push --source-sha "$GITHUB_SHA" # in CI: commit and push
   $ cdk8s-gitops publish --dir out --branch rendered/prod --push
   $ cdk8s-gitops publish --push --allow-deletions 100%     # an intended mass removal
+  $ cdk8s-gitops publish --push-to rendered-manifests-next # a pull request against rendered-manifests
+  $ cdk8s-gitops publish --allow-dirty                     # local experiment (trailer Source-Dirty: true)
+
+A source commit older than the branch's (a late CI run) prints "superseded by
+<sha>" and exits 0 without publishing; --json says "status": "superseded".
 
 Credentials: never put a token in the remote URL (it is refused). In CI use the
 checkout's credential helper, or GIT_ASKPASS, or GIT_CONFIG_COUNT/KEY/VALUE
@@ -60,7 +73,11 @@ with an http.extraHeader (see docs/publishing.md).`)
         branch: options.branch,
         remote: options.remote,
         push: Boolean(options.push),
+        pushTo: options.pushTo,
         sourceSha: options.sourceSha,
+        outputDir: path.resolve(io.cwd, options.dir),
+        allowDirty: Boolean(options.allowDirty),
+        allowUnrelatedSource: Boolean(options.allowUnrelatedSource),
         allowDeletions,
         gate: validationGate?.(),
       });
