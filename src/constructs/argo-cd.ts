@@ -254,6 +254,7 @@ export class ArgoCd extends GitOpsChart {
     const env = app.environment;
     const { name, problem } = argoName(app.node.path, 'Application', env.team, [app.appName, env.envName, ...(env.parentEnvironment ? [env.cluster!.clusterName] : [])]);
     if (problem) throw new ValidationError([problem]);
+    this.checkUnusedName(app.node.path, name);
     const application = new ArgoApplication(this, name, {
       ...this.sync,
       ...this.overrides[name],
@@ -276,6 +277,7 @@ export class ArgoCd extends GitOpsChart {
     const env = Environment.of(ns);
     const { name, problem } = argoName(ns.node.path, 'Application', env.team, ['namespace', env.envName, ...(env.parentEnvironment ? [env.cluster!.clusterName] : [])]);
     if (problem) throw new ValidationError([problem]);
+    this.checkUnusedName(ns.node.path, name);
     const application = new ArgoApplication(this, name, {
       ...this.sync,
       ...this.overrides[name],
@@ -368,6 +370,19 @@ export class ArgoCd extends GitOpsChart {
       '',
     ].join('\n');
     return header + [project.apiObject.toJson(), root.apiObject.toJson()].map(o => `---\n${toYaml(o)}`).join('');
+  }
+
+  /** Two Argo CD Applications with one name would overwrite each other: refused, naming both. */
+  private checkUnusedName(path: string, name: string): void {
+    const other = [...this.applications.entries(), ...this.namespaceApps.entries()].find(([, a]) => a.name === name);
+    if (other) {
+      throw new ValidationError([{
+        path,
+        field: 'name',
+        message: `makes the Argo CD Application name of ${other[0].node.path} too: names are "<app>-<env>" joined with "-", so rename the app or environment (e.g. no app "a-b" in env "c" beside app "a" in env "b-c")`,
+        value: name,
+      }]);
+    }
   }
 
   private collect(problems: Problem[], fn: () => unknown): void {

@@ -65,6 +65,10 @@ export class Cluster extends Construct {
     if (other) {
       push({ path: where, field: 'name', message: `is the name of ${other.node.path} too: Argo CD knows a cluster by its name, so each Cluster needs its own`, value: this.clusterName });
     }
+    const sameServer = [...registry(this.node.root).values()].find(c => c.server === this.server);
+    if (sameServer && !other) {
+      push({ path: where, field: 'server', message: `is the API server of ${sameServer.node.path} (${sameServer.clusterName}) too: Argo CD knows one cluster per server; use that Cluster`, value: this.server });
+    }
     if (problems.length) throw new ValidationError(problems);
     registry(this.node.root).set(this.clusterName, this);
     this.labels = { ...props.labels };

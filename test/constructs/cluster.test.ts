@@ -36,6 +36,13 @@ describe('Cluster', () => {
   });
 });
 
+test('GIVEN two Clusters with one API server THEN the second fails naming the first', () => {
+  const app = new GitOpsApp();
+  new Cluster(app, 'a', { server: 'https://k8s.example.com' });
+  expect(() => new Cluster(app, 'b', { server: 'https://k8s.example.com' }))
+    .toThrow("[b] 'server' is the API server of a (a) too: Argo CD knows one cluster per server; use that Cluster (got \"https://k8s.example.com\")");
+});
+
 describe('Environment with clusters', () => {
   test('GIVEN prod on two clusters with a per-cluster override THEN one folder per cluster, each with its replicas', () => {
     const files = objects(renderFiles(teamRepo('payments', ['api']).app));

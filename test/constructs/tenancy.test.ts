@@ -156,6 +156,14 @@ describe('bad input of the estate', () => {
     expect(err.problems.map(p => p.value)).toEqual([`payments-${long}-dev`, `payments-${long}-prod-prod-eu`, `payments-${long}-prod-prod-us`]);
   });
 
+  test('GIVEN two apps whose Argo CD names coincide THEN construction fails naming both', () => {
+    const app = new GitOpsApp({ team: 'payments' });
+    new WebService(new AppChart(new Environment(app, 'c'), 'a-b'), 'web', { image: IMAGE });
+    new WebService(new AppChart(new Environment(app, 'b-c'), 'a'), 'web', { image: IMAGE });
+    const err = validationError(() => new ArgoCd(app, 'argocd', { repoURL: REPO }));
+    expect(err.message).toBe('[b-c/a] \'name\' makes the Argo CD Application name of c/a-b too: names are "<app>-<env>" joined with "-", so rename the app or environment (e.g. no app "a-b" in env "c" beside app "a" in env "b-c") (got "payments-a-b-c")');
+  });
+
   test('GIVEN a cluster used by two environments of two teams with one namespace THEN synth fails naming both', () => {
     const app = new GitOpsApp({ outdir: '/nonexistent/never-written', team: 'payments' });
     const c = new Cluster(app, 'shared', { server: 'https://shared.example.com' });
