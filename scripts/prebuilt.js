@@ -82,6 +82,13 @@ if (require.main === module) {
   if (cmd === 'run') {
     if (!BUNDLES[name]) throw new Error(`unknown bundle ${name} (one of ${Object.keys(BUNDLES).join(', ')})`);
     const file = ensure(name);
+    // V8's compiled code of the bundle and of the modules it loads, cached
+    // across runs (keyed by file and content: a changed file is recompiled).
+    try {
+      require('v8-compile-cache-lib').install({ cacheDir: path.join(OUT, '.v8-cache') });
+    } catch {
+      // not installed (a production install): run without the cache
+    }
     // Run the bundle as the main module (its `require.main === module` guard holds).
     process.argv.splice(1, 3, file);
     require('module').runMain(file);
