@@ -5,6 +5,9 @@ import { hasTool } from '../support/tools';
 
 const describeGit = hasTool('git', ['--version']) ? describe : describe.skip;
 
+/** SIGKILL trials (a random kill point each). */
+const TRIALS = 12;
+
 describeGit('publish over git daemon: concurrency and crashes', () => {
   let sb: Sandbox;
   let cli: string;
@@ -85,7 +88,7 @@ describeGit('publish over git daemon: concurrency and crashes', () => {
 
     let completed = 0;
     let current = 1;
-    for (let trial = 0; trial < 20; trial++) {
+    for (let trial = 0; trial < TRIALS; trial++) {
       // WHEN a publish of the other tree is killed after a random delay
       const want = trees[1 - current];
       sb.writeDist(want);
@@ -107,6 +110,7 @@ describeGit('publish over git daemon: concurrency and crashes', () => {
       expect(sb.checkoutState()).toEqual(state);
     }
     expect(sb.git(sb.src, 'fsck', '--no-dangling', '--connectivity-only')).toBe('');
-    expect(completed).toBeLessThan(20);
-  }, 60_000);
+    expect(completed).toBeLessThan(TRIALS);
+    // 12 trials, each a fresh CLI process: 28 s in all measured at load average 27 on 2 cores.
+  }, 120_000);
 });
