@@ -1,5 +1,5 @@
 import { spawn } from 'child_process';
-import { EnvironmentError } from '../errors';
+import { EnvironmentError, ValidationError } from '../errors';
 
 /** Runs git with an argument array (never a shell); resolves with stdout, rejects with `EnvironmentError`. */
 export function git(
@@ -47,4 +47,37 @@ export async function readBlobs(
     at = nl + 1 + len + 1;
   }
   return out;
+}
+
+/**
+ * The rendered branch's tip to read: the local branch, or the remote-tracking
+ * one when it is ahead, diverged or the only one (what `diff` and `history`
+ * read). `undefined` when neither exists. Plain git reads, so `status` does
+ * not load the publisher.
+ */
+export async function resolveReadTip(
+  cwd: string,
+  env: Readonly<Record<string, string | undefined>>,
+  branch: string,
+  remote: string,
+): Promise<{ ref: string; commit: string } | undefined> {
+  const checked = await git(cwd, env, ['check-ref-format', '--branch', branch]).catch(() => undefined);
+  if (!checked || branch.startsWith('-') || checked.toString('utf8').trim() !== branch) {
+    throw new ValidationError([{ path: branch, message: 'is not a valid branch name (git check-ref-format --branch refuses it); pick another --branch' }]);
+  }
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(remote)) {
+    throw new ValidationError([{ path: remote, message: 'is not a remote name (letters, digits, ".", "_", "-"); pick another --remote' }]);
+  }
+  const local = `refs/heads/${branch}`;
+  const tracking = `refs/remotes/${remote}/${branch}`;
+  const out = (await git(cwd, env, ['for-each-ref', '--format=%(refname)%00%(objectname)', local, tracking])).toString('utf8');
+  const tips = new Map(out.split('\n').filter(Boolean).map(l => l.split('\0') as [string, string]));
+  const l = tips.get(local);
+  const r = tips.get(tracking);
+  if (!l && !r) return undefined;
+  if (!r) return { ref: local, commit: l! };
+  if (!l) return { ref: tracking, commit: r };
+  if (l === r) return { ref: local, commit: l };
+  const ahead = await git(cwd, env, ['merge-base', '--is-ancestor', r, l]).then(() => true, () => false);
+  return ahead ? { ref: local, commit: l } : { ref: tracking, commit: r };
 }

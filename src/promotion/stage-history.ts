@@ -1,7 +1,6 @@
 import { parse } from 'yaml';
-import { git, readBlobs } from './_git';
+import { git, readBlobs, resolveReadTip } from './_git';
 import { DEFAULT_BRANCH } from '../publish/defaults';
-import { readHistory } from '../publish/history';
 
 /** A stretch of time during which one app ran one version in one stage, per the rendered branch. */
 export interface StageRun {
@@ -74,9 +73,9 @@ export class StageHistory {
     const cwd = options.cwd ?? process.cwd();
     const env = options.env ?? process.env;
     const branch = options.branch ?? DEFAULT_BRANCH;
-    const head = await readHistory({ cwd, env, branch, remote: options.remote, limit: 1 });
-    const tip = head.entries[0]?.commit;
-    if (!tip) return new StageHistory(branch, undefined, undefined, new Map());
+    const head = await resolveReadTip(cwd, env, branch, options.remote ?? 'origin');
+    if (!head) return new StageHistory(branch, undefined, undefined, new Map());
+    const tip = head.commit;
     const log = await git(cwd, env, [
       '-c', 'core.quotePath=false', 'log', '--first-parent', '--reverse', '--root', '--no-renames', '--raw', '--no-abbrev',
       '--format=%x1e%H%x00%cI%x00%(trailers:only,unfold)%x00', tip, '--', ':(glob)**/kustomization.yaml',
@@ -183,24 +182,19 @@ function replay(commits: readonly Commit[], imagesByBlob: ReadonlyMap<string, st
 
 /**
  * The image references of a kustomization's `images:` (`newName`/`name`,
- * `:newTag`, `@digest`). Only that block is parsed: the rendered files are
- * ours and put each top-level key at column 0.
+ * `:newTag`, `@digest`). Only that block is read: the rendered files are
+ * ours and put each top-level key at column 0. The block as the renderer
+ * writes it is read line by line; anything else goes through the YAML parser.
  */
 export function kustomizationImages(text: string): string[] {
-  const start = /^images:[ \t]*(?:#.*)?$/m.exec(text);
+  const start = /^images:/m.exec(text);
   if (!start) return [];
   const rest = text.slice(start.index);
   const end = /\n(?=[^\s#-])/.exec(rest);
-  let block: unknown;
-  try {
-    block = parse(end ? rest.slice(0, end.index + 1) : rest);
-  } catch {
-    return [];
-  }
-  const images = (block as { images?: unknown } | null)?.images;
-  if (!Array.isArray(images)) return [];
+  const block = end ? rest.slice(0, end.index + 1) : rest;
+  const entries = fastImages(block) ?? slowImages(block);
   const out: string[] = [];
-  for (const img of images as Array<Record<string, unknown>>) {
+  for (const img of entries) {
     if (!img || typeof img.name !== 'string') continue;
     const repo = typeof img.newName === 'string' ? img.newName : img.name;
     const tag = img.newTag !== undefined && img.newTag !== null ? `:${String(img.newTag)}` : '';
@@ -208,4 +202,48 @@ export function kustomizationImages(text: string): string[] {
     out.push(`${repo}${tag}${digest}`);
   }
   return out;
+}
+
+type ImageEntry = Record<string, unknown>;
+
+const ENTRY_LINE = /^ {2}(- | {2})(name|newName|newTag|digest): (.+)$/;
+const PLAIN = /^[A-Za-z0-9_][A-Za-z0-9_./:@+-]*$/;
+
+/** The renderer's layout (`  - name: x` / `    newTag: y`, plain or double-quoted values), or `undefined` for anything else. */
+function fastImages(block: string): ImageEntry[] | undefined {
+  const lines = block.split('\n');
+  if (lines[0] !== 'images:') return undefined;
+  const entries: ImageEntry[] = [];
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i];
+    if (line === '') continue;
+    const m = ENTRY_LINE.exec(line);
+    if (!m) return undefined;
+    let value: string;
+    if (m[3].startsWith('"')) {
+      try {
+        value = JSON.parse(m[3]);
+      } catch {
+        return undefined;
+      }
+    } else if (PLAIN.test(m[3]) && !/^(null|~|true|false)$/i.test(m[3])) {
+      value = m[3];
+    } else {
+      return undefined;
+    }
+    if (m[1] === '- ') entries.push({});
+    const current = entries[entries.length - 1];
+    if (!current || m[2] in current) return undefined;
+    current[m[2]] = value;
+  }
+  return entries;
+}
+
+function slowImages(block: string): ImageEntry[] {
+  try {
+    const images = (parse(block) as { images?: unknown } | null)?.images;
+    return Array.isArray(images) ? images as ImageEntry[] : [];
+  } catch {
+    return [];
+  }
 }
