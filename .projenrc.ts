@@ -174,6 +174,11 @@ project.addTask('bench', {
   exec: 'node --require esbuild-register bench/run.ts',
   receiveArgs: true,
 });
+project.addTask('bench:status', {
+  description: '`status` and `promote` (whole processes) on a 1,000-app x 3-stage rendered history, against the one git log they run.',
+  exec: 'node --require esbuild-register bench/status.ts',
+  receiveArgs: true,
+});
 
 // jest 30 and eslint-import-resolver-typescript 4 depend on unrs-resolver;
 // its 1.13.0 per-platform binaries are published for four platforms only, so
