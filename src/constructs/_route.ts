@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { checkDnsLabel } from './_checks';
+import { checkHostname, checkSubdomain } from './_hosts';
 import { AppChart } from './app-chart';
 import { IRouteBackend } from './targets';
 import { Problem } from '../errors';
@@ -62,7 +62,26 @@ export function targetPortOf(p: kplus.ServicePort): number | string {
   return p.targetPort ?? p.port;
 }
 
-/** Checks a namespace name given for a controller or gateway. */
-export function checkNamespace(where: string, field: string, value: unknown): Problem | undefined {
-  return checkDnsLabel(where, field, value);
+/** The fields both route kinds share. */
+export interface RouteFields {
+  readonly name: string;
+  /** The props field of the host names (`hosts`, `hostnames`). */
+  readonly hostField: string;
+  readonly hosts: readonly string[];
+  readonly paths: readonly string[];
+  readonly port?: number | string;
+}
+
+/** What both route kinds check: name, host names, paths, backend namespace and port. */
+export function checkRoute(where: string, chart: AppChart, backend: IRouteBackend, r: RouteFields): { problems: Problem[]; servicePort?: kplus.ServicePort } {
+  const problems: Problem[] = [];
+  const push = (p: Problem | undefined) => p && problems.push(p);
+  push(checkSubdomain(where, 'name', r.name));
+  r.hosts.forEach((h, i) => push(checkHostname(where, `${r.hostField}[${i}]`, h)));
+  problems.push(...checkPaths(where, 'paths', r.paths));
+  push(checkSameNamespace(where, chart, backend));
+  const port = resolveServicePort(where, backend, r.port);
+  if ('port' in port) return { problems, servicePort: port };
+  problems.push(port as Problem);
+  return { problems };
 }

@@ -1,10 +1,9 @@
 import { Construct } from 'constructs';
-import { envFromAll, envFromKey, mountAll, volumeName } from './_consume';
 import { checkSubdomain } from './_hosts';
+import { SecretSource } from './_secret-source';
 import { AppChart } from './app-chart';
 import { addProblemValidation } from './problem-validation';
 import { appObjectLabels } from './targets';
-import { Workload } from './workload';
 import {
   ExternalSecret as ExternalSecretL1,
   ExternalSecretSpecSecretStoreRefKind,
@@ -85,7 +84,7 @@ const DURATION = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/;
  *
  * @see https://external-secrets.io/latest/api/externalsecret/
  */
-export class ExternalSecret extends Construct {
+export class ExternalSecret extends SecretSource {
   /** The ExternalSecret. */
   public readonly externalSecret: ExternalSecretL1;
   /** Name of the ExternalSecret and of the Secret it creates. */
@@ -137,20 +136,5 @@ export class ExternalSecret extends Construct {
         dataFrom: extract.length ? extract.map(key => ({ extract: { key } })) : undefined,
       },
     });
-  }
-
-  /** Every key as an environment variable of the workload's main container (`envFrom`). */
-  public envFrom(workload: Workload): void {
-    envFromAll(workload, { kind: 'secret', name: this.name });
-  }
-
-  /** One key as the environment variable `variable` of the workload's main container. */
-  public env(workload: Workload, variable: string, key: string): void {
-    envFromKey(workload, { kind: 'secret', name: this.name }, variable, key);
-  }
-
-  /** Every key as a read-only file under `path` in the workload's main container. */
-  public mount(workload: Workload, path: string): void {
-    mountAll(workload, { kind: 'secret', name: this.name }, path, volumeName('secret', this.name));
   }
 }

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { checkDnsLabel } from './_checks';
-import { checkHostname, checkSubdomain } from './_hosts';
-import { allowFromNamespace, checkPaths, checkSameNamespace, resolveServicePort, targetPortOf } from './_route';
+import { checkSubdomain } from './_hosts';
+import { allowFromNamespace, checkRoute, targetPortOf } from './_route';
 import { AppChart } from './app-chart';
 import { addProblemValidation } from './problem-validation';
 import { appObjectLabels, IRouteBackend } from './targets';
@@ -108,16 +108,11 @@ export class GatewayHttpRoute extends Construct {
     const gateway = props.gateway ?? ({} as GatewayRef);
     const gatewayNamespace = gateway.namespace ?? chart.namespace ?? 'default';
 
-    push(checkSubdomain(where, 'name', this.name));
-    this.hostnames.forEach((h, i) => push(checkHostname(where, `hostnames[${i}]`, h)));
-    problems.push(...checkPaths(where, 'paths', paths));
+    const { problems: common, servicePort } = checkRoute(where, chart, props.backend, { name: this.name, hostField: 'hostnames', hosts: this.hostnames, paths, port: props.port });
+    problems.push(...common);
     push(checkSubdomain(where, 'gateway.name', gateway.name));
     if (gateway.namespace !== undefined) push(checkDnsLabel(where, 'gateway.namespace', gateway.namespace));
     if (gateway.sectionName !== undefined) push(checkSubdomain(where, 'gateway.sectionName', gateway.sectionName));
-    push(checkSameNamespace(where, chart, props.backend));
-    const port = resolveServicePort(where, props.backend, props.port);
-    const servicePort = 'port' in port ? port : undefined;
-    if (!servicePort) problems.push(port as Problem);
     addProblemValidation(this, () => problems);
 
     const labels = appObjectLabels(chart);

@@ -1,8 +1,8 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkAnnotations, checkDnsLabel } from './_checks';
-import { checkHostname, checkSubdomain } from './_hosts';
-import { allowFromNamespace, checkPaths, checkSameNamespace, resolveServicePort, targetPortOf } from './_route';
+import { checkSubdomain } from './_hosts';
+import { allowFromNamespace, checkRoute, targetPortOf } from './_route';
 import { AppChart } from './app-chart';
 import { addProblemValidation } from './problem-validation';
 import { appObjectLabels, IRouteBackend } from './targets';
@@ -167,19 +167,14 @@ export class IngressRoute extends Construct {
     const tls = props.tls;
     this.tlsSecretName = tls ? (tls.secretName ?? `${this.name}-tls`) : undefined;
 
-    push(checkSubdomain(where, 'name', this.name));
+    const { problems: common, servicePort } = checkRoute(where, chart, props.backend, { name: this.name, hostField: 'hosts', hosts: this.hosts, paths, port: props.port });
+    problems.push(...common);
     if (this.hosts.length === 0) problems.push({ path: where, field: 'hosts', message: 'must list at least one host name', value: [] });
-    this.hosts.forEach((h, i) => push(checkHostname(where, `hosts[${i}]`, h)));
-    problems.push(...checkPaths(where, 'paths', paths));
     if (this.tlsSecretName !== undefined) push(checkSubdomain(where, 'tls.secretName', this.tlsSecretName));
     if (tls?.issuer !== undefined) push(checkSubdomain(where, 'tls.issuer', tls.issuer));
     if (props.className !== undefined) push(checkSubdomain(where, 'className', props.className));
     if (controllerNamespace !== null) push(checkDnsLabel(where, 'controllerNamespace', controllerNamespace));
     problems.push(...checkAnnotations(where, 'annotations', props.annotations));
-    push(checkSameNamespace(where, chart, props.backend));
-    const port = resolveServicePort(where, props.backend, props.port);
-    const servicePort = 'port' in port ? port : undefined;
-    if (!servicePort) problems.push(port as Problem);
     addProblemValidation(this, () => problems);
 
     const labels = appObjectLabels(chart);

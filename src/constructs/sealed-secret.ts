@@ -1,10 +1,9 @@
 import { Construct } from 'constructs';
-import { envFromAll, envFromKey, mountAll, volumeName } from './_consume';
 import { checkSubdomain } from './_hosts';
+import { SecretSource } from './_secret-source';
 import { AppChart } from './app-chart';
 import { addProblemValidation } from './problem-validation';
 import { appObjectLabels } from './targets';
-import { Workload } from './workload';
 import { SealedSecret as SealedSecretL1 } from '../../imports/sealed-secrets-sealedsecret-bitnami.com';
 import { Problem } from '../errors';
 
@@ -53,7 +52,7 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
  *
  * @see https://github.com/bitnami-labs/sealed-secrets
  */
-export class SealedSecret extends Construct {
+export class SealedSecret extends SecretSource {
   /** The SealedSecret. */
   public readonly sealedSecret: SealedSecretL1;
   /** Name of the SealedSecret and of its Secret. */
@@ -93,20 +92,5 @@ export class SealedSecret extends Construct {
         template: { metadata: { name: this.name, labels, ...(Object.keys(annotations).length ? { annotations } : {}) }, type: props.type ?? 'Opaque' },
       },
     });
-  }
-
-  /** Every key as an environment variable of the workload's main container (`envFrom`). */
-  public envFrom(workload: Workload): void {
-    envFromAll(workload, { kind: 'secret', name: this.name });
-  }
-
-  /** One key as the environment variable `variable` of the workload's main container. */
-  public env(workload: Workload, variable: string, key: string): void {
-    envFromKey(workload, { kind: 'secret', name: this.name }, variable, key);
-  }
-
-  /** Every key as a read-only file under `path` in the workload's main container. */
-  public mount(workload: Workload, path: string): void {
-    mountAll(workload, { kind: 'secret', name: this.name }, path, volumeName('secret', this.name));
   }
 }

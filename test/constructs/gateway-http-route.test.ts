@@ -44,9 +44,9 @@ describe('GatewayHttpRoute', () => {
     new GatewayHttpRoute(chart, 'route', { backend: web, gateway: { name: 'Public', namespace: 'Gate_ways' }, hostnames: ['*.*.example.com'], port: 'metrics' });
     expect(synthProblems(app)).toEqual([
       '[dev/hello/route] \'hostnames[0]\' may hold one wildcard only, as the whole first label ("*.example.com") (got "*.*.example.com")',
+      '[dev/hello/route] \'port\' is not a port of Service "hello" (it exposes http:80) (got "metrics")',
       '[dev/hello/route] \'gateway.name\' must be a DNS-1123 subdomain (lowercase letters, digits, "-" and ".", at most 253 characters) (got "Public")',
       '[dev/hello/route] \'gateway.namespace\' must be a DNS-1123 label: lowercase letters, digits and "-", starting and ending with a letter or digit (got "Gate_ways")',
-      '[dev/hello/route] \'port\' is not a port of Service "hello" (it exposes http:80) (got "metrics")',
     ]);
   });
 });

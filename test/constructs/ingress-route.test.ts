@@ -79,8 +79,8 @@ describe('IngressRoute', () => {
       '[dev/hello/public] \'hosts[3]\' must be a fully qualified name with a dot, e.g. "app.example.com" (got "localhost")',
       '[dev/hello/public] \'hosts[4]\' is not a valid DNS name: it has an empty label ("..", or a leading or trailing dot) (got "a..b.com")',
       '[dev/hello/public] \'paths[0]\' must be an HTTP path starting with "/" (no whitespace, query or fragment) (got "api")',
-      '[dev/hello/public] \'tls.secretName\' must be a DNS-1123 subdomain (lowercase letters, digits, "-" and ".", at most 253 characters) (got "Hello_TLS")',
       '[dev/hello/public] \'port\' is not a port of Service "hello" (it exposes http:80) (got 9090)',
+      '[dev/hello/public] \'tls.secretName\' must be a DNS-1123 subdomain (lowercase letters, digits, "-" and ".", at most 253 characters) (got "Hello_TLS")',
     ]);
   });
 
@@ -91,8 +91,8 @@ describe('IngressRoute', () => {
     new IngressRoute(chart, 'v6', { backend: web, hosts: ['::1'] });
     expect(synthProblems(app)).toEqual([
       '[dev/hello/v6] \'hosts[0]\' must be a DNS name, not an IP address (or a port): routes match the Host header by name (got "::1")',
-      '[prod/hello/public] \'hosts\' must list at least one host name (got [])',
       '[prod/hello/public] \'backend\' is in namespace "hello-dev" (app dev/hello), the route in "hello-prod": define the route in the backend\'s app',
+      '[prod/hello/public] \'hosts\' must list at least one host name (got [])',
     ]);
   });
 });
