@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import Ajv from 'ajv';
 import { ApiObject } from 'cdk8s';
@@ -184,6 +185,16 @@ describe('bad input of the estate', () => {
     const err = validationError(() => app.render());
     expect(err.message).toContain('is the object apps/Deployment payments-prod/shared that prod/api/web/Deployment/Resource renders too, for the same cluster https://eu.example.com: two Applications would overwrite each other; rename one or render it once');
     expect(err.problems[0].path).toBe('prod/api2/web/Deployment/Resource');
+  });
+
+  test('GIVEN a conflict THEN synth writes nothing', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'estate-'));
+    fs.rmSync(outdir, { recursive: true });
+    const app = new GitOpsApp({ team: 'payments', outdir });
+    const env = new Environment(app, 'prod');
+    for (const name of ['api', 'api2']) new WebService(new AppChart(env, name), 'web', { image: IMAGE, name: 'shared' });
+    expect(() => app.synth()).toThrow(ValidationError);
+    expect(fs.existsSync(outdir)).toBe(false);
   });
 
   test('GIVEN an Application whose destination is outside its project THEN synth fails naming it', () => {
