@@ -151,6 +151,45 @@ describeGit('monotonic source history', () => {
       + `the source of 'rendered-manifests': fetch it (git fetch origin ${'b'.repeat(40)}) or pass the commit the tree was rendered from\n`);
   });
 
+  test('a branch source that is in no history here is unrelated', async () => {
+    // GIVEN a local branch whose tip names a source commit this repository never had
+    sb.writeDist(tree('1.0.2'));
+    expect((await sb.cli(['publish', '--branch', 'other', '--source-sha', 'c'.repeat(40)])).code).toBe(0);
+    const tip = sb.tip(sb.src, 'refs/heads/other')!;
+    sb.writeDist(tree('1.0.3'));
+    // WHEN / THEN
+    const res = await expectNothingWritten(sb, ['publish', '--branch', 'other'], 2);
+    expect(res.err).toContain(`error: refusing to publish ${sb.git(sb.src, 'rev-parse', 'HEAD').slice(0, 12)} to 'other': its tip ${tip.slice(0, 12)} `
+      + `was rendered from ${'c'.repeat(12)}, which is not in this repository's history. Publish from a descendant`);
+  });
+
+  test('a branch source that is not a commit id is unrelated', async () => {
+    // GIVEN a tip whose Source-Commit trailer is not hex
+    const tree0 = sb.git(sb.src, 'rev-parse', `${rendered[0]}^{tree}`);
+    const odd = sb.git(sb.src, 'commit-tree', tree0, '-p', rendered[0], '-m', 'odd\n\nSource-Commit: main~1\nRendered-By: cdk8s-gitops/0.0.0');
+    sb.git(sb.src, 'update-ref', 'refs/heads/rendered-manifests', odd);
+    sb.writeDist(tree('1.0.2'));
+    // WHEN / THEN
+    const res = await expectNothingWritten(sb, ['publish'], 2);
+    expect(res.err).toContain(`its tip ${odd.slice(0, 12)} names "main~1" as its source, which is not a commit id. Publish from a descendant`);
+  });
+
+  test('a publish that names no source commit (no HEAD) is unrelated to a branch that has one', async () => {
+    // GIVEN a new repository without commits holding the rendered branch
+    const empty = path.join(sb.root, 'empty');
+    sb.git(sb.root, 'init', '-q', '-b', 'main', empty);
+    sb.git(empty, 'fetch', '-q', sb.remote, 'rendered-manifests:rendered-manifests');
+    sb.writeDist(tree('1.0.2'), path.join(empty, 'dist'));
+    // WHEN
+    const res = await sb.cli(['publish', '--dir', 'dist'], empty);
+    // THEN
+    expect(res.err).toBe(`error: refusing to publish a tree without a source commit to 'rendered-manifests': its tip ${rendered[0].slice(0, 12)} was rendered from `
+      + `${src[1].slice(0, 12)}, and this publish names no source commit. Publish from a descendant of that commit (the branch Argo CD follows, e.g. main), `
+      + 'publish to another --branch, or pass --allow-unrelated-source to replace it anyway (recorded by a Source-Unrelated trailer)\n');
+    expect(res.code).toBe(2);
+    expect(sb.tip(empty)).toBe(rendered[0]);
+  });
+
   test('a source commit this clone lacks is fetched, then compared', async () => {
     // GIVEN another clone, made before s3 existed, publishing s2 late, after s3 was published
     const late = path.join(sb.root, 'late');
