@@ -73,7 +73,9 @@ export interface RouteFields {
 }
 
 /** What both route kinds check: name, host names, paths, backend namespace and port. */
-export function checkRoute(where: string, chart: AppChart, backend: IRouteBackend, r: RouteFields): { problems: Problem[]; servicePort?: kplus.ServicePort } {
+export function checkRoute(
+  where: string, chart: AppChart, backend: IRouteBackend, r: RouteFields,
+): { problems: Problem[]; servicePort?: kplus.ServicePort } {
   const problems: Problem[] = [];
   const push = (p: Problem | undefined) => p && problems.push(p);
   push(checkSubdomain(where, 'name', r.name));
