@@ -3,8 +3,8 @@
  * `cdk8s-gitops validate` uses at run time, so that the published package
  * needs neither the network nor `../shared`.
  *
- * Inputs (see ../shared/schemas/SOURCES.md): the Kubernetes 1.28 OpenAPI v2
- * definitions, the Argo CD v3.5.1 CRDs (Application, ApplicationSet,
+ * Inputs (see ../shared/schemas/SOURCES.md): the Kubernetes OpenAPI v2
+ * definitions of every minor under `kubernetes/` (1.28 to 1.36), the Argo CD v3.5.1 CRDs (Application, ApplicationSet,
  * AppProject), the traffic and secrets CRDs (`CRDS`) and the SchemaStore
  * kustomization schema.
  *
@@ -25,7 +25,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import standaloneCode from 'ajv/dist/standalone';
 import { parse } from 'yaml';
-import { bundleAjv, KUSTOMIZATION_KEY, SchemaBundle as RuntimeBundle, schemaFor } from '../src/validate/_schemas';
+import { BundleFile, bundleAjv, bundleFor, KUSTOMIZATION_KEY, schemaFor } from '../src/validate/_schemas';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Obj = { [k: string]: Json };
@@ -141,47 +141,117 @@ function hoist(definitions: Record<string, Json>): Record<string, Json> {
   return { ...result, ...hoisted };
 }
 
-/** Builds the bundle from a `shared/schemas` folder. Deterministic. */
-export function generateBundle(schemasDir: string): SchemaBundle {
-  const k8s = JSON.parse(fs.readFileSync(path.join(schemasDir, 'kubernetes', 'v1.28.0', '_definitions.json'), 'utf8')).definitions as Record<string, Obj>;
+/** The Kubernetes minors under `schemas/kubernetes` (`v1.28.0` -> `1.28`), oldest first. */
+export function kubernetesVersionsIn(schemasDir: string): string[] {
+  return fs.readdirSync(path.join(schemasDir, 'kubernetes'))
+    .map(d => /^v(\d+)\.(\d+)\.\d+$/.exec(d)).filter((m): m is RegExpExecArray => m !== null)
+    .sort((a, b) => Number(a[1]) - Number(b[1]) || Number(a[2]) - Number(b[2]))
+    .map(m => `${m[1]}.${m[2]}`);
+}
+
+/** The parts of a bundle that do not depend on the Kubernetes version, read once. */
+interface VersionlessInputs {
+  readonly crds: Array<{ readonly key: string; readonly name: string; readonly schema: Obj }>;
+  readonly kustomization: Json;
+}
+const inputsCache = new Map<string, VersionlessInputs>();
+
+function versionless(schemasDir: string): VersionlessInputs {
+  let inputs = inputsCache.get(schemasDir);
+  if (!inputs) {
+    const crds: VersionlessInputs['crds'] = [];
+    for (const file of CRDS) {
+      const crd = parse(fs.readFileSync(path.join(schemasDir, file), 'utf8'));
+      const group: string = crd.spec.group;
+      const kind: string = crd.spec.names.kind;
+      for (const version of crd.spec.versions) {
+        if (version.served === false) continue;
+        const schema = transform(version.schema.openAPIV3Schema, true) as Obj;
+        const props = schema.properties as Obj;
+        props.metadata = { $ref: `#/definitions/${OBJECT_META}` };
+        props.apiVersion = { type: 'string' };
+        props.kind = { type: 'string', enum: [kind] };
+        crds.push({ key: `${group}/${version.name}/${kind}`, name: `${group.split('.').reverse().join('.')}.${version.name}.${kind}`, schema });
+      }
+    }
+    const kustomizeRaw = JSON.parse(fs.readFileSync(path.join(schemasDir, 'kustomize', 'kustomization.json'), 'utf8'));
+    inputs = { crds, kustomization: sortKeys(transform(kustomizeRaw, false)) };
+    inputsCache.set(schemasDir, inputs);
+  }
+  return inputs;
+}
+
+/** Builds the bundle of one Kubernetes minor (default: the newest) from a `shared/schemas` folder. Deterministic. */
+export function generateBundle(schemasDir: string, kubernetesVersion?: string): SchemaBundle {
+  const version = kubernetesVersion ?? kubernetesVersionsIn(schemasDir).pop()!;
+  const k8s = JSON.parse(fs.readFileSync(path.join(schemasDir, 'kubernetes', `v${version}.0`, '_definitions.json'), 'utf8')).definitions as Record<string, Obj>;
   const definitions: Record<string, Json> = {};
   const kinds: Record<string, string> = {};
   for (const [name, def] of Object.entries(k8s)) {
     definitions[name] = transform(def, false);
     const gvks = def['x-kubernetes-group-version-kind'];
     if (Array.isArray(gvks) && gvks.length === 1 && isObj(gvks[0])) {
-      const { group, version, kind } = gvks[0] as Record<string, string>;
-      kinds[`${group ? `${group}/` : ''}${version}/${kind}`] = name;
+      const { group, version: v, kind } = gvks[0] as Record<string, string>;
+      kinds[`${group ? `${group}/` : ''}${v}/${kind}`] = name;
     }
   }
-  for (const file of CRDS) {
-    const crd = parse(fs.readFileSync(path.join(schemasDir, file), 'utf8'));
-    const group: string = crd.spec.group;
-    const kind: string = crd.spec.names.kind;
-    for (const version of crd.spec.versions) {
-      if (version.served === false) continue;
-      const schema = transform(version.schema.openAPIV3Schema, true) as Obj;
-      const props = schema.properties as Obj;
-      props.metadata = { $ref: `#/definitions/${OBJECT_META}` };
-      props.apiVersion = { type: 'string' };
-      props.kind = { type: 'string', enum: [kind] };
-      const name = `${group.split('.').reverse().join('.')}.${version.name}.${kind}`;
-      definitions[name] = schema;
-      kinds[`${group}/${version.name}/${kind}`] = name;
-    }
+  const { crds, kustomization } = versionless(schemasDir);
+  for (const crd of crds) {
+    definitions[crd.name] = crd.schema;
+    kinds[crd.key] = crd.name;
   }
-  const kustomizeRaw = JSON.parse(fs.readFileSync(path.join(schemasDir, 'kustomize', 'kustomization.json'), 'utf8'));
-  const kustomization = sortKeys(transform(kustomizeRaw, false));
   return {
-    comment: 'Generated by scripts/generate-schemas.ts from the Kubernetes v1.28.0 OpenAPI definitions (cdk8s-team/cdk8s kubernetes-schemas), '
+    comment: `Kubernetes v${version}.0`,
+    kinds: Object.fromEntries(Object.entries(kinds).sort(([a], [b]) => (a < b ? -1 : 1))),
+    definitions: sortKeys(hoist(sortKeys(definitions as Json) as Record<string, Json>)) as Record<string, Json>,
+    kustomization,
+  };
+}
+
+/**
+ * The bundle of every Kubernetes minor, as shipped: each version's kinds and
+ * definition names, with every distinct definition stored once in `pool`
+ * (keyed by a hash of its content; most are the same across minors).
+ */
+export interface MultiVersionBundle {
+  readonly comment: string;
+  /** The minor validated against unless told otherwise: the newest. */
+  readonly default: string;
+  readonly versions: Record<string, { readonly kinds: Record<string, string>; readonly definitions: Record<string, string> }>;
+  readonly pool: Record<string, Json>;
+  readonly kustomization: Json;
+}
+
+export function generateMultiVersionBundle(schemasDir: string): MultiVersionBundle {
+  const minors = kubernetesVersionsIn(schemasDir);
+  const pool: Record<string, Json> = {};
+  const versions: MultiVersionBundle['versions'] = {};
+  let kustomization: Json = null;
+  for (const minor of minors) {
+    const b = generateBundle(schemasDir, minor);
+    kustomization = b.kustomization;
+    const names: Record<string, string> = {};
+    for (const [name, def] of Object.entries(b.definitions)) {
+      const text = JSON.stringify(def);
+      const key = createHash('sha256').update(text).digest('base64url').slice(0, 12);
+      if (key in pool && JSON.stringify(pool[key]) !== text) throw new Error(`hash collision on ${key}`);
+      pool[key] = def;
+      names[name] = key;
+    }
+    versions[minor] = { kinds: b.kinds, definitions: names };
+  }
+  return {
+    comment: `Generated by scripts/generate-schemas.ts from the Kubernetes v${minors[0]}.0 to v${minors[minors.length - 1]}.0 OpenAPI definitions `
+      + '(cdk8s-team/cdk8s kubernetes-schemas), '
       + 'the Argo CD v3.5.1 CRDs (argoproj/argo-cd), the CRDs of Gateway API v1.6.1 HTTPRoute (kubernetes-sigs/gateway-api), '
       + 'External Secrets v2.9.0 ExternalSecret (external-secrets/external-secrets), Sealed Secrets v0.36.6 SealedSecret '
       + '(bitnami-labs/sealed-secrets) and cert-manager v1.21.1 Certificate (cert-manager/cert-manager) '
       + 'and the SchemaStore kustomization schema, all Apache-2.0 '
       + '(SchemaStore NOTICE: "JSON Schema Store / Copyright 2015-Current Mads Kristensen and Contributors"). '
-      + 'Transformed (documentation removed, strict additionalProperties, shared subtrees hoisted). Do not edit.',
-    kinds: Object.fromEntries(Object.entries(kinds).sort(([a], [b]) => (a < b ? -1 : 1))),
-    definitions: sortKeys(hoist(sortKeys(definitions as Json) as Record<string, Json>)) as Record<string, Json>,
+      + 'Transformed (documentation removed, strict additionalProperties, shared subtrees hoisted, definitions stored once). Do not edit.',
+    default: minors[minors.length - 1],
+    versions,
+    pool: Object.fromEntries(Object.entries(pool).sort(([a], [b]) => (a < b ? -1 : 1))),
     kustomization,
   };
 }
@@ -191,7 +261,7 @@ export function generateBundle(schemasDir: string): SchemaBundle {
  * transpiling under esbuild-register or ts-node; `tsc` copies it to lib/).
  * Its `comment` field names the sources and says not to edit it.
  */
-export function bundleJson(bundle: SchemaBundle): string {
+export function bundleJson(bundle: MultiVersionBundle): string {
   return `${JSON.stringify(bundle)}\n`;
 }
 
@@ -227,21 +297,22 @@ export const PRECOMPILED_KEYS: readonly string[] = [
  * run time, without the compile (≈ 0.2 s of a render's start-up).
  */
 export function validatorsJson(bundleText: string): string {
-  const bundle = JSON.parse(bundleText) as RuntimeBundle; // exactly what the run time loads
+  const file = JSON.parse(bundleText) as BundleFile; // exactly what the run time loads
+  const bundle = bundleFor(file, file.default);
   const validators: Record<string, string> = {};
   for (const key of PRECOMPILED_KEYS) {
     // A fresh instance per key: each module holds only what its kind needs.
     const ajv = bundleAjv(bundle, { code: { source: true } });
     validators[key] = standaloneCode(ajv, ajv.compile(schemaFor(bundle, key)!));
   }
-  return `${JSON.stringify({ comment: `Generated by scripts/generate-schemas.ts from _bundle.json with ajv standalone code. Do not edit.`, validators })}\n`;
+  return `${JSON.stringify({ comment: `Generated by scripts/generate-schemas.ts from _bundle.json (Kubernetes ${file.default}) with ajv standalone code. Do not edit.`, validators })}\n`;
 }
 
 export const VALIDATORS_PATH = path.join(__dirname, '..', 'src', 'validate', 'schemas', '_validators.json');
 
 if (require.main === module) {
   const dir = process.argv[2] ?? path.join(__dirname, '..', '..', 'shared', 'schemas');
-  const bundleText = bundleJson(generateBundle(dir));
+  const bundleText = bundleJson(generateMultiVersionBundle(dir));
   for (const [file, text] of [[BUNDLE_PATH, bundleText], [VALIDATORS_PATH, validatorsJson(bundleText)]]) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, text);

@@ -1,9 +1,10 @@
 import type Ajv from 'ajv';
 import type { ErrorObject, Options, ValidateFunction } from 'ajv';
 import { pointerToField } from './finding';
+import { DEFAULT_KUBERNETES_VERSION } from './kubernetes-versions';
 // A type-only import: it makes `tsc` copy the JSON file to lib/ but emits no
 // require; the bundle is required on first use (see `load`).
-import type BundleFile from './schemas/_bundle.json';
+import type BundleFileJson from './schemas/_bundle.json';
 import type ValidatorsFile from './schemas/_validators.json';
 
 /** The generated strict schema bundle (see scripts/generate-schemas.ts). */
@@ -20,8 +21,25 @@ export interface SchemaViolation {
   readonly value?: unknown;
 }
 
-/** Kubernetes minor versions whose schemas are bundled. */
-export const SUPPORTED_KUBERNETES_VERSIONS: readonly string[] = ['1.28'];
+/**
+ * The shipped `schemas/_bundle.json`: every minor's kinds and definition
+ * names, each distinct definition stored once in `pool`.
+ */
+export interface BundleFile {
+  readonly default: string;
+  readonly versions: Record<string, { readonly kinds: Record<string, string>; readonly definitions: Record<string, string> }>;
+  readonly pool: Record<string, unknown>;
+  readonly kustomization: Record<string, unknown>;
+}
+
+/** One minor's bundle out of the shipped file. */
+export function bundleFor(file: BundleFile, version: string): SchemaBundle {
+  const v = file.versions[version];
+  if (!v) throw new Error(`no schemas bundled for Kubernetes ${version}`);
+  const definitions: Record<string, unknown> = {};
+  for (const [name, key] of Object.entries(v.definitions)) definitions[name] = file.pool[key];
+  return { kinds: v.kinds, definitions, kustomization: file.kustomization };
+}
 
 /**
  * The ajv options of every validator, compiled here or ahead of time by
@@ -54,21 +72,24 @@ export function bundleAjv(b: SchemaBundle, options: Options = {}): Ajv {
   return a;
 }
 
-let bundle: SchemaBundle | undefined;
-let ajv: Ajv | undefined;
+let file: BundleFile | undefined;
+const loaded = new Map<string, { bundle: SchemaBundle; ajv: Ajv }>();
 let precompiled: Record<string, string> | undefined;
 const validators = new Map<string, ValidateFunction | null>();
 
-function load(): { bundle: SchemaBundle; ajv: Ajv } {
-  if (!bundle || !ajv) {
+function load(version: string): { bundle: SchemaBundle; ajv: Ajv } {
+  let l = loaded.get(version);
+  if (!l) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    bundle = require('./schemas/_bundle.json') as typeof BundleFile as SchemaBundle;
+    file ??= require('./schemas/_bundle.json') as typeof BundleFileJson as BundleFile;
+    const bundle = bundleFor(file, version);
     // `code.optimize: 0` skips ajv's code-optimisation passes: the same checks
     // and errors, compiled in about half the time (only kinds without a
     // precompiled validator are compiled here).
-    ajv = bundleAjv(bundle, { code: { optimize: 0 } });
+    l = { bundle, ajv: bundleAjv(bundle, { code: { optimize: 0 } }) };
+    loaded.set(version, l);
   }
-  return { bundle, ajv };
+  return l;
 }
 
 /**
@@ -88,31 +109,39 @@ function precompiledValidator(key: string): ValidateFunction | undefined {
   return mod.exports as ValidateFunction;
 }
 
-function cached(key: string): ValidateFunction | undefined {
-  let v = validators.get(key);
+/**
+ * The validator of `key` for a bundled Kubernetes minor: precompiled for the
+ * default minor (and kustomization.yaml, which has no minor), else compiled
+ * once from that minor's bundle; cached either way.
+ */
+function cached(key: string, version: string): ValidateFunction | undefined {
+  const useDefault = version === DEFAULT_KUBERNETES_VERSION || key === KUSTOMIZATION_KEY;
+  const cacheKey = useDefault ? key : `${version}\u0000${key}`;
+  let v = validators.get(cacheKey);
   if (v === undefined) {
-    v = precompiledValidator(key) ?? null;
+    v = (useDefault ? precompiledValidator(key) : undefined) ?? null;
     if (!v) {
-      const { bundle: b, ajv: a } = load();
+      const { bundle: b, ajv: a } = load(useDefault ? DEFAULT_KUBERNETES_VERSION : version);
       const schema = schemaFor(b, key);
       v = schema ? a.compile(schema) : null;
     }
-    validators.set(key, v);
+    validators.set(cacheKey, v);
   }
   return v ?? undefined;
 }
 
 /**
- * The validator for `apiVersion`/`kind`, or `undefined` when no schema is
- * bundled for it. Precompiled or compiled once per kind, and cached.
+ * The validator for `apiVersion`/`kind` under a bundled Kubernetes minor
+ * (default: the newest), or `undefined` when no schema is bundled for it.
+ * Precompiled or compiled once per kind and minor, and cached.
  */
-export function validatorFor(apiVersion: string, kind: string): ValidateFunction | undefined {
-  return cached(`${apiVersion}/${kind}`);
+export function validatorFor(apiVersion: string, kind: string, kubernetesVersion: string = DEFAULT_KUBERNETES_VERSION): ValidateFunction | undefined {
+  return cached(`${apiVersion}/${kind}`, kubernetesVersion);
 }
 
 /** The kustomization.yaml validator. */
 export function kustomizationValidator(): ValidateFunction {
-  return cached(KUSTOMIZATION_KEY)!;
+  return cached(KUSTOMIZATION_KEY, DEFAULT_KUBERNETES_VERSION)!;
 }
 
 /** Validates `value`, returning person-readable violations (empty when valid). */

@@ -1,7 +1,8 @@
 import * as posix from 'path/posix';
-import { kustomizationValidator, runValidator, SUPPORTED_KUBERNETES_VERSIONS, validatorFor } from './_schemas';
+import { kustomizationValidator, runValidator, validatorFor } from './_schemas';
 import { duplicateObjectFindings, FolderObjects, objectIdentity, ObjectIdentity } from './duplicate-objects';
 import { Finding, makeReport, ObjectLocation, Severity, ValidationReport, WaivedFinding } from './finding';
+import { bundledKubernetesVersion, DEFAULT_KUBERNETES_VERSION, SUPPORTED_KUBERNETES_VERSIONS } from './kubernetes-versions';
 import { POLICY_RULES } from './rules';
 import { K8sObject, TreeObject } from './rules/_rule';
 import { treeShapeFindings } from './tree-shape';
@@ -18,9 +19,10 @@ export type RuleSetting = Severity | 'off';
 /** Options of `validateTree`. */
 export interface ValidateTreeOptions {
   /**
-   * Kubernetes minor version whose schemas objects are checked against.
+   * Kubernetes version whose schemas objects are checked against: a bundled
+   * minor, written `1.31`, `v1.31` or `1.31.4` (1.28 to 1.36 are bundled).
    *
-   * @default '1.28'
+   * @default - the newest bundled minor (`DEFAULT_KUBERNETES_VERSION`)
    */
   readonly kubernetesVersion?: string;
   /**
@@ -85,6 +87,7 @@ export function validateTree(tree: RenderedTree, options: ValidateTreeOptions = 
  */
 export function validateTreeParsed(tree: RenderedTree, options: ValidateTreeOptions, parsed?: Map<string, unknown[]>): ValidationReport {
   checkOptions(options);
+  const k8sVersion = options.kubernetesVersion === undefined ? DEFAULT_KUBERNETES_VERSION : bundledKubernetesVersion(options.kubernetesVersion)!;
   const findings: Finding[] = treeShapeFindings(tree);
   const waived: WaivedFinding[] = [];
   const folders = new Map<string, TreeObject[]>();
@@ -128,13 +131,13 @@ export function validateTreeParsed(tree: RenderedTree, options: ValidateTreeOpti
       const id = objectIdentity(file, obj);
       if (id) identitiesOf(file).objects.push(id);
       if (typeof obj.apiVersion === 'string' && typeof obj.kind === 'string') {
-        const validate = validatorFor(obj.apiVersion, obj.kind);
+        const validate = validatorFor(obj.apiVersion, obj.kind, k8sVersion);
         if (validate) {
           for (const v of runValidator(validate, obj)) findings.push({ ...loc, rule: 'schema', severity: 'error', ...v });
         } else {
           const s = setting('schema-unknown-kind', 'warning');
           if (s !== 'off') {
-            findings.push({ ...loc, rule: 'schema-unknown-kind', severity: s, field: 'kind', message: `no schema is bundled for ${obj.apiVersion} ${obj.kind} (Kubernetes ${options.kubernetesVersion ?? '1.28'}, Argo CD, HTTPRoute, ExternalSecret, SealedSecret and Certificate only): the object was not schema-checked`, value: obj.kind });
+            findings.push({ ...loc, rule: 'schema-unknown-kind', severity: s, field: 'kind', message: `no schema is bundled for ${obj.apiVersion} ${obj.kind} (Kubernetes ${k8sVersion}, Argo CD, HTTPRoute, ExternalSecret, SealedSecret and Certificate only): the object was not schema-checked`, value: obj.kind });
           }
         }
       }
@@ -172,8 +175,9 @@ export function validateTreeParsed(tree: RenderedTree, options: ValidateTreeOpti
 
 function checkOptions(options: ValidateTreeOptions): void {
   const v = options.kubernetesVersion;
-  if (v !== undefined && !SUPPORTED_KUBERNETES_VERSIONS.includes(v.replace(/^v/, '').replace(/^(\d+\.\d+)\.\d+$/, '$1'))) {
-    throw new ValidationError([{ path: 'kubernetesVersion', message: `schemas are bundled for Kubernetes ${SUPPORTED_KUBERNETES_VERSIONS.join(', ')} only`, value: v }]);
+  if (v !== undefined && bundledKubernetesVersion(v) === undefined) {
+    const all = SUPPORTED_KUBERNETES_VERSIONS;
+    throw new ValidationError([{ path: 'kubernetesVersion', message: `schemas are bundled for Kubernetes ${all[0]} to ${all[all.length - 1]} only; pass one of ${all.join(', ')}`, value: v }]);
   }
   const known = new Set([...POLICY_IDS, 'schema-unknown-kind']);
   const bad = Object.entries(options.rules ?? {}).filter(([id, s]) => !known.has(id) || !['error', 'warning', 'off'].includes(s));

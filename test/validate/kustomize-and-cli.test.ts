@@ -110,8 +110,8 @@ describe('cdk8s-gitops validate', () => {
     expect(await runCli(['validate', '--dir', 'nope'], t.io)).toBe(2);
     expect(t.err()).toContain('is not a directory (run `cdk8s synth` first?)');
     fs.mkdirSync(path.join(tmp.dir, 'dist'));
-    expect(await runCli(['validate', '--kubernetes-version', '1.30', '--skip-kustomize'], t.io)).toBe(2);
-    expect(t.err()).toContain('[kubernetesVersion] schemas are bundled for Kubernetes 1.28 only (got "1.30")');
+    expect(await runCli(['validate', '--kubernetes-version', '1.37', '--skip-kustomize'], t.io)).toBe(2);
+    expect(t.err()).toContain('[kubernetesVersion] schemas are bundled for Kubernetes 1.28 to 1.36 only; pass one of 1.28, 1.29, 1.30, 1.31, 1.32, 1.33, 1.34, 1.35, 1.36 (got "1.37")');
   });
 });
 

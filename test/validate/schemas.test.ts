@@ -1,10 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import Ajv from 'ajv';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { application, certificate, configMap, deployment, externalSecret, hpa, httpRoute, ingress, mutated, networkPolicy, Obj, pdb, sealedSecret, service } from './_fixtures';
-import { bundleJson, BUNDLE_PATH, generateBundle, PRECOMPILED_KEYS, validatorsJson, VALIDATORS_PATH } from '../../scripts/generate-schemas';
-import { bundleAjv, runValidator, schemaFor, validatorFor } from '../../src/validate/_schemas';
+import { bundleJson, BUNDLE_PATH, generateBundle, generateMultiVersionBundle, kubernetesVersionsIn, PRECOMPILED_KEYS, validatorsJson, VALIDATORS_PATH } from '../../scripts/generate-schemas';
+import { bundleAjv, bundleFor, runValidator, schemaFor, validatorFor } from '../../src/validate/_schemas';
+import { DEFAULT_KUBERNETES_VERSION, SUPPORTED_KUBERNETES_VERSIONS } from '../../src/validate/kubernetes-versions';
+import { validateTree } from '../../src/validate/validate-tree';
 import { sharedDir } from '../support/tools';
 
 const shared = sharedDir();
@@ -74,7 +76,8 @@ const CRD_FILES: Record<string, [string, string]> = {
 
   beforeAll(() => {
     const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, allowUnionTypes: true });
-    const defs = JSON.parse(fs.readFileSync(path.join(dir, 'kubernetes', 'v1.28.0', '_definitions.json'), 'utf8')).definitions;
+    const newest = kubernetesVersionsIn(dir).pop();
+    const defs = JSON.parse(fs.readFileSync(path.join(dir, 'kubernetes', `v${newest}.0`, '_definitions.json'), 'utf8')).definitions;
     ajv.addSchema({ $id: 'ref', definitions: strict(defs) });
     const app = parse(fs.readFileSync(path.join(dir, 'argocd', 'application-crd.yaml'), 'utf8')).spec.versions[0].schema.openAPIV3Schema;
     const byKind: Record<string, any> = {
@@ -108,12 +111,23 @@ const CRD_FILES: Record<string, [string, string]> = {
   });
 
   test('the committed bundle is what scripts/generate-schemas.ts makes from ../shared (run `npx projen schemas`)', () => {
-    expect(fs.readFileSync(BUNDLE_PATH, 'utf8') === bundleJson(generateBundle(dir))).toBe(true);
+    expect(fs.readFileSync(BUNDLE_PATH, 'utf8') === bundleJson(generateMultiVersionBundle(dir))).toBe(true);
+  }, 180_000); // nine Kubernetes minors: ~15 s on a loaded 2-core machine
+
+  test('GIVEN ../shared WHEN listing its Kubernetes minors THEN they are exactly the supported versions, the newest the default', () => {
+    expect(kubernetesVersionsIn(dir)).toEqual(SUPPORTED_KUBERNETES_VERSIONS);
+    expect(DEFAULT_KUBERNETES_VERSION).toBe(kubernetesVersionsIn(dir).pop());
+  });
+
+  test('GIVEN one minor WHEN generated alone THEN it equals that minor inside the shipped bundle', () => {
+    const file = JSON.parse(fs.readFileSync(BUNDLE_PATH, 'utf8'));
+    const alone = generateBundle(dir, '1.31');
+    expect(bundleFor(file, '1.31')).toEqual({ kinds: alone.kinds, definitions: alone.definitions, kustomization: alone.kustomization });
   });
 });
 
 describe('bundled schemas', () => {
-  test('cover Kubernetes 1.28 kinds and the Argo CD kinds', () => {
+  test('cover the Kubernetes kinds and the Argo CD kinds', () => {
     for (const [apiVersion, kind] of [['apps/v1', 'Deployment'], ['v1', 'Service'], ['policy/v1', 'PodDisruptionBudget'], ['networking.k8s.io/v1', 'Ingress'],
       ['argoproj.io/v1alpha1', 'Application'], ['argoproj.io/v1alpha1', 'ApplicationSet'], ['argoproj.io/v1alpha1', 'AppProject'],
       ['gateway.networking.k8s.io/v1', 'HTTPRoute'], ['external-secrets.io/v1', 'ExternalSecret'], ['bitnami.com/v1alpha1', 'SealedSecret'],
@@ -128,11 +142,11 @@ describe('bundled schemas', () => {
   test('the committed precompiled validators are what scripts/generate-schemas.ts makes from the committed bundle (run `npx projen schemas`)', () => {
     // GIVEN the committed bundle / WHEN the validators are generated from it / THEN they equal the committed file
     expect(fs.readFileSync(VALIDATORS_PATH, 'utf8') === validatorsJson(fs.readFileSync(BUNDLE_PATH, 'utf8'))).toBe(true);
-  });
+  }, 120_000);
 
   test('precompiled validators give the same errors as validators compiled at run time', () => {
     // GIVEN a validator compiled at run time from the bundle, with the run-time options
-    const bundle = JSON.parse(fs.readFileSync(BUNDLE_PATH, 'utf8'));
+    const bundle = bundleFor(JSON.parse(fs.readFileSync(BUNDLE_PATH, 'utf8')), DEFAULT_KUBERNETES_VERSION);
     const ajv = bundleAjv(bundle);
     for (const [, obj] of CORPUS) {
       const key = `${obj.apiVersion}/${obj.kind}`;
@@ -142,7 +156,35 @@ describe('bundled schemas', () => {
     }
   });
 
-  test('compile once per kind', () => {
+  test('compile once per kind and minor', () => {
     expect(validatorFor('apps/v1', 'Deployment')).toBe(validatorFor('apps/v1', 'Deployment'));
+    expect(validatorFor('apps/v1', 'Deployment', '1.30')).toBe(validatorFor('apps/v1', 'Deployment', '1.30'));
+    expect(validatorFor('apps/v1', 'Deployment', '1.30')).not.toBe(validatorFor('apps/v1', 'Deployment'));
+  });
+
+  test('GIVEN a field Kubernetes 1.33 added (container lifecycle stopSignal) THEN 1.33 and later accept it and 1.28 to 1.32 reject it', () => {
+    // GIVEN
+    const obj = deployment();
+    obj.spec.template.spec.containers[0].lifecycle = { stopSignal: 'SIGTERM' };
+    // WHEN each bundled minor validates it
+    const verdicts = Object.fromEntries(SUPPORTED_KUBERNETES_VERSIONS.map(v => [v, runValidator(validatorFor('apps/v1', 'Deployment', v)!, obj)]));
+    // THEN
+    for (const v of ['1.28', '1.29', '1.30', '1.31', '1.32']) {
+      expect(verdicts[v]).toEqual([{
+        field: 'spec.template.spec.containers[0].lifecycle.stopSignal',
+        message: 'unknown field: the schema has no such field, and Kubernetes would drop or reject it',
+      }]);
+    }
+    for (const v of ['1.33', '1.34', '1.35', '1.36']) expect(verdicts[v]).toEqual([]);
+  });
+
+  test('GIVEN a Service with trafficDistribution (1.31+) WHEN validating the tree THEN --kubernetes-version decides', () => {
+    const svc = service();
+    svc.spec.trafficDistribution = 'PreferClose';
+    const tree = new Map([['dev/hello/service-hello.yaml', stringify(svc)]]);
+    const schemaFindings = (v?: string) => validateTree(tree, { kubernetesVersion: v }).findings.filter(f => f.rule === 'schema').map(f => f.field);
+    expect(schemaFindings('1.28')).toEqual(['spec.trafficDistribution']);
+    expect(schemaFindings('v1.31.2')).toEqual([]);
+    expect(schemaFindings()).toEqual([]);
   });
 });

@@ -130,7 +130,7 @@ describe('validateTree', () => {
     const tree = treeWith([deployment(), service(), { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'dev' }, spec: { size: 1 } }]);
     const found = validateTree(tree).findings.map(formatFinding);
     expect(found).toEqual([
-      'dev/hello/widget-w.yaml: Widget/dev/w: kind: no schema is bundled for example.com/v1 Widget (Kubernetes 1.28, Argo CD, HTTPRoute, ExternalSecret, SealedSecret and Certificate only): the object was not schema-checked (got "Widget") [warning schema-unknown-kind]',
+      'dev/hello/widget-w.yaml: Widget/dev/w: kind: no schema is bundled for example.com/v1 Widget (Kubernetes 1.36, Argo CD, HTTPRoute, ExternalSecret, SealedSecret and Certificate only): the object was not schema-checked (got "Widget") [warning schema-unknown-kind]',
     ]);
   });
 
@@ -182,7 +182,7 @@ describe('validateTree', () => {
   });
 
   test('bad options are ValidationErrors with the value', () => {
-    expect(() => validateTree(new Map(), { kubernetesVersion: '1.30' })).toThrow(new ValidationError([{ path: 'kubernetesVersion', message: 'schemas are bundled for Kubernetes 1.28 only', value: '1.30' }]));
+    expect(() => validateTree(new Map(), { kubernetesVersion: '1.27' })).toThrow(new ValidationError([{ path: 'kubernetesVersion', message: 'schemas are bundled for Kubernetes 1.28 to 1.36 only; pass one of 1.28, 1.29, 1.30, 1.31, 1.32, 1.33, 1.34, 1.35, 1.36', value: '1.27' }]));
     expect(() => validateTree(new Map(), { rules: { 'image-pined': 'off' } })).toThrow(/\[rules.image-pined\] is not a rule that can be configured/);
     expect(() => validateTree(new Map(), { rules: { 'image-pinned': 'fatal' as any } })).toThrow('[rules.image-pinned] must be "error", "warning" or "off" (got "fatal")');
   });

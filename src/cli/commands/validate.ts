@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { InvalidArgumentError, Option } from 'commander';
 import type { Finding } from '../../validate/finding';
+import { DEFAULT_KUBERNETES_VERSION, SUPPORTED_KUBERNETES_VERSIONS } from '../../validate/kubernetes-versions';
 import { RegisterCommand } from '../command';
 import { ExitCode } from '../exit-codes';
 import { styler } from '../io';
@@ -24,13 +25,13 @@ export const registerValidate: RegisterCommand = (program, io, setExitCode) => {
   program
     .command('validate')
     .summary('check the rendered tree: strict schemas, kustomize build, YAML safety, security policy')
-    .description('Validate every file of the rendered tree in one pass: strict Kubernetes 1.28 and Argo CD schemas '
+    .description('Validate every file of the rendered tree in one pass: strict Kubernetes (any minor from 1.28, default the newest) and Argo CD schemas '
       + '(unknown fields are errors), each app folder built with `kubectl kustomize` and compared with its raw files, '
       + 'YAML that Go (YAML 1.1) and YAML 1.2 readers read the same, and a secure-by-default policy. '
       + 'Every problem is reported; exit code 1 when any is an error. See docs/validation.md for the rules and waivers.')
     .option('-d, --dir <dir>', 'the rendered tree', 'dist')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .option('--kubernetes-version <version>', 'Kubernetes version of the schemas (1.28 is bundled)', '1.28')
+    .option('--kubernetes-version <version>', `Kubernetes version of the schemas (${SUPPORTED_KUBERNETES_VERSIONS[0]} to ${DEFAULT_KUBERNETES_VERSION} are bundled)`, DEFAULT_KUBERNETES_VERSION)
     .option('--skip-kustomize', 'do not run `kubectl kustomize` (no kubectl needed)')
     .option('--concurrency <n>', 'kustomize builds run at once (default: number of CPUs)', positiveInt)
     .addHelpText('after', `
@@ -38,6 +39,7 @@ Examples:
   $ cdk8s-gitops validate
   $ cdk8s-gitops validate --dir dist --format json > findings.json
   $ cdk8s-gitops validate --skip-kustomize
+  $ cdk8s-gitops validate --kubernetes-version 1.31
 
 Waive a policy rule for one object with an annotation (a reason is required):
   metadata.annotations["cdk8s-gitops.io/waive.no-automount-token"]: "reads the API to find peers"`)
