@@ -159,6 +159,24 @@ describe('promote', () => {
     expect(repo.git('branch', '--list', 'promote/*')).toBe('');
   });
 
+  test('a pins file outside HEAD or outside the repository cannot go to a branch', async () => {
+    fs.copyFileSync(path.join(repo.dir, 'images.yaml'), path.join(repo.dir, 'new-pins.yaml'));
+    const untracked = await repo.cli('promote', '--to', 'prod', '--file', 'new-pins.yaml', '--pr-branch', 'p1');
+    expect(untracked.code).toBe(2);
+    expect(untracked.err).toBe(`error: [${path.join(repo.dir, 'new-pins.yaml')}] is not in the HEAD commit: commit it before promoting on a branch\n`);
+    const outside = await repo.cli('promote', '--to', 'prod', '--file', '../outside.yaml', '--pr-branch', 'p1');
+    expect(outside.code).toBe(2);
+    expect(outside.err).toBe(`error: [${path.join(repo.dir, '..', 'outside.yaml')}] is outside the repository ${repo.dir}\n`);
+    expect(repo.git('branch', '--list', 'p1')).toBe('');
+  });
+
+  test('outside a git repository: exit 3 with git\'s message', async () => {
+    fs.rmSync(path.join(repo.dir, '.git'), { recursive: true, force: true });
+    const run = await repo.cli('status');
+    expect(run.code).toBe(3);
+    expect(run.err).toMatch(/^error: git check-ref-format failed|^error: git for-each-ref failed \(exit 128\): fatal: not a git repository/);
+  });
+
   test('source-level rollback: --version <previous> moves the prod pin back', async () => {
     // GIVEN prod promoted to v2 an hour ago
     const pins = {

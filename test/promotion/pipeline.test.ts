@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ValidationError } from '../../src/errors';
+import { EnvironmentError, ValidationError } from '../../src/errors';
 import { Duration } from '../../src/promotion/duration';
 import { Pipeline } from '../../src/promotion/pipeline';
 import { tmpDir } from '../support/tools';
@@ -73,6 +73,21 @@ describe('Pipeline', () => {
       '[pipeline.yaml] \'stages[2].after\' must name a stage listed before this one; stages before it: dev (got "later")',
       '[pipeline.yaml] \'stages[3].name\' is listed twice (got "qa")',
     ].join('\n'));
+  });
+
+  test('an upstream that names no stage', () => {
+    expect(problems(() => Pipeline.parse('stages:\n  - name: dev\n  - name: prod\n    after: qa\n', 'p.yaml')))
+      .toBe('[p.yaml] \'stages[1].after\' names no stage; stages before it: dev (got "qa")');
+  });
+
+  test('load: a folder where the file should be is an environment failure naming it', () => {
+    const { dir, cleanup } = tmpDir();
+    try {
+      expect(() => Pipeline.load(dir)).toThrow(EnvironmentError);
+      expect(() => Pipeline.load(dir)).toThrow(`cannot read pipeline file ${dir}: EISDIR: illegal operation on a directory, read`);
+    } finally {
+      cleanup();
+    }
   });
 
   test('the file\'s shape', () => {

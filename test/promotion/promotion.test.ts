@@ -6,6 +6,7 @@ import { ImagePins } from '../../src/pins/image-pins';
 import { Pipeline } from '../../src/promotion/pipeline';
 import { PromotionPlan, planPromotion } from '../../src/promotion/promotion';
 import { PromotionRefusedError } from '../../src/promotion/promotion-error';
+import { promotionCommitMessage, promotionPullRequestBody } from '../../src/promotion/pull-request';
 import { StageHistory } from '../../src/promotion/stage-history';
 
 /**
@@ -121,6 +122,15 @@ describe('refused by order and soak (exit 2 in the CLI)', () => {
     expect(p.items[0].evidence).toMatchObject({ stage: 'dev', since: at(20) });
   });
 
+  test('a skip is recorded in the commit\'s trailers and flagged in the PR body', async () => {
+    const p = await plan({ to: 'prod', from: 'dev', apps: ['hello'], skipReason: 'CVE hotfix', now: at(45) });
+    const message = promotionCommitMessage(p);
+    expect(message.split('\n')[0]).toBe('chore(promote): hello from dev to prod');
+    expect(message.slice(message.indexOf('Promoted-From'))).toBe(
+      `Promoted-From: dev\nPromoted-To: prod\nSkipped-Stage: staging\nSkip-Reason: CVE hotfix\nRendered-Evidence: ${p.rendered.commit}\n`);
+    expect(promotionPullRequestBody(p, pipeline)).toContain('> [!WARNING]\n> This promotion skips **staging**: CVE hotfix\n');
+  });
+
   test('a --skip-reason when nothing is skipped', async () => {
     const e = await refusal({ to: 'prod', skipReason: 'why not', now: at(100) });
     expect(e.message).toContain('--skip-reason given, but staging is directly upstream of prod: nothing is skipped; drop --skip-reason');
@@ -154,6 +164,28 @@ describe('refused by order and soak (exit 2 in the CLI)', () => {
       '[images.yaml] unknown app "nope"; apps: web',
       '[images.yaml] app "web" has no pin in staging to promote; pin it there first (set-image --env staging), or name a version with --version',
     ].join('\n'));
+  });
+
+  test('no app pinned upstream; a target pin missing without create; a version with no repository to take', async () => {
+    const history = await StageHistory.read({ cwd: repo.dir, env: repo.env });
+    const refused = (pins: ImagePins, extra: Partial<Parameters<typeof planPromotion>[0]> = {}) => {
+      try {
+        planPromotion({ pipeline, history, pins, to: 'prod', now: at(100), ...extra });
+      } catch (err) { return err as PromotionRefusedError; }
+      throw new Error('not refused');
+    };
+    expect(refused(ImagePins.parse(`web:\n  prod: ${img('web', 'w1')}\n`)).message)
+      .toBe('[images.yaml] no app has a pin in staging to promote; pin one there first (set-image --env staging)');
+    const noTarget = refused(ImagePins.parse(`web:\n  staging: ${img('web', 'w1')}\n`));
+    expect(noTarget.reasons).toEqual(['bad-argument']);
+    expect(noTarget.message).toContain('use --create');
+    expect(refused(ImagePins.parse(`web:\n  staging: ${img('web', 'w1')}\n`), { create: true }).message)
+      .toBe(`[prod/web] ${img('web', 'w1')} was never published in staging (the rendered branch rendered-manifests has no staging/web folder); `
+        + 'publish it to staging first, or pick a version that ran there with --version');
+    expect(refused(ImagePins.parse(`web:\n  dev: ${img('web', 'w1')}\n`), { apps: ['web'], version: 'w1' }).message)
+      .toBe('[prod/web] --version "w1": web has no pin to take the repository from; give the full reference');
+    expect(refused(ImagePins.load(path.join(repo.dir, 'images.yaml')), { apps: ['hello'], version: 'ghcr.io/Example/hello:v1' }).message)
+      .toContain('[prod/hello] --version: invalid image reference "ghcr.io/Example/hello:v1"');
   });
 
   test('every refused app is reported at once', async () => {
