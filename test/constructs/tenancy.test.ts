@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import Ajv from 'ajv';
 import { ApiObject } from 'cdk8s';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { REPO, validationError } from './_argo-fixtures';
 import { teamRepo } from './_estate-fixtures';
 import { IMAGE, objects } from './_fixtures';
@@ -126,6 +126,12 @@ describe('many teams, one Argo CD', () => {
     const fields = ['roles[0].name', 'roles[0].groups', 'syncWindows[0].kind', 'syncWindows[0].schedule', 'syncWindows[0].duration'];
     expect(err.problems.map(p => `${p.path} ${p.field}`)).toEqual([...fields.map(f => `argocd/project-dev ${f}`), ...fields.map(f => `argocd/project-prod ${f}`)]);
     expect(err.message).toContain("'syncWindows[0].schedule' must be a cron expression with five fields (minute hour day month weekday), e.g. \"0 22 * * *\" (got \"22 * *\")");
+  });
+
+  test('GIVEN a team THEN its bootstrap root AppProject and Application are <team>-root', () => {
+    const { argocd } = teamRepo('payments', ['api']);
+    const names = parseAllDocuments(argocd.bootstrapManifest()).map(d => `${d.toJS().kind}/${d.toJS().metadata.name}`);
+    expect(names).toEqual(['AppProject/payments-root', 'Application/payments-root']);
   });
 
   test('GIVEN an app without a team THEN today\'s names stay', () => {
