@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { COMMANDS } from './commands';
+import { applyOutputOption } from './conventions';
 import { EXIT_CODES_HELP, ExitCode } from './exit-codes';
 import { CliIo, processIo } from './io';
 import { EnvironmentError, ValidationError } from '../errors';
@@ -20,29 +21,38 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', EXIT_CODES_HELP);
+  program
+    .option('--debug', 'print the stack of every error, not only of bugs (also CDK8S_GITOPS_DEBUG=1)')
+    .option('-q, --quiet', 'no progress on stderr (progress is shown only when stderr is a terminal)');
   for (const register of COMMANDS) {
     register(program, io, c => { code = c; });
   }
+  applyOutputOption(program);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return code;
   } catch (e) {
-    return handleError(e, io);
+    const debug = Boolean(program.opts().debug) || argv.includes('--debug') || ['1', 'true'].includes(io.env.CDK8S_GITOPS_DEBUG ?? '');
+    return handleError(e, io, { debug });
   }
 }
 
-/** The one place that maps errors to messages and exit codes. */
-export function handleError(e: unknown, io: CliIo): number {
+/**
+ * The one place that maps errors to messages and exit codes. A stack trace
+ * only for a bug (exit 4), or for any error with `debug`.
+ */
+export function handleError(e: unknown, io: CliIo, options: { readonly debug?: boolean } = {}): number {
+  const stack = () => (options.debug && e instanceof Error && e.stack ? `${e.stack}\n` : '');
   if (e instanceof CommanderError) {
     // Help and version exit 0; parse errors were already printed by commander.
     return e.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE;
   }
   if (e instanceof ValidationError) {
-    io.err(`error: ${e.message}\n`);
+    io.err(`error: ${e.message}\n${stack()}`);
     return ExitCode.USAGE;
   }
   if (e instanceof EnvironmentError) {
-    io.err(`error: ${e.message}\n`);
+    io.err(`error: ${e.message}\n${stack()}`);
     return ExitCode.ENVIRONMENT;
   }
   const err = e as Error;

@@ -1,0 +1,69 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { CliIo } from '../../src/cli/io';
+import { runCli } from '../../src/cli/main';
+import { tmpDir } from '../support/tools';
+
+function io(cwd: string, env: Record<string, string> = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const value: CliIo = { out: t => out.push(t), err: t => err.push(t), cwd, env, isTTY: false };
+  return { io: value, out: () => out.join(''), err: () => err.join('') };
+}
+
+const SERVICE = [
+  'apiVersion: v1', 'kind: Service', 'metadata:', '  name: hello', '  namespace: dev', 'spec:',
+  '  selector:', '    app: hello', '  ports:', '    - port: 80', '      targetPort: http', '',
+].join('\n');
+
+describe('CLI conventions', () => {
+  let dir: string;
+  let cleanup: () => void;
+  beforeEach(() => {
+    ({ dir, cleanup } = tmpDir('cdk8s-gitops-cli-conv-'));
+    fs.mkdirSync(path.join(dir, 'dist', 'dev', 'hello'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'dist', 'dev', 'hello', 'service-hello.yaml'), SERVICE);
+  });
+  afterEach(() => cleanup());
+
+  test.each(['validate', 'diff', 'publish', 'history', 'rollback', 'set-image', 'promote', 'status', 'init', 'migrate'])(
+    'GIVEN %s --help THEN it offers --output', async cmd => {
+      const t = io(dir);
+      expect(await runCli([cmd, '--help'], t.io)).toBe(0);
+      expect(t.out()).toMatch(/--output <format>/);
+    });
+
+  test('GIVEN validate WHEN --output json or the older --format json THEN the same JSON', async () => {
+    const a = io(dir);
+    const b = io(dir);
+    const codeA = await runCli(['validate', '--skip-kustomize', '--output', 'json'], a.io);
+    const codeB = await runCli(['validate', '--skip-kustomize', '--format', 'json'], b.io);
+    expect(codeA).toBe(codeB);
+    expect(JSON.parse(a.out())).toEqual(JSON.parse(b.out()));
+    expect(a.out().length).toBeGreaterThan(2);
+  });
+
+  test('GIVEN a command without markdown output WHEN --output markdown THEN a usage error naming the choices, exit 2', async () => {
+    const t = io(dir);
+    expect(await runCli(['validate', '--output', 'markdown'], t.io)).toBe(2);
+    expect(t.err()).toContain("option '-o, --output <format>' argument 'markdown' is invalid. 'markdown' is not one of text, json.");
+  });
+
+  test('GIVEN init WHEN --output json THEN it prints the files as JSON like --json', async () => {
+    const t = io(dir);
+    expect(await runCli(['init', 'repo', '--output', 'json'], t.io)).toBe(0);
+    expect(JSON.parse(t.out())).toMatchObject({ dir: path.join(dir, 'repo') });
+  });
+
+  test('GIVEN a user error THEN one line and no stack; WITH --debug or CDK8S_GITOPS_DEBUG=1 THEN the stack too', async () => {
+    fs.writeFileSync(path.join(dir, 'package.json'), '{}');
+    const plain = io(dir);
+    expect(await runCli(['init', '.', '--name', 'x'], plain.io)).toBe(2);
+    expect(plain.err()).toBe(`error: [${path.join(dir, 'package.json')}] already exists; init never overwrites a file (move it away, or init another folder)\n`);
+    for (const [args, env] of [[['--debug', 'init', '.', '--name', 'x'], {}], [['init', '.', '--name', 'x'], { CDK8S_GITOPS_DEBUG: '1' }]] as const) {
+      const t = io(dir, env);
+      expect(await runCli(args, t.io)).toBe(2);
+      expect(t.err()).toMatch(/^error: .*already exists.*\nValidationError: .*\n\s+at /);
+    }
+  });
+});
