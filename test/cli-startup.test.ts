@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { hasTool } from './support/tools';
+import { hasTool, tmpDir } from './support/tools';
 
 const ROOT = path.resolve(__dirname, '..');
 const BIN = path.join(ROOT, 'bin', 'cdk8s-gitops.js');
@@ -39,5 +39,22 @@ describe('CLI start-up', () => {
     // THEN
     expect(res.stderr).not.toContain('EPIPE');
     expect(res.status).toBe(0);
+  });
+
+  test('GIVEN a fresh clone where nothing compiled lib/ WHEN the bin runs THEN it runs the sources (no compile step needed)', () => {
+    // GIVEN bin/ and src/ without lib/ (links to this checkout's sources and node_modules)
+    const { dir, cleanup } = tmpDir('cdk8s-gitops-bin-');
+    try {
+      fs.mkdirSync(path.join(dir, 'bin'));
+      fs.copyFileSync(BIN, path.join(dir, 'bin', 'cdk8s-gitops.js'));
+      for (const name of ['src', 'node_modules', 'package.json', 'imports']) fs.symlinkSync(path.join(ROOT, name), path.join(dir, name));
+      // WHEN
+      const res = spawnSync(process.execPath, [path.join(dir, 'bin', 'cdk8s-gitops.js'), '--version'], { encoding: 'utf8', timeout: 60_000 });
+      // THEN
+      expect(res.stderr).toBe('');
+      expect(res.stdout.trim()).toBe(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version);
+    } finally {
+      cleanup();
+    }
   });
 });
