@@ -198,7 +198,7 @@ async function main(): Promise<void> {
   const peerApps = opts.quick ? [Math.min(...opts.apps)] : [...new Set([...opts.apps.filter(n => n >= 1000), 1000, 5000])];
   const peerReps = opts.reps || (opts.quick ? 1 : 5);
   const bin = buildPeerBundles(path.join(work, 'peers'));
-  const peers: PeerResult[] = peerApps.map(n => runPeers(path.join(work, 'peers'), bin, n, n > 1000 ? Math.min(peerReps, 3) : peerReps, n > 1000 ? 0 : 1, log));
+  const peers: PeerResult[] = peerApps.map(n => runPeers(path.join(work, 'peers'), bin, n, n > 1000 ? Math.min(peerReps, 3) : peerReps, n > 1000 ? 0 : 1, log, n > 1000));
   m.peers = peers;
 
   m.durationS = Math.round((Date.now() - started) / 100) / 10;

@@ -26,7 +26,9 @@ function emptyAppDir(dir: string): void {
   const nm = path.join(dir, 'node_modules');
   if (!fs.existsSync(nm)) fs.symlinkSync(path.join(REPO, 'node_modules'), nm, 'dir');
   fs.writeFileSync(path.join(dir, 'package.json'), '{ "name": "empty-app", "private": true }\n');
-  fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), 'language: typescript\napp: node -e 0\noutput: .cdk8s.out\n');
+  // The CLI requires the app to create its output folder: that is all this app does.
+  fs.writeFileSync(path.join(dir, 'empty.js'), "require('fs').mkdirSync(process.env.CDK8S_OUTDIR || '.cdk8s.out', { recursive: true });\n");
+  fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), 'language: typescript\napp: node empty.js\noutput: .cdk8s.out\n');
 }
 
 /** Runs the four commands `reps` times in rotated order; returns each one's runs. */
