@@ -2,6 +2,7 @@ import { JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkInteger, checkLabels } from './_checks';
+import { defaultDenyPolicy } from './_network';
 import { NAMESPACE_FOLDER } from './_tenancy';
 import { GitOpsChart } from './gitops-chart';
 import { ResourceRequirements, resolveResources } from './resources';
@@ -79,6 +80,14 @@ export interface NamespacePolicy {
    * @default - none
    */
   readonly labels?: Record<string, string>;
+  /**
+   * A default-deny ingress NetworkPolicy (`default-deny`, `podSelector: {}`)
+   * in the namespace: only traffic some policy allows reaches a pod
+   * (`NetworkAccess`, and the policies routes render).
+   *
+   * @default true
+   */
+  readonly defaultDeny?: boolean;
 }
 
 /** Props of `ManagedNamespace`. */
@@ -95,8 +104,8 @@ export interface ManagedNamespaceProps extends NamespacePolicy {
  * The namespace of one destination (cluster + namespace) as an object of
  * its own, rendered once to `<env>[/<cluster>]/namespace/` instead of being
  * created implicitly by each app: the `Namespace` with Pod Security
- * Admission labels (`restricted` by default), and optionally a
- * `ResourceQuota` and a `LimitRange`. An `Environment` of a team creates one
+ * Admission labels (`restricted` by default), a default-deny ingress
+ * NetworkPolicy, and optionally a `ResourceQuota` and a `LimitRange`. An `Environment` of a team creates one
  * per cluster; `ArgoCd` gives it an Application like an app's.
  *
  * @see https://kubernetes.io/docs/concepts/security/pod-security-admission/
@@ -143,6 +152,7 @@ export class ManagedNamespace extends GitOpsChart {
     });
     // cdk8s puts the chart's namespace on every object; a Namespace is cluster-scoped.
     ns.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    if (props.defaultDeny ?? true) defaultDenyPolicy(this, { 'app.kubernetes.io/managed-by': 'cdk8s-gitops' });
     if (hard) {
       new kplus.k8s.KubeResourceQuota(this, 'Quota', { metadata: { name: 'quota' }, spec: { hard } });
     }

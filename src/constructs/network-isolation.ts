@@ -1,5 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { defaultDenyPolicy } from './_network';
 import { AppChart } from './app-chart';
 
 /** Props of `NetworkIsolation`. */
@@ -19,12 +20,11 @@ export interface NetworkIsolationProps {
   readonly denyEgress?: boolean;
 }
 
-/** Name of the namespace-wide default-deny NetworkPolicy. */
-export const DEFAULT_DENY_POLICY = 'default-deny';
-
 /**
  * The network baseline of one environment's namespace, in its own folder
- * `<env>/network-policy/` (synced by Argo CD like an app): a default-deny
+ * `<env>/network-policy/` (synced by Argo CD like an app), for environments
+ * whose namespace the estate does not render (a `ManagedNamespace` carries
+ * its own default-deny policy): a default-deny
  * ingress NetworkPolicy selecting every pod, so only traffic some policy
  * allows reaches a pod (`NetworkAccess.allowFrom`, and the policies routes
  * render for the ingress controller or gateway). With `denyEgress`, egress
@@ -42,10 +42,7 @@ export class NetworkIsolation extends AppChart {
     super(scope, id, { name: props.name ?? 'network-policy' });
     const labels = { 'app.kubernetes.io/managed-by': 'cdk8s-gitops' };
     const denyEgress = props.denyEgress ?? false;
-    this.defaultDeny = new kplus.k8s.KubeNetworkPolicy(this, 'DefaultDeny', {
-      metadata: { name: DEFAULT_DENY_POLICY, labels },
-      spec: { podSelector: {}, policyTypes: denyEgress ? ['Ingress', 'Egress'] : ['Ingress'] },
-    });
+    this.defaultDeny = defaultDenyPolicy(this, labels, denyEgress);
     if (denyEgress) {
       const port = (protocol: string) => ({ protocol, port: kplus.k8s.IntOrString.fromNumber(53) });
       this.allowDns = new kplus.k8s.KubeNetworkPolicy(this, 'AllowDns', {

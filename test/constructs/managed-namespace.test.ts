@@ -27,7 +27,9 @@ describe('ManagedNamespace', () => {
         },
       },
     }]);
-    expect(Object.keys(files).filter(f => f.startsWith('dev/namespace/'))).toEqual(['dev/namespace/kustomization.yaml', 'dev/namespace/namespace-payments-dev.yaml']);
+    expect(Object.keys(files).filter(f => f.startsWith('dev/namespace/'))).toEqual([
+      'dev/namespace/kustomization.yaml', 'dev/namespace/namespace-payments-dev.yaml', 'dev/namespace/networkpolicy-default-deny.yaml',
+    ]);
     expect(files['dev/api/deployment-api.yaml'].metadata.namespace).toBe('payments-dev');
   });
 
@@ -55,6 +57,23 @@ describe('ManagedNamespace', () => {
       defaultRequest: { cpu: '50m', memory: '128Mi' },
     }]);
     expect(files['dev/namespace/resourcequota-quota.yaml'].metadata.namespace).toBe('dev');
+  });
+
+  test('GIVEN a rendered namespace THEN it denies ingress by default; defaultDeny: false leaves the policy out', () => {
+    // GIVEN two environments, one opting out
+    const app = new GitOpsApp();
+    new Environment(app, 'dev', { namespacePolicy: {} });
+    new Environment(app, 'prod', { namespacePolicy: { defaultDeny: false } });
+    // WHEN
+    const files = objects(renderFiles(app));
+    // THEN
+    expect(files['dev/namespace/networkpolicy-default-deny.yaml']).toEqual({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'default-deny', namespace: 'dev', labels: { 'app.kubernetes.io/managed-by': 'cdk8s-gitops' } },
+      spec: { podSelector: {}, policyTypes: ['Ingress'] },
+    });
+    expect(Object.keys(files).filter(f => f.startsWith('prod/namespace/'))).toEqual(['prod/namespace/kustomization.yaml', 'prod/namespace/namespace-prod.yaml']);
   });
 
   test('GIVEN a bad policy THEN every problem is reported at once, naming the field and value', () => {
