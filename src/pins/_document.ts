@@ -51,7 +51,7 @@ export function indexFromDocument(text: string, file: string): { index?: PinsInd
       return undefined;
     }
     const [start, end] = node.range!;
-    return { ref, start, end, style: node.type as ScalarStyle, line: lineOf(start) };
+    return { value: node.value, ref, start, end, style: node.type as ScalarStyle, line: lineOf(start) };
   };
   if (isMap(root)) {
     for (const pair of root.items) {

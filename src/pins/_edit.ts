@@ -1,7 +1,6 @@
-import { Document, parseDocument } from 'yaml';
+import type { Document } from 'yaml';
 import { PinsIndex, ScalarStyle } from './_index';
 import { ImageRef } from '../image-ref';
-import { isAmbiguousPlainScalar } from '../yaml';
 
 /**
  * What one environment of one app should hold after an edit: one reference
@@ -19,6 +18,17 @@ interface Splice {
   readonly insert: string;
 }
 
+/** Where an edit wrote: the new text of every app it touched, so only those need reading back. */
+export interface EditedText {
+  readonly text: string;
+  /**
+   * The ranges of the new text holding the edited apps (`app`) and the apps
+   * added at the end (`app` undefined); everything else is the old text,
+   * byte for byte. Absent when the file was re-emitted whole (flow style).
+   */
+  readonly blocks?: ReadonlyArray<{ readonly app?: string; readonly start: number; readonly end: number }>;
+}
+
 /**
  * Applies `edits` to `text` in one pass: replaced values keep their quoting,
  * new lines take the indentation of their neighbours, everything else
@@ -26,8 +36,11 @@ interface Splice {
  * the text whatever the number of edits. Flow collections (`{…}`) are edited
  * through the `yaml` Document API instead (`doc`, parsed if not given).
  */
-export function applyEdits(text: string, index: PinsIndex, edits: readonly EnvEdit[], doc?: Document): string {
-  if (needsDocument(index, edits)) return viaDocument(doc ?? parseDocument(text, { uniqueKeys: true }), index, edits);
+export function applyEdits(text: string, index: PinsIndex, edits: readonly EnvEdit[], doc?: Document): EditedText {
+  if (needsDocument(index, edits)) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return { text: viaDocument(doc ?? (require('yaml') as typeof import('yaml')).parseDocument(text, { uniqueKeys: true }), index, edits) };
+  }
   const splices: Splice[] = [];
   const newApps = new Map<string, EnvEdit[]>();
   const firstApp = index.apps.values().next().value;
@@ -64,7 +77,11 @@ export function applyEdits(text: string, index: PinsIndex, edits: readonly EnvEd
       splices.push({ at: env.afterColon, remove: env.end - env.afterColon, insert: ` ${renderScalar(edit.single!.toString(), 'PLAIN')}` });
     }
   }
-  let out = applySplices(text, splices);
+  const sorted = splices.map((sp, i) => ({ sp, i })).sort((a, b) => a.sp.at - b.sp.at || a.i - b.i).map(x => x.sp);
+  let out = applySplices(text, sorted);
+  // A flow collection's extent is not a line range: read such a file back whole.
+  const edited = index.flow || edits.some(e => index.apps.get(e.app)?.flow) ? undefined : blocksOf(index, edits, sorted);
+  const added: Array<{ start: number; end: number }> = [];
   if (newApps.size > 0) {
     const apps = [...index.apps.values()];
     const last = apps[apps.length - 1];
@@ -74,7 +91,30 @@ export function applyEdits(text: string, index: PinsIndex, edits: readonly EnvEd
     for (const [app, list] of newApps) {
       blocks.push(`${blank ? '\n' : ''}${renderKey(app)}:\n${list.map(e => envLines(e, step, step)).join('\n')}\n`);
     }
+    const start = out.length;
     out += blocks.join('');
+    added.push({ start, end: out.length });
+  }
+  return { text: out, blocks: edited && [...edited, ...added] };
+}
+
+/**
+ * The new ranges of the existing apps that `sorted` splices touch (a splice
+ * belongs to the app whose block holds it): one sweep over apps and splices.
+ */
+function blocksOf(index: PinsIndex, edits: readonly EnvEdit[], sorted: readonly Splice[]): Array<{ app?: string; start: number; end: number }> {
+  const touched = [...new Set(edits.map(e => e.app))]
+    .map(name => ({ name, node: index.apps.get(name) }))
+    .filter((a): a is { name: string; node: NonNullable<typeof a.node> } => a.node !== undefined)
+    .sort((a, b) => a.node.keyStart - b.node.keyStart);
+  const out: Array<{ app?: string; start: number; end: number }> = [];
+  let k = 0;
+  let shift = 0;
+  for (const { name, node } of touched) {
+    while (k < sorted.length && sorted[k].at < node.keyStart) shift += sorted[k].insert.length - sorted[k++].remove;
+    const start = node.keyStart + shift;
+    while (k < sorted.length && sorted[k].at <= node.end) shift += sorted[k].insert.length - sorted[k++].remove;
+    out.push({ app: name, start, end: node.end + shift });
   }
   return out;
 }
@@ -121,13 +161,12 @@ function replaceScalar(node: { start: number; end: number; style: ScalarStyle },
   return { at: node.start, remove: node.end - node.start, insert: renderScalar(ref.toString(), node.style) };
 }
 
-/** Applies splices (any order; equal offsets keep their order) in one pass. */
-function applySplices(text: string, splices: Splice[]): string {
-  if (splices.length === 0) return text;
-  const sorted = splices.map((s, i) => ({ s, i })).sort((a, b) => a.s.at - b.s.at || a.i - b.i);
+/** Applies splices, sorted by offset, in one pass. */
+function applySplices(text: string, sorted: readonly Splice[]): string {
+  if (sorted.length === 0) return text;
   const parts: string[] = [];
   let pos = 0;
-  for (const { s } of sorted) {
+  for (const s of sorted) {
     parts.push(text.slice(pos, s.at), s.insert);
     pos = s.at + s.remove;
   }
@@ -138,10 +177,20 @@ function applySplices(text: string, splices: Splice[]): string {
 /** Writes `value` the way the old scalar was written (plain or quoted), quoting when plain would be misread. */
 export function renderScalar(value: string, style: ScalarStyle): string {
   if (style === 'QUOTE_SINGLE') return `'${value.replace(/'/g, "''")}'`;
-  if (style === 'QUOTE_DOUBLE' || isAmbiguousPlainScalar(value) || /[#:]\s|^[!&*'"%@`|>{[]|\s$/.test(value)) {
-    return JSON.stringify(value);
-  }
+  if (style === 'QUOTE_DOUBLE' || /[#:]\s|^[!&*'"%@`|>{[]|\s$/.test(value) || ambiguous(value)) return JSON.stringify(value);
   return value;
+}
+
+/**
+ * True when YAML 1.1 or 1.2 would read `value`, written plain, as something
+ * else. Only values starting like a number, a bool or null can be; the
+ * resolver (and the `yaml` library behind it) is loaded for those alone, so a
+ * plain `ghcr.io/…` edit never pays for loading it.
+ */
+function ambiguous(value: string): boolean {
+  if (/^[a-eg-mp-su-xz]/.test(value)) return false;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('../yaml') as typeof import('../yaml')).isAmbiguousPlainScalar(value);
 }
 
 function renderKey(name: string): string {

@@ -11,6 +11,9 @@ export type ScalarStyle = 'PLAIN' | 'QUOTE_DOUBLE' | 'QUOTE_SINGLE';
 
 /** One image reference in the file. */
 export interface PinNode {
+  /** The reference as written (without quotes). */
+  readonly value: string;
+  /** The reference, parsed. */
   readonly ref: ImageRef;
   /** Offset of the scalar's first character (the quote, if quoted). */
   readonly start: number;
@@ -19,6 +22,27 @@ export interface PinNode {
   readonly style: ScalarStyle;
   /** 1-based line. */
   readonly line: number;
+}
+
+/**
+ * A pin whose value is already known to be a valid reference: it is parsed
+ * into an `ImageRef` only when asked for (a 20,000-app file is read without
+ * building 40,000 of them).
+ */
+export class LazyPin implements PinNode {
+  private parsed?: ImageRef;
+  constructor(
+    public readonly value: string,
+    public readonly start: number,
+    public readonly end: number,
+    public readonly style: ScalarStyle,
+    public readonly line: number,
+  ) {}
+
+  public get ref(): ImageRef {
+    this.parsed ??= ImageRef.parse(this.value);
+    return this.parsed;
+  }
 }
 
 /** One environment of an app: a single reference, or named images. */

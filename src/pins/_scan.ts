@@ -1,6 +1,25 @@
-import { AppNode, EnvNode, PinNode, PinsIndex, ScalarStyle, nameProblem } from './_index';
-import { ImageRef } from '../image-ref';
-import { isAmbiguousPlainScalar } from '../yaml';
+import { AppNode, EnvNode, LazyPin, PinNode, PinsIndex, ScalarStyle, nameProblem } from './_index';
+
+/** Names that YAML 1.2 (the `yaml` library's default) reads as a number, bool or null: left to the YAML path. */
+const NOT_A_STRING_KEY = /^(?:[0-9].*|null|true|false)$/;
+
+const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const COMPONENT_NO_DOT = '[a-z0-9]+(?:(?:_|__|-+)[a-z0-9]+)*';
+const LABEL = '[a-z0-9](?:[a-z0-9-]*[a-z0-9])?';
+const HOST = `(?:${LABEL}(?:\\.${LABEL})+(?::[0-9]+)?|${LABEL}:[0-9]+|localhost)`;
+
+/**
+ * The common shape of a valid reference, checked without building an
+ * `ImageRef`: a lowercase host with a dot or a port (or `localhost`), path
+ * components, then a tag, a sha256 digest, or both. It is a sufficient
+ * condition only — whatever it accepts `ImageRef.parse` accepts and writes
+ * back identically (a test checks it); anything else goes to the YAML path,
+ * which uses `ImageRef` itself.
+ */
+export const COMMON_REFERENCE = new RegExp(
+  `^(?:${HOST}/${COMPONENT}(?:/${COMPONENT})*|${COMPONENT_NO_DOT}(?:/${COMPONENT})+|${COMPONENT})`
+  + '(?::\\w[\\w.-]{0,127}(?:@sha256:[a-f0-9]{64})?|@sha256:[a-f0-9]{64})$',
+);
 
 /**
  * The fast path: one pass over the lines of a pins file written in the plain
@@ -66,7 +85,7 @@ export function scanPins(text: string): PinsIndex | undefined {
     const colon = text.indexOf(':', i);
     if (colon < 0 || colon >= eol) return undefined;
     const key = text.slice(i, colon);
-    if (nameProblem(key) !== undefined || isAmbiguousPlainScalar(key)) return undefined;
+    if (nameProblem(key) !== undefined || NOT_A_STRING_KEY.test(key)) return undefined;
     const afterColon = colon + 1;
     let v = afterColon;
     if (v < eol && text.charCodeAt(v) !== 32) return undefined;
@@ -147,7 +166,6 @@ function scalarAt(text: string, start: number, eol: number, line: number): PinNo
     style = 'PLAIN';
   }
   // Every valid reference holds ':' (a tag or a digest), so YAML never reads it as a number, bool or null.
-  const ref = ImageRef.tryParse(value);
-  if (typeof ref === 'string') return undefined;
-  return { ref, start, end, style, line };
+  if (value.length > 255 || !COMMON_REFERENCE.test(value)) return undefined;
+  return new LazyPin(value, start, end, style, line);
 }

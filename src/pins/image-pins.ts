@@ -1,6 +1,5 @@
 import * as fs from 'fs';
-import { Document } from 'yaml';
-import { indexFromDocument } from './_document';
+import type { Document } from 'yaml';
 import { EnvEdit, applyEdits } from './_edit';
 import { PinNode, PinsIndex, nameProblem } from './_index';
 import { scanPins } from './_scan';
@@ -182,6 +181,14 @@ export class ImagePins {
     }
     const fast = scanPins(text);
     if (fast) return new ImagePins(file, text, fast);
+    return ImagePins.parseYaml(text, file);
+  }
+
+  /** The general path: the `yaml` library, which also reports every problem. */
+  private static parseYaml(text: string, file: string): ImagePins {
+    // The general YAML path (and the `yaml` library) is loaded only for files the scanner leaves to it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { indexFromDocument } = require('./_document') as typeof import('./_document');
     const { index, doc, problems } = indexFromDocument(text, file);
     if (!index) throw new ValidationError(problems);
     return new ImagePins(file, text, index, doc);
@@ -192,9 +199,15 @@ export class ImagePins {
     public readonly file: string,
     /** The file's text, exactly. */
     public readonly text: string,
-    private readonly index: PinsIndex,
+    /** Absent for the result of an edit until first needed: writing the file does not need it. */
+    private indexed: PinsIndex | undefined,
     private readonly doc?: Document,
   ) {}
+
+  private get index(): PinsIndex {
+    this.indexed ??= (scanPins(this.text) ?? ImagePins.parseYaml(this.text, this.file).index);
+    return this.indexed;
+  }
 
   /**
    * The pin of `app` in `env`, or `undefined` if there is none. For an app
@@ -528,24 +541,66 @@ export class ImagePins {
       }
     }
     if (edits.length === 0) return this;
-    const pins = ImagePins.parse(applyEdits(this.text, this.index, edits, this.doc), this.file);
-    this.checkEdit(pins, states);
-    return pins;
-  }
-
-  /** Guards against an edit that changed more than the planned pins. */
-  private checkEdit(after: ImagePins, states: ReadonlyMap<string, EnvState>): void {
-    const expected = this.toJSON();
+    const { text, blocks } = applyEdits(this.text, this.index, edits, this.doc);
+    const planned = new Map<string, Map<string, EnvState>>();
     for (const [key, state] of states) {
       const [app, env] = key.split('/');
-      expected[app] = expected[app] ?? {};
-      expected[app][env] = state.single
-        ? state.single.toString()
-        : Object.fromEntries([...state.images!].map(([k, v]) => [k, v.toString()]));
+      planned.set(app, (planned.get(app) ?? new Map()).set(env, state));
     }
-    const got = after.toJSON();
-    if (!sameShape(expected, got)) {
-      throw new Error(`editing ${this.file} produced unexpected pins`);
+    if (!blocks) {
+      // Re-emitted whole (flow style): read it all back.
+      const pins = ImagePins.parse(text, this.file);
+      this.checkEdit(pins.index, planned, [...pins.index.apps.keys()], true);
+      return pins;
+    }
+    // Only the edited apps changed (the rest is the old text, byte for byte): read those back and check them.
+    for (const block of blocks) {
+      const slice = `${text.slice(block.start, block.end)}\n`;
+      const part = scanPins(slice) ?? ImagePins.parse(slice, this.file).index;
+      const apps = [...part.apps.keys()];
+      if (block.app !== undefined && (apps.length !== 1 || apps[0] !== block.app)) {
+        throw new Error(`editing ${this.file} produced unexpected pins (at ${block.app})`);
+      }
+      this.checkEdit(part, planned, apps, false);
+    }
+    return new ImagePins(this.file, text, undefined);
+  }
+
+  /**
+   * Guards against an edit that changed more than the planned pins: `apps`
+   * of `after` must hold exactly the planned values (`planned`: app -> env -> state) (compared as written, not
+   * parsed); with `whole`, `after` is the whole file and must hold nothing else.
+   */
+  private checkEdit(after: PinsIndex, planned: ReadonlyMap<string, ReadonlyMap<string, EnvState>>, apps: readonly string[], whole: boolean): void {
+    const fail = (where: string) => new Error(`editing ${this.file} produced unexpected pins (at ${where})`);
+    for (const app of apps) {
+      const envs = after.apps.get(app)!.envs;
+      const before = this.index.apps.get(app);
+      const appStates = planned.get(app);
+      let wanted = before?.envs.size ?? 0;
+      for (const env of appStates?.keys() ?? []) if (!before?.envs.has(env)) wanted++;
+      if (envs.size !== wanted) throw fail(app);
+      for (const [env, node] of envs) {
+        const state = appStates?.get(env);
+        const old = before?.envs.get(env);
+        let same: boolean;
+        if (state) {
+          same = state.single
+            ? node.single?.value === state.single.toString()
+            : node.images !== undefined && node.images.size === state.images!.size
+              && [...state.images!].every(([image, ref]) => node.images!.get(image)?.value === ref.toString());
+        } else if (old?.single) {
+          same = node.single?.value === old.single.value;
+        } else {
+          same = old !== undefined && node.images !== undefined && node.images.size === old.images!.size
+            && [...old.images!].every(([image, pin]) => node.images!.get(image)?.value === pin.value);
+        }
+        if (!same) throw fail(`${app}/${env}`);
+      }
+    }
+    if (whole) {
+      const expected = new Set([...this.index.apps.keys(), ...planned.keys()]);
+      if (after.apps.size !== expected.size || [...after.apps.keys()].some(app => !expected.has(app))) throw fail('the list of apps');
     }
   }
 }
@@ -559,26 +614,3 @@ function defaultImage(app: string, names: readonly string[]): string | undefined
 function list(names: readonly string[]): string {
   return names.length === 0 ? '(none)' : names.join(', ');
 }
-
-/** Deep equality of two `toJSON()` values, ignoring key order. */
-function sameShape(a: ReturnType<ImagePins['toJSON']>, b: ReturnType<ImagePins['toJSON']>): boolean {
-  const ka = Object.keys(a);
-  if (ka.length !== Object.keys(b).length) return false;
-  for (const app of ka) {
-    const ea = a[app];
-    const eb = b[app];
-    if (!eb || Object.keys(ea).length !== Object.keys(eb).length) return false;
-    for (const env of Object.keys(ea)) {
-      const va = ea[env];
-      const vb = eb[env];
-      if (typeof va === 'string' || typeof vb === 'string') {
-        if (va !== vb) return false;
-        continue;
-      }
-      if (vb === undefined || Object.keys(va).length !== Object.keys(vb).length) return false;
-      for (const image of Object.keys(va)) if (va[image] !== vb[image]) return false;
-    }
-  }
-  return true;
-}
-

@@ -264,3 +264,22 @@ describe('ImagePins.promote', () => {
     expect(created.text).toBe('a:\n  dev: r/a:1\n  prod: r/a:1\nb:\n  dev: r/b:1\n  prod: r/b:1\n');
   });
 });
+
+describe('the edit guard', () => {
+  // The guard catches bugs of the edit itself; a wrong index stands in for one.
+  const withIndexOf = (text: string, indexText: string) => {
+    const pins = ImagePins.parse(text, 'images.yaml');
+    (pins as any).indexed = (ImagePins.parse(indexText) as any).index;
+    return pins;
+  };
+
+  test('an edit that would change another pin is refused as a bug, naming it', () => {
+    const pins = withIndexOf('a:\n  dev: r/b:1\n  prod: r/a:2\n', 'a:\n  dev: r/a:1\n  prod: r/a:2\n');
+    expect(() => pins.withImage('a', 'prod', ImageRef.parse('r/a:3'))).toThrow('editing images.yaml produced unexpected pins (at a/dev)');
+  });
+
+  test('an edit of an app that would rename it is refused as a bug', () => {
+    const pins = withIndexOf('b:\n  dev: r/a:1\n', 'a:\n  dev: r/a:1\n');
+    expect(() => pins.withImage('a', 'dev', ImageRef.parse('r/a:3'))).toThrow('editing images.yaml produced unexpected pins (at a)');
+  });
+});
