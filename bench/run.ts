@@ -16,6 +16,7 @@ import * as path from 'path';
 import { hasCommand, ProcessRun, REPO, runProcess } from './_util';
 import { appName, appSource, ENVIRONMENTS, expectedFiles } from './generate';
 import { buildPeerBundles, PeerResult, renderPeerTable, runPeers } from './peers';
+import { renderPinsTable, runPinsBench } from './pins';
 import { evaluate, Measurements, renderTable } from './report';
 import { startupOfRepoApp } from './startup';
 
@@ -200,14 +201,16 @@ async function main(): Promise<void> {
   const bin = buildPeerBundles(path.join(work, 'peers'));
   const peers: PeerResult[] = peerApps.map(n => runPeers(path.join(work, 'peers'), bin, n, n > 1000 ? Math.min(peerReps, 3) : peerReps, n > 1000 ? 0 : 1, log, n > 1000));
   m.peers = peers;
+  const pins = runPinsBench(path.join(work, 'pins'), { apps: [20_000, 200_000], reps: opts.reps, quick: opts.quick }, log);
 
   m.durationS = Math.round((Date.now() - started) / 100) / 10;
   const evaluation = evaluate(m);
   const resultsDir = path.join(__dirname, 'results');
   fs.mkdirSync(resultsDir, { recursive: true });
-  fs.writeFileSync(path.join(resultsDir, 'latest.json'), `${JSON.stringify({ ...m, evaluation }, null, 2)}\n`);
+  fs.writeFileSync(path.join(resultsDir, 'latest.json'), `${JSON.stringify({ ...m, evaluation, pins }, null, 2)}\n`);
   process.stdout.write(renderTable(m, evaluation));
   process.stdout.write(`\n${renderPeerTable(peers)}`);
+  process.stdout.write(renderPinsTable(pins));
   process.stdout.write(`\nJSON: ${path.relative(process.cwd(), path.join(resultsDir, 'latest.json'))}; scratch: ${base.dir}${base.ramDisk ? ' (RAM-backed)' : ' (not RAM-backed)'}; took ${m.durationS} s\n`);
   if (opts.estate || !opts.quick) {
     log('estate: bench/estate.ts');
