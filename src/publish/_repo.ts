@@ -106,7 +106,19 @@ export interface RepoConfig {
  * environment's (`GIT_COMMITTER_*`, `GIT_AUTHOR_*`), else git config's, else
  * {@link DEFAULT_IDENTITY}.
  */
-export async function readConfig(repo: Repo, env: Readonly<Record<string, string | undefined>>): Promise<RepoConfig> {
+export function readConfig(repo: Repo, env: Readonly<Record<string, string | undefined>>): Promise<RepoConfig> {
+  // Read once per opened repository and environment (publish asks for it twice).
+  const known = configs.get(repo);
+  if (known?.env === env) return known.config;
+  const config = readConfigNow(repo, env);
+  configs.set(repo, { env, config });
+  config.catch(() => configs.delete(repo));
+  return config;
+}
+
+const configs = new WeakMap<Repo, { env: Readonly<Record<string, string | undefined>>; config: Promise<RepoConfig> }>();
+
+async function readConfigNow(repo: Repo, env: Readonly<Record<string, string | undefined>>): Promise<RepoConfig> {
   const res = await repo.git.run(['config', '-z', '--get-regexp', '^(user\\.(name|email)|remote\\..*\\.(url|pushurl))$'], { allowFailure: true });
   const values = new Map<string, string[]>();
   for (const rec of res.stdout.toString('utf8').split('\0')) {
@@ -167,7 +179,7 @@ export const NETWORK_ENV = { GIT_ALLOW_PROTOCOL };
 
 /** Fetches `branch` from `remote` into its tracking ref. Returns false if the remote has no such branch. */
 export async function fetchBranch(repo: Repo, remote: string, branch: string): Promise<boolean> {
-  const res = await repo.git.run(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--end-of-options', remote, `+refs/heads/${branch}:${trackingRef(remote, branch)}`],
+  const res = await repo.git.run(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--no-auto-gc', '--end-of-options', remote, `+refs/heads/${branch}:${trackingRef(remote, branch)}`],
     { allowFailure: true, env: NETWORK_ENV });
   if (res.code === 0) return true;
   if (/couldn't find remote ref/i.test(res.stderr)) {

@@ -153,11 +153,11 @@ async function isShallow(repo: Repo): Promise<boolean> {
 async function fetchCommit(repo: Repo, sha: string, remotes: readonly string[]): Promise<boolean> {
   for (const remote of remotes) {
     if (/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(sha)) {
-      const bySha = await repo.git.run(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--end-of-options', remote, sha], { allowFailure: true, env: NETWORK_ENV });
+      const bySha = await repo.git.run(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--no-auto-gc', '--end-of-options', remote, sha], { allowFailure: true, env: NETWORK_ENV });
       if (bySha.code === 0) return true;
     }
     if (!isUrlLike(remote)) {
-      const all = await repo.git.run(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--end-of-options', remote], { allowFailure: true, env: NETWORK_ENV });
+      const all = await repo.git.run(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--no-auto-gc', '--end-of-options', remote], { allowFailure: true, env: NETWORK_ENV });
       if (all.code === 0) return true;
     }
   }
@@ -167,7 +167,7 @@ async function fetchCommit(repo: Repo, sha: string, remotes: readonly string[]):
 /** Fetches the rest of a shallow history from the first remote that has it. */
 async function unshallow(repo: Repo, remotes: readonly string[]): Promise<void> {
   for (const remote of remotes) {
-    const res = await repo.git.run(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--unshallow', '--end-of-options', remote], { allowFailure: true, env: NETWORK_ENV });
+    const res = await repo.git.run(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--no-auto-gc', '--unshallow', '--end-of-options', remote], { allowFailure: true, env: NETWORK_ENV });
     if (res.code === 0 && !await isShallow(repo)) return;
   }
 }
