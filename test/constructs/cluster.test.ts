@@ -100,9 +100,9 @@ describe('Environment with clusters', () => {
 describe('ArgoCd with clusters', () => {
   test('GIVEN a team with prod on two clusters THEN the argocd/ folder and the prod tree match the snapshot', () => {
     const files = renderFiles(teamRepo('payments', ['api']).app);
-    const shown = Object.fromEntries(Object.entries(files).filter(([f]) => f.startsWith('argocd/app') || f.startsWith('prod/prod-eu/namespace/')));
+    const shown = Object.fromEntries(Object.entries(files).filter(([f]) => f.startsWith('argocd/appproject-') || f.includes('-prod-prod-eu.yaml') || f.startsWith('prod/prod-eu/namespace/')));
     expect(Object.keys(files)).toMatchSnapshot('paths');
-    expect(shown).toMatchSnapshot('argocd and one namespace');
+    expect(shown).toMatchSnapshot('projects, the prod-eu Applications and namespace');
   });
 
   test('GIVEN ApplicationSet mode THEN it renders the matrix of the cluster generator by labels and the git directories', () => {
