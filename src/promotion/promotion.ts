@@ -30,6 +30,8 @@ export interface Evidence {
 export interface PromotionItem {
   /** The app. */
   readonly app: string;
+  /** The image's name, for an app that pins several images (the multi form of the pins file). */
+  readonly imageName?: string;
   /** The version promoted. */
   readonly image: ImageRef;
   /** True when the target stage ran this version before (a source-level rollback: no soak is required). */
@@ -160,7 +162,7 @@ export function planPromotion(options: PromotionOptions): PromotionPlan {
     }
     apps = apps.filter(a => pins.apps().includes(a));
   } else {
-    apps = pins.apps().filter(a => pins.get(a, from.name) !== undefined);
+    apps = pins.apps().filter(a => pins.get(a, from.name) !== undefined || pins.images(a, from.name).length > 0);
     if (apps.length === 0) {
       problems.push({ reason: 'no-pin-upstream', path: pins.file, message: `no app has a pin in ${from.name} to promote; pin one there first (set-image --env ${from.name})` });
     }
@@ -172,66 +174,80 @@ export function planPromotion(options: PromotionOptions): PromotionPlan {
   let next = pins;
   const items: PromotionItem[] = [];
   for (const app of apps) {
-    const where = `${to.name}/${app}`;
-    const upstreamPin = pins.get(app, from.name);
-    if (!upstreamPin && options.version === undefined) {
+    // One target per image: an app with several images (the multi form) promotes each of them.
+    const names = pins.images(app, from.name);
+    if (names.length > 0 && options.version !== undefined) {
       problems.push({
-        reason: 'no-pin-upstream',
+        reason: 'bad-argument',
         path: pins.file,
-        message: `app ${formatValue(app)} has no pin in ${from.name} to promote; pin it there first (set-image --env ${from.name}), or name a version with --version`,
+        message: `app ${formatValue(app)} pins several images in ${from.name} (${names.join(', ')}); --version works on an app with one image: set the others with set-image`,
       });
       continue;
     }
-    const image = options.version !== undefined ? resolveVersion(options.version, app, from.name, to.name, pins, history) : upstreamPin!;
-    if (typeof image === 'string') {
-      problems.push({ reason: 'bad-argument', path: where, message: image });
-      continue;
-    }
-    let change: PinChange;
-    try {
-      const result = next.withImage(app, to.name, image, { create: options.create });
-      change = result.change;
-      if (!change.changed) {
-        items.push({ app, image, rollback: false, change });
+    const targets: Array<string | undefined> = names.length > 0 ? names : [undefined];
+    for (const imageName of targets) {
+      const where = `${to.name}/${app}${imageName !== undefined ? `/${imageName}` : ''}`;
+      const upstreamPin = pins.get(app, from.name, imageName);
+      if (!upstreamPin && options.version === undefined) {
+        problems.push({
+          reason: 'no-pin-upstream',
+          path: pins.file,
+          message: `app ${formatValue(app)} has no pin in ${from.name} to promote; pin it there first (set-image --env ${from.name}), or name a version with --version`,
+        });
         continue;
       }
-      next = result.pins;
-    } catch (e) {
-      if (!(e instanceof ValidationError)) throw e;
-      problems.push(...e.problems.map(p => ({ ...p, reason: 'bad-argument' as const })));
-      continue;
+      const image = options.version !== undefined ? resolveVersion(options.version, app, from.name, to.name, pins, history) : upstreamPin!;
+      if (typeof image === 'string') {
+        problems.push({ reason: 'bad-argument', path: where, message: image });
+        continue;
+      }
+      let change: PinChange;
+      try {
+        const result = next.withImage(app, to.name, image, { create: options.create, image: imageName });
+        change = result.change;
+        if (!change.changed) {
+          items.push({ app, imageName, image, rollback: false, change });
+          continue;
+        }
+        next = result.pins;
+      } catch (e) {
+        if (!(e instanceof ValidationError)) throw e;
+        problems.push(...e.problems.map(p => ({ ...p, reason: 'bad-argument' as const })));
+        continue;
+      }
+      const ref = image.toString();
+      const pastInTarget = history.runsOf(to.name, app, ref).filter(r => r !== history.current(to.name, app));
+      if (pastInTarget.length > 0) {
+        const evidence = evidenceOf(to.name, ref, longest(pastInTarget, now), Duration.ZERO, now);
+        items.push({ app, imageName, image, rollback: true, change, evidence });
+        continue;
+      }
+      const runs = history.runsOf(from.name, app, ref);
+      if (runs.length === 0) {
+        const current = history.current(from.name, app);
+        const shows = current ? `shows ${from.name} running ${current.version} since ${iso(current.since)}` : `has no ${from.name}/${app} folder`;
+        problems.push({
+          reason: 'never-published',
+          path: where,
+          message: `${ref} was never published in ${from.name} (the rendered branch ${history.branch} ${shows}); `
+            + `publish it to ${from.name} first, or pick a version that ran there with --version`,
+        });
+        continue;
+      }
+      const best = longest(runs, now);
+      const evidence = evidenceOf(from.name, ref, best, to.soak, now);
+      if (evidence.ranFor.millis < to.soak.millis) {
+        const left = Duration.ofMillis(to.soak.millis - evidence.ranFor.millis);
+        problems.push({
+          reason: 'soaking',
+          path: where,
+          message: `${ref} has run in ${from.name} since ${iso(best.since)} (${evidence.ranFor}); ${to.name} requires a soak of ${to.soak} in ${from.name}: `
+            + `${left} left (promotable at ${iso(new Date(best.since.getTime() + to.soak.millis))})`,
+        });
+        continue;
+      }
+      items.push({ app, imageName, image, rollback: false, change, evidence });
     }
-    const ref = image.toString();
-    const pastInTarget = history.runsOf(to.name, app, ref);
-    if (pastInTarget.length > 0) {
-      items.push({ app, image, rollback: true, change, evidence: evidenceOf(to.name, ref, longest(pastInTarget, now), Duration.ZERO, now) });
-      continue;
-    }
-    const runs = history.runsOf(from.name, app, ref);
-    if (runs.length === 0) {
-      const current = history.current(from.name, app);
-      const shows = current ? `shows ${from.name} running ${current.version} since ${iso(current.since)}` : `has no ${from.name}/${app} folder`;
-      problems.push({
-        reason: 'never-published',
-        path: where,
-        message: `${ref} was never published in ${from.name} (the rendered branch ${history.branch} ${shows}); `
-          + `publish it to ${from.name} first, or pick a version that ran there with --version`,
-      });
-      continue;
-    }
-    const best = longest(runs, now);
-    const evidence = evidenceOf(from.name, ref, best, to.soak, now);
-    if (evidence.ranFor.millis < to.soak.millis) {
-      const left = Duration.ofMillis(to.soak.millis - evidence.ranFor.millis);
-      problems.push({
-        reason: 'soaking',
-        path: where,
-        message: `${ref} has run in ${from.name} since ${iso(best.since)} (${evidence.ranFor}); ${to.name} requires a soak of ${to.soak} in ${from.name}: `
-          + `${left} left (promotable at ${iso(new Date(best.since.getTime() + to.soak.millis))})`,
-      });
-      continue;
-    }
-    items.push({ app, image, rollback: false, change, evidence });
   }
   if (problems.length > 0) refuse(problems);
   return {

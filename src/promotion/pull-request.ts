@@ -12,7 +12,7 @@ import { RenderedTree, sortTree } from '../render/tree';
 /** `chore(promote): hello, api to prod` or `chore(rollback): hello in prod to <version>`. */
 export function promotionTitle(plan: PromotionPlan): string {
   const moved = plan.items.filter(i => i.change.changed);
-  const apps = moved.map(i => i.app);
+  const apps = [...new Set(moved.map(i => i.app))];
   const named = apps.length <= 3 ? apps.join(', ') : `${apps.length} apps`;
   if (moved.length > 0 && moved.every(i => i.rollback)) {
     return moved.length === 1
@@ -20,6 +20,11 @@ export function promotionTitle(plan: PromotionPlan): string {
       : `chore(rollback): ${named} in ${plan.to} back to earlier versions`;
   }
   return `chore(promote): ${named || 'nothing'} from ${plan.from} to ${plan.to}`;
+}
+
+/** `hello`, or `hello/worker` for one image of an app with several. */
+export function itemLabel(item: PromotionItem): string {
+  return item.imageName !== undefined ? `${item.app}/${item.imageName}` : item.app;
 }
 
 function evidenceLine(item: PromotionItem): string {
@@ -39,13 +44,13 @@ function evidenceLine(item: PromotionItem): string {
 export function promotionCommitMessage(plan: PromotionPlan): string {
   const lines = [promotionTitle(plan), ''];
   for (const item of plan.items.filter(i => i.change.changed)) {
-    lines.push(`- ${item.app}: ${item.change.old?.toString() ?? '(none)'} -> ${item.image.toString()}`, `  ${evidenceLine(item)}`);
+    lines.push(`- ${itemLabel(item)}: ${item.change.old?.toString() ?? '(none)'} -> ${item.image.toString()}`, `  ${evidenceLine(item)}`);
   }
   lines.push('');
   lines.push(`Promoted-From: ${plan.from}`, `Promoted-To: ${plan.to}`);
   for (const s of plan.skipped) lines.push(`Skipped-Stage: ${s}`);
   if (plan.skipReason) lines.push(`Skip-Reason: ${plan.skipReason.replace(/\s+/g, ' ')}`);
-  for (const item of plan.items.filter(i => i.change.changed && i.rollback)) lines.push(`Rollback: ${item.app}`);
+  for (const item of plan.items.filter(i => i.change.changed && i.rollback)) lines.push(`Rollback: ${itemLabel(item)}`);
   if (plan.rendered.commit) lines.push(`Rendered-Evidence: ${plan.rendered.commit}`);
   return lines.join('\n') + '\n';
 }
@@ -67,10 +72,10 @@ export function promotionPullRequestBody(plan: PromotionPlan, pipeline: Pipeline
     out.push('> [!WARNING]', `> This promotion skips ${plan.skipped.map(s => `**${s}**`).join(', ')}: ${plan.skipReason}`, '');
   }
   if (moved.some(i => i.rollback)) {
-    out.push('> [!NOTE]', `> Rollback: ${moved.filter(i => i.rollback).map(i => `**${i.app}**`).join(', ')} go${moved.filter(i => i.rollback).length === 1 ? 'es' : ''} back to a version ${plan.to} ran before (no soak required).`, '');
+    out.push('> [!NOTE]', `> Rollback: ${moved.filter(i => i.rollback).map(i => `**${itemLabel(i)}**`).join(', ')} go${moved.filter(i => i.rollback).length === 1 ? 'es' : ''} back to a version ${plan.to} ran before (no soak required).`, '');
   }
   out.push('### Pin changes', '', '| App | Before | After |', '|---|---|---|');
-  for (const i of moved) out.push(`| ${i.app} | ${i.change.old ? code(i.change.old.toString()) : '(none)'} | ${code(i.image.toString())} |`);
+  for (const i of moved) out.push(`| ${itemLabel(i)} | ${i.change.old ? code(i.change.old.toString()) : '(none)'} | ${code(i.image.toString())} |`);
   if (moved.length === 0) out.push('| (none) | | |');
   out.push('');
   const at = plan.rendered.commit ? `\`${plan.rendered.branch}\` at \`${plan.rendered.commit.slice(0, 12)}\`` : `\`${plan.rendered.branch}\``;
@@ -78,7 +83,7 @@ export function promotionPullRequestBody(plan: PromotionPlan, pipeline: Pipeline
   out.push('| App | Ran in | Since | Until | For | Required | Rendered commit | Source commit |', '|---|---|---|---|---|---|---|---|');
   for (const i of moved) {
     const e = i.evidence!;
-    out.push(`| ${i.app} | ${e.stage} | ${iso(e.since)} | ${e.until ? iso(e.until) : 'now'} | ${e.ranFor} | ${i.rollback ? 'rollback' : e.required} | `
+    out.push(`| ${itemLabel(i)} | ${e.stage} | ${iso(e.since)} | ${e.until ? iso(e.until) : 'now'} | ${e.ranFor} | ${i.rollback ? 'rollback' : e.required} | `
       + `${code(e.renderedCommit.slice(0, 12))} | ${e.sourceCommit ? code(e.sourceCommit.slice(0, 12)) : '–'} |`);
   }
   out.push('', '```mermaid', pipelineMermaid(pipeline), '```', '');

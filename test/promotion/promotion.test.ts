@@ -8,6 +8,7 @@ import { PromotionPlan, planPromotion } from '../../src/promotion/promotion';
 import { PromotionRefusedError } from '../../src/promotion/promotion-error';
 import { promotionCommitMessage, promotionPullRequestBody } from '../../src/promotion/pull-request';
 import { StageHistory } from '../../src/promotion/stage-history';
+import { publishTree } from '../../src/publish/publish';
 
 /**
  * One history for the whole file (hours after a fixed start):
@@ -204,6 +205,53 @@ describe('refused by order and soak (exit 2 in the CLI)', () => {
     const e = await refusal({ to: 'prod', version: 'v2', now: at(100) });
     expect(e.message).toContain('--version needs exactly one app (--app <name>); got hello, api');
   });
+});
+
+describe('an app with several images (the multi form of the pins file)', () => {
+  test('each image is promoted on its own evidence; --version is refused for it', async () => {
+    // GIVEN an app "shop" with images web and worker, both in staging for 30h, rendered by hand
+    const r = new PromotionRepo();
+    try {
+      const kustomization = (web: string, worker: string) => 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n'
+        + `resources:\n  - configmap-x.yaml\nimages:\n  - name: ghcr.io/example/web\n    newTag: ${web}\n  - name: ghcr.io/example/worker\n    newTag: ${worker}\n`;
+      const tree = (staging: [string, string], prod: [string, string]) => new Map([
+        ['prod/shop/configmap-x.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n'],
+        ['prod/shop/kustomization.yaml', kustomization(...prod)],
+        ['staging/shop/configmap-x.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n'],
+        ['staging/shop/kustomization.yaml', kustomization(...staging)],
+      ]);
+      r.commitPins({}, at(0));
+      await publishTree({ tree: tree(['w1', 'k1'], ['w1', 'k1']), cwd: r.dir, env: { ...r.env, GIT_COMMITTER_DATE: at(0).toISOString() } });
+      await publishTree({ tree: tree(['w2', 'k2'], ['w1', 'k1']), cwd: r.dir, env: { ...r.env, GIT_COMMITTER_DATE: at(10).toISOString() } });
+      const pins = ImagePins.parse([
+        'shop:',
+        '  staging:',
+        `    web: ${img('web', 'w2')}`,
+        `    worker: ${img('worker', 'k2')}`,
+        '  prod:',
+        `    web: ${img('web', 'w1')}`,
+        `    worker: ${img('worker', 'k1')}`,
+        '',
+      ].join('\n'));
+      const history = await StageHistory.read({ cwd: r.dir, env: r.env });
+      // WHEN promoting to prod 30h later
+      const p = planPromotion({ pipeline, history, pins, to: 'prod', now: at(40) });
+      // THEN both images move, each with its evidence
+      expect(p.items.map(i => [i.app, i.imageName, i.image.toString(), i.evidence?.since])).toEqual([
+        ['shop', 'web', img('web', 'w2'), at(10)],
+        ['shop', 'worker', img('worker', 'k2'), at(10)],
+      ]);
+      expect(p.pins.get('shop', 'prod', 'worker')?.toString()).toBe(img('worker', 'k2'));
+      expect(promotionCommitMessage(p)).toContain(`- shop/worker: ${img('worker', 'k1')} -> ${img('worker', 'k2')}`);
+      // AND inside the soak, each image is refused by name
+      expect(() => planPromotion({ pipeline, history, pins, to: 'prod', now: at(20) })).toThrow(
+        `[prod/shop/web] ${img('web', 'w2')} has run in staging since 2026-01-10T10:00:00Z (10h)`);
+      expect(() => planPromotion({ pipeline, history, pins, to: 'prod', apps: ['shop'], version: 'w1', now: at(40) })).toThrow(
+        '[images.yaml] app "shop" pins several images in staging (web, worker); --version works on an app with one image: set the others with set-image');
+    } finally {
+      r.cleanup();
+    }
+  }, 30_000);
 });
 
 describe('source-level rollback', () => {

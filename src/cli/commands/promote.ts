@@ -120,6 +120,7 @@ Examples:
           now: iso(plan.now),
           changes: plan.items.map(i => ({
             app: i.app,
+            image: i.imageName ?? null,
             stage: plan.to,
             old: i.change.old?.toString() ?? null,
             new: i.image.toString(),
@@ -141,7 +142,7 @@ Examples:
       } else {
         const s = styler(io);
         for (const i of plan.items) {
-          const where = s('bold', `${i.app}/${plan.to}`);
+          const where = s('bold', `${i.app}/${plan.to}${i.imageName !== undefined ? ` (${i.imageName})` : ''}`);
           if (!i.change.changed) {
             io.out(`${where}: ${i.image.toString()} ${s('dim', '(unchanged)')}\n`);
             continue;
