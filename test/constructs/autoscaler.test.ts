@@ -1,4 +1,5 @@
 import { appWith, objects, props, synthProblems } from './_fixtures';
+import { AppChart } from '../../src/constructs/app-chart';
 import { Autoscaler } from '../../src/constructs/autoscaler';
 import { WebService } from '../../src/constructs/web-service';
 import { renderFiles } from '../../src/testing';
@@ -54,5 +55,12 @@ describe('Autoscaler', () => {
       '[dev/hello/b] \'memoryUtilization\' must be a whole number between 1 and 100 (got 50.5)',
       '[dev/hello/c] \'cpuUtilization\' and memoryUtilization are both unset: an autoscaler needs a metric (e.g. cpuUtilization: 70)',
     ]);
+  });
+
+  test('GIVEN a target in another app THEN the autoscaler is refused, naming that app', () => {
+    const { app, env, chart } = appWith();
+    const web = new WebService(chart, 'web', props());
+    new Autoscaler(new AppChart(env, 'other'), 'scale', { target: web, maxReplicas: 3, cpuUtilization: 70 });
+    expect(synthProblems(app)).toEqual(['[dev/other/scale] \'target\' is in app dev/hello: define the autoscaler in the target\'s app']);
   });
 });

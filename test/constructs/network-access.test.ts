@@ -44,4 +44,10 @@ describe('NetworkAccess', () => {
       '[dev/api/access] \'port\' must be a whole number between 1 and 65535 (got 70000)',
     ]);
   });
+
+  test('GIVEN a target in another app THEN the policy is refused, naming that app', () => {
+    const { app, web, api } = twoApps();
+    new NetworkAccess(api, 'access', { target: web });
+    expect(synthProblems(app)).toEqual(['[dev/api/access] \'target\' is in app dev/hello: define the policy in the target\'s app']);
+  });
 });
