@@ -19,10 +19,13 @@ export * from './constructs/gitops-app';
 export * from './constructs/gitops-chart';
 export * from './constructs/kustomization';
 export * from './constructs/managed-namespace';
+export * from './constructs/migration-job';
 export * from './constructs/problem-validation';
 export * from './constructs/replicated-workload';
 export * from './constructs/resources';
+export * from './constructs/scheduled-job';
 export * from './constructs/web-service';
+export * from './constructs/worker';
 export * from './constructs/workload';
 
 // render

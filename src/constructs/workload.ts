@@ -1,4 +1,4 @@
-import { ApiObject, JsonPatch, Size } from 'cdk8s';
+import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkAnnotations, checkDnsLabel, checkDns1035Label, checkInteger, checkLabels } from './_checks';
@@ -322,13 +322,13 @@ export interface WorkloadProps {
    * Name of this workload's image in the pins file (`images.yaml`); an app
    * with a single pin uses it whatever the name.
    *
-   * @default - the workload's `name`
+   * @default - the app name (the app's image)
    */
   readonly imageName?: string;
   /**
    * Name of the workload's objects and of its main container.
    *
-   * @default - the app name (its `AppChart`'s name)
+   * @default - WebService: the app name; Worker `<app>-worker`, ScheduledJob `<app>-cron`, MigrationJob `<app>-migrate`
    */
   readonly name?: string;
   /**
@@ -427,6 +427,22 @@ export interface WorkloadProps {
   readonly serviceAccount?: ServiceAccountSpec;
 }
 
+/** Props of the kinds that run to completion (`ScheduledJob`, `MigrationJob`). */
+export interface RunToCompletionProps extends WorkloadProps {
+  /**
+   * Retries before the run is marked failed.
+   *
+   * @default - the kind's (ScheduledJob 2, MigrationJob 1)
+   */
+  readonly backoffLimit?: number;
+  /**
+   * Seconds a run may take, retries included, before it is stopped and failed.
+   *
+   * @default - the kind's (ScheduledJob 3600, MigrationJob 600)
+   */
+  readonly activeDeadlineSeconds?: number;
+}
+
 /** What a workload kind tells its base. */
 export interface WorkloadKindOptions {
   /** Kind name used in messages, e.g. `Worker`. */
@@ -438,17 +454,11 @@ export interface WorkloadKindOptions {
    */
   readonly selectByAppName?: boolean;
   /**
-   * Default name of the workload.
+   * The default name is the app name plus `-<suffix>` (`hello-worker`).
    *
-   * @default - the app name
+   * @default - the app name itself
    */
-  readonly defaultName?: string;
-  /**
-   * Default image name in the pins.
-   *
-   * @default - the workload's name
-   */
-  readonly defaultImageName?: string;
+  readonly nameSuffix?: string;
   /**
    * Whether the kind has a Service (ports may have a `servicePort`).
    *
@@ -533,8 +543,8 @@ export abstract class Workload extends Construct {
     const env = this.chart.environment;
     this.appName = this.chart.appName;
     this.envName = env.envName;
-    this.name = props.name ?? options.defaultName ?? this.appName;
-    this.imageName = props.imageName ?? options.defaultImageName ?? this.name;
+    this.name = props.name ?? (options.nameSuffix ? `${this.appName}-${options.nameSuffix}` : this.appName);
+    this.imageName = props.imageName ?? this.appName;
     const where = this.node.path;
     addProblemValidation(this, () => this.problems);
 
@@ -666,11 +676,24 @@ export abstract class Workload extends Construct {
     // Seccomp at pod level too, so injected sidecars inherit it.
     object.addJsonPatch(JsonPatch.add(`${template}/spec/securityContext/seccompProfile`, { type: 'RuntimeDefault' }));
     // HealthCheck.none(reason): the probe rules' waiver, with the reason, for reviewers.
-    const reason = this.mainHealthCheck?._check.reason;
+    const reason = this.mainHealthCheck instanceof HealthCheck ? this.mainHealthCheck._check.reason : undefined;
     if (typeof reason === 'string' && reason.trim()) {
       for (const rule of ['liveness-probe', 'readiness-probe']) workload.metadata.addAnnotation(`cdk8s-gitops.io/waive.${rule}`, reason);
     }
     for (const image of this.images) this.pinInKustomization(image);
+  }
+
+  /** Checks and resolves the retry and deadline of a kind that runs to completion. */
+  protected runToCompletion(props: RunToCompletionProps, defaults: { backoffLimit: number; activeDeadlineSeconds: number }): {
+    backoffLimit: number; activeDeadline: Duration;
+  } {
+    const backoffLimit = props.backoffLimit ?? defaults.backoffLimit;
+    const deadline = props.activeDeadlineSeconds ?? defaults.activeDeadlineSeconds;
+    return {
+      backoffLimit: this.check(checkInteger(this.node.path, 'backoffLimit', backoffLimit, 0, 1000)) ? backoffLimit : defaults.backoffLimit,
+      activeDeadline: Duration.seconds(this.check(checkInteger(this.node.path, 'activeDeadlineSeconds', deadline, 1, Number.MAX_SAFE_INTEGER))
+        ? deadline : defaults.activeDeadlineSeconds),
+    };
   }
 
   /** The kplus object of the pod (after `adopt`). */
