@@ -6,6 +6,7 @@ import { Problem, ValidationError } from '../errors';
 import { ImageRef } from '../image-ref';
 import { renderAppDetailed } from '../render/render';
 import { RenderedTree, writeTree } from '../render/tree';
+import { isValidationGate, validationGate } from '../validate/gate';
 
 /** Where image pins come from (the pins file, `ImagePins`). */
 export interface ImagePinSource {
@@ -70,7 +71,19 @@ export interface GitOpsAppProps {
    * @default - none: today's names, for a repository alone in its Argo CD
    */
   readonly team?: string;
+  /**
+   * Run the validation gate (`validationGate()`: schemas, YAML safety,
+   * policy) before writing, whatever `gates` holds. `false` is an explicit
+   * opt-out, reported at every synth as a Node.js warning
+   * (`CDK8S_GITOPS_VALIDATION_OFF`) and in `notices`.
+   *
+   * @default true
+   */
+  readonly validate?: boolean;
 }
+
+/** Printed (as a Node.js warning) by every synth of an app that opted out of validation. */
+export const VALIDATION_OFF_NOTICE = 'the validation gate is off (GitOpsApp validate: false): the tree is written without schema, YAML-safety and policy checks';
 
 /**
  * The root of a cdk8s-gitops app: environments, each holding apps. `synth()`
@@ -86,6 +99,8 @@ export class GitOpsApp extends App {
 
   /** The team owning the app, if any. */
   public readonly team?: string;
+  /** What a synth of this app reports besides its output, e.g. that validation is off. */
+  public readonly notices: readonly string[];
   private readonly pins?: ImagePinSource;
   private readonly allowUnusedPins: boolean;
   private readonly pinLookups: Array<{ app: string; env: string; image?: string }> = [];
@@ -99,6 +114,10 @@ export class GitOpsApp extends App {
     this.pins = props.pins;
     this.allowUnusedPins = props.allowUnusedPins ?? false;
     this.gates = [...(props.gates ?? [])];
+    // Safe by default: the validation gate runs unless the app opts out.
+    const validate = props.validate ?? true;
+    if (validate && !this.gates.some(isValidationGate)) this.gates.unshift(validationGate());
+    this.notices = validate ? [] : [VALIDATION_OFF_NOTICE];
   }
 
   /**
@@ -130,6 +149,8 @@ export class GitOpsApp extends App {
    * its listing and validation plugins see the same files.
    */
   public synth(): void {
+    // The library never prints: an opt-out is a warning event, which Node.js prints to stderr.
+    for (const notice of this.notices) process.emitWarning(notice, { code: 'CDK8S_GITOPS_VALIDATION_OFF' });
     const tree = this.render();
     writeTree(this.outdir, tree);
     const cliOutdir = process.env.CDK8S_OUTDIR;

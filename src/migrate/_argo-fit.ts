@@ -175,7 +175,7 @@ export function fitArgoApplication(o: SourceObject, options: ArgoFitOptions): Ar
 }
 
 function tryConstruct(props: Record<string, unknown>, useApp: boolean, options: ArgoFitOptions): string | undefined {
-  const app = new GitOpsApp({ outdir: '.migrate-scratch' });
+  const app = new GitOpsApp({ outdir: '.migrate-scratch', validate: false });
   const chart = new AppChart(new Environment(app, options.env, { namespace: options.namespace }), options.app);
   const argocd = new GitOpsChart(app, ARGO_FOLDER, { folder: ARGO_FOLDER, namespace: options.chartNamespace });
   try {

@@ -17,6 +17,15 @@ export function findingToProblem(f: Finding): Problem {
  * emitted each file from), it checks those instead of parsing the text back.
  */
 export function validationGate(options: ValidateTreeOptions = {}): (tree: RenderedTree, objects?: ReadonlyMap<string, unknown>) => Problem[] {
-  return (tree, objects) => validateTree(tree, objects ? { ...options, objects } : options)
+  const gate = (tree: RenderedTree, objects?: ReadonlyMap<string, unknown>) => validateTree(tree, objects ? { ...options, objects } : options)
     .findings.filter(f => f.severity === 'error').map(findingToProblem);
+  Object.defineProperty(gate, VALIDATION_GATE, { value: true });
+  return gate;
+}
+
+const VALIDATION_GATE = Symbol.for('cdk8s-gitops.validationGate');
+
+/** True if `gate` was made by `validationGate()`. */
+export function isValidationGate(gate: unknown): boolean {
+  return typeof gate === 'function' && VALIDATION_GATE in gate;
 }
