@@ -52,3 +52,25 @@ export class EnvironmentError extends Error {
     this.name = 'EnvironmentError';
   }
 }
+
+/** What a program should print and exit with when `error` escapes it. */
+export interface FailureReport {
+  /** 2 for bad input (`ValidationError`), 3 for the environment (`EnvironmentError`), 4 for a bug. */
+  readonly exitCode: 2 | 3 | 4;
+  /** The text for stderr: the message alone for 2 and 3; the stack for a bug, or when `debug` asks. */
+  readonly text: string;
+}
+
+/**
+ * Maps an error to its exit code and the text to print, for a program's
+ * top level (the app run by `cdk8s synth`, the CLI). User errors get no stack
+ * trace unless `debug` (e.g. `CDK8S_GITOPS_DEBUG=1`) asks for one.
+ */
+export function failureReport(error: unknown, options: { readonly debug?: boolean } = {}): FailureReport {
+  const stack = (e: unknown) => (e instanceof Error && e.stack ? e.stack : String(e));
+  if (error instanceof ValidationError || error instanceof EnvironmentError) {
+    const body = options.debug ? stack(error) : `error: ${error.message}`;
+    return { exitCode: error instanceof ValidationError ? 2 : 3, text: `${body}\n` };
+  }
+  return { exitCode: 4, text: `internal error (a bug in cdk8s-gitops; please report it):\n${stack(error)}\n` };
+}

@@ -8,12 +8,15 @@
  * `registry:5000/app` is a repository with a port, not a tag.
  */
 
+import { ValidationError } from './errors';
+
 const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
 const DOMAIN = new RegExp(`^(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[0-9a-fA-F:.]+\\])(?::[0-9]+)?$`);
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
 const DIGEST = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
 const MAX_NAME_LENGTH = 255;
+
 
 /** Options of `ImageRef.of`. */
 export interface ImageRefOptions {
@@ -34,12 +37,12 @@ export interface ImageRefOptions {
 /** A pinned image: repository plus tag and/or digest. Never `latest`-by-default. */
 export class ImageRef {
   /**
-   * Parses `repository[:tag][@digest]`. Throws an `Error` whose message names
-   * the value and the rule it breaks.
+   * Parses `repository[:tag][@digest]`. Throws a `ValidationError` (bad
+   * input: exit 2) whose message names the value and the rule it breaks.
    */
   public static parse(reference: string): ImageRef {
     const result = ImageRef.tryParse(reference);
-    if (typeof result === 'string') throw new Error(result);
+    if (typeof result === 'string') throw new ValidationError(result);
     return result;
   }
 
@@ -51,7 +54,7 @@ export class ImageRef {
     const problem = checkRepository(repository)
       ?? (options.tag !== undefined ? checkTag(options.tag) : undefined)
       ?? (options.digest !== undefined ? checkDigest(options.digest) : undefined);
-    if (problem) throw new Error(`invalid image reference ${JSON.stringify(ref)}: ${problem}`);
+    if (problem) throw new ValidationError(`invalid image reference ${JSON.stringify(ref)}: ${problem}`);
     return ImageRef.parse(ref);
   }
 

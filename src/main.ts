@@ -10,31 +10,44 @@ import { ExternalSecret, SecretStoreRef } from './constructs/external-secret';
 import { GitOpsApp, GitOpsAppProps } from './constructs/gitops-app';
 import { HashedConfigMap } from './constructs/hashed-config-map';
 import { IngressRoute, RouteTls } from './constructs/ingress-route';
+import { MigrationJob } from './constructs/migration-job';
 import { NetworkIsolation } from './constructs/network-isolation';
+import { ScheduledJob } from './constructs/scheduled-job';
 import { WebService } from './constructs/web-service';
+import { Worker } from './constructs/worker';
+import { HealthCheck } from './constructs/workload';
+import { failureReport } from './errors';
 import { ImagePins } from './pins/image-pins';
-import { validationGate } from './validate/gate';
 
 /**
  * The example app: the seeds' hello-world web server (examples/hello) in dev
  * (1 replica) and prod (2 replicas; an Ingress with TLS, an autoscaler, a
- * hashed ConfigMap, an ExternalSecret and a default-deny namespace). Image tags live in images.yaml, edited by
+ * hashed ConfigMap, an ExternalSecret and a default-deny namespace), with a
+ * queue worker, a nightly job and a database migration run before each sync,
+ * all from the same image. Image tags live in images.yaml, edited by
  * `cdk8s-gitops set-image` and `promote`. Argo CD syncs both from the
  * rendered branch (dist/argocd/: an AppProject per environment, an
  * Application per app).
  */
 export function exampleApp(props: GitOpsAppProps = {}): GitOpsApp {
   const pins = ImagePins.load(path.join(__dirname, '..', 'images.yaml'));
-  // The validation gate (schemas, YAML safety, policy) runs before dist/ is
-  // replaced: a violation fails `cdk8s synth` and writes nothing.
-  const app = new GitOpsApp({ pins, gates: [validationGate()], ...props });
+  // The validation gate (schemas, YAML safety, policy) is on by default and
+  // runs before dist/ is replaced: a violation fails `cdk8s synth` and writes nothing.
+  const app = new GitOpsApp({ pins, ...props });
 
   for (const env of [
     new Environment(app, 'dev', { namespace: 'hello-dev', replicas: 1 }),
     new Environment(app, 'prod', { namespace: 'hello-prod', replicas: 2 }),
   ]) {
     const hello = new AppChart(env, 'hello');
-    const web = new WebService(hello, 'web', { port: 8080 }); // image: the pin in images.yaml
+    // Every image: the pin in images.yaml.
+    const web = new WebService(hello, 'web', { port: 8080 });
+    new Worker(hello, 'worker', {
+      args: ['task.js', 'worker'],
+      healthCheck: HealthCheck.exec(['/nodejs/bin/node', 'task.js', 'check']),
+    });
+    new ScheduledJob(hello, 'nightly', { name: 'hello-nightly', schedule: '0 3 * * *', args: ['task.js', 'nightly'] });
+    new MigrationJob(hello, 'migrate', { args: ['task.js', 'migrate'] });
     if (env.envName !== 'prod') continue;
     // prod: a public host with TLS (cert-manager), autoscaling, config that
     // rolls the pods when it changes, a secret from the secret manager, and a
@@ -59,11 +72,22 @@ export function exampleApp(props: GitOpsAppProps = {}): GitOpsApp {
 }
 
 if (require.main === module) {
-  const app = exampleApp();
-  app.synth();
-  // The root "app of apps", applied once by a person (docs/argocd.md). It lives
-  // outside dist/ so the root app never manages itself.
-  const bootstrap = path.join(__dirname, '..', 'bootstrap', 'root-application.yaml');
-  fs.mkdirSync(path.dirname(bootstrap), { recursive: true });
-  fs.writeFileSync(bootstrap, (app.node.findChild('argocd') as ArgoCd).bootstrapManifest());
+  try {
+    const app = exampleApp();
+    app.synth();
+    // The root "app of apps", applied once by a person (docs/argocd.md). It lives
+    // outside dist/ so the root app never manages itself.
+    const bootstrap = path.join(__dirname, '..', 'bootstrap', 'root-application.yaml');
+    fs.mkdirSync(path.dirname(bootstrap), { recursive: true });
+    fs.writeFileSync(bootstrap, (app.node.findChild('argocd') as ArgoCd).bootstrapManifest());
+  } catch (e) {
+    // One line per problem and exit 2 for bad input; a stack only for a bug or with CDK8S_GITOPS_DEBUG=1.
+    const report = failureReport(e, { debug: !!process.env.CDK8S_GITOPS_DEBUG });
+    process.stderr.write(report.text);
+    // Under `cdk8s synth`, a non-zero exit makes the cdk8s CLI print its own stack
+    // trace; for bad input, this repo's validation plugin fails the run instead (exit 2).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const deferred = report.exitCode === 2 && (require('./validate/cdk8s-plugin') as typeof import('./validate/cdk8s-plugin')).deferSynthFailure(report.text);
+    process.exitCode = deferred ? 0 : report.exitCode;
+  }
 }

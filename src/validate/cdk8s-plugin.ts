@@ -56,6 +56,18 @@ export class Cdk8sGitOpsValidation {
 
   /** Entry point called by the cdk8s CLI. */
   public async validate(context: Cdk8sValidationContext): Promise<void> {
+    const failure = takeSynthFailure();
+    if (failure !== undefined) {
+      // The app failed on bad input and printed why; fail the run here (exit 2, no stack trace).
+      context.report.addViolation({
+        ruleName: 'synth',
+        recommendation: 'the app refused its input (the problems are printed above, one per line)',
+        fix: 'fix each construct prop or file named above',
+        violatingResources: failure.split('\n').filter(Boolean).map(line => ({ resourceName: 'app', locations: [line.replace(/^error: /, '')], manifestPath: 'cdk8s.yaml' })),
+      });
+      context.report.submit('failure', { version: VERSION });
+      return;
+    }
     const root = this.props.dir ? path.resolve(this.props.dir) : findRoot(context.manifests);
     const tree = readTree(root);
     const report = await validateTreeWithKustomize(tree, this.props);
@@ -108,4 +120,52 @@ function findRoot(manifests: readonly string[]): string {
     while (!(path.resolve(m) + path.sep).startsWith(common + path.sep)) common = path.dirname(common);
   }
   return common;
+}
+
+/**
+ * File an app run by `cdk8s synth` leaves in the CLI's output folder when it
+ * failed on bad input (`deferSynthFailure`): the plugin reports it instead.
+ */
+export const SYNTH_FAILURE_FILE = '.cdk8s-gitops-synth-failed';
+
+/**
+ * For an app's top level under `cdk8s synth`: the cdk8s CLI prints its own
+ * stack trace and exits 1 when the app exits non-zero, but exits 2 without
+ * one when a validation plugin fails. When this package's plugin is
+ * configured in ./cdk8s.yaml, this leaves `message` for it in the CLI's output
+ * folder and returns true: the app should then exit 0 (having printed the
+ * message), and the plugin fails the run. Returns false anywhere else.
+ */
+export function deferSynthFailure(message: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  const outdir = env.CDK8S_OUTDIR;
+  // The CLI asks for construct metadata exactly when validations are configured.
+  if (!outdir || env.CDK8S_RECORD_CONSTRUCT_METADATA !== 'true' || !pluginConfigured()) return false;
+  fs.mkdirSync(outdir, { recursive: true });
+  fs.writeFileSync(path.join(outdir, SYNTH_FAILURE_FILE), message);
+  return true;
+}
+
+function pluginConfigured(): boolean {
+  try {
+    const config = parse(fs.readFileSync('cdk8s.yaml', 'utf8'));
+    return Array.isArray(config?.validations) && config.validations.some((v: any) => v?.class === Cdk8sGitOpsValidation.name);
+  } catch {
+    return false;
+  }
+}
+
+/** The message a failed app left for the plugin (removed once read), if any. */
+function takeSynthFailure(): string | undefined {
+  let out: string;
+  try {
+    const config = parse(fs.readFileSync('cdk8s.yaml', 'utf8'));
+    out = path.resolve(typeof config?.output === 'string' ? config.output : 'dist');
+  } catch {
+    return undefined;
+  }
+  const file = path.join(out, SYNTH_FAILURE_FILE);
+  if (!fs.existsSync(file)) return undefined;
+  const message = fs.readFileSync(file, 'utf8');
+  fs.rmSync(file, { force: true });
+  return message;
 }
