@@ -1,7 +1,7 @@
 import { App } from 'cdk8s';
 import { AppChart } from '../../src/constructs/app-chart';
 import { Environment, EnvironmentProps } from '../../src/constructs/environment';
-import { GitOpsApp } from '../../src/constructs/gitops-app';
+import { GitOpsApp, GitOpsAppProps } from '../../src/constructs/gitops-app';
 import { WebServiceProps } from '../../src/constructs/web-service';
 import { ValidationError } from '../../src/errors';
 import { ImageRef } from '../../src/image-ref';
@@ -10,8 +10,8 @@ import { renderFiles } from '../../src/testing';
 export const IMAGE = ImageRef.parse('ghcr.io/example/hello:6f1ed002ab5595859014ebf0951522d9b6c7e8e4');
 
 /** A fresh app with one environment and one app chart. */
-export function appWith(envProps: EnvironmentProps = {}, appName = 'hello') {
-  const app = new GitOpsApp({ outdir: '/nonexistent/never-written' });
+export function appWith(envProps: EnvironmentProps = {}, appName = 'hello', appProps: GitOpsAppProps = {}) {
+  const app = new GitOpsApp({ outdir: '/nonexistent/never-written', ...appProps });
   const env = new Environment(app, 'dev', { namespace: 'hello-dev', ...envProps });
   const chart = new AppChart(env, appName);
   return { app, env, chart };

@@ -1,20 +1,21 @@
 import { appWith, objects, props, synthProblems } from './_fixtures';
 import { AppChart } from '../../src/constructs/app-chart';
 import { Environment } from '../../src/constructs/environment';
+import { GitOpsAppProps } from '../../src/constructs/gitops-app';
 import { IngressPathType, IngressRoute, IssuerKind, RouteTls } from '../../src/constructs/ingress-route';
 import { WebService } from '../../src/constructs/web-service';
 import { renderFiles } from '../../src/testing';
 
-function setup() {
-  const { app, env, chart } = appWith();
+function setup(appProps: GitOpsAppProps = {}) {
+  const { app, env, chart } = appWith({}, 'hello', appProps);
   const web = new WebService(chart, 'web', props());
   return { app, env, chart, web };
 }
 
 describe('IngressRoute', () => {
   test('GIVEN a backend and a host WHEN rendered THEN one Prefix rule to the Service port, no TLS, and a policy admitting ingress-nginx (snapshot)', () => {
-    // GIVEN
-    const { app, chart, web } = setup();
+    // GIVEN (no TLS is what the gate's ingress-tls rule refuses; this checks the rendering)
+    const { app, chart, web } = setup({ validate: false });
     new IngressRoute(chart, 'public', { backend: web, hosts: ['hello.example.com'] });
     // WHEN
     const files = renderFiles(app);
