@@ -710,7 +710,8 @@ export abstract class Workload extends Construct {
   private resolveImage(field: string, imageName: string, given: ImageRef | undefined, pinWins: boolean): ImageRef | undefined {
     const where = this.node.path;
     const overrides = this.chart.environment.overridesFor(this.appName);
-    const pin = GitOpsApp.find(this)?.pinFor(this.appName, this.envName, imageName);
+    // The main container: the pin wins over code. An init container or sidecar: its own image, else its pin.
+    const pin = pinWins || given === undefined ? GitOpsApp.find(this)?.pinFor(this.appName, this.envName, imageName) : undefined;
     const image = pinWins ? (pin ?? overrides.image ?? given) : (given ?? pin);
     if (image === undefined) {
       const fix = `pass '${field}' or run \`cdk8s-gitops set-image ${this.appName}=<repository>:<tag> --env ${this.envName}\``;
