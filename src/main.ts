@@ -16,7 +16,6 @@ import { ScheduledJob } from './constructs/scheduled-job';
 import { WebService } from './constructs/web-service';
 import { Worker } from './constructs/worker';
 import { HealthCheck } from './constructs/workload';
-import { failureReport } from './errors';
 import { ImagePins } from './pins/image-pins';
 
 /**
@@ -81,13 +80,13 @@ if (require.main === module) {
     fs.mkdirSync(path.dirname(bootstrap), { recursive: true });
     fs.writeFileSync(bootstrap, (app.node.findChild('argocd') as ArgoCd).bootstrapManifest());
   } catch (e) {
-    // One line per problem and exit 2 for bad input; a stack only for a bug or with CDK8S_GITOPS_DEBUG=1.
-    const report = failureReport(e, { debug: !!process.env.CDK8S_GITOPS_DEBUG });
-    process.stderr.write(report.text);
-    // Under `cdk8s synth`, a non-zero exit makes the cdk8s CLI print its own stack
-    // trace; for bad input, this repo's validation plugin fails the run instead (exit 2).
+    // One line per problem and exit 2 for bad input (under `cdk8s synth`, through the
+    // validation plugin, so the cdk8s CLI prints no stack trace of its own); a stack
+    // trace only for a bug or with CDK8S_GITOPS_DEBUG=1.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const deferred = report.exitCode === 2 && (require('./validate/cdk8s-plugin') as typeof import('./validate/cdk8s-plugin')).deferSynthFailure(report.text);
-    process.exitCode = deferred ? 0 : report.exitCode;
+    const { synthFailure } = require('./validate/cdk8s-plugin') as typeof import('./validate/cdk8s-plugin');
+    const { text, exitCode } = synthFailure(e);
+    process.stderr.write(text);
+    process.exitCode = exitCode;
   }
 }

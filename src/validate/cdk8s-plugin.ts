@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { Finding, formatFinding, ValidationReport } from './finding';
+import { failureReport } from '../errors';
 import { ValidateDirOptions, validateTreeWithKustomize } from './validate-dir';
 import { readTree } from '../render/tree';
 import { VERSION } from '../version';
@@ -152,6 +153,27 @@ function pluginConfigured(): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The top level of an app run by `cdk8s synth` (or plain node): what to print
+ * and exit with when `error` escapes. Bad input is one line per problem and
+ * exit 2, never a stack trace (unless `CDK8S_GITOPS_DEBUG=1`); under `cdk8s
+ * synth` with this plugin configured it is handed to the plugin
+ * (`deferSynthFailure`, exit code 0 here, 2 from the CLI). Prints nothing.
+ *
+ * ```ts
+ * try { app.synth(); } catch (e) {
+ *   const { text, exitCode } = synthFailure(e);
+ *   process.stderr.write(text);
+ *   process.exitCode = exitCode;
+ * }
+ * ```
+ */
+export function synthFailure(error: unknown, env: NodeJS.ProcessEnv = process.env): { readonly text: string; readonly exitCode: number } {
+  const report = failureReport(error, { debug: !!env.CDK8S_GITOPS_DEBUG });
+  const deferred = report.exitCode === 2 && deferSynthFailure(report.text, env);
+  return { text: report.text, exitCode: deferred ? 0 : report.exitCode };
 }
 
 /** The message a failed app left for the plugin (removed once read), if any. */

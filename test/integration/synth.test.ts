@@ -59,7 +59,7 @@ describeWithKubectl('npx cdk8s synth on the example app (real cdk8s CLI, real ku
       const files = fs.readdirSync(folder).filter(f => f !== 'kustomization.yaml').sort();
       const k = parseAllDocuments(fs.readFileSync(path.join(folder, 'kustomization.yaml'), 'utf8'))[0].toJS();
       expect(k.resources).toEqual(files);
-      expect(files).toEqual(expect.arrayContaining(['deployment-hello.yaml', 'service-hello.yaml']));
+      expect(files).toEqual(expect.arrayContaining(['cronjob-hello-nightly.yaml', 'deployment-hello-worker.yaml', 'deployment-hello.yaml', 'job-hello-migrate.yaml', 'service-hello.yaml']));
     }
   });
 
@@ -95,19 +95,56 @@ describeWithKubectl('npx cdk8s synth on the example app (real cdk8s CLI, real ku
     expect(readTree(path.join(dir, 'dist'))).toEqual(first);
   });
 
-  test('WHEN a synth fails on bad input THEN the error names path, field and value, and the previous dist is untouched', () => {
-    // GIVEN an app with a bad port, run by the real cdk8s CLI
-    fs.writeFileSync(path.join(dir, 'bad.ts'), [
-      "import { AppChart, Environment, GitOpsApp, ImageRef, WebService } from './src';",
-      'const app = new GitOpsApp();',
-      "new WebService(new AppChart(new Environment(app, 'dev'), 'hello'), 'web', { image: ImageRef.parse('ghcr.io/example/hello:1'), port: 70000 });",
-      'app.synth();',
+  /** An app written as the docs say: its top level hands any error to `synthFailure`. */
+  function brokenApp(file: string, body: string[]): void {
+    fs.writeFileSync(path.join(dir, file), [
+      "import { AppChart, Environment, GitOpsApp, HealthCheck, ImageRef, ScheduledJob, WebService, Worker, synthFailure } from './src';",
+      'try {',
+      ...body,
+      '} catch (e) {',
+      '  const { text, exitCode } = synthFailure(e);',
+      '  process.stderr.write(text);',
+      '  process.exitCode = exitCode;',
+      '}',
     ].join('\n'));
+  }
+
+  test('WHEN a synth fails on bad input THEN every problem is named once, exit 2, no stack trace, and the previous dist is untouched', () => {
+    // GIVEN an app with three broken constructs, run by the real cdk8s CLI
+    brokenApp('bad.ts', [
+      '  const app = new GitOpsApp();',
+      "  const chart = new AppChart(new Environment(app, 'dev'), 'hello');",
+      "  const image = ImageRef.parse('ghcr.io/example/hello:1');",
+      "  new WebService(chart, 'web', { image, port: 70000 });",
+      "  new Worker(chart, 'worker', { image, healthCheck: HealthCheck.exec(['/check']), replicas: -1 });",
+      "  new ScheduledJob(chart, 'nightly', { image, schedule: '@daily' });",
+      '  app.synth();',
+    ]);
     // WHEN
     const r = synth(dir, ['--app', `node --require ${require.resolve('esbuild-register')} bad.ts`]);
     // THEN
-    expect(r.status).not.toBe(0);
-    expect(r.stderr).toContain("[dev/hello/web] 'port' must be a whole number between 1 and 65535 (got 70000)");
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("[dev/hello/web] 'port' must be a whole number between 1 and 65535 (got 70000)\n");
+    expect(r.stderr).toContain("[dev/hello/worker] 'replicas' must be a whole number >= 0 (got -1)\n");
+    expect(r.stderr).toContain("[dev/hello/nightly] 'schedule' must have 5 fields");
+    expect(`${r.stdout}${r.stderr}`).not.toMatch(/^\s+at /m);
     expect(readTree(path.join(dir, 'dist'))).toEqual(first);
   });
+
+  test('WHEN the app parses an invalid image string THEN it is bad input: exit 2, the reason, no stack trace', () => {
+    brokenApp('bad-image.ts', ["  ImageRef.parse('Hello:latest');"]);
+    const r = synth(dir, ['--app', `node --require ${require.resolve('esbuild-register')} bad-image.ts`]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('error: invalid image reference "Hello:latest": the repository path "Hello" must be lowercase');
+    expect(`${r.stdout}${r.stderr}`).not.toMatch(/^\s+at /m);
+  });
+
+  test('WHEN CDK8S_GITOPS_DEBUG=1 THEN the same failure comes with its stack trace', () => {
+    brokenApp('bad-debug.ts', ["  ImageRef.parse('Hello:latest');"]);
+    const r = spawnSync(CDK8S, ['synth', '--no-check-upgrade', '--app', `node --require ${require.resolve('esbuild-register')} bad-debug.ts`],
+      { cwd: dir, encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1', CDK8S_GITOPS_DEBUG: '1' } });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/ValidationError: invalid image reference "Hello:latest"[^\n]*\n\s+at /);
+  });
+});
 });
