@@ -162,13 +162,9 @@ function pluginConfigured(): boolean {
  * synth` with this plugin configured it is handed to the plugin
  * (`deferSynthFailure`, exit code 0 here, 2 from the CLI). Prints nothing.
  *
- * ```ts
- * try { app.synth(); } catch (e) {
- *   const { text, exitCode } = synthFailure(e);
- *   process.stderr.write(text);
- *   process.exitCode = exitCode;
- * }
- * ```
+ * The app's top level catches what `app.synth()` throws, writes `text` to
+ * stderr and sets `process.exitCode` to `exitCode` (see src/main.ts and
+ * docs/workloads.md).
  */
 export function synthFailure(error: unknown, env: NodeJS.ProcessEnv = process.env): { readonly text: string; readonly exitCode: number } {
   const report = failureReport(error, { debug: !!env.CDK8S_GITOPS_DEBUG });
