@@ -147,4 +147,3 @@ describeWithKubectl('npx cdk8s synth on the example app (real cdk8s CLI, real ku
     expect(r.stderr).toMatch(/ValidationError: invalid image reference "Hello:latest"[^\n]*\n\s+at /);
   });
 });
-});
