@@ -1,6 +1,7 @@
-import { ChildProcess, spawn } from 'child_process';
+import { ChildProcess, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as http from 'http';
+import * as os from 'os';
 import * as path from 'path';
 
 const DIR = path.join(__dirname, '..', '..', 'examples', 'hello');
@@ -100,6 +101,32 @@ describe('examples/hello server', () => {
   });
 });
 
+describe('examples/hello task.js (the worker, nightly job and migration of src/main.ts)', () => {
+  const heartbeat = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'hello-task-')), 'alive');
+  const env = { PATH: process.env.PATH, HEARTBEAT_FILE: heartbeat };
+  const run = (args: string[], timeout = 10_000) => spawnSync(process.execPath, [path.join(DIR, 'task.js'), ...args], { encoding: 'utf8', timeout, env });
+  afterAll(() => fs.rmSync(path.dirname(heartbeat), { recursive: true, force: true }));
+
+  test('nightly and migrate print one line and exit 0; an unknown task exits 2', () => {
+    expect(run(['nightly'])).toMatchObject({ status: 0, stdout: expect.stringMatching(/^nightly: report for \d{4}-\d{2}-\d{2}: 0 greetings failed\n$/) });
+    expect(run(['migrate'])).toMatchObject({ status: 0, stdout: 'migrate: schema is up to date\n' });
+    expect(run(['dance'])).toMatchObject({ status: 2, stderr: 'usage: node task.js worker|check|nightly|migrate (got "dance")\n' });
+  });
+
+  test('the worker writes a heartbeat that check accepts, and exits 0 on SIGTERM', async () => {
+    expect(run(['check']).status).toBe(1);
+    const child = spawn(process.execPath, [path.join(DIR, 'task.js'), 'worker'], { stdio: ['ignore', 'pipe', 'pipe'], env });
+    let out = '';
+    child.stdout.on('data', c => { out += c; });
+    const exited = new Promise(resolve => child.on('exit', resolve));
+    await new Promise<void>(resolve => { const t = setInterval(() => { if (out.includes('started')) { clearInterval(t); resolve(); } }, 20); });
+    expect(run(['check']).status).toBe(0);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(out).toContain('worker: SIGTERM received: stopping');
+  });
+});
+
 describe('examples/hello image', () => {
   const dockerfile = fs.readFileSync(path.join(DIR, 'Dockerfile'), 'utf8');
   const instructions = dockerfile.split('\n').filter(l => /^[A-Z]+\s/.test(l));
@@ -121,8 +148,8 @@ describe('examples/hello image', () => {
     expect(final).toContain('EXPOSE 8080');
   });
 
-  test('.dockerignore sends only the server to the build', () => {
+  test('.dockerignore sends only the server and the task script to the build', () => {
     const ignore = fs.readFileSync(path.join(DIR, '.dockerignore'), 'utf8').split('\n').filter(l => l && !l.startsWith('#'));
-    expect(ignore).toEqual(['*', '!package.json', '!server.js']);
+    expect(ignore).toEqual(['*', '!package.json', '!server.js', '!task.js']);
   });
 });
