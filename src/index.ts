@@ -61,6 +61,7 @@ export * from './pins/atomic-write';
 export * from './pins/defaults';
 export * from './pins/image-pins';
 export * from './pins/pins-file';
+export * from './pins/registry';
 
 // promotion
 export * from './promotion/duration';
