@@ -14,9 +14,11 @@ export interface MessageParts {
   readonly sourceDirty?: boolean;
   /** The source the branch held, when an unrelated source replaced it (`--allow-unrelated-source`). */
   readonly sourceUnrelated?: string;
+  /** Checks of the gate that were skipped (`validate`, `kustomize`), recorded as a `Checks-Skipped` trailer. */
+  readonly checksSkipped?: readonly string[];
 }
 
-/** Subject, an `Images:` body, then the trailers (`Source-Commit`, `Source-Repo`, `Source-Dirty`, `Source-Unrelated`, `Rendered-By`, `Rollback-To`, `Rollback-From`). */
+/** Subject, an `Images:` body, then the trailers (`Source-Commit`, `Source-Repo`, `Source-Dirty`, `Source-Unrelated`, `Rendered-By`, `Rollback-To`, `Rollback-From`, `Checks-Skipped`). */
 export function commitMessage(parts: MessageParts): string {
   const subject = parts.subject.replace(/[\r\n]+/g, ' ').trim() || 'Render';
   const lines = [subject, ''];
@@ -30,6 +32,7 @@ export function commitMessage(parts: MessageParts): string {
   lines.push(`${RENDERED_BY}: ${RENDERED_BY_VALUE}`);
   if (parts.rollbackTo) lines.push(`Rollback-To: ${parts.rollbackTo}`);
   if (parts.rollbackFrom) lines.push(`Rollback-From: ${parts.rollbackFrom}`);
+  if (parts.checksSkipped?.length) lines.push(`Checks-Skipped: ${[...parts.checksSkipped].sort().join(', ')}`);
   return lines.join('\n') + '\n';
 }
 

@@ -32,6 +32,8 @@ export interface Tip {
   readonly rollbackTo?: string;
   /** Its `Rollback-From` trailer: the newest source published before the rollback. */
   readonly rollbackFrom?: string;
+  /** Values of the tip commit's `Checks-Skipped` trailers (checks its publish did not run), joined by spaces. */
+  readonly checksSkipped?: string;
 }
 
 /** Opens the repository at `cwd` after checking the branch name (the rules of `git check-ref-format --branch`, without a git process). */
@@ -71,6 +73,7 @@ export async function readTips(repo: Pick<Repo, 'git'>, refs: readonly string[])
       sourceCommit: trailers.get('Source-Commit')?.[0],
       rollbackTo: trailers.get('Rollback-To')?.[0],
       rollbackFrom: trailers.get('Rollback-From')?.[0],
+      checksSkipped: (trailers.get('Checks-Skipped') ?? []).join(' ') || undefined,
     });
   }
   return tips;

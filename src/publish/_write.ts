@@ -63,7 +63,7 @@ export interface WriteRequest {
   readonly allowDeletions: number;
   readonly maxAttempts: number;
   /** Checks the folders a commit touches (the validation gate); problems refuse the publish. */
-  readonly gate?: (tree: RenderedTree) => Problem[];
+  readonly gate?: Gate;
   /** Builds the message once the image changes against the base are known. */
   readonly message: (changes: readonly ImageChange[], config: RepoConfig) => Promise<string>;
   /**
@@ -79,6 +79,22 @@ export interface WriteRequest {
   readonly prepared?: Prepared;
   /** The local branch's tip as read before this call (not pushing), to save a git process. */
   readonly localTips?: Promise<Map<string, Tip> | undefined>;
+}
+
+/**
+ * The validation gate: given the files of the folders to check (`touched`)
+ * and, in `context`, the whole tree and those folders (`undefined`: every
+ * folder, because the branch's tip skipped a check), returns the problems
+ * that refuse the publish.
+ */
+export type Gate = (touched: RenderedTree, context: GateContext) => Problem[] | Promise<Problem[]>;
+
+/** What the gate is asked to check. */
+export interface GateContext {
+  /** The whole tree being published. */
+  readonly tree: RenderedTree;
+  /** The folders to check file by file; `undefined` means all of them. */
+  readonly folders?: ReadonlySet<string>;
 }
 
 /** Blob ids and tree ids of a tree plus the marker. */
@@ -272,8 +288,10 @@ async function makeCommitWith(req: WriteRequest, prepared: Prepared, base: Tip |
   checkYaml(req.tree, [...added, ...changed]);
   const touchedDirs = new Set([...added, ...changed, ...deleted].map(p => p.slice(0, p.lastIndexOf('/'))));
   if (req.gate) {
-    const touched = new Map([...req.tree].filter(([p]) => touchedDirs.has(p.slice(0, p.lastIndexOf('/')))));
-    const problems = req.gate(touched);
+    // Unchanged folders were checked when they were published, unless that publish skipped a check.
+    const all = !base || Boolean(base.checksSkipped);
+    const touched = all ? req.tree : new Map([...req.tree].filter(([p]) => touchedDirs.has(p.slice(0, p.lastIndexOf('/')))));
+    const problems = await req.gate(touched, { tree: req.tree, folders: all ? undefined : touchedDirs });
     if (problems.length) throw new PublishRefusedError('gate', problems);
   }
   const before = new Map<string, string>();

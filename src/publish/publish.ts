@@ -7,16 +7,15 @@ import { commitMessage } from './_message';
 import { openRepo, readConfig, readTips, Repo, RepoConfig, sourceCommit, Tip } from './_repo';
 import { checkClean, checkLineage } from './_source';
 import { redactUrl } from './_url';
-import { prepare, Prepared, Superseded, writeBranch, WriteResult } from './_write';
+import { Gate, prepare, Prepared, Superseded, writeBranch, WriteResult } from './_write';
 import { PublishRefusedError } from './publish-error';
-import { Problem } from '../errors';
 import { RenderedTree } from '../render/tree';
 
 export { DEFAULT_ALLOWED_DELETIONS } from './_checks';
 export { DEFAULT_IDENTITY } from './_repo';
 export { MARKER_FILE } from './_marker';
 export type { ImageChange } from './_images';
-export type { WriteResult as PublishResult, Superseded } from './_write';
+export type { WriteResult as PublishResult, Superseded, Gate, GateContext } from './_write';
 
 export { DEFAULT_BRANCH };
 
@@ -118,7 +117,15 @@ export interface PublishOptions extends BranchOptions {
    *
    * @default - none
    */
-  readonly gate?: (tree: RenderedTree) => Problem[];
+  readonly gate?: Gate;
+  /**
+   * Checks of the gate skipped on purpose (e.g. `['kustomize']`), recorded
+   * in the commit's `Checks-Skipped` trailer; the next publish then checks
+   * every folder, not only the ones it touches.
+   *
+   * @default - none
+   */
+  readonly checksSkipped?: readonly string[];
 }
 
 /**
@@ -207,6 +214,7 @@ async function publishWith(
         sourceRepo: sourceRepoUrl(config, remote),
         sourceDirty: await dirty,
         sourceUnrelated: unrelated,
+        checksSkipped: options.checksSkipped,
       });
     },
   });

@@ -41,6 +41,12 @@ export interface ValidationReport {
   readonly ok: boolean;
   /** Policy findings suppressed by a waiver annotation, with the waiver's reason. */
   readonly waived: readonly WaivedFinding[];
+  /** What the run did (folders checked, taken from the cache, kustomize builds), when it was run folder by folder. */
+  readonly stats?: {
+    readonly foldersChecked: number;
+    readonly foldersCached: number;
+    readonly kustomizeBuilds: number;
+  };
 }
 
 /** A finding suppressed by a `cdk8s-gitops.io/waive.<rule>` annotation. */

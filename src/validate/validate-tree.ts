@@ -80,15 +80,38 @@ export function validateTree(tree: RenderedTree, options: ValidateTreeOptions = 
   return validateTreeParsed(tree, options);
 }
 
+/** Internal options of a run over part of a tree. */
+export interface PartialRun {
+  /** Check only the files of these folders (the rest of the tree is still seen by `resources` lookups). */
+  readonly only?: ReadonlySet<string>;
+  /** Run the rules that span folders (tree shape, `object-duplicate`). @default true */
+  readonly crossFolder?: boolean;
+}
+
+/** Per-folder counts and object identities of a run. */
+export interface FolderStats {
+  readonly folderStats?: ReadonlyMap<string, { files: number; objects: number; identities: FolderObjects }>;
+}
+
 /**
  * `validateTree`, also recording each parsed file's document values in
  * `parsed` (path → values) so a later check (kustomize) need not parse again.
  * @internal
  */
-export function validateTreeParsed(tree: RenderedTree, options: ValidateTreeOptions, parsed?: Map<string, unknown[]>): ValidationReport {
+export function validateTreeParsed(
+  tree: RenderedTree, options: ValidateTreeOptions & PartialRun, parsed?: Map<string, unknown[]>,
+): ValidationReport & FolderStats {
   checkOptions(options);
   const k8sVersion = options.kubernetesVersion === undefined ? DEFAULT_KUBERNETES_VERSION : bundledKubernetesVersion(options.kubernetesVersion)!;
-  const findings: Finding[] = treeShapeFindings(tree);
+  const crossFolder = options.crossFolder ?? true;
+  const findings: Finding[] = crossFolder ? treeShapeFindings(tree) : [];
+  const perFolder = new Map<string, { files: number; objects: number }>();
+  const count = (file: string, what: 'files' | 'objects') => {
+    const dir = posix.dirname(file);
+    let c = perFolder.get(dir);
+    if (!c) perFolder.set(dir, c = { files: 0, objects: 0 });
+    c[what]++;
+  };
   const waived: WaivedFinding[] = [];
   const folders = new Map<string, TreeObject[]>();
   const identities = new Map<string, { namespace?: string; objects: ObjectIdentity[] }>();
@@ -105,7 +128,9 @@ export function validateTreeParsed(tree: RenderedTree, options: ValidateTreeOpti
 
   for (const [file, content] of tree) {
     if (!isYamlFile(file)) continue;
+    if (options.only && !options.only.has(posix.dirname(file))) continue;
     files++;
+    count(file, 'files');
     const kustomization = isKustomizationFile(file);
     const given = options.objects?.get(file);
     const docs: readonly ParsedDocument[] = given !== undefined ? [{ value: given, problems: [] }] : parseYamlFile(content);
@@ -126,6 +151,7 @@ export function validateTreeParsed(tree: RenderedTree, options: ValidateTreeOpti
         continue;
       }
       objects++;
+      count(file, 'objects');
       const identity = identityProblems(obj);
       for (const p of identity) findings.push({ ...loc, rule: 'object-identity', severity: 'error', ...p });
       const id = objectIdentity(file, obj);
@@ -167,10 +193,11 @@ export function validateTreeParsed(tree: RenderedTree, options: ValidateTreeOpti
     }
   }
 
-  findings.push(...duplicateObjectFindings(identities as ReadonlyMap<string, FolderObjects>));
+  if (crossFolder) findings.push(...duplicateObjectFindings(identities as ReadonlyMap<string, FolderObjects>));
   const index = folderIndex(tree);
   for (const k of kustomizations) findings.push(...checkResources(tree, index, k.file, k.value));
-  return makeReport(findings, files, objects, waived);
+  const folderStats = new Map([...perFolder].map(([dir, c]) => [dir, { ...c, identities: identities.get(dir) ?? { objects: [] } }]));
+  return { ...makeReport(findings, files, objects, waived), folderStats };
 }
 
 function checkOptions(options: ValidateTreeOptions): void {

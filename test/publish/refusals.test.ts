@@ -48,20 +48,65 @@ describeGit('publish refuses dangerous trees and branches, committing and pushin
   });
 
   test('the gate checks only the folders a commit touches, and a no-op publish runs no gate', async () => {
-    // GIVEN dev/hello published (with --no-validate) while running privileged
+    // GIVEN dev/hello published while running privileged, by a library gate that let it through (no check recorded as skipped)
+    const tree = good();
+    const bad = 'dev/hello/deployment-hello.yaml';
+    tree[bad] = tree[bad].replace('privileged: false', 'privileged: true');
+    sb.writeDist(tree);
+    await publishTree({ tree: readTree(path.join(sb.src, 'dist')), cwd: sb.src, env: sb.env, gate: () => [] });
+    // WHEN nothing changed THEN publish is a no-op, exit 0
+    expect((await sb.cli(['publish'])).code).toBe(0);
+    // WHEN only dev/api changes THEN the untouched dev/hello is not re-checked
+    sb.writeDist({ ...tree, ...app('dev', 'api', 'ghcr.io/acme/api:2.0.1') });
+    expect((await sb.cli(['publish']))).toMatchObject({ code: 0, err: '' });
+    // WHEN dev/hello changes THEN its folder is checked and refused
+    sb.writeDist({ ...tree, ...app('dev', 'api', 'ghcr.io/acme/api:2.0.1'), [bad]: tree[bad].replace('1.0.0', '1.0.1') });
+    await expectRefused(['publish'], '[not-privileged]');
+  });
+
+  test('after a publish that skipped a check, the next one checks every folder; the trailer records the skip', async () => {
+    // GIVEN dev/hello published with --no-validate while running privileged
     const tree = good();
     const bad = 'dev/hello/deployment-hello.yaml';
     tree[bad] = tree[bad].replace('privileged: false', 'privileged: true');
     sb.writeDist(tree);
     expect((await sb.cli(['publish', '--no-validate'])).code).toBe(0);
-    // WHEN nothing changed THEN publish is a no-op, exit 0
-    expect((await sb.cli(['publish'])).code).toBe(0);
-    // WHEN only dev/api changes THEN the untouched dev/hello is not re-checked
+    // THEN the commit records the skip
+    expect(sb.git(sb.src, 'log', '-1', '--format=%(trailers:key=Checks-Skipped)', 'rendered-manifests')).toBe('Checks-Skipped: validate');
+    // WHEN only dev/api changes THEN dev/hello is checked too, and refused
     sb.writeDist({ ...tree, ...app('dev', 'api', 'ghcr.io/acme/api:2.0.1') });
+    await expectRefused(['publish'], "[dev/hello/deployment-hello.yaml: Deployment/dev/hello] 'spec.template.spec.containers[0].securityContext.privileged' must not be true");
+    // WHEN the kustomize check alone is skipped THEN that is recorded
+    sb.writeDist(good());
+    expect((await sb.cli(['publish', '--skip-kustomize'])).code).toBe(0);
+    expect(sb.git(sb.src, 'log', '-1', '--format=%(trailers:key=Checks-Skipped)', 'rendered-manifests')).toBe('Checks-Skipped: kustomize');
+    // WHEN a full publish follows THEN no trailer
+    sb.writeDist({ ...good(), ...app('dev', 'api', 'ghcr.io/acme/api:2.0.2') });
     expect((await sb.cli(['publish'])).code).toBe(0);
-    // WHEN dev/hello changes THEN its folder is checked and refused
-    sb.writeDist({ ...tree, ...app('dev', 'api', 'ghcr.io/acme/api:2.0.1'), [bad]: tree[bad].replace('1.0.0', '1.0.1') });
-    await expectRefused(['publish'], '[not-privileged]');
+    expect(sb.git(sb.src, 'log', '-1', '--format=%(trailers:key=Checks-Skipped)', 'rendered-manifests')).toBe('');
+  });
+
+  test('the gate runs the kustomize equivalence check: a hand-edited pin that drifts from its Deployment is refused', async () => {
+    // GIVEN a kustomization whose images: pin differs from the Deployment's image
+    const tree = good();
+    const k = 'dev/hello/kustomization.yaml';
+    tree[k] = tree[k].replace('newTag: 1.0.0', 'newTag: 9.9.9');
+    sb.writeDist(tree);
+    // WHEN / THEN
+    await expectRefused(['publish'], /\[dev\/hello\/deployment-hello\.yaml: Deployment\/dev\/hello\] 'spec\.template\.spec\.containers\[0\]\.image' differs between the raw file and `kubectl kustomize dev\/hello` output/);
+    // AND --skip-kustomize is the explicit way around it
+    expect((await sb.cli(['publish', '--skip-kustomize'])).code).toBe(0);
+  });
+
+  test('one object rendered by two app folders of one environment is refused', async () => {
+    // GIVEN dev/api also rendering dev/hello's Service
+    const tree = good();
+    tree['dev/api/service-hello.yaml'] = tree['dev/hello/service-hello.yaml'];
+    const k = 'dev/api/kustomization.yaml';
+    tree[k] = tree[k].replace('resources:\n', 'resources:\n  - service-hello.yaml\n');
+    sb.writeDist(tree);
+    // WHEN / THEN
+    await expectRefused(['publish'], '[dev/hello/service-hello.yaml: Service/dev/hello] is rendered by the app folder dev/api/ too (dev/api/service-hello.yaml), for the same destination (dev/)');
   });
 
   test('a branch cdk8s-gitops did not create', async () => {

@@ -15,6 +15,8 @@ interface PublishCliOptions {
   readonly pushTo?: string;
   readonly allowDirty?: boolean;
   readonly allowUnrelatedSource?: boolean;
+  readonly skipKustomize?: boolean;
+  readonly cache: boolean;
 }
 
 /** `cdk8s-gitops publish`: make the rendered branch's tree exactly the rendered folder, as one commit. */
@@ -37,13 +39,19 @@ export const registerPublish: RegisterCommand = (program, io, setExitCode) => {
     .option('--allow-dirty', 'publish from a checkout with uncommitted changes (recorded: Source-Dirty: true)')
     .option('--allow-unrelated-source', 'replace a branch rendered from an unrelated source history (recorded: Source-Unrelated)')
     .option('--allow-deletions <percent>', 'allow deleting up to this share of the branch\'s files (default 50%)')
-    .option('--no-validate', 'skip the validation gate (schemas, YAML safety, policy) run before committing')
+    .option('--no-validate', 'skip the validation gate (recorded as a "Checks-Skipped: validate" trailer)')
+    .option('--skip-kustomize', 'skip the gate\'s kustomize equivalence check (recorded as "Checks-Skipped: kustomize")')
+    .option('--no-cache', 'do not use or fill the check-result cache shared with `validate`')
     .option('--json', 'print the result as JSON')
     .addHelpText('after', `
-Before anything is committed the tree passes the validation gate (the checks of
-\`cdk8s-gitops validate\` except kustomize builds); an error-severity finding
-refuses the publish (exit 2). Run \`cdk8s-gitops validate\` first in CI for the
-kustomize builds too.
+Before anything is committed the tree passes the validation gate: the whole of
+\`cdk8s-gitops validate\`, kustomize equivalence included, on the folders the
+commit adds or changes (every folder when the branch's tip skipped a check),
+plus the tree-wide rules. An error-severity finding refuses the publish
+(exit 2). Check results are cached per folder content and tool versions
+(\$XDG_CACHE_HOME/cdk8s-gitops, or \$CDK8S_GITOPS_CACHE_DIR), so \`validate\`
+then \`publish\` in one CI job builds each folder once. A skipped check is
+recorded in the commit's Checks-Skipped trailer.
 
 Examples:
   $ cdk8s-gitops publish                                   # commit dist/ to the local rendered-manifests branch
@@ -63,7 +71,9 @@ with an http.extraHeader (see docs/publishing.md).`)
       const [{ parsePercent }, { publishTree }, { readTreeStrict }, { printWriteResult }] = await Promise.all([
         import('../../publish/_checks'), import('../../publish/publish'), import('../../validate/tree-shape'), import('./_publish-output'),
       ]);
-      const { validationGate } = options.validate ? await import('../../validate/gate') : { validationGate: undefined };
+      const gate = options.validate ? await import('../../validate/gate') : undefined;
+      const cacheDir = options.cache && gate ? (await import('../../validate/validate-folders')).defaultCacheDir(io.env) : undefined;
+      const checksSkipped = !options.validate ? ['validate'] : options.skipKustomize ? ['kustomize'] : [];
       const allowDeletions = options.allowDeletions !== undefined ? parsePercent(options.allowDeletions) : undefined;
       const tree = readTreeStrict(path.resolve(io.cwd, options.dir), options.dir);
       const result = await publishTree({
@@ -79,7 +89,8 @@ with an http.extraHeader (see docs/publishing.md).`)
         allowDirty: Boolean(options.allowDirty),
         allowUnrelatedSource: Boolean(options.allowUnrelatedSource),
         allowDeletions,
-        gate: validationGate?.(),
+        gate: gate?.publishGate({ skipKustomize: options.skipKustomize, cacheDir }),
+        checksSkipped,
       });
       printWriteResult(io, result, Boolean(options.json));
       setExitCode(ExitCode.OK);

@@ -12,6 +12,7 @@ interface ValidateOptions {
   readonly kubernetesVersion: string;
   readonly skipKustomize?: boolean;
   readonly concurrency?: number;
+  readonly cache: boolean;
 }
 
 function positiveInt(value: string): number {
@@ -34,6 +35,7 @@ export const registerValidate: RegisterCommand = (program, io, setExitCode) => {
     .option('--kubernetes-version <version>', `Kubernetes version of the schemas (${SUPPORTED_KUBERNETES_VERSIONS[0]} to ${DEFAULT_KUBERNETES_VERSION} are bundled)`, DEFAULT_KUBERNETES_VERSION)
     .option('--skip-kustomize', 'do not run `kubectl kustomize` (no kubectl needed)')
     .option('--concurrency <n>', 'kustomize builds run at once (default: number of CPUs)', positiveInt)
+    .option('--no-cache', 'do not use or fill the check-result cache (per folder content and tool versions; shared with publish)')
     .addHelpText('after', `
 Examples:
   $ cdk8s-gitops validate
@@ -45,8 +47,11 @@ Waive a policy rule for one object with an annotation (a reason is required):
   metadata.annotations["cdk8s-gitops.io/waive.no-automount-token"]: "reads the API to find peers"`)
     .action(async (options: ValidateOptions) => {
       const dir = path.resolve(io.cwd, options.dir);
-      const [{ formatFinding }, { validateDir }] = await Promise.all([import('../../validate/finding'), import('../../validate/validate-dir')]);
+      const [{ formatFinding }, { validateDir }, { defaultCacheDir }] = await Promise.all([
+        import('../../validate/finding'), import('../../validate/validate-dir'), import('../../validate/validate-folders'),
+      ]);
       const report = await validateDir(dir, {
+        cacheDir: options.cache ? defaultCacheDir(io.env) : undefined,
         kubernetesVersion: options.kubernetesVersion,
         skipKustomize: options.skipKustomize,
         concurrency: options.concurrency,

@@ -1,0 +1,275 @@
+import { createHash, randomBytes } from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as posix from 'path/posix';
+import { FolderObjects, duplicateObjectFindings } from './duplicate-objects';
+import { Finding, makeReport, ValidationReport, WaivedFinding } from './finding';
+import { checkKustomizeFolders, KustomizeCheckOptions, kustomizeStats } from './kustomize-build';
+import { treeShapeFindings } from './tree-shape';
+import { isKustomizationFile, validateTreeParsed, ValidateTreeOptions } from './validate-tree';
+import { RenderedTree, safeJoin } from '../render/tree';
+import { VERSION } from '../version';
+
+/** Options of {@link validateFolders}. */
+export interface ValidateFoldersOptions extends ValidateTreeOptions, KustomizeCheckOptions {
+  /**
+   * Skip the `kubectl kustomize` builds (and so the need for kubectl).
+   *
+   * @default false
+   */
+  readonly skipKustomize?: boolean;
+  /**
+   * The folders to check file by file (schemas, YAML, policy, kustomize).
+   * The rules that span folders (tree shape, `object-duplicate`) always see
+   * the whole tree.
+   *
+   * @default - every folder
+   */
+  readonly folders?: ReadonlySet<string>;
+  /**
+   * A folder on disk holding exactly `tree` (the kustomize builds read it).
+   *
+   * @default - the folders to build are written to a temporary folder
+   */
+  readonly dir?: string;
+  /**
+   * Where results are kept between runs, per folder content and tool
+   * versions (see {@link defaultCacheDir}); a folder found there is not
+   * checked again (no parse, no `kubectl kustomize`).
+   *
+   * @default - no cache
+   */
+  readonly cacheDir?: string;
+}
+
+/** What a validation run did, for tests and the benchmark. */
+export interface ValidationStats {
+  /** Folders checked file by file in this run. */
+  readonly foldersChecked: number;
+  /** Folders whose results came from the cache. */
+  readonly foldersCached: number;
+  /** `kubectl kustomize` processes run. */
+  readonly kustomizeBuilds: number;
+}
+
+/** One folder's results, as cached. */
+interface FolderEntry {
+  readonly files: number;
+  readonly objects: number;
+  readonly findings: Finding[];
+  readonly waived: WaivedFinding[];
+  /** Findings of the kustomize check; absent when it was skipped. */
+  kustomize?: Finding[];
+  /** The kubectl (path, size, modification time) that made `kustomize`. */
+  kustomizeBy?: string;
+  readonly identities: FolderObjects;
+}
+
+/**
+ * The cache folder `validate` and `publish` share:
+ * `$CDK8S_GITOPS_CACHE_DIR`, else `$XDG_CACHE_HOME/cdk8s-gitops`, else
+ * `~/.cache/cdk8s-gitops`.
+ */
+export function defaultCacheDir(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  if (env.CDK8S_GITOPS_CACHE_DIR) return env.CDK8S_GITOPS_CACHE_DIR;
+  const base = env.XDG_CACHE_HOME || path.join(env.HOME || os.homedir(), '.cache');
+  return path.join(base, 'cdk8s-gitops');
+}
+
+/**
+ * Validates `tree` folder by folder: the checks of `validateTree` and, unless
+ * `skipKustomize`, the kustomize equivalence check, for the `folders` asked
+ * (all by default), plus the rules that span folders over the whole tree.
+ * With `cacheDir`, each folder's results are kept under a key of its content
+ * and of the tool versions (this package, its schemas and rules, kubectl,
+ * the options; the kustomize results also by kubectl's path, size and
+ * modification time), so a folder already checked is not checked again.
+ */
+export async function validateFolders(tree: RenderedTree, options: ValidateFoldersOptions = {}): Promise<ValidationReport> {
+  const buildsBefore = kustomizeStats.builds;
+  const byFolder = new Map<string, string[]>();
+  for (const p of tree.keys()) {
+    const dir = posix.dirname(p);
+    let list = byFolder.get(dir);
+    if (!list) byFolder.set(dir, list = []);
+    list.push(p);
+  }
+  const cache = options.cacheDir ? openCache(options.cacheDir, salt(options)) : undefined;
+  const kubectlId = options.skipKustomize ? '' : statKey(resolveCommand(options.kubectl ?? 'kubectl')) ?? 'missing';
+  const keys = new Map<string, string>();
+  const entries = new Map<string, FolderEntry>();
+  const toCheck: string[] = [];
+  const needKustomize: string[] = [];
+  let cached = 0;
+  for (const [folder, files] of byFolder) {
+    const inScope = !options.folders || options.folders.has(folder);
+    const key = folderKey(tree, files);
+    keys.set(folder, key);
+    const hit = cache?.entries.get(key);
+    if (hit) {
+      entries.set(folder, hit);
+      if (!inScope) continue;
+      cached++;
+      if (!options.skipKustomize && (!hit.kustomize || hit.kustomizeBy !== kubectlId) && files.some(isKustomizationFile)) {
+        entries.set(folder, { ...hit, kustomize: undefined });
+        needKustomize.push(folder);
+      }
+      continue;
+    }
+    toCheck.push(folder);
+  }
+
+  // Folders outside the scope that are not cached are parsed too: `object-duplicate` needs every folder's objects.
+  const checked = toCheck.filter(f => !options.folders || options.folders.has(f));
+  const parsed = new Map<string, unknown[]>();
+  {
+    // Also run with nothing to check: it checks the options.
+    const only = new Set(toCheck);
+    const report = validateTreeParsed(tree, { ...options, only, crossFolder: false }, parsed);
+    const perFolder = new Map<string, FolderEntry>(toCheck.map(f => [f, {
+      files: 0, objects: 0, findings: [], waived: [], identities: { objects: [] },
+    }]));
+    for (const f of report.findings) perFolder.get(posix.dirname(f.file))?.findings.push(f);
+    for (const w of report.waived) perFolder.get(posix.dirname(w.file))?.waived.push(w);
+    for (const [folder, stat] of report.folderStats ?? []) {
+      const e = perFolder.get(folder);
+      if (e) perFolder.set(folder, { ...e, files: stat.files, objects: stat.objects, identities: stat.identities });
+    }
+    for (const [folder, e] of perFolder) entries.set(folder, e);
+    if (!options.skipKustomize) needKustomize.push(...checked.filter(f => byFolder.get(f)!.some(isKustomizationFile)));
+  }
+
+  if (needKustomize.length) {
+    const kfiles = needKustomize.map(f => byFolder.get(f)!.find(isKustomizationFile)!);
+    const results = options.dir
+      ? await checkKustomizeFolders(options.dir, tree, kfiles, options, parsed)
+      : await inTempDir(tree, needKustomize.flatMap(f => byFolder.get(f)!), dir => checkKustomizeFolders(dir, tree, kfiles, options, parsed));
+    for (const [file, findings] of results) Object.assign(entries.get(posix.dirname(file))!, { kustomize: findings, kustomizeBy: kubectlId });
+  }
+
+  if (cache) {
+    // Only folders that reference nothing outside themselves are cached (their results depend on their content alone).
+    const keep = new Map<string, FolderEntry>();
+    for (const [folder, e] of entries) if (selfContained(tree, byFolder.get(folder)!)) keep.set(keys.get(folder)!, e);
+    cache.save(keep);
+  }
+
+  const findings: Finding[] = [...treeShapeFindings(tree)];
+  const waived: WaivedFinding[] = [];
+  let files = 0;
+  let objects = 0;
+  const identities = new Map<string, FolderObjects>();
+  for (const [folder, e] of entries) {
+    identities.set(folder, e.identities);
+    if (options.folders && !options.folders.has(folder)) continue;
+    files += e.files;
+    objects += e.objects;
+    findings.push(...e.findings, ...(e.kustomize ?? []));
+    waived.push(...e.waived);
+  }
+  findings.push(...duplicateObjectFindings(identities));
+  const stats: ValidationStats = { foldersChecked: checked.length, foldersCached: cached, kustomizeBuilds: kustomizeStats.builds - buildsBefore };
+  return { ...makeReport(findings, files, objects, waived), stats };
+}
+
+/** A folder's content key: its files' names and contents. */
+function folderKey(tree: RenderedTree, files: readonly string[]): string {
+  const h = createHash('sha256');
+  for (const p of files) h.update(`${posix.basename(p)}\0${tree.get(p)}\0`);
+  return h.digest('hex');
+}
+
+/** True if the folder's kustomization lists only files beside it. */
+function selfContained(tree: RenderedTree, files: readonly string[]): boolean {
+  const k = files.find(isKustomizationFile);
+  if (!k) return true;
+  return !/^\s*-\s*['"]?\.\.|^\s*-\s*['"]?[^\s'"]*\//m.test(tree.get(k) ?? '');
+}
+
+async function inTempDir<T>(tree: RenderedTree, paths: readonly string[], fn: (dir: string) => Promise<T>): Promise<T> {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-kustomize-'));
+  try {
+    for (const rel of paths) {
+      const file = safeJoin(tmp, rel);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, tree.get(rel)!);
+    }
+    return await fn(tmp);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** The cache's salt: everything besides a folder's content that its results depend on. */
+function salt(options: ValidateFoldersOptions): string {
+  const h = createHash('sha256');
+  h.update(`v1\0${VERSION}\0${options.kubernetesVersion ?? '1.28'}\0${JSON.stringify(options.rules ?? {})}\0`);
+  // This module's code and schemas (a changed rule or bundle, even at the same version).
+  for (const dir of [__dirname, path.join(__dirname, 'rules'), path.join(__dirname, 'schemas')]) {
+    for (const name of safeReaddir(dir).sort()) h.update(`${name}\0${statKey(path.join(dir, name))}\0`);
+  }
+  return h.digest('hex').slice(0, 32);
+}
+
+function safeReaddir(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+function statKey(file: string | undefined): string | undefined {
+  if (!file) return undefined;
+  try {
+    const s = fs.statSync(file);
+    return `${file}:${s.size}:${s.mtimeMs}:${s.ino}`;
+  } catch {
+    return undefined;
+  }
+}
+
+function resolveCommand(cmd: string): string | undefined {
+  if (cmd.includes('/') || cmd.includes(path.sep)) return path.resolve(cmd);
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    const p = path.join(dir, cmd);
+    try {
+      if (fs.statSync(p).isFile()) return p;
+    } catch {
+      // not in this folder
+    }
+  }
+  return undefined;
+}
+
+interface Cache {
+  readonly entries: ReadonlyMap<string, FolderEntry>;
+  save(entries: ReadonlyMap<string, FolderEntry>): void;
+}
+
+/** The cache file of one salt: `<dir>/validate-<salt>.json`, written whole (temporary file, then rename). A broken file is ignored. */
+function openCache(dir: string, saltId: string): Cache {
+  const file = path.join(dir, `validate-${saltId}.json`);
+  let entries = new Map<string, FolderEntry>();
+  try {
+    const data = JSON.parse(fs.readFileSync(file, 'utf8'));
+    if (data && typeof data.entries === 'object') entries = new Map(Object.entries(data.entries));
+  } catch {
+    // no cache yet, or unreadable: start empty
+  }
+  return {
+    entries,
+    save(keep) {
+      try {
+        fs.mkdirSync(dir, { recursive: true });
+        const tmp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}`;
+        fs.writeFileSync(tmp, JSON.stringify({ entries: Object.fromEntries(keep) }));
+        fs.renameSync(tmp, file);
+      } catch {
+        // a cache that cannot be written only costs time
+      }
+    },
+  };
+}

@@ -1,0 +1,113 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { appFolder, deployment, mutated, service } from './_fixtures';
+import { toYaml } from '../../src/render/yaml';
+import { kustomizeStats } from '../../src/validate/kustomize-build';
+import { defaultCacheDir, validateFolders } from '../../src/validate/validate-folders';
+import { app, Sandbox } from '../publish/_harness';
+import { hasTool, tmpDir } from '../support/tools';
+
+const withKubectl = hasTool('kubectl') && hasTool('git', ['--version']) ? describe : describe.skip;
+
+function apps(n: number): Map<string, string> {
+  const tree = new Map<string, string>();
+  for (let i = 0; i < n; i++) for (const [k, v] of appFolder(`dev/app-${i}`, [deployment(`app-${i}`), service(`app-${i}`)])) tree.set(k, v);
+  return tree;
+}
+
+test('defaultCacheDir: $CDK8S_GITOPS_CACHE_DIR, else $XDG_CACHE_HOME/cdk8s-gitops, else ~/.cache/cdk8s-gitops', () => {
+  expect(defaultCacheDir({ CDK8S_GITOPS_CACHE_DIR: '/c', XDG_CACHE_HOME: '/x', HOME: '/h' })).toBe('/c');
+  expect(defaultCacheDir({ XDG_CACHE_HOME: '/x', HOME: '/h' })).toBe(path.join('/x', 'cdk8s-gitops'));
+  expect(defaultCacheDir({ HOME: '/h' })).toBe(path.join('/h', '.cache', 'cdk8s-gitops'));
+});
+
+withKubectl('validateFolders: a cache of check results per folder content and tool versions', () => {
+  let tmp: { dir: string; cleanup: () => void };
+  beforeEach(() => { tmp = tmpDir('cdk8s-gitops-cache-'); });
+  afterEach(() => tmp.cleanup());
+
+  test('a second run of the same tree builds nothing and reports the same findings; a changed folder alone is checked again', async () => {
+    // GIVEN 4 app folders, one of them with a policy error
+    const tree = apps(4);
+    tree.set('dev/app-1/deployment-app-1.yaml', toYaml(mutated(deployment('app-1'), d => { d.spec.template.spec.hostNetwork = true; })));
+    const cacheDir = path.join(tmp.dir, 'cache');
+    // WHEN validated twice with a cache
+    const first = await validateFolders(tree, { cacheDir, concurrency: 2 });
+    const second = await validateFolders(tree, { cacheDir, concurrency: 2 });
+    // THEN the first run checks and builds every folder, the second takes everything from the cache
+    expect(first.stats).toEqual({ foldersChecked: 4, foldersCached: 0, kustomizeBuilds: 2 });
+    expect(second.stats).toEqual({ foldersChecked: 0, foldersCached: 4, kustomizeBuilds: 0 });
+    expect(second.findings).toEqual(first.findings);
+    expect(second.findings.map(f => f.rule)).toEqual(['no-host-namespaces']);
+    expect([second.files, second.objects]).toEqual([first.files, first.objects]);
+    // WHEN one folder changes THEN only it is checked and built
+    tree.set('dev/app-2/service-app-2.yaml', toYaml(mutated(service('app-2'), s => { s.spec.ports[0].port = 81; })));
+    const third = await validateFolders(tree, { cacheDir });
+    expect(third.stats).toEqual({ foldersChecked: 1, foldersCached: 3, kustomizeBuilds: 1 });
+  });
+
+  test('another kubectl, or other options, do not use the results', async () => {
+    // GIVEN a cached tree
+    const tree = apps(2);
+    const cacheDir = path.join(tmp.dir, 'cache');
+    await validateFolders(tree, { cacheDir });
+    // WHEN kubectl is another binary (a copy) THEN every folder is built again
+    const which = (process.env.PATH ?? '').split(path.delimiter).map(d => path.join(d, 'kubectl')).find(p => fs.existsSync(p))!;
+    const copy = path.join(tmp.dir, 'kubectl');
+    fs.copyFileSync(which, copy);
+    fs.chmodSync(copy, 0o755);
+    expect((await validateFolders(tree, { cacheDir, kubectl: copy })).stats?.kustomizeBuilds).toBeGreaterThan(0);
+    // WHEN a rule is configured differently THEN nothing is taken from the cache
+    expect((await validateFolders(tree, { cacheDir, rules: { 'no-host-path': 'warning' } })).stats?.foldersCached).toBe(0);
+  });
+
+  test('results without the kustomize check are completed by a later run with it', async () => {
+    // GIVEN a run with skipKustomize
+    const tree = apps(2);
+    const cacheDir = path.join(tmp.dir, 'cache');
+    const skipped = await validateFolders(tree, { cacheDir, skipKustomize: true });
+    expect(skipped.stats).toEqual({ foldersChecked: 2, foldersCached: 0, kustomizeBuilds: 0 });
+    // WHEN run with kustomize, twice THEN the other checks come from the cache and the builds run once
+    const withBuild = await validateFolders(tree, { cacheDir });
+    expect(withBuild.stats).toEqual({ foldersChecked: 0, foldersCached: 2, kustomizeBuilds: 2 });
+    expect((await validateFolders(tree, { cacheDir })).stats?.kustomizeBuilds).toBe(0);
+  });
+
+  test('only the folders asked are checked, but object-duplicate sees every folder', async () => {
+    // GIVEN dev/app-0 rendering app-1's Service too, and a bad unchanged dev/app-2
+    const tree = apps(3);
+    tree.set('dev/app-0/service-app-1.yaml', toYaml(service('app-1')));
+    tree.set('dev/app-0/kustomization.yaml', tree.get('dev/app-0/kustomization.yaml')!.replace('resources:\n', 'resources:\n  - service-app-1.yaml\n'));
+    tree.set('dev/app-2/deployment-app-2.yaml', toYaml(mutated(deployment('app-2'), d => { d.spec.template.spec.hostPID = true; })));
+    // WHEN only dev/app-1 is checked
+    const report = await validateFolders(tree, { folders: new Set(['dev/app-1']), concurrency: 1 });
+    // THEN the duplicate is found, dev/app-2's policy error is not (it is not asked for), and one folder was built
+    expect(report.findings.map(f => [f.file, f.rule])).toEqual([['dev/app-1/service-app-1.yaml', 'object-duplicate']]);
+    expect(report.stats).toEqual({ foldersChecked: 1, foldersCached: 0, kustomizeBuilds: 1 });
+  });
+
+  test('`validate` then `publish` in one CI job builds each folder once', async () => {
+    // GIVEN a source checkout with a rendered dist/ and the cache in the job's home
+    const sb = new Sandbox();
+    try {
+      sb.writeDist({ ...app('dev', 'hello', 'ghcr.io/acme/hello:1.0.0'), ...app('dev', 'api', 'ghcr.io/acme/api:2.0.0') });
+      // WHEN validate runs, then publish
+      const before = kustomizeStats.builds;
+      expect((await sb.cli(['validate'])).code).toBe(0);
+      const afterValidate = kustomizeStats.builds;
+      const published = await sb.cli(['publish', '--json']);
+      // THEN validate built the folders, publish's gate (every folder: the branch is new) built none
+      expect(published.code).toBe(0);
+      expect(afterValidate - before).toBeGreaterThan(0);
+      expect(kustomizeStats.builds - afterValidate).toBe(0);
+      expect(fs.readdirSync(path.join(sb.root, '.cache', 'cdk8s-gitops')).filter(f => f.startsWith('validate-'))).toHaveLength(1);
+      // AND --no-cache builds again
+      sb.writeDist({ ...app('dev', 'hello', 'ghcr.io/acme/hello:1.0.1'), ...app('dev', 'api', 'ghcr.io/acme/api:2.0.0') });
+      const beforeNoCache = kustomizeStats.builds;
+      expect((await sb.cli(['validate', '--no-cache'])).code).toBe(0);
+      expect(kustomizeStats.builds - beforeNoCache).toBeGreaterThan(0);
+    } finally {
+      sb.cleanup();
+    }
+  });
+});
