@@ -165,7 +165,7 @@ export async function validateFolders(tree: RenderedTree, options: ValidateFolde
     if (options.folders && !options.folders.has(folder)) continue;
     files += e.files;
     objects += e.objects;
-    findings.push(...e.findings, ...(e.kustomize ?? []));
+    findings.push(...e.findings, ...(options.skipKustomize ? [] : e.kustomize ?? []));
     waived.push(...e.waived);
   }
   findings.push(...duplicateObjectFindings(identities));

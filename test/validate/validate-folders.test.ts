@@ -73,6 +73,16 @@ withKubectl('validateFolders: a cache of check results per folder content and to
     expect((await validateFolders(tree, { cacheDir })).stats?.kustomizeBuilds).toBe(0);
   });
 
+  test('a cached kustomize finding is not reported by a run that skips kustomize', async () => {
+    // GIVEN a folder whose pin drifts, cached by a run with kustomize
+    const tree = apps(1);
+    tree.set('dev/app-0/kustomization.yaml', tree.get('dev/app-0/kustomization.yaml')!.replace(/newTag: .*/, 'newTag: other'));
+    const cacheDir = path.join(tmp.dir, 'cache');
+    expect((await validateFolders(tree, { cacheDir })).findings.map(f => f.rule)).toEqual(['kustomize-drift']);
+    // WHEN run with skipKustomize THEN the drift is not reported
+    expect((await validateFolders(tree, { cacheDir, skipKustomize: true })).findings).toEqual([]);
+  });
+
   test('only the folders asked are checked, but object-duplicate sees every folder', async () => {
     // GIVEN dev/app-0 rendering app-1's Service too, and a bad unchanged dev/app-2
     const tree = apps(3);
