@@ -5,6 +5,7 @@ import * as path from 'path';
 import * as posix from 'path/posix';
 import { FolderObjects, duplicateObjectFindings } from './duplicate-objects';
 import { Finding, makeReport, ValidationReport, WaivedFinding } from './finding';
+import { bundledKubernetesVersion, DEFAULT_KUBERNETES_VERSION } from './kubernetes-versions';
 import { checkKustomizeFolders, KustomizeCheckOptions, kustomizeStats } from './kustomize-build';
 import { treeShapeFindings } from './tree-shape';
 import { isKustomizationFile, validateTreeParsed, ValidateTreeOptions } from './validate-tree';
@@ -204,7 +205,9 @@ async function inTempDir<T>(tree: RenderedTree, paths: readonly string[], fn: (d
 /** The cache's salt: everything besides a folder's content that its results depend on. */
 function salt(options: ValidateFoldersOptions): string {
   const h = createHash('sha256');
-  h.update(`v1\0${VERSION}\0${options.kubernetesVersion ?? '1.28'}\0${JSON.stringify(options.rules ?? {})}\0`);
+  const asked = options.kubernetesVersion;
+  const k8s = asked === undefined ? DEFAULT_KUBERNETES_VERSION : bundledKubernetesVersion(asked) ?? asked;
+  h.update(`v1\0${VERSION}\0${k8s}\0${JSON.stringify(options.rules ?? {})}\0`);
   // This module's code and schemas (a changed rule or bundle, even at the same version).
   for (const dir of [__dirname, path.join(__dirname, 'rules'), path.join(__dirname, 'schemas')]) {
     for (const name of safeReaddir(dir).sort()) h.update(`${name}\0${statKey(path.join(dir, name))}\0`);
