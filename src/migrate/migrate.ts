@@ -3,6 +3,7 @@ import { FieldChange, diffJson } from './_diff';
 import { generateCode, MigratedAs, PlannedObject } from './_generate';
 import { LoadedInput, loadInputs } from './_load';
 import { RenderedObjects, renderGeneratedCode } from './_run';
+import { plaintextSecretProblems } from './_secrets';
 import { ValidationError } from '../errors';
 
 export { FieldChange } from './_diff';
@@ -91,7 +92,8 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
  * a cdk8s-gitops program. The program is then rendered in-process and every
  * rendered object is compared with its input object, field by field: the
  * result's `changes` are what the cluster would see change. Throws
- * `ValidationError` on bad input; writes nothing.
+ * `ValidationError` on bad input, and on a plaintext `Secret` (secret
+ * values never go into source; the message leaves them out); writes nothing.
  */
 export function migrate(paths: readonly string[], options: MigrateOptions = {}): MigrateResult {
   const input = loadInputs(paths, options.cwd ?? process.cwd());
@@ -99,6 +101,7 @@ export function migrate(paths: readonly string[], options: MigrateOptions = {}):
   const namespace = options.namespace ?? defaultNamespace(input) ?? env;
   const app = options.app ?? defaultApp(input);
   const problems = [
+    ...plaintextSecretProblems(input.objects),
     ...(!DNS_LABEL.test(app) ? [{ path: '--app', message: 'must be a DNS-1123 label (lowercase letters, digits, "-")', value: app }] : []),
     ...(!DNS_LABEL.test(env) ? [{ path: '--env', message: 'must be a DNS-1123 label (lowercase letters, digits, "-")', value: env }] : []),
     ...(env === ARGO_FOLDER && input.objects.some(isArgoApplicationObject)

@@ -294,6 +294,24 @@ describe('migrate: bad input', () => {
     expect(problems({}, ['nope.yaml'])).toBe('[nope.yaml] does not exist');
   });
 
+  test('GIVEN a plaintext Secret (data and stringData) WHEN migrated THEN it is refused, naming file, document, object and keys', () => {
+    const secret = 'apiVersion: v1\nkind: Secret\nmetadata: {name: db}\ndata: {password: c3VwZXJzZWNyZXQ=}\nstringData: {token: tok-123}\n';
+    expect(problems({ 'a.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\n${secret}` }))
+      .toBe('[a.yaml] \'document 2\' is a plaintext Secret "db" (data: password; stringData: token): migrate never writes secret values into source. '
+        + 'Keep the values in a secret manager and declare an ExternalSecret, or seal them with kubeseal and migrate the SealedSecret; '
+        + 'then migrate the other files without this one');
+  });
+
+  test('GIVEN a plaintext Secret inside a List WHEN migrated THEN it is refused too', () => {
+    expect(problems({ 'l.yaml': 'apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: Secret, metadata: {name: s}, stringData: {k: v}}\nmetadata: {name: l}\n' }))
+      .toContain("[l.yaml] 'document 1 items[0]' is a plaintext Secret \"s\" (stringData: k)");
+  });
+
+  test('GIVEN a Secret without values (e.g. filled by a controller) WHEN migrated THEN it is migrated', () => {
+    fs.writeFileSync(path.join(dir, 's.yaml'), 'apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ntype: Opaque\n');
+    expect(migrate(['s.yaml'], { cwd: dir, importFrom: SRC }).objects.map(o => o.className)).toEqual(['k8s.KubeSecret']);
+  });
+
   test('--env argocd with Argo CD Applications in the input', () => {
     fs.writeFileSync(path.join(dir, 'a.yaml'), 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: a}\nspec: {}\n');
     expect(() => migrate(['a.yaml'], { cwd: dir, importFrom: SRC, env: 'argocd' }))
@@ -347,6 +365,22 @@ describe('migrate command', () => {
     expect(r.err).toMatch(/^error: \[bomb\.yaml\] 'document 1' its aliases expand to \d+ nodes, more than the 10000 allowed: an alias bomb\? Write the repeated values out \(got \d+\)\n$/);
     expect(r.err).not.toContain('    at ');
     expect(fs.existsSync(path.join(dir, 'out.ts'))).toBe(false);
+  });
+
+  test('GIVEN a plaintext Secret WHEN migrated (--out, --json, stdout) THEN exit 2, no value in stdout, stderr or any file', async () => {
+    // GIVEN values that are easy to spot, plain and base64-encoded
+    const values = ['hunter2-plain', Buffer.from('hunter2-encoded').toString('base64'), 'hunter2-encoded'];
+    fs.writeFileSync(path.join(dir, 'secret.yaml'), `apiVersion: v1\nkind: Secret\nmetadata: {name: db}\ndata: {password: ${values[1]}}\nstringData: {token: ${values[0]}}\n`);
+    for (const args of [['--out', 'out.ts'], ['--json'], []]) {
+      // WHEN
+      const r = await cli('migrate', 'secret.yaml', '--import-from', SRC, ...args);
+      // THEN
+      expect(r.code).toBe(2);
+      expect(r.err).toContain("error: [secret.yaml] 'document 1' is a plaintext Secret \"db\" (data: password; stringData: token)");
+      expect(r.err).not.toContain('    at ');
+      for (const v of values) expect(`${r.out}${r.err}`).not.toContain(v);
+    }
+    expect(fs.readdirSync(dir)).toEqual(['secret.yaml']);
   });
 
   test('--json prints objects and their changes; without --out the code goes to stdout', async () => {
