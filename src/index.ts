@@ -22,6 +22,7 @@ export * from './constructs/managed-namespace';
 export * from './constructs/migration-job';
 export * from './constructs/problem-validation';
 export * from './constructs/replicated-workload';
+export * from './constructs/rendered-patch';
 export * from './constructs/resources';
 export * from './constructs/scheduled-job';
 export * from './constructs/web-service';

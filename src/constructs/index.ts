@@ -21,6 +21,7 @@ export * from './network-access';
 export * from './network-isolation';
 export * from './problem-validation';
 export * from './replicated-workload';
+export * from './rendered-patch';
 export * from './resources';
 export * from './scheduled-job';
 export * from './sealed-secret';

@@ -1,10 +1,11 @@
-import { ApiObject, App, Chart } from 'cdk8s';
+import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { KUSTOMIZATION_FILE, apiGroup, objectFileName } from './layout';
 import { RenderedTree, sortTree, unsafeTreePath } from './tree';
 import { CLUSTER_SCOPED_KINDS } from '../constructs/_tenancy';
 import { GitOpsChart } from '../constructs/gitops-chart';
 import { validateConstruct } from '../constructs/problem-validation';
+import { RenderedPatch } from '../constructs/rendered-patch';
 import { Problem, ValidationError } from '../errors';
 import { findUnsafeStrings, toYaml } from '../yaml';
 
@@ -76,8 +77,8 @@ function renderChart(chart: GitOpsChart, problems: Problem[], emitted: Map<strin
   const annotations = kustomization?.commonAnnotations ?? {};
   for (const obj of chart.node.findAll()) {
     if (!ApiObject.isApiObject(obj) || Chart.of(obj) !== chart) continue;
-    const json = obj.toJson();
     const path = obj.node.path;
+    const json = withRenderedPatches(obj, path, problems);
     const kind = json?.kind;
     const name = json?.metadata?.name;
     if (typeof json?.apiVersion !== 'string' || !json.apiVersion) problems.push({ path, field: 'apiVersion', message: 'is required', value: json?.apiVersion });
@@ -198,4 +199,29 @@ export function collectValidationProblems(root: IConstruct): Problem[] {
   const problems: Problem[] = [];
   for (const c of root.node.findAll()) problems.push(...validateConstruct(c));
   return problems;
+}
+
+/** The object's JSON with its `RenderedPatch`es applied last; a patch that does not apply is a problem naming it. */
+function withRenderedPatches(obj: ApiObject, path: string, problems: Problem[]): any {
+  let json = obj.toJson();
+  for (const op of RenderedPatch.patchesOf(obj)) {
+    const pointer = op.path.split('/').slice(1).map(t => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+    // `add` needs the parent, `replace` and `remove` the target itself (JSON Patch, RFC 6902).
+    const mustExist = op.op === 'add' ? pointer.slice(0, -1) : pointer;
+    if (!op.path.startsWith('/') || !exists(json, mustExist)) {
+      problems.push({ path, field: 'RenderedPatch', message: `does not apply: ${op.op === 'add' ? 'the parent of ' : ''}${op.path} does not exist in the rendered object`, value: op });
+      continue;
+    }
+    json = JsonPatch.apply(json, op.op === 'remove' ? JsonPatch.remove(op.path) : JsonPatch[op.op](op.path, op.value));
+  }
+  return json;
+}
+
+function exists(json: unknown, pointer: readonly string[]): boolean {
+  let at: any = json;
+  for (const token of pointer) {
+    if (at === null || typeof at !== 'object' || !Object.prototype.hasOwnProperty.call(at, token)) return false;
+    at = at[token];
+  }
+  return true;
 }
