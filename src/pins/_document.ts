@@ -1,7 +1,8 @@
-import { Document, LineCounter, Pair, Scalar, isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import { Document, LineCounter, Pair, Scalar, isAlias, isMap, isScalar, isSeq } from 'yaml';
 import { AppNode, EnvNode, PinNode, PinsIndex, ScalarStyle, nameProblem } from './_index';
 import { Problem } from '../errors';
 import { ImageRef } from '../image-ref';
+import { parseYamlDocuments } from '../yaml';
 
 /**
  * The general path: any YAML, through the `yaml` library. Used when the fast
@@ -9,11 +10,17 @@ import { ImageRef } from '../image-ref';
  * (flow collections, anchors, odd quoting) and to report every problem of an
  * invalid file with its line.
  */
-export function indexFromDocument(text: string, file: string): { index?: PinsIndex; doc: Document; problems: Problem[] } {
+export function indexFromDocument(text: string, file: string, maxBytes: number): { index?: PinsIndex; doc?: Document; problems: Problem[] } {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // Size, alias-expansion (alias bomb) and nesting limits: a YamlLimitError (exit 2) naming the file.
+  const docs = parseYamlDocuments(text, file, { maxBytes, yaml: { lineCounter } });
   const lineOf = (offset: number) => lineCounter.linePos(offset).line;
   const where = (offset: number | undefined) => (offset === undefined ? file : `${file}:${lineOf(offset)}`);
+  if (docs.length > 1) {
+    return { problems: [{ path: where(docs[1].range[0]), message: `holds ${docs.length} YAML documents; an image pins file is one mapping` }] };
+  }
+  const doc = docs[0];
+  if (!doc) return { index: { apps: new Map(), flow: false }, problems: [] };
   if (doc.errors.length > 0) {
     return {
       doc,

@@ -189,7 +189,7 @@ export class ImagePins {
     // The general YAML path (and the `yaml` library) is loaded only for files the scanner leaves to it.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { indexFromDocument } = require('./_document') as typeof import('./_document');
-    const { index, doc, problems } = indexFromDocument(text, file);
+    const { index, doc, problems } = indexFromDocument(text, file, MAX_PINS_FILE_BYTES);
     if (!index) throw new ValidationError(problems);
     return new ImagePins(file, text, index, doc);
   }

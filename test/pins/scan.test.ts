@@ -1,6 +1,7 @@
 import { indexFromDocument } from '../../src/pins/_document';
 import { PinsIndex } from '../../src/pins/_index';
 import { scanPins } from '../../src/pins/_scan';
+import { MAX_PINS_FILE_BYTES } from '../../src/pins/image-pins';
 
 /** A small seeded PRNG (Park-Miller), so every run checks the same files. */
 function prng(seed: number): () => number {
@@ -106,7 +107,7 @@ describe('the fast line scanner agrees with the YAML library', () => {
       const odd = n % 3 === 0 ? 0 : 0.08;
       const text = generate(rnd, odd);
       const fast = scanPins(text);
-      const slow = indexFromDocument(text, 'images.yaml');
+      const slow = indexFromDocument(text, 'images.yaml', MAX_PINS_FILE_BYTES);
       if (odd === 0 && fast === undefined) throw new Error(`the scanner refused a plain file:\n${text}`);
       if (fast === undefined) continue;
       accepted++;

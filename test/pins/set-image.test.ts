@@ -163,6 +163,24 @@ worker:
       expect(fx.read()).toBe(broken);
     });
 
+    test('an alias bomb in the pins file is exit 2 naming the file, not a crash', async () => {
+      const levels = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]'];
+      for (let i = 1; i < 9; i++) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+      const bomb = `${COMMENTED}${levels.join('\n')}\n`;
+      fs.writeFileSync(fx.file, bomb);
+      const run = await cli(fx.dir, 'set-image', `hello=ghcr.io/example/hello:${SHA_C}`);
+      expect(run.code).toBe(2);
+      expect(run.err).toMatch(new RegExp(`^error: \\[${fx.file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\] 'document 1' its aliases expand to \\d+ nodes, more than the \\d+ allowed: an alias bomb\\? Write the repeated values out`));
+      expect(fx.read()).toBe(bomb);
+    });
+
+    test('a huge pins file is exit 2 before it is read', async () => {
+      fs.truncateSync(fx.file, 65 * 1024 * 1024);
+      const run = await cli(fx.dir, 'set-image', `hello=ghcr.io/example/hello:${SHA_C}`);
+      expect(run.code).toBe(2);
+      expect(run.err).toBe(`error: [${fx.file}] is 65.0 MiB; an image pins file may be at most 64 MiB (is it the right file?)\n`);
+    });
+
     test('a pins file holding a bad reference', async () => {
       const bad = COMMENTED.replace(`worker:${SHA_B}`, 'worker:bad tag');
       fs.writeFileSync(fx.file, bad);
