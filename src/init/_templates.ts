@@ -140,6 +140,20 @@ ${v.app}:
 `;
 }
 
+export function pipelineYaml(): string {
+  return `# Promotion pipeline: the stages a version moves through, upstream first.
+# Read by \`cdk8s-gitops promote\` and \`status\`. \`soak\`: how long a version must have run
+# in the upstream stage (per the rendered branch) before it may enter this one;
+# \`approval\`: promote.yml runs in the GitHub environment of that name, whose
+# required reviewers approve the pull request's rollout.
+stages:
+  - name: dev
+  - name: prod
+    soak: 24h
+    approval: true
+`;
+}
+
 export function gitignore(): string {
   return ['node_modules/', '/dist/', '/.dist.*', '/.cdk8s.out/', '/coverage/', ''].join('\n');
 }
@@ -160,7 +174,8 @@ npm test                     # the tree's tests and snapshot (npm run test:updat
 
 - Add an app: a new \`AppChart\` and workload in \`src/main.ts\`, and its image in \`images.yaml\`.
 - Pin a new image: \`npx cdk8s-gitops set-image ${v.app}=${v.image}:<tag> --env dev\`.
-- Promote: \`npx cdk8s-gitops promote --from dev --to prod\`, as a pull request.
+- Promote: \`npx cdk8s-gitops promote --to prod\` (stages and soak times in \`pipeline.yaml\`), as a pull request;
+  \`npx cdk8s-gitops status\` shows which version runs where.
 - See what would change on the rendered branch: \`npx cdk8s-gitops diff\`.
 
 ## CI

@@ -55,7 +55,7 @@ const WORKFLOWS = ['pr.yml', 'publish.yml', 'promote.yml'];
 /**
  * Creates a config repo in `dir`: package.json (this package and its peers),
  * tsconfig.json, cdk8s.yaml, src/main.ts (one app in dev and prod),
- * images.yaml, a jest test of the rendered tree, the CI workflows, a README
+ * images.yaml, pipeline.yaml (dev -> prod), a jest test of the rendered tree, the CI workflows, a README
  * and a .gitignore. Writes nothing and throws `ValidationError` listing every
  * problem (bad options, files that already exist) when it cannot write all of it.
  */
@@ -69,6 +69,7 @@ export function scaffold(dir: string, options: ScaffoldOptions = {}): ScaffoldRe
     ['src/main.ts', t.mainTs(values)],
     ['test/main.test.ts', t.mainTest(values)],
     ['images.yaml', t.imagesYaml(values)],
+    ['pipeline.yaml', t.pipelineYaml()],
     ['README.md', t.readme(values)],
     ['.gitignore', t.gitignore()],
   ]);

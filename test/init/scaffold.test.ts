@@ -5,6 +5,7 @@ import { CliIo } from '../../src/cli/io';
 import { runCli } from '../../src/cli/main';
 import { ValidationError } from '../../src/errors';
 import { scaffold } from '../../src/init/scaffold';
+import { Pipeline } from '../../src/promotion/pipeline';
 import { VERSION } from '../../src/version';
 import { tmpDir } from '../support/tools';
 
@@ -34,7 +35,7 @@ describe('scaffold (cdk8s-gitops init)', () => {
     // THEN
     const expected = [
       '.github/workflows/pr.yml', '.github/workflows/publish.yml', '.gitignore', 'README.md', 'cdk8s.yaml',
-      'images.yaml', 'package.json', 'src/main.ts', 'test/main.test.ts', 'tsconfig.json',
+      'images.yaml', 'package.json', 'pipeline.yaml', 'src/main.ts', 'test/main.test.ts', 'tsconfig.json',
     ];
     const promote = fs.existsSync(path.join(__dirname, '..', '..', '.github', 'workflows', 'promote.yml'));
     if (promote) expected.splice(1, 0, '.github/workflows/promote.yml');
@@ -75,6 +76,12 @@ describe('scaffold (cdk8s-gitops init)', () => {
       output: '.cdk8s.out',
       validations: [{ package: './node_modules/cdk8s-gitops/lib/src/validate/cdk8s-plugin.js', class: 'Cdk8sGitOpsValidation', version: VERSION }],
     });
+  });
+
+  test('GIVEN defaults THEN pipeline.yaml is a dev -> prod pipeline that promote reads', () => {
+    scaffold(dir, { name: 'x' });
+    const pipeline = Pipeline.load(path.join(dir, 'pipeline.yaml'));
+    expect(pipeline.stages.map(s => s.name)).toEqual(['dev', 'prod']);
   });
 
   test('GIVEN the shipped workflows THEN they are copied, marked as written by init instead of projen', () => {
