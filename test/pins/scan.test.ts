@@ -1,6 +1,7 @@
+import { ImageRef } from '../../src/image-ref';
 import { indexFromDocument } from '../../src/pins/_document';
 import { PinsIndex } from '../../src/pins/_index';
-import { scanPins } from '../../src/pins/_scan';
+import { COMMON_REFERENCE, scanPins } from '../../src/pins/_scan';
 import { MAX_PINS_FILE_BYTES } from '../../src/pins/image-pins';
 
 /** A small seeded PRNG (Park-Miller), so every run checks the same files. */
@@ -136,5 +137,26 @@ describe('the fast line scanner agrees with the YAML library', () => {
     ['an indented root', ' a:\n   dev: r/a:1\n'],
   ])('GIVEN %s THEN the scanner leaves the file to the YAML path', (_name, text) => {
     expect(scanPins(text)).toBeUndefined();
+  });
+});
+
+describe('the scanner\'s reference check agrees with ImageRef', () => {
+  test('GIVEN 20,000 generated references WHEN the quick check accepts one THEN ImageRef parses it and writes it back identically', () => {
+    const rnd = prng(4242);
+    const parts = ['ghcr.io', 'localhost', 'localhost:5000', 'r.io:443', 'a_b.c', 'Reg.io', '127.0.0.1:5000', 'a', 'b-c', 'd__e', 'f.g', 'h_i', 'x--y', 'UP', '-a', 'a-', '.', ''];
+    const tags = ['', ':v1', ':1.0.0', ':_x', ':.x', ':-x', ':A_b-c.d', `:${'t'.repeat(128)}`, `:${'t'.repeat(129)}`, ':', ':a b'];
+    const digests = ['', `@sha256:${'a'.repeat(64)}`, `@sha256:${'A'.repeat(64)}`, '@sha256:abc', `@sha512:${'a'.repeat(128)}`];
+    let accepted = 0;
+    for (let n = 0; n < 20_000; n++) {
+      const count = 1 + Math.floor(rnd() * 4);
+      const name = Array.from({ length: count }, () => pick(rnd, parts)).join('/');
+      const value = `${name}${pick(rnd, tags)}${pick(rnd, digests)}`;
+      if (!COMMON_REFERENCE.test(value)) continue;
+      accepted++;
+      const ref = ImageRef.tryParse(value);
+      if (typeof ref === 'string') throw new Error(`the quick check accepted ${JSON.stringify(value)}, which ImageRef refuses: ${ref}`);
+      expect(ref.toString()).toBe(value);
+    }
+    expect(accepted).toBeGreaterThan(1000);
   });
 });
