@@ -176,6 +176,7 @@ export function generateCode(input: LoadedInput, options: GenerateOptions): Gene
     `// Migrated by \`cdk8s-gitops migrate${options.strict ? ' --strict' : ''}\` from ${input.files.join(', ')}.`,
     ...imports,
     '',
+    '// The validation gate (schemas, YAML safety, policy) is on: synth writes nothing it refuses.',
     'const app = new GitOpsApp();',
     `const env = new Environment(app, ${str(options.env)}${Object.keys(envProps).length ? `, ${literal(envProps)}` : ''});`,
     `const chart = new AppChart(env, ${str(options.app)});`,

@@ -5,6 +5,16 @@ import { EnvironmentError } from '../errors';
 /** The objects a generated program renders: tree path → object (kustomization files left out). */
 export type RenderedObjects = Map<string, Record<string, any>>;
 
+/** What running a generated program produced. */
+export interface GeneratedRun {
+  /** Its objects, by tree path (kustomization files left out). */
+  readonly objects: RenderedObjects;
+  /** The whole rendered tree (path → text), as its synth would write it. */
+  readonly tree: ReadonlyMap<string, string>;
+  /** True when the program's GitOpsApp keeps the validation gate on (no `validate: false`). */
+  readonly gateOn: boolean;
+}
+
 function typescript(): typeof import('typescript') {
   try {
     // Loaded lazily and only by migrate: projects that write cdk8s code in TypeScript have it.
@@ -21,6 +31,14 @@ function typescript(): typeof import('typescript') {
  * would write instead of writing it. Returns every rendered object.
  */
 export function renderGeneratedCode(code: string, importFrom: string): RenderedObjects {
+  return runGeneratedCode(code, importFrom).objects;
+}
+
+/**
+ * Like `renderGeneratedCode`, and also returns the rendered tree and whether
+ * the program keeps the validation gate on (the gate itself is not run here).
+ */
+export function runGeneratedCode(code: string, importFrom: string): GeneratedRun {
   const ts = typescript();
   const js = ts.transpileModule(code, {
     compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020, esModuleInterop: true },
@@ -31,10 +49,12 @@ export function renderGeneratedCode(code: string, importFrom: string): RenderedO
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const lib = { ...require('../constructs'), ...require('../image-ref') };
   let captured: Map<string, string> | undefined;
+  let gateOn = true;
   class CapturingApp extends lib.GitOpsApp {
-    // The round trip compares fields; the policy gate is the user's synth's job.
+    // The round trip compares fields; migrate runs the gate on the final tree itself.
     constructor(props: Record<string, unknown> = {}) {
       super({ ...props, validate: false });
+      gateOn = props.validate !== false;
     }
 
     public synth(): void {
@@ -57,5 +77,5 @@ export function renderGeneratedCode(code: string, importFrom: string): RenderedO
     if (path.posix.basename(file) === 'kustomization.yaml') continue;
     out.set(file, parse(content));
   }
-  return out;
+  return { objects: out, tree: captured, gateOn };
 }

@@ -2,9 +2,10 @@ import { ARGO_FOLDER, isArgoApplicationObject } from './_argo-fit';
 import { FieldChange, diffJson } from './_diff';
 import { generateCode, MigratedAs, PlannedObject } from './_generate';
 import { LoadedInput, loadInputs } from './_load';
-import { RenderedObjects, renderGeneratedCode } from './_run';
+import { RenderedObjects, runGeneratedCode } from './_run';
 import { plaintextSecretProblems } from './_secrets';
-import { ValidationError } from '../errors';
+import { formatProblem, ValidationError } from '../errors';
+import { validationGate } from '../validate/gate';
 
 export { FieldChange } from './_diff';
 
@@ -83,6 +84,12 @@ export interface MigrateResult {
   readonly notes: readonly string[];
   /** True when the rendered objects equal the input objects exactly. */
   readonly exact: boolean;
+  /**
+   * The validation gate of the generated app: on (the program never opts
+   * out), and the problems it reports on the rendered tree, one line each —
+   * what the program's first synth refuses until they are fixed.
+   */
+  readonly gate: { readonly on: boolean; readonly problems: readonly string[] };
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -115,14 +122,18 @@ export function migrate(paths: readonly string[], options: MigrateOptions = {}):
   const base = { app, env, namespace, strict, importFrom, appFolderRequested };
 
   let generated = generateCode(input, base);
-  let compared = compare(input, generated.planned, renderGeneratedCode(generated.code, importFrom));
+  let run = runGeneratedCode(generated.code, importFrom);
+  let compared = compare(input, generated.planned, run.objects);
   if (strict) {
     const patches = new Map(compared.objects.map((o, i) => [i, o.changes] as const));
     generated = generateCode(input, { ...base, patches });
-    compared = compare(input, generated.planned, renderGeneratedCode(generated.code, importFrom));
+    run = runGeneratedCode(generated.code, importFrom);
+    compared = compare(input, generated.planned, run.objects);
   }
   const exact = compared.added.length === 0 && compared.objects.every(o => o.changes.length === 0 && o.rendered !== undefined);
-  return { code: generated.code, app, env, namespace, strict, ...compared, notes: generated.notes, exact };
+  // The generated app keeps the validation gate: say now what its first synth will refuse.
+  const gate = { on: run.gateOn, problems: validationGate()(run.tree).map(formatProblem) };
+  return { code: generated.code, app, env, namespace, strict, ...compared, notes: generated.notes, exact, gate };
 }
 
 function compare(input: LoadedInput, planned: readonly PlannedObject[], rendered: RenderedObjects) {

@@ -72,6 +72,23 @@ describe('migrate: generated code', () => {
   });
 });
 
+describe('migrate: the generated app keeps the validation gate', () => {
+  test('GIVEN every fixture WHEN migrated THEN the program never opts out of the gate', () => {
+    for (const [, r] of results) {
+      expect(r.code).toMatch(/^const app = new GitOpsApp\(\);$/m);
+      expect(r.code).not.toContain('validate');
+      expect(r.gate.on).toBe(true);
+    }
+  });
+
+  test('GIVEN the seed WHEN migrated THEN the WebService passes the gate, the --strict copy lists what the gate refuses', () => {
+    expect(results.get('seed-001')!.gate.problems).toEqual([]);
+    expect(results.get('seed-001 --strict')!.gate.problems).toContain(
+      "[dev/argocdnodejs/deployment-argocdnodejs.yaml: Deployment/argocd/argocdnodejs] 'spec.template.spec.containers[0].livenessProbe' is not set: "
+      + "add a liveness probe (httpGet or tcpSocket on the container's port) [liveness-probe]");
+  });
+});
+
 describe('migrate: the seed (Deployment, Service, Kustomization)', () => {
   const r = results.get('seed-001')!;
 
@@ -395,5 +412,9 @@ describe('migrate command', () => {
     expect(plain.err).toContain('The differences above are what the cluster would see change.');
     const strict = await cli('migrate', path.join(FIXTURES, 'seed-002'), '--strict', '--import-from', SRC);
     expect(strict.err).toContain('The rendered objects equal the input exactly.');
+    const seed = await cli('migrate', path.join(FIXTURES, 'seed-001'), '--import-from', SRC);
+    expect(seed.err).toContain('The generated app keeps the validation gate on, and the rendered tree passes it.');
+    const seedStrict = await cli('migrate', path.join(FIXTURES, 'seed-001'), '--strict', '--import-from', SRC);
+    expect(seedStrict.err).toMatch(/The generated app keeps the validation gate on: its synth refuses these \d+ problem\(s\) until they are fixed:\n  \[dev\/argocdnodejs\//);
   });
 });

@@ -66,6 +66,10 @@ Examples:
           ...result.notes.map(n => `note: ${n}`),
           ...formatDifferences(result).map(l => (l.startsWith('  +') ? s('green', l) : l.startsWith('  -') ? s('red', l) : l)),
           result.exact ? 'The rendered objects equal the input exactly.' : 'The differences above are what the cluster would see change.',
+          ...(result.gate.problems.length
+            ? [`The generated app keeps the validation gate on: its synth refuses these ${result.gate.problems.length} problem(s) until they are fixed:`,
+              ...result.gate.problems.map(p => `  ${p}`)]
+            : ['The generated app keeps the validation gate on, and the rendered tree passes it.']),
         ].join('\n');
         if (out) {
           io.out(`Wrote ${options.out} (${result.objects.length} objects, app ${result.app}, env ${result.env}).\n${report}\n`);
