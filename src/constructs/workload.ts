@@ -225,8 +225,56 @@ export class HealthCheck {
   ) {}
 }
 
+/** What every container of a pod takes: the main one (in `WorkloadProps`), init containers and sidecars. */
+export interface ContainerSettings {
+  /**
+   * Entrypoint (replaces the image's ENTRYPOINT).
+   *
+   * @default - the image's
+   */
+  readonly command?: string[];
+  /**
+   * Arguments (replace the image's CMD).
+   *
+   * @default - the image's
+   */
+  readonly args?: string[];
+  /**
+   * Environment variables: literal strings, or `EnvValue.fromConfigMapKey` /
+   * `EnvValue.fromSecretKey`. Rendered sorted by name.
+   *
+   * @default - none
+   */
+  readonly env?: Record<string, string | EnvValue>;
+  /**
+   * Every key of ConfigMaps and Secrets as environment variables.
+   *
+   * @default - none
+   */
+  readonly envFrom?: EnvFromSource[];
+  /**
+   * Named container ports.
+   *
+   * @default - none (a `WebService` has its unnamed `port`)
+   */
+  readonly ports?: NamedPort[];
+  /**
+   * CPU and memory requests and limits (always set). For the main container,
+   * the environment's defaults and per-app overrides are merged in.
+   *
+   * @default - 100m/500m CPU, 128Mi/256Mi memory
+   */
+  readonly resources?: ResourceRequirements;
+  /**
+   * Mounts of the pod's volumes.
+   *
+   * @default - the writable /tmp only
+   */
+  readonly mounts?: VolumeMountSpec[];
+}
+
 /** An init container or a sidecar: the same secure defaults as the main container. */
-export interface ContainerSpec {
+export interface ContainerSpec extends ContainerSettings {
   /** Container name (a DNS-1123 label), unique in the pod. */
   readonly name: string;
   /**
@@ -241,48 +289,6 @@ export interface ContainerSpec {
    * @default - the container name
    */
   readonly imageName?: string;
-  /**
-   * Entrypoint (replaces the image's ENTRYPOINT).
-   *
-   * @default - the image's
-   */
-  readonly command?: string[];
-  /**
-   * Arguments (replace the image's CMD).
-   *
-   * @default - the image's
-   */
-  readonly args?: string[];
-  /**
-   * Environment variables.
-   *
-   * @default - none
-   */
-  readonly env?: Record<string, string | EnvValue>;
-  /**
-   * Every key of ConfigMaps and Secrets as environment variables.
-   *
-   * @default - none
-   */
-  readonly envFrom?: EnvFromSource[];
-  /**
-   * Named container ports.
-   *
-   * @default - none
-   */
-  readonly ports?: NamedPort[];
-  /**
-   * CPU and memory requests and limits (always set).
-   *
-   * @default - 100m/500m CPU, 128Mi/256Mi memory
-   */
-  readonly resources?: ResourceRequirements;
-  /**
-   * Mounts of the pod's volumes.
-   *
-   * @default - the writable /tmp only
-   */
-  readonly mounts?: VolumeMountSpec[];
   /**
    * Readiness and liveness probe of a sidecar (init containers have none).
    *
@@ -310,7 +316,7 @@ export interface ServiceAccountSpec {
 }
 
 /** Props every workload kind accepts: the pod template. */
-export interface WorkloadProps {
+export interface WorkloadProps extends ContainerSettings {
   /**
    * The image: repository plus tag or digest. A pin for this app and
    * environment (the GitOpsApp's pins file), or the environment's override, wins.
@@ -331,44 +337,6 @@ export interface WorkloadProps {
    * @default - WebService: the app name; Worker `<app>-worker`, ScheduledJob `<app>-cron`, MigrationJob `<app>-migrate`
    */
   readonly name?: string;
-  /**
-   * Entrypoint of the main container (replaces the image's ENTRYPOINT).
-   *
-   * @default - the image's
-   */
-  readonly command?: string[];
-  /**
-   * Arguments of the main container (replace the image's CMD).
-   *
-   * @default - the image's
-   */
-  readonly args?: string[];
-  /**
-   * Environment variables of the main container: literal strings, or
-   * `EnvValue.fromConfigMapKey` / `EnvValue.fromSecretKey`. Rendered sorted by name.
-   *
-   * @default - none
-   */
-  readonly env?: Record<string, string | EnvValue>;
-  /**
-   * Every key of ConfigMaps and Secrets as environment variables of the main container.
-   *
-   * @default - none
-   */
-  readonly envFrom?: EnvFromSource[];
-  /**
-   * Named ports of the main container.
-   *
-   * @default - none (a `WebService` has its unnamed `port`)
-   */
-  readonly ports?: NamedPort[];
-  /**
-   * CPU and memory requests and limits of the main container (always set).
-   * The environment's defaults and per-app overrides are merged in.
-   *
-   * @default - 100m/500m CPU, 128Mi/256Mi memory
-   */
-  readonly resources?: ResourceRequirements;
   /**
    * Extra labels on the objects and pods (never in selectors).
    *
@@ -400,12 +368,6 @@ export interface WorkloadProps {
    * @default - only the writable /tmp
    */
   readonly volumes?: PodVolume[];
-  /**
-   * Mounts of the volumes into the main container.
-   *
-   * @default - only the writable /tmp
-   */
-  readonly mounts?: VolumeMountSpec[];
   /**
    * Containers run to completion, in order, before the main one starts.
    *
