@@ -1,6 +1,5 @@
 /**
- * The image-pins rows of the benchmark: `set-image` and `promote` on a large
- * `images.yaml`, as whole processes (start-up included: that is what CI pays).
+ * The image-pins rows of the benchmark: `set-image` on a large `images.yaml`, as whole processes (start-up included: that is what CI pays).
  *
  * Run by bench/run.ts, or alone while working on the pins:
  *   node --require esbuild-register bench/pins.ts [--apps 20000,200000] [--reps 3] [--quick]
@@ -32,7 +31,6 @@ export interface PinsMeasurements {
     readonly apps: number;
     readonly bytes: number;
     readonly setImage: PinsTimed;
-    readonly promote: PinsTimed;
     /** A node process reading and atomically rewriting the file. */
     readonly ioFloor: PinsTimed;
     /** `yaml`'s parseDocument of the file, in a process (full runs, 20,000 apps and fewer). */
@@ -107,14 +105,11 @@ export function runPinsBench(
       ioFloor.push(runProcess('node', [floorScript, file], { cwd: work }));
       if (startup.length < reps) startup.push(cli('--version'));
     }
-    // promote rewrites every prod pin: one run each way.
-    const promote = [cli('promote', '--from', 'dev', '--to', 'prod', '--file', file)];
     const yamlParse = !opts.quick && apps <= 20_000 ? timed([runProcess('node', [yamlScript, file], { cwd: work })], 'yaml parseDocument') : undefined;
     sizes.push({
       apps,
       bytes: text.length,
       setImage: timed(setImage, 'set-image'),
-      promote: timed(promote, 'promote'),
       ioFloor: timed(ioFloor, 'the I/O floor'),
       ...(yamlParse ? { yamlParse } : {}),
     });
@@ -133,9 +128,9 @@ function stats(t: PinsTimed | undefined): string {
 /** The pins rows and their two targets, as printed by `npm run bench`. */
 export function renderPinsTable(m: PinsMeasurements): string {
   const lines = ['', 'Image pins (whole processes; min / median, peak RSS)', ''];
-  lines.push('| apps × 2 envs | file | set-image | promote (all apps) | I/O floor | yaml parse only |', '|---|---|---|---|---|---|');
+  lines.push('| apps × 2 envs | file | set-image | I/O floor | yaml parse only |', '|---|---|---|---|---|');
   for (const s of m.sizes) {
-    lines.push(`| ${s.apps.toLocaleString('en-US')} | ${(s.bytes / 2 ** 20).toFixed(1)} MiB | ${stats(s.setImage)} | ${stats(s.promote)} | ${stats(s.ioFloor)} | ${stats(s.yamlParse)} |`);
+    lines.push(`| ${s.apps.toLocaleString('en-US')} | ${(s.bytes / 2 ** 20).toFixed(1)} MiB | ${stats(s.setImage)} | ${stats(s.ioFloor)} | ${stats(s.yamlParse)} |`);
   }
   lines.push(`\nCLI start-up (\`--version\`): ${stats(m.cliStartup)}`, '');
   const minOf = (t: PinsTimed | undefined) => (t && !t.failed && t.ms.length ? Math.min(...t.ms) : undefined);
