@@ -246,8 +246,11 @@ if (require.main === module) {
   try {
     const bin = buildPeerBundles(work);
     // Above 1,000 apps only ours runs (the scaling target), with at most 3 rounds.
-    const results = apps.map(n => runPeers(work, bin, n, n > 1000 ? Math.min(reps, 3) : reps, n > 1000 ? 0 : naiveReps, log, n > 1000));
-    process.stdout.write(renderPeerTable(results));
+    const results: PeerResult[] = [];
+    for (const n of apps) {
+      results.push(runPeers(work, bin, n, n > 1000 ? Math.min(reps, 3) : reps, n > 1000 ? 0 : naiveReps, log, n > 1000));
+      process.stdout.write(`${renderPeerTable(results)}\n`); // after each count: a partial run still reports
+    }
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
