@@ -3,10 +3,11 @@ import { FieldChange } from './_diff';
 import { l1ClassFor, l1Interface } from './_k8s-types';
 import { LoadedInput, SourceObject } from './_load';
 import { Code, TypeMismatch, literal, str, toL1 } from './_ts';
+import { fitSecretSource } from './_secret-source-fit';
 import { fitWebService, WebServiceFit } from './_web-service-fit';
 
 /** How one input object is written in code. */
-export type MigratedAs = 'WebService' | 'ArgoApplication' | 'L1' | 'ApiObject';
+export type MigratedAs = 'WebService' | 'ArgoApplication' | 'ExternalSecret' | 'SealedSecret' | 'L1' | 'ApiObject';
 
 /** One input object and the code it became. */
 export interface PlannedObject {
@@ -127,6 +128,15 @@ export function generateCode(input: LoadedInput, options: GenerateOptions): Gene
       planned.push({ index, as: 'ApiObject', className: 'ApiObject', name, note: argo });
       return;
     }
+    const secretSource = options.strict ? undefined : fitSecretSource(o, options);
+    if (secretSource !== undefined && typeof secretSource !== 'string') {
+      used.lib.add(secretSource.className);
+      for (const u of secretSource.uses) used.lib.add(u);
+      emit(`new ${secretSource.className}(chart, ${str(id)}, ${literal(secretSource.props)})`, [], id);
+      planned.push({ index, as: secretSource.className, className: secretSource.className, name });
+      return;
+    }
+    if (typeof secretSource === 'string') notes.push(secretSource);
     const className = l1ClassFor(apiVersion, kind);
     const rest = Object.fromEntries(Object.entries(o.json).filter(([k]) => k !== 'apiVersion' && k !== 'kind'));
     let note: string | undefined;

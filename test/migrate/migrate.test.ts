@@ -13,6 +13,7 @@ const CASES: [string, string[]][] = [
   ['seed-002', ['seed-002']],
   ['argo-variants', ['argo-variants']],
   ['corpus', ['corpus']],
+  ['secret-sources', ['secret-sources']],
 ];
 
 const results = new Map<string, MigrateResult>();
@@ -86,6 +87,44 @@ describe('migrate: the generated app keeps the validation gate', () => {
     expect(results.get('seed-001 --strict')!.gate.problems).toContain(
       "[dev/argocdnodejs/deployment-argocdnodejs.yaml: Deployment/argocd/argocdnodejs] 'spec.template.spec.containers[0].livenessProbe' is not set: "
       + "add a liveness probe (httpGet or tcpSocket on the container's port) [liveness-probe]");
+  });
+});
+
+describe('migrate: ExternalSecret and SealedSecret become their constructs', () => {
+  const r = results.get('secret-sources')!;
+  const changed = (name: string) => r.objects.find(o => o.name === name)!.changes.map(c => `${c.op} ${c.field}`);
+
+  test('GIVEN fitting objects WHEN migrated THEN each becomes its construct; a field without a prop keeps an ApiObject, saying which', () => {
+    expect(r.objects.map(o => `${o.kind} ${o.name} → ${o.className}`)).toEqual([
+      'ExternalSecret db-credentials → ExternalSecret',
+      'ExternalSecret api-keys → ExternalSecret',
+      'ExternalSecret dsn → ApiObject',
+      'SealedSecret smtp → SealedSecret',
+      'SealedSecret tls → SealedSecret',
+      'SealedSecret legacy → ApiObject',
+    ]);
+    expect(r.code).toContain("store: SecretStoreRef.cluster('vault'),");
+    expect(r.code).toContain("new ExternalSecret(chart, 'externalsecret-api-keys', { name: 'api-keys', store: SecretStoreRef.namespaced('shop-store'), extract: ['shop/api-keys'] });");
+    expect(r.code).toContain('scope: SealingScope.NAMESPACE_WIDE,');
+    expect(r.code).toContain("type: 'kubernetes.io/tls',");
+    expect(r.notes).toContain('ExternalSecret dsn stays a plain ApiObject, not an ExternalSecret construct: spec.target.template has no prop');
+    expect(r.notes).toContain('SealedSecret legacy stays a plain ApiObject, not a SealedSecret construct: spec.template.data has no prop');
+  });
+
+  test('GIVEN the generated code rendered WHEN compared with the input THEN the differences are the app labels and the constructs\' written-out defaults', () => {
+    expect(changed('db-credentials')).toEqual(['added metadata.labels']);
+    expect(changed('api-keys')).toEqual(['added metadata.labels', 'added spec.refreshInterval', 'added spec.secretStoreRef.kind', 'added spec.target']);
+    expect(changed('smtp')).toEqual(['added metadata.labels', 'removed spec.template.metadata.creationTimestamp', 'added spec.template.metadata.labels', 'removed spec.template.metadata.namespace']);
+    expect(changed('tls')).toEqual(['added metadata.labels', 'added spec.template.metadata.labels']);
+    expect(changed('dsn')).toEqual([]);
+    expect(changed('legacy')).toEqual([]);
+    expect(r.gate.problems).toEqual([]);
+  });
+
+  test('GIVEN --strict WHEN migrated THEN no construct is used and the output equals the input', () => {
+    const strict = results.get('secret-sources --strict')!;
+    expect(strict.objects.every(o => o.className === 'ApiObject')).toBe(true);
+    expect(strict.exact).toBe(true);
   });
 });
 
