@@ -204,3 +204,22 @@ export function renderTable(m: Measurements, targets: readonly TargetResult[]): 
   }
   return `${lines.join('\n')}\n`;
 }
+
+/** The fresh-process rows of bench/publish-cli.ts: publish vs git (issue 12 point 7), validate vs one kubectl kustomize (issue 13). */
+export function renderPublishCli(r: any): string {
+  if (!r || r.failed) return `\nfresh-process publish: not measured (${r?.failed ?? 'no result'})\n`;
+  const ms = (xs: number[]) => `min ${Math.round(Math.min(...xs))} ms, median ${Math.round(median(xs))} ms`;
+  const lines = [
+    '',
+    `fresh-process CLI at ${r.apps} apps (${r.files} files, ${r.reps} alternated runs, start-up included):`,
+    `  publish of a one-app change: ${ms(r.runs.publishOneApp)}; git add -A && git commit -q: ${ms(r.runs.gitCommit)}`,
+    `    ratio min ${r.ratios.oneApp.min.toFixed(2)}x, median ${r.ratios.oneApp.median.toFixed(2)}x (target <= 2x: ${r.ratios.oneApp.median <= 2 ? 'met' : 'MISSED'})`,
+    `  no-op publish: ${ms(r.runs.publishNoop)}; git add -A && git diff --cached --quiet: ${ms(r.runs.gitNoop)}`,
+    `    ratio min ${r.ratios.noop.min.toFixed(2)}x, median ${r.ratios.noop.median.toFixed(2)}x (target <= 2x: ${r.ratios.noop.median <= 2 ? 'met' : 'MISSED'})`,
+  ];
+  if (r.validate) {
+    lines.push(`  validate --no-cache (kustomize included): ${Math.round(r.validate.validateMs)} ms; one kubectl kustomize of a root listing every app folder: `
+      + `${Math.round(r.validate.kubectlKustomizeRootMs)} ms; ratio ${r.validate.ratio.toFixed(2)}x (target <= 1.0x: ${r.validate.ratio <= 1 ? 'met' : 'MISSED'})`);
+  }
+  return `${lines.join('\n')}\n`;
+}

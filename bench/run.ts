@@ -17,7 +17,7 @@ import { hasCommand, ProcessRun, REPO, runProcess } from './_util';
 import { appName, appSource, ENVIRONMENTS, expectedFiles } from './generate';
 import { buildPeerBundles, PeerResult, renderPeerTable, runPeers } from './peers';
 import { renderPinsTable, runPinsBench } from './pins';
-import { evaluate, Measurements, renderTable } from './report';
+import { evaluate, Measurements, renderPublishCli, renderTable } from './report';
 import { startupOfRepoApp } from './startup';
 
 interface Options {
@@ -203,12 +203,21 @@ async function main(): Promise<void> {
   m.peers = peers;
   const pins = runPinsBench(path.join(work, 'pins'), { apps: [20_000, 200_000], reps: opts.reps, quick: opts.quick }, log);
 
+  // Fresh-process publish and validate (bench/publish-cli.ts), at the largest app count.
+  const cliApps = Math.max(...opts.apps);
+  log(`${cliApps} apps: fresh-process publish and validate`);
+  const cliArgs = ['--require', 'esbuild-register', path.join(__dirname, 'publish-cli.ts'), '--apps', String(cliApps),
+    '--reps', String(opts.reps || (opts.quick ? 2 : 5)), '--work', path.join(work, 'publish-cli'), '--kustomize', hasKubectl && !opts.quick ? 'yes' : 'no'];
+  const pc = spawnSync('node', cliArgs, { cwd: REPO, env, encoding: 'utf8', maxBuffer: 64 * 2 ** 20, timeout: 3_600_000 });
+  const publishCli = pc.status === 0 ? JSON.parse(pc.stdout.trim().split('\n').pop()!) : { failed: `bench/publish-cli.ts exited ${pc.status}: ${pc.stderr.trim().split('\n').slice(-3).join(' | ')}` };
+  (m as Measurements & { publishCli?: unknown }).publishCli = publishCli;
   m.durationS = Math.round((Date.now() - started) / 100) / 10;
   const evaluation = evaluate(m);
   const resultsDir = path.join(__dirname, 'results');
   fs.mkdirSync(resultsDir, { recursive: true });
   fs.writeFileSync(path.join(resultsDir, 'latest.json'), `${JSON.stringify({ ...m, evaluation, pins }, null, 2)}\n`);
   process.stdout.write(renderTable(m, evaluation));
+  process.stdout.write(renderPublishCli(publishCli));
   process.stdout.write(`\n${renderPeerTable(peers)}`);
   process.stdout.write(renderPinsTable(pins));
   process.stdout.write(`\nJSON: ${path.relative(process.cwd(), path.join(resultsDir, 'latest.json'))}; scratch: ${base.dir}${base.ramDisk ? ' (RAM-backed)' : ' (not RAM-backed)'}; took ${m.durationS} s\n`);

@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { DEFAULT_BRANCH } from '../../publish/defaults';
+import type { Gate } from '../../publish/publish';
 import { RegisterCommand } from '../command';
 import { ExitCode } from '../exit-codes';
 
@@ -71,8 +72,12 @@ with an http.extraHeader (see docs/publishing.md).`)
       const [{ parsePercent }, { publishTree }, { readTreeStrict }, { printWriteResult }] = await Promise.all([
         import('../../publish/_checks'), import('../../publish/publish'), import('../../validate/tree-shape'), import('./_publish-output'),
       ]);
-      const gate = options.validate ? await import('../../validate/gate') : undefined;
-      const cacheDir = options.cache && gate ? (await import('../../validate/validate-folders')).defaultCacheDir(io.env) : undefined;
+      // The validation modules (schemas, ajv) load only when a commit is about to be made: a no-op publish never needs them.
+      const gate: Gate | undefined = options.validate ? async (touched, context) => {
+        const [{ publishGate }, { defaultCacheDir }] = await Promise.all([import('../../validate/gate'), import('../../validate/validate-folders')]);
+        const cacheDir = options.cache ? defaultCacheDir(io.env) : undefined;
+        return publishGate({ skipKustomize: options.skipKustomize, cacheDir })(touched, context);
+      } : undefined;
       const checksSkipped = !options.validate ? ['validate'] : options.skipKustomize ? ['kustomize'] : [];
       const allowDeletions = options.allowDeletions !== undefined ? parsePercent(options.allowDeletions) : undefined;
       const tree = readTreeStrict(path.resolve(io.cwd, options.dir), options.dir);
@@ -89,7 +94,7 @@ with an http.extraHeader (see docs/publishing.md).`)
         allowDirty: Boolean(options.allowDirty),
         allowUnrelatedSource: Boolean(options.allowUnrelatedSource),
         allowDeletions,
-        gate: gate?.publishGate({ skipKustomize: options.skipKustomize, cacheDir }),
+        gate,
         checksSkipped,
       });
       printWriteResult(io, result, Boolean(options.json));
