@@ -38,8 +38,8 @@ export interface PinnedAction {
  * `@<sha> # <version>` form).
  */
 export const ACTIONS = {
-  checkout: { repo: 'actions/checkout', sha: '11bd71901bbe5b1630ceea73d27597364c9af683', version: 'v4.2.2' },
-  setupNode: { repo: 'actions/setup-node', sha: '49933ea5288caeca8642d1e84afbd3f7d6820020', version: 'v4.4.0' },
+  checkout: { repo: 'actions/checkout', sha: '08c6903cd8c0fde910a37f88322edcfb5dd907a8', version: 'v5.0.0' },
+  setupNode: { repo: 'actions/setup-node', sha: 'a0853c24544627f65ddf259abe73b1d18a591444', version: 'v5.0.0' },
   setupBuildx: { repo: 'docker/setup-buildx-action', sha: 'b5ca514318bd6ebac0fb2aedd5d36ec1b5c232a2', version: 'v3.10.0' },
   login: { repo: 'docker/login-action', sha: '74a5d142397b4f367a81961eba4e8cd7edddf772', version: 'v3.4.0' },
   buildPush: { repo: 'docker/build-push-action', sha: '263435318d21b8e681c14492fe198d362a7d2c83', version: 'v6.18.0' },
@@ -73,7 +73,7 @@ export interface WorkflowOptions {
   /**
    * The Node.js major version CI runs.
    *
-   * @default '20'
+   * @default '24'
    */
   readonly nodeVersion?: string;
   /**
@@ -133,7 +133,7 @@ const DEFAULT_STAGES: readonly WorkflowStage[] = [{ name: 'dev', approval: false
 export function addWorkflows(project: Project, options: WorkflowOptions = {}): void {
   const app = options.app ?? { name: 'hello', context: 'examples/hello' };
   const branch = options.defaultBranch ?? 'main';
-  const nodeVersion = options.nodeVersion ?? '20';
+  const nodeVersion = options.nodeVersion ?? '24';
   const stages = options.stages ?? DEFAULT_STAGES;
   // Every job that can write runs only for the default branch: a workflow_dispatch
   // on another branch, or a ref chosen by whoever starts it, publishes nothing.
@@ -171,6 +171,15 @@ export function addWorkflows(project: Project, options: WorkflowOptions = {}): v
   ];
 
   // ---------------------------------------------------------------- pr.yml
+  // The rendered diff as one sticky comment on the pull request, updated on
+  // each push. The checks run with a read-only token; the diff leaves their job
+  // as an output, and a second job that checks out nothing (so no code of the
+  // pull request runs next to its token) posts it. Fork pull requests get a
+  // read-only token and no secrets from `pull_request`: the comment job skips
+  // them, and the diff stays in the job summary.
+  const COMMENT_MARKER = '<!-- cdk8s-gitops:rendered-diff -->';
+  // GitHub refuses comments over 65,536 characters.
+  const COMMENT_LIMIT = 60_000;
   new WorkflowFile(project, '.github/workflows/pr.yml', {
     obj: {
       name: 'pr',
@@ -182,7 +191,57 @@ export function addWorkflows(project: Project, options: WorkflowOptions = {}): v
           'name': 'Test, synth, validate, diff',
           'runs-on': 'ubuntu-latest',
           'timeout-minutes': 20,
-          'steps': [checkout({ 'fetch-depth': 0 }), setupNode, ...checks('npm ci')],
+          'outputs': { diff: '${{ steps.comment.outputs.body }}' },
+          'steps': [
+            checkout({ 'fetch-depth': 0 }), setupNode, ...checks('npm ci'),
+            {
+              name: 'The diff as a pull-request comment',
+              id: 'comment',
+              env: { RUN_URL: '${{ github.server_url }}/${{ github.repository }}/actions/runs/${{ github.run_id }}' },
+              run: [
+                'npx cdk8s-gitops diff --output markdown > "$RUNNER_TEMP/diff.md"',
+                '{',
+                `  echo '${COMMENT_MARKER}'`,
+                "  echo '### Rendered manifests'",
+                '  echo',
+                // iconv -c drops a character that the byte cut split.
+                `  head -c ${COMMENT_LIMIT} "$RUNNER_TEMP/diff.md" | iconv -f UTF-8 -t UTF-8 -c`,
+                `  if [ "$(wc -c < "$RUNNER_TEMP/diff.md")" -gt ${COMMENT_LIMIT} ]; then`,
+                '    echo; echo',
+                '    echo "… cut at the size GitHub allows for a comment: the whole diff is in the [job summary](${RUN_URL})."',
+                '  fi',
+                '} > "$RUNNER_TEMP/comment.md"',
+                'delimiter="EOF_$(openssl rand -hex 16)"',
+                '{ echo "body<<${delimiter}"; cat "$RUNNER_TEMP/comment.md"; echo; echo "${delimiter}"; } >> "$GITHUB_OUTPUT"',
+              ].join('\n'),
+            },
+          ],
+        },
+        comment: {
+          'name': 'Rendered diff comment',
+          'needs': 'check',
+          // Same-repository pull requests only: a fork's token cannot comment.
+          'if': 'github.event.pull_request.head.repo.full_name == github.repository',
+          'runs-on': 'ubuntu-latest',
+          'timeout-minutes': 5,
+          'permissions': { 'pull-requests': 'write' },
+          'steps': [{
+            name: 'Create or update the sticky comment',
+            env: {
+              GH_TOKEN: '${{ github.token }}',
+              GH_REPO: '${{ github.repository }}',
+              PR: '${{ github.event.pull_request.number }}',
+              BODY: '${{ needs.check.outputs.diff }}',
+            },
+            run: [
+              `id="$(gh api "repos/$GH_REPO/issues/$PR/comments" --paginate --jq '.[] | select(.body | startswith("${COMMENT_MARKER}")) | .id' | head -n 1)"`,
+              'if [ -n "$id" ]; then',
+              '  gh api --method PATCH "repos/$GH_REPO/issues/comments/$id" -f body="$BODY" > /dev/null',
+              'else',
+              '  gh api --method POST "repos/$GH_REPO/issues/$PR/comments" -f body="$BODY" > /dev/null',
+              'fi',
+            ].join('\n'),
+          }],
         },
       },
     },

