@@ -2,8 +2,8 @@ import { ARGO_FOLDER, ArgoApplicationFit, fitArgoApplication, isArgoApplicationO
 import { FieldChange } from './_diff';
 import { l1ClassFor, l1Interface } from './_k8s-types';
 import { LoadedInput, SourceObject } from './_load';
-import { Code, TypeMismatch, literal, str, toL1 } from './_ts';
 import { fitSecretSource } from './_secret-source-fit';
+import { Code, TypeMismatch, literal, str, toL1 } from './_ts';
 import { fitWebService, WebServiceFit } from './_web-service-fit';
 
 /** How one input object is written in code. */

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Document } from 'yaml';
 import { Problem, ValidationError } from '../errors';
-import { YamlLimitError, parseYamlDocuments, toJsSafe } from '../yaml';
+import { YamlLimitError, YamlLimits, parseYamlDocuments, readYamlText, toJsSafe } from '../yaml';
 
 /** One Kubernetes object read from a file, after Kustomize's namespace and images were applied. */
 export interface SourceObject {
@@ -56,7 +56,7 @@ export const CLUSTER_SCOPED_KINDS = new Set([
  * objects, unsupported kustomization fields) is collected and thrown at once
  * as a `ValidationError` naming the file and document index.
  */
-export function loadInputs(paths: readonly string[], cwd: string): LoadedInput {
+export function loadInputs(paths: readonly string[], cwd: string, limits: YamlLimits = {}): LoadedInput {
   const problems: Problem[] = [];
   const objects: SourceObject[] = [];
   const kustomizations: SourceKustomization[] = [];
@@ -71,15 +71,17 @@ export function loadInputs(paths: readonly string[], cwd: string): LoadedInput {
   const readFile = (abs: string): Record<string, any>[] | undefined => {
     let text: string;
     try {
-      text = fs.readFileSync(abs, 'utf8');
+      // Size checked on disk before reading: a huge file is refused unread.
+      text = readYamlText(abs, limits);
     } catch (e) {
-      problems.push({ path: display(abs), message: `cannot be read: ${(e as Error).message}` });
+      if (e instanceof ValidationError) problems.push(...e.problems.map(p => ({ ...p, path: display(abs) })));
+      else problems.push({ path: display(abs), message: `cannot be read: ${(e as Error).message}` });
       return undefined;
     }
     files.push(display(abs));
     let list: Document.Parsed[];
     try {
-      list = parseYamlDocuments(text, display(abs));
+      list = parseYamlDocuments(text, display(abs), limits);
     } catch (e) {
       if (!(e instanceof YamlLimitError)) throw e;
       problems.push(...e.problems);

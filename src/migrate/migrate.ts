@@ -6,6 +6,7 @@ import { RenderedObjects, runGeneratedCode } from './_run';
 import { plaintextSecretProblems } from './_secrets';
 import { formatProblem, ValidationError } from '../errors';
 import { validationGate } from '../validate/gate';
+import { YamlLimits } from '../yaml';
 
 export { FieldChange } from './_diff';
 
@@ -48,6 +49,13 @@ export interface MigrateOptions {
    * @default process.cwd()
    */
   readonly cwd?: string;
+  /**
+   * Limits on each input file (size, alias expansion, nesting): a file over
+   * one is refused (exit 2), naming it.
+   *
+   * @default - the yaml module's (256 MiB, an alias bomb's expansion, 1000 levels)
+   */
+  readonly yamlLimits?: YamlLimits;
 }
 
 /** One input object, what it became and how its rendered form differs. */
@@ -103,7 +111,7 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
  * values never go into source; the message leaves them out); writes nothing.
  */
 export function migrate(paths: readonly string[], options: MigrateOptions = {}): MigrateResult {
-  const input = loadInputs(paths, options.cwd ?? process.cwd());
+  const input = loadInputs(paths, options.cwd ?? process.cwd(), options.yamlLimits);
   const env = options.env ?? 'dev';
   const namespace = options.namespace ?? defaultNamespace(input) ?? env;
   const app = options.app ?? defaultApp(input);

@@ -346,6 +346,17 @@ describe('migrate: bad input', () => {
         + "[kustomization.yaml] 'resources[0]' must be a local file or folder (remote bases cannot be migrated) (got \"https://example.com/x.yaml\")");
   });
 
+  test('GIVEN a file over the size limit WHEN migrated THEN it is refused unread, naming it', () => {
+    fs.writeFileSync(path.join(dir, 'big.yaml'), `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {a: "${'x'.repeat(2048)}"}\n`);
+    expect(() => migrate(['big.yaml'], { cwd: dir, importFrom: SRC, yamlLimits: { maxBytes: 1024 } }))
+      .toThrow(/^\[big\.yaml\] is 0\.0 MiB, more than the 0\.0 MiB a YAML input may be \(got 2\d\d\d\)$/);
+  });
+
+  test('GIVEN a file nested deeper than the limit WHEN migrated THEN it is refused, naming it', () => {
+    fs.writeFileSync(path.join(dir, 'deep.yaml'), `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {a: ${'['.repeat(50)}${']'.repeat(50)}}\n`);
+    expect(() => migrate(['deep.yaml'], { cwd: dir, importFrom: SRC, yamlLimits: { maxDepth: 20 } })).toThrow(/^\[deep\.yaml\] 'document 1' nests collections more than 20 deep$/);
+  });
+
   test('a missing path', () => {
     expect(problems({}, ['nope.yaml'])).toBe('[nope.yaml] does not exist');
   });
