@@ -22,9 +22,11 @@ export const registerMigrate: RegisterCommand = (program, io, setExitCode) => {
     .command('migrate')
     .summary('turn hand-written YAML (and kustomization folders) into typed cdk8s-gitops code')
     .description('Read Kubernetes YAML files, folders and kustomization folders (resources, namespace, images) '
-      + 'and write a cdk8s-gitops program: a Deployment + Service pair becomes a WebService, other kinds typed '
-      + 'k8s classes, unknown kinds ApiObjects. The program is rendered on the spot and compared with the input: '
-      + 'every field the constructs change (secure defaults, labels) is listed. --strict reproduces the input exactly.')
+      + 'and write a cdk8s-gitops program: a Deployment + Service pair becomes a WebService, an ExternalSecret or '
+      + 'SealedSecret its construct, other kinds typed k8s classes, unknown kinds ApiObjects. The program is rendered '
+      + 'on the spot and compared with the input: every field the constructs change (secure defaults, labels) is listed, '
+      + 'and what the validation gate (on in the program) will refuse. --strict reproduces the input exactly. '
+      + 'A plaintext Secret is refused: secret values never go into source.')
     .argument('<paths...>', 'YAML files or folders (a folder with kustomization.yaml is read through it)')
     .option('-o, --out <file>', 'write the program to this file (default: print it)')
     .option('--app <name>', 'app name (default: the first Deployment\'s name)')
