@@ -8,7 +8,7 @@ export interface PodTemplate {
   readonly labels: Record<string, string>;
   /** True for workloads that run to completion (Job, CronJob): no probes, no replicas. */
   readonly batch: boolean;
-  /** Desired replicas (Deployment, StatefulSet, ReplicaSet); 1 when unset. */
+  /** Desired replicas of a replicated workload (Deployment, StatefulSet, Rollout, ...; 1 when unset); undefined for DaemonSets and batch. */
   readonly replicas?: number;
 }
 
@@ -19,25 +19,61 @@ export interface ContainerAt {
   readonly init: boolean;
 }
 
-const TEMPLATED = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job']);
+/** Kinds whose replicas default to 1 when `spec.replicas` is unset. */
+export const REPLICATED: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController', 'DeploymentConfig', 'Rollout']);
+/** Kinds that run to completion. */
+const BATCH = new Set(['Job', 'CronJob', 'ScaledJob']);
+
+/** Built-in workload kinds: their template is a pod template even when malformed. */
+const KNOWN = new Set([...REPLICATED, ...BATCH, 'DaemonSet']);
+
+/**
+ * Where a pod template sits, whatever the object's kind: apps/v1 workloads,
+ * Job, Argo Rollout and OpenShift DeploymentConfig use `spec.template`,
+ * CronJob `spec.jobTemplate.spec.template`, KEDA's ScaledJob
+ * `spec.jobTargetRef.template`.
+ */
+const TEMPLATE_PATHS: readonly (readonly string[])[] = [
+  ['spec', 'template'],
+  ['spec', 'jobTemplate', 'spec', 'template'],
+  ['spec', 'jobTargetRef', 'template'],
+];
 
 function isObj(v: unknown): v is K8sObject {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-/** The pod template of a workload, or `undefined` for anything else. */
+function at(obj: K8sObject, keys: readonly string[]): unknown {
+  let v: unknown = obj;
+  for (const k of keys) v = isObj(v) ? v[k] : undefined;
+  return v;
+}
+
+/** True if `v` looks like a pod spec (it has a `containers` list), not some other `template.spec`. */
+function isPodSpec(v: unknown): v is K8sObject {
+  return isObj(v) && Array.isArray(v.containers);
+}
+
+/**
+ * The pod template of an object, or `undefined` when it carries none. Found
+ * by shape, not by kind, so custom workloads (an Argo Rollout, an OpenShift
+ * DeploymentConfig, a KEDA ScaledJob) get the same pod rules as a Deployment.
+ */
 export function podTemplateOf(obj: K8sObject): PodTemplate | undefined {
   const kind = obj.kind;
   if (kind === 'Pod' && isObj(obj.spec)) {
     return { spec: obj.spec, path: 'spec', labels: obj.metadata?.labels ?? {}, batch: false };
   }
-  if (TEMPLATED.has(kind) && isObj(obj.spec?.template?.spec)) {
-    const replicas = kind === 'DaemonSet' || kind === 'Job' ? undefined : (typeof obj.spec.replicas === 'number' ? obj.spec.replicas : 1);
-    return { spec: obj.spec.template.spec, path: 'spec.template.spec', labels: obj.spec.template.metadata?.labels ?? {}, batch: kind === 'Job', replicas };
-  }
-  if (kind === 'CronJob' && isObj(obj.spec?.jobTemplate?.spec?.template?.spec)) {
-    const t = obj.spec.jobTemplate.spec.template;
-    return { spec: t.spec, path: 'spec.jobTemplate.spec.template.spec', labels: t.metadata?.labels ?? {}, batch: true };
+  for (const keys of TEMPLATE_PATHS) {
+    const template = at(obj, keys);
+    if (!isObj(template) || !(isPodSpec(template.spec) || KNOWN.has(kind))) continue;
+    // a built-in kind's malformed template (no spec) still has labels a Service or PDB selects
+    const spec = isObj(template.spec) ? template.spec : {};
+    const batch = BATCH.has(kind) || keys.length > 2;
+    const replicas = batch || kind === 'DaemonSet' ? undefined
+      : typeof obj.spec.replicas === 'number' ? obj.spec.replicas
+        : REPLICATED.has(kind) ? 1 : undefined;
+    return { spec, path: `${keys.join('.')}.spec`, labels: isObj(template.metadata?.labels) ? template.metadata.labels : {}, batch, replicas };
   }
   return undefined;
 }

@@ -25,16 +25,27 @@ function probeRule(id: 'readiness-probe' | 'liveness-probe', key: 'readinessProb
   };
 }
 
-/** Where an httpGet/tcpSocket/grpc probe targets a port the container does not declare. */
+/**
+ * Where an httpGet/tcpSocket/grpc probe targets a port the container does not
+ * declare (a named port must always be declared; a number only when the
+ * container lists ports), or a UDP port, which these probes cannot reach.
+ */
 function portMismatch(c: ContainerAt, probe: K8sObject): { field: string; message: string; value: unknown } | undefined {
   const ports: K8sObject[] = Array.isArray(c.container.ports) ? c.container.ports : [];
   for (const handler of ['httpGet', 'tcpSocket', 'grpc']) {
     const port = probe[handler]?.port;
-    if (port === undefined || ports.length === 0) continue;
-    const ok = ports.some(p => p.containerPort === port || (typeof port === 'string' && p.name === port));
-    if (!ok) {
+    if (port === undefined) continue;
+    if (ports.length === 0) {
+      if (typeof port === 'string') return { field: `${handler}.port`, message: 'names a port the container does not declare (it declares none)', value: port };
+      continue;
+    }
+    const target = ports.find(p => p.containerPort === port || (typeof port === 'string' && p.name === port));
+    if (!target) {
       const declared = ports.map(p => (p.name ? `${p.name}=${p.containerPort}` : String(p.containerPort))).join(', ');
       return { field: `${handler}.port`, message: `is not one of the container's ports (${declared}): the probe checks nothing the app serves`, value: port };
+    }
+    if (target.protocol === 'UDP') {
+      return { field: `${handler}.port`, message: 'is a UDP port: an httpGet, tcpSocket or grpc probe needs a TCP port', value: port };
     }
   }
   return undefined;
