@@ -17,7 +17,7 @@ export interface ReplicatedWorkloadProps extends WorkloadProps {
 /**
  * A workload that runs as a Deployment: replicas (the environment's override,
  * the prop, the environment's default), and with 2 or more replicas a
- * PodDisruptionBudget (maxUnavailable 1) and topology spread across nodes and
+ * PodDisruptionBudget (maxUnavailable 1, unhealthyPodEvictionPolicy AlwaysAllow) and topology spread across nodes and
  * zones. `WebService` and `Worker` are this plus what is their own.
  */
 export abstract class ReplicatedWorkload extends Workload {
@@ -71,7 +71,7 @@ export abstract class ReplicatedWorkload extends Workload {
       ]));
       this.budget = new kplus.k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
         metadata: { name: this.name, labels: this.objectLabels },
-        spec: { maxUnavailable: kplus.k8s.IntOrString.fromNumber(1), selector: { matchLabels } },
+        spec: { maxUnavailable: kplus.k8s.IntOrString.fromNumber(1), unhealthyPodEvictionPolicy: 'AlwaysAllow', selector: { matchLabels } },
       });
     } else if (!on && this.budget) {
       object.addJsonPatch(JsonPatch.remove('/spec/template/spec/topologySpreadConstraints'));

@@ -26,7 +26,7 @@ describe('Autoscaler', () => {
     const web = new WebService(chart, 'web', props({ replicas: 1 }));
     new Autoscaler(chart, 'scale', { target: web, minReplicas: 2, maxReplicas: 6, cpuUtilization: 60, memoryUtilization: 80 });
     const files = objects(renderFiles(app));
-    expect(files['dev/hello/poddisruptionbudget-hello.yaml'].spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: { 'app.kubernetes.io/instance': 'hello-dev', 'app.kubernetes.io/name': 'hello' } } });
+    expect(files['dev/hello/poddisruptionbudget-hello.yaml'].spec).toEqual({ maxUnavailable: 1, unhealthyPodEvictionPolicy: 'AlwaysAllow', selector: { matchLabels: { 'app.kubernetes.io/instance': 'hello-dev', 'app.kubernetes.io/name': 'hello' } } });
     expect(files['dev/hello/deployment-hello.yaml'].spec.template.spec.topologySpreadConstraints.map((c: any) => c.topologyKey)).toEqual(['kubernetes.io/hostname', 'topology.kubernetes.io/zone']);
     expect(files['dev/hello/horizontalpodautoscaler-hello.yaml'].spec.metrics.map((m: any) => `${m.resource.name}=${m.resource.target.averageUtilization}`)).toEqual(['cpu=60', 'memory=80']);
   });

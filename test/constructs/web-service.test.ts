@@ -128,7 +128,7 @@ describe('WebService props', () => {
     new WebService(chart, 'web', props({ replicas: 2 }));
     const o = objects(renderFiles(app));
     const selector = { 'app.kubernetes.io/instance': 'hello-dev', 'app.kubernetes.io/name': 'hello' };
-    expect(o['dev/hello/poddisruptionbudget-hello.yaml'].spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: selector } });
+    expect(o['dev/hello/poddisruptionbudget-hello.yaml'].spec).toEqual({ maxUnavailable: 1, unhealthyPodEvictionPolicy: 'AlwaysAllow', selector: { matchLabels: selector } });
     expect(o['dev/hello/deployment-hello.yaml'].spec.template.spec.topologySpreadConstraints.map((t: any) => t.topologyKey))
       .toEqual(['kubernetes.io/hostname', 'topology.kubernetes.io/zone']);
   });

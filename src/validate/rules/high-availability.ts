@@ -1,5 +1,5 @@
 import { labelSelectorMatches, podTemplateOf } from './_pod';
-import { PolicyRule } from './_rule';
+import { K8sObject, PolicyRule } from './_rule';
 
 /** A workload with 2+ replicas has a PodDisruptionBudget in its folder. */
 export const pdbForReplicas: PolicyRule = {
@@ -14,7 +14,19 @@ export const pdbForReplicas: PolicyRule = {
   },
 };
 
-/** A workload with 2+ replicas spreads them (pod anti-affinity or topology spread constraints). */
+/**
+ * True if a pod anti-affinity term keeps the workload's own pods apart: its
+ * labelSelector selects them, and its `namespaces` (when listed without a
+ * namespaceSelector) include the pods' namespace.
+ */
+function spreadsOwnPods(term: K8sObject | undefined, labels: Record<string, string>, namespace: unknown): boolean {
+  if (!term || typeof term !== 'object' || !labelSelectorMatches(term.labelSelector, labels)) return false;
+  const namespaces = term.namespaces;
+  if (term.namespaceSelector !== undefined || !Array.isArray(namespaces) || namespaces.length === 0) return true;
+  return typeof namespace !== 'string' || namespaces.includes(namespace);
+}
+
+/** A workload with 2+ replicas spreads them (topology spread constraints, or pod anti-affinity on its own pods). */
 export const spreadForReplicas: PolicyRule = {
   id: 'spread-for-replicas',
   severity: 'warning',
@@ -22,11 +34,26 @@ export const spreadForReplicas: PolicyRule = {
   check({ object }) {
     const pod = podTemplateOf(object);
     if (!pod || pod.replicas === undefined || pod.replicas < 2) return [];
-    const spread = (Array.isArray(pod.spec.topologySpreadConstraints) && pod.spec.topologySpreadConstraints.length > 0)
-      || pod.spec.affinity?.podAntiAffinity !== undefined;
-    return spread ? [] : [{
-      field: `${pod.path}.topologySpreadConstraints`,
-      message: 'is not set and there is no podAntiAffinity, yet replicas is 2 or more: spread the replicas across nodes/zones',
+    if (Array.isArray(pod.spec.topologySpreadConstraints) && pod.spec.topologySpreadConstraints.length > 0) return [];
+    const anti = pod.spec.affinity?.podAntiAffinity;
+    if (anti === undefined) {
+      return [{
+        field: `${pod.path}.topologySpreadConstraints`,
+        message: 'is not set and there is no podAntiAffinity, yet replicas is 2 or more: spread the replicas across nodes/zones',
+        value: pod.replicas,
+      }];
+    }
+    const required = anti.requiredDuringSchedulingIgnoredDuringExecution;
+    const preferred = anti.preferredDuringSchedulingIgnoredDuringExecution;
+    const terms: K8sObject[] = [
+      ...(Array.isArray(required) ? required : []),
+      ...(Array.isArray(preferred) ? preferred.map((p: K8sObject) => p?.podAffinityTerm) : []),
+    ];
+    const namespace = object.metadata?.namespace;
+    if (terms.some(t => spreadsOwnPods(t, pod.labels, namespace))) return [];
+    return [{
+      field: `${pod.path}.affinity.podAntiAffinity`,
+      message: `has no term whose labelSelector selects this workload's own pods${typeof namespace === 'string' ? ` in its namespace "${namespace}"` : ''}, so it does not spread the replicas: select the template labels (and list that namespace, if namespaces are listed)`,
       value: pod.replicas,
     }];
   },

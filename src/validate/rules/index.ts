@@ -1,5 +1,7 @@
 import { PolicyRule } from './_rule';
+import { cronJobConcurrency, hookDeletePolicy } from './batch';
 import { containerResources } from './container-resources';
+import { pdbAllowsEviction, pdbUnhealthyEviction } from './disruption-budget';
 import { envUnique } from './env-unique';
 import { externalSecretStore } from './external-secret-store';
 import { pdbForReplicas, spreadForReplicas } from './high-availability';
@@ -10,6 +12,7 @@ import { ingressTls } from './ingress-tls';
 import { networkDefaultDeny } from './network-default-deny';
 import { noPlaintextSecret } from './no-plaintext-secret';
 import { livenessProbe, readinessProbe } from './probes';
+import { noSecretInEnv } from './secret-env';
 import { dropAllCapabilities, noPrivilegeEscalation, notPrivileged, readOnlyRootFilesystem, runAsNonRoot, seccompRuntimeDefault } from './security-context';
 import { serviceSelector } from './service-selector';
 
@@ -32,8 +35,13 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   noAutomountToken,
   serviceSelector,
   envUnique,
+  noSecretInEnv,
   pdbForReplicas,
   spreadForReplicas,
+  pdbAllowsEviction,
+  pdbUnhealthyEviction,
+  hookDeletePolicy,
+  cronJobConcurrency,
   noPlaintextSecret,
   ingressTls,
   hpaMinReplicas,
