@@ -75,7 +75,7 @@ validations:
 
 export function mainTs(v: TemplateValues): string {
   return `import * as path from 'path';
-import { AppChart, ArgoCd, Environment, GitOpsApp, ImagePins, WebService, validationGate } from 'cdk8s-gitops';
+import { AppChart, ArgoCd, Environment, GitOpsApp, ImagePins, WebService, synthFailure, validationGate } from 'cdk8s-gitops';
 
 /**
  * ${v.name}: the app ${v.app} in dev (1 replica) and prod (2 replicas). Image tags live in
@@ -100,7 +100,15 @@ export function buildApp(): GitOpsApp {
 }
 
 if (require.main === module) {
-  buildApp().synth();
+  try {
+    buildApp().synth();
+  } catch (e) {
+    // Bad input: one line per problem and exit 2, no stack trace (CDK8S_GITOPS_DEBUG=1 shows it);
+    // under \`cdk8s synth\` the validation plugin reports it.
+    const { text, exitCode } = synthFailure(e);
+    process.stderr.write(text);
+    process.exitCode = exitCode;
+  }
 }
 `;
 }

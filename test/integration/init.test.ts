@@ -61,6 +61,23 @@ const needs = hasTool('npm', ['--version']) && hasTool('kubectl') && hasTool('ta
     expect(files).toEqual(expect.arrayContaining(['dev/shop/deployment-shop.yaml', 'prod/shop/kustomization.yaml', 'prod/shop/poddisruptionbudget-shop.yaml']));
   }, 120_000);
 
+  test('GIVEN a broken prop in the new repo WHEN synthesized THEN exit 2 naming it, no stack trace, dist/ untouched', () => {
+    const main = path.join(repo, 'src', 'main.ts');
+    const good = fs.readFileSync(main, 'utf8');
+    const before = fs.readFileSync(path.join(repo, 'dist', 'prod', 'shop', 'deployment-shop.yaml'), 'utf8');
+    fs.writeFileSync(main, good.replace('replicas: 2 })', 'replicas: -1 })'));
+    try {
+      const res = run(path.join(repo, 'node_modules', '.bin', 'cdk8s'), ['synth', '--no-check-upgrade']);
+      expect(res.status).toBe(2);
+      expect(res.stdout + res.stderr).toContain("'replicas'");
+      expect(res.stdout + res.stderr).toContain('(got -1)');
+      expect(res.stdout + res.stderr).not.toMatch(/^\s+at .*:\d+:\d+\)?$/m);
+      expect(fs.readFileSync(path.join(repo, 'dist', 'prod', 'shop', 'deployment-shop.yaml'), 'utf8')).toBe(before);
+    } finally {
+      fs.writeFileSync(main, good);
+    }
+  }, 120_000);
+
   test('GIVEN the new repo WHEN `npm test` runs locally, then in CI THEN the first run writes the snapshot and the CI run passes on it', () => {
     const local = run('npm', ['test'], { CI: undefined });
     expect(local.stderr).toMatch(/Tests: +3 passed, 3 total/);
