@@ -45,6 +45,7 @@ export * from './validate/kustomize-build';
 export * from './validate/rules';
 export * from './validate/tree-shape';
 export * from './validate/validate-dir';
+export * from './validate/validate-folders';
 export * from './validate/validate-tree';
 export * from './validate/yaml-safety';
 
