@@ -36,8 +36,8 @@ describe('CLI conventions', () => {
   test('GIVEN validate WHEN --output json or the older --format json THEN the same JSON', async () => {
     const a = io(dir);
     const b = io(dir);
-    const codeA = await runCli(['validate', '--skip-kustomize', '--output', 'json'], a.io);
-    const codeB = await runCli(['validate', '--skip-kustomize', '--format', 'json'], b.io);
+    const codeA = await runCli(['validate', '--skip-kustomize', '--no-cache', '--output', 'json'], a.io);
+    const codeB = await runCli(['validate', '--skip-kustomize', '--no-cache', '--format', 'json'], b.io);
     expect(codeA).toBe(codeB);
     expect(JSON.parse(a.out())).toEqual(JSON.parse(b.out()));
     expect(a.out().length).toBeGreaterThan(2);
