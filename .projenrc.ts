@@ -75,8 +75,14 @@ const project = new typescript.TypeScriptProject({
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       testTimeout: 60_000,
       collectCoverage: false,
+      // Most tests wait on git, kubectl or another process: three workers keep
+      // both cores busy (jest's default on 2 cores is one).
+      maxWorkers: 3,
     },
   },
+  // ts-jest transpiles only: the `test:types` step type-checks the tests once,
+  // instead of a language service in every jest worker.
+  tsJestOptions: { transformOptions: { isolatedModules: true } },
   eslintOptions: {
     dirs: ['src'],
     devdirs: ['test', 'bench', 'examples'],
@@ -197,6 +203,10 @@ for (const p of ['/.cdk8s.out/', '/imports/', '/scripts/', '/docs/', '/cdk8s.yam
 
 // The one task that rewrites snapshots, on purpose and never in CI (`test` runs `jest --ci`).
 project.tasks.tryFind('test:update')?.reset('jest -u', { receiveArgs: true });
+
+// The tests' types, checked once (ts-jest only transpiles them).
+project.addTask('test:types', { description: 'Type-check the tests, bench and scripts', exec: 'tsc --noEmit -p test/tsconfig.json' });
+project.testTask.prependSpawn(project.tasks.tryFind('test:types')!);
 
 // No import cycles in src/ (type-only imports included): checked on every test run.
 project.testTask.exec("dpdm --no-warning --no-tree --exit-code circular:1 'src/**/*.ts'");
