@@ -9,6 +9,8 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** True if stdout is a terminal. */
   readonly isTTY: boolean;
+  /** True if stderr is a terminal (progress is shown only there). */
+  readonly errIsTTY?: boolean;
 }
 
 /** The real process's io. Output to a reader that went away (`| head`) is dropped quietly. */
@@ -20,6 +22,7 @@ export function processIo(): CliIo {
     cwd: process.cwd(),
     env: process.env,
     isTTY: Boolean(process.stdout.isTTY),
+    errIsTTY: Boolean(process.stderr.isTTY),
   };
 }
 
@@ -57,4 +60,14 @@ const CODES = { red: 31, green: 32, yellow: 33, cyan: 36, dim: 2, bold: 1 } as c
 export function styler(io: CliIo): (style: keyof typeof CODES, text: string) => string {
   const on = useColor(io);
   return (style, text) => (on ? `\u001b[${CODES[style]}m${text}\u001b[0m` : text);
+}
+
+/**
+ * A progress reporter for a long run, or `undefined` when there should be
+ * none: only when stderr is a terminal and `--quiet` is not given. It
+ * rewrites one stderr line (`label: done/total`) and clears it at the end.
+ */
+export function progressReporter(io: CliIo, quiet: boolean, label: string): ((done: number, total: number) => void) | undefined {
+  if (quiet || !io.errIsTTY) return undefined;
+  return (done, total) => io.err(done < total ? `\r${label}: ${done}/${total}` : '\r\u001b[2K');
 }

@@ -29,6 +29,13 @@ export interface KustomizeCheckOptions {
    * @default 60000
    */
   readonly timeoutMs?: number;
+  /**
+   * Called after each `kubectl kustomize` build with the builds done and the
+   * total, for a progress display (the library itself never prints).
+   *
+   * @default - no progress reports
+   */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 type Obj = Record<string, unknown>;
@@ -121,8 +128,12 @@ export async function checkKustomizeFolders(
     }
   }
   let next = 0;
+  let finished = 0;
   const worker = async () => {
-    while (next < tasks.length) await tasks[next++]();
+    while (next < tasks.length) {
+      await tasks[next++]();
+      options.onProgress?.(++finished, tasks.length);
+    }
   };
   try {
     await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));

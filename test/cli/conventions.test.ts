@@ -2,12 +2,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CliIo } from '../../src/cli/io';
 import { runCli } from '../../src/cli/main';
-import { tmpDir } from '../support/tools';
+import { hasTool, tmpDir } from '../support/tools';
 
-function io(cwd: string, env: Record<string, string> = {}) {
+function io(cwd: string, env: Record<string, string> = {}, errIsTTY = false) {
   const out: string[] = [];
   const err: string[] = [];
-  const value: CliIo = { out: t => out.push(t), err: t => err.push(t), cwd, env, isTTY: false };
+  const value: CliIo = { out: t => out.push(t), err: t => err.push(t), cwd, env, isTTY: false, errIsTTY };
   return { io: value, out: () => out.join(''), err: () => err.join('') };
 }
 
@@ -65,5 +65,27 @@ describe('CLI conventions', () => {
       expect(await runCli(args, t.io)).toBe(2);
       expect(t.err()).toMatch(/^error: .*already exists.*\nValidationError: .*\n\s+at /);
     }
+  });
+
+  (hasTool('kubectl') ? test : test.skip)('GIVEN stderr is a terminal WHEN validate builds with kustomize THEN progress on stderr, cleared at the end; --quiet or a pipe shows none', async () => {
+    // GIVEN a second app folder, so there are two builds
+    fs.mkdirSync(path.join(dir, 'dist', 'dev', 'world'));
+    fs.writeFileSync(path.join(dir, 'dist', 'dev', 'world', 'service-world.yaml'), SERVICE.replace(/hello/g, 'world'));
+    for (const app of ['hello', 'world']) {
+      fs.writeFileSync(path.join(dir, 'dist', 'dev', app, 'kustomization.yaml'),
+        `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - service-${app}.yaml\n`);
+    }
+    // WHEN
+    const tty = io(dir, {}, true);
+    await runCli(['validate', '--no-cache', '--concurrency', '2', '--output', 'json'], tty.io);
+    const quiet = io(dir, {}, true);
+    await runCli(['--quiet', 'validate', '--no-cache', '--output', 'json'], quiet.io);
+    const piped = io(dir, {}, false);
+    await runCli(['validate', '--no-cache', '--output', 'json'], piped.io);
+    // THEN
+    expect(tty.err()).toMatch(/^\rkustomize builds: 1\/2\r\u001b\[2K$/);
+    expect(JSON.parse(tty.out()).stats.kustomizeBuilds).toBeGreaterThan(0);
+    expect(quiet.err()).toBe('');
+    expect(piped.err()).toBe('');
   });
 });

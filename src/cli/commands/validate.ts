@@ -4,7 +4,7 @@ import type { Finding } from '../../validate/finding';
 import { DEFAULT_KUBERNETES_VERSION, SUPPORTED_KUBERNETES_VERSIONS } from '../../validate/kubernetes-versions';
 import { RegisterCommand } from '../command';
 import { ExitCode } from '../exit-codes';
-import { styler } from '../io';
+import { progressReporter, styler } from '../io';
 
 interface ValidateOptions {
   readonly dir: string;
@@ -55,6 +55,7 @@ Waive a policy rule for one object with an annotation (a reason is required):
         kubernetesVersion: options.kubernetesVersion,
         skipKustomize: options.skipKustomize,
         concurrency: options.concurrency,
+        onProgress: progressReporter(io, Boolean(program.opts().quiet), 'kustomize builds'),
       });
       if (options.format === 'json') {
         io.out(`${JSON.stringify({ dir: options.dir, ...report }, undefined, 2)}\n`);
