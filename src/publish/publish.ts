@@ -1,6 +1,5 @@
 import { CatFile } from './_cat-file';
 import { checkTree, DEFAULT_ALLOWED_DELETIONS } from './_checks';
-import { DEFAULT_BRANCH } from './defaults';
 import { Git } from './_git';
 import { checkUserValues, isCommitId } from './_input';
 import { commitMessage } from './_message';
@@ -8,6 +7,7 @@ import { openRepo, readConfig, readTips, Repo, RepoConfig, sourceCommit, Tip } f
 import { checkClean, checkLineage } from './_source';
 import { redactUrl } from './_url';
 import { Gate, prepare, Prepared, Superseded, writeBranch, WriteResult } from './_write';
+import { DEFAULT_BRANCH } from './defaults';
 import { PublishRefusedError } from './publish-error';
 import { RenderedTree } from '../render/tree';
 

@@ -10,8 +10,8 @@ import { Environment } from '../../src/constructs/environment';
 import { GitOpsApp } from '../../src/constructs/gitops-app';
 import { WebService } from '../../src/constructs/web-service';
 import { ImageRef } from '../../src/image-ref';
-import { toYaml } from '../../src/yaml';
 import { renderFiles } from '../../src/testing';
+import { toYaml } from '../../src/yaml';
 import { tmpDir } from '../support/tools';
 
 /** Git env independent of the user's config: no global/system config, fixed identities. */

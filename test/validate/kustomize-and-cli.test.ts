@@ -5,10 +5,10 @@ import { goodTree, mutated, deployment, service, appFolder } from './_fixtures';
 import { runCli } from '../../src/cli/main';
 import { EnvironmentError } from '../../src/errors';
 import { writeTree } from '../../src/render/tree';
-import { toYaml } from '../../src/yaml';
 import { Cdk8sGitOpsValidation, Cdk8sValidationContext } from '../../src/validate/cdk8s-plugin';
 import { formatFinding } from '../../src/validate/finding';
 import { checkKustomize, checkKustomizeTree } from '../../src/validate/kustomize-build';
+import { toYaml } from '../../src/yaml';
 import { hasTool, tmpDir } from '../support/tools';
 
 const kubectl = hasTool('kubectl');

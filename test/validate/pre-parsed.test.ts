@@ -9,9 +9,9 @@ import { ImageRef } from '../../src/image-ref';
 import { exampleApp } from '../../src/main';
 import { renderApp, renderAppDetailed } from '../../src/render/render';
 import { RenderedTree } from '../../src/render/tree';
-import { toYaml } from '../../src/yaml';
 import { validationGate } from '../../src/validate/gate';
 import { validateTree } from '../../src/validate/validate-tree';
+import { toYaml } from '../../src/yaml';
 
 function badApp(): GitOpsApp {
   const a = new GitOpsApp({ outdir: 'unused' });

@@ -3,11 +3,11 @@ import * as net from 'net';
 import * as path from 'path';
 import { appFolder, deployment, goodTree, Obj, service } from './_fixtures';
 import { ValidationError } from '../../src/errors';
-import { toYaml } from '../../src/yaml';
 import { duplicateObjectFindings } from '../../src/validate/duplicate-objects';
 import { readTreeStrict, suggestLabel, treeShapeFindings } from '../../src/validate/tree-shape';
 import { validateDir } from '../../src/validate/validate-dir';
 import { validateTree } from '../../src/validate/validate-tree';
+import { toYaml } from '../../src/yaml';
 import { tmpDir } from '../support/tools';
 
 function write(dir: string, tree: Map<string, string>): void {
