@@ -1,5 +1,5 @@
 import { podTemplateOf } from './_pod';
-import { K8sObject, PolicyRule } from './_rule';
+import { K8sObject, PolicyRule, TreeObject } from './_rule';
 
 /** True if `policy` denies ingress to every pod of its namespace (empty podSelector, Ingress policy type). */
 function isDefaultDeny(policy: K8sObject): boolean {
@@ -8,6 +8,25 @@ function isDefaultDeny(policy: K8sObject): boolean {
     && Object.keys(sel.matchLabels ?? {}).length === 0 && (sel.matchExpressions ?? []).length === 0;
   const types: unknown[] = Array.isArray(policy.spec?.policyTypes) ? policy.spec.policyTypes : ['Ingress'];
   return selectsAll && types.includes('Ingress');
+}
+
+/** NetworkPolicies by namespace, built once per validated tree (a lookup per workload keeps the rule linear). */
+const byNamespace = new WeakMap<readonly TreeObject[], Map<unknown, TreeObject[]>>();
+
+function policiesIn(objects: readonly TreeObject[], ns: unknown): readonly TreeObject[] {
+  let index = byNamespace.get(objects);
+  if (!index) {
+    index = new Map();
+    for (const o of objects) {
+      if (o.object.kind !== 'NetworkPolicy') continue;
+      const key = o.object.metadata?.namespace;
+      let list = index.get(key);
+      if (!list) index.set(key, list = []);
+      list.push(o);
+    }
+    byNamespace.set(objects, index);
+  }
+  return index.get(ns) ?? [];
 }
 
 /**
@@ -22,7 +41,7 @@ export const networkDefaultDeny: PolicyRule = {
   check({ object, folder, tree }) {
     if (!podTemplateOf(object)) return [];
     const ns = object.metadata?.namespace;
-    const policies = (tree ?? folder).filter(o => o.object.kind === 'NetworkPolicy' && o.object.metadata?.namespace === ns);
+    const policies = policiesIn(tree ?? folder, ns);
     if (policies.length === 0 || policies.some(o => isDefaultDeny(o.object))) return [];
     return [{
       field: 'metadata.namespace',
