@@ -27,6 +27,7 @@ export * from './constructs/resources';
 export * from './constructs/scheduled-job';
 export * from './constructs/web-service';
 export * from './constructs/worker';
+export * from './constructs/pod-spec';
 export * from './constructs/workload';
 
 // render

@@ -12,10 +12,10 @@ import { HashedConfigMap } from './constructs/hashed-config-map';
 import { IngressRoute, RouteTls } from './constructs/ingress-route';
 import { MigrationJob } from './constructs/migration-job';
 import { NetworkIsolation } from './constructs/network-isolation';
+import { HealthCheck } from './constructs/pod-spec';
 import { ScheduledJob } from './constructs/scheduled-job';
 import { WebService } from './constructs/web-service';
 import { Worker } from './constructs/worker';
-import { HealthCheck } from './constructs/workload';
 import { ImagePins } from './pins/image-pins';
 
 /**

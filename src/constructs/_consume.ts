@@ -1,4 +1,5 @@
-import { EnvFromSource, EnvValue, PodVolume, Workload } from './workload';
+import { EnvFromSource, EnvValue, PodVolume } from './pod-spec';
+import { Workload } from './workload';
 
 /**
  * How a workload's main container consumes a ConfigMap or a Secret, shared

@@ -28,4 +28,5 @@ export * from './sealed-secret';
 export * from './targets';
 export * from './web-service';
 export * from './worker';
+export * from './pod-spec';
 export * from './workload';

@@ -1,8 +1,8 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkInteger } from './_checks';
+import { HealthCheck } from './pod-spec';
 import { ReplicatedWorkload, ReplicatedWorkloadProps } from './replicated-workload';
-import { HealthCheck } from './workload';
 import { Problem } from '../errors';
 
 export { selectorLabels } from './workload';

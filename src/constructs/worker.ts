@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
+import { HealthCheck } from './pod-spec';
 import { ReplicatedWorkload, ReplicatedWorkloadProps } from './replicated-workload';
-import { HealthCheck } from './workload';
 
 /** Props of `Worker`. */
 export interface WorkerProps extends ReplicatedWorkloadProps {

@@ -2,11 +2,11 @@ import { Construct } from 'constructs';
 import { IMAGE, appWith } from './_fixtures';
 import { AppChart } from '../../src/constructs/app-chart';
 import { MigrationJob } from '../../src/constructs/migration-job';
+import { HealthCheck, PodVolume } from '../../src/constructs/pod-spec';
 import { addProblemValidation, validateConstruct } from '../../src/constructs/problem-validation';
 import { ScheduledJob } from '../../src/constructs/scheduled-job';
 import { WebService } from '../../src/constructs/web-service';
 import { Worker } from '../../src/constructs/worker';
-import { HealthCheck, PodVolume } from '../../src/constructs/workload';
 import { ValidationError } from '../../src/errors';
 import { renderFiles } from '../../src/testing';
 

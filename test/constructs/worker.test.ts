@@ -1,6 +1,6 @@
 import { IMAGE, appWith, objects } from './_fixtures';
+import { HealthCheck } from '../../src/constructs/pod-spec';
 import { Worker } from '../../src/constructs/worker';
-import { HealthCheck } from '../../src/constructs/workload';
 import { renderFiles } from '../../src/testing';
 
 const CHECK = HealthCheck.exec(['/app/worker', '--check']);

@@ -1,8 +1,8 @@
 import { IMAGE, appWith, objects } from './_fixtures';
 import { MigrationJob } from '../../src/constructs/migration-job';
+import { EnvFromSource, EnvValue, HealthCheck, PodVolume } from '../../src/constructs/pod-spec';
 import { WebService } from '../../src/constructs/web-service';
 import { Worker, WorkerProps } from '../../src/constructs/worker';
-import { EnvFromSource, EnvValue, HealthCheck, PodVolume } from '../../src/constructs/workload';
 import { ValidationError } from '../../src/errors';
 import { ImageRef } from '../../src/image-ref';
 import { renderFiles } from '../../src/testing';
