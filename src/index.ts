@@ -63,6 +63,7 @@ export * from './publish/rollback';
 export * from './pins/atomic-write';
 export * from './pins/defaults';
 export * from './pins/image-pins';
+export * from './pins/pin-edits';
 export * from './pins/pins-file';
 export * from './pins/registry';
 

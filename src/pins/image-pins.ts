@@ -1,51 +1,15 @@
 import * as fs from 'fs';
 import type { Document } from 'yaml';
-import { EnvEdit, applyEdits } from './_edit';
-import { PinNode, PinsIndex, nameProblem } from './_index';
+import { applyEdits } from './_edit';
+import { PinsIndex } from './_index';
+import { Plan, checkEdit, editsOf, pinOf, planPromotion, planUpdates, unusedPins } from './_plan';
 import { scanPins } from './_scan';
-import { EnvironmentError, Problem, ValidationError, formatValue } from '../errors';
+import { PinChange, PinEditOptions, PinUpdate, PinUse, PromoteOptions, SetImageOptions } from './pin-edits';
+import { EnvironmentError, Problem, ValidationError } from '../errors';
 import { ImageRef } from '../image-ref';
 
 /** The largest pins file read (a 200,000-app file is about 32 MiB). */
 export const MAX_PINS_FILE_BYTES = 64 * 1024 * 1024;
-
-/** Options of `ImagePins.withImage` and `ImagePins.promote`. */
-export interface PinEditOptions {
-  /**
-   * Allow adding an app or an environment that the file does not have yet.
-   * Without it an unknown name is refused, so a typo never adds a pin that
-   * nothing reads.
-   *
-   * @default false
-   */
-  readonly create?: boolean;
-}
-
-/** Options of `ImagePins.promote`. */
-export interface PromoteOptions extends PinEditOptions {
-  /**
-   * Only these apps.
-   *
-   * @default - every app that has a pin in the source environment
-   */
-  readonly apps?: readonly string[];
-}
-
-/** One pin before and after an edit. */
-export interface PinChange {
-  /** The app, e.g. `hello`. */
-  readonly app: string;
-  /** The environment, e.g. `dev`. */
-  readonly env: string;
-  /** The image of the app (multi form); absent for the single form. */
-  readonly image?: string;
-  /** The pin before the edit, if there was one. */
-  readonly old?: ImageRef;
-  /** The pin after the edit. */
-  readonly new: ImageRef;
-  /** False when the pin already had this value (nothing to write). */
-  readonly changed: boolean;
-}
 
 /** The result of `ImagePins.promote`. */
 export interface PromoteResult {
@@ -53,34 +17,6 @@ export interface PromoteResult {
   readonly pins: ImagePins;
   /** One entry per promoted app (per image, for the multi form), in file order. */
   readonly changes: readonly PinChange[];
-}
-
-/** Options of `ImagePins.withImage` and `ImagePins.withImages`. */
-export interface SetImageOptions extends PinEditOptions {
-  /**
-   * The image to pin, for an app with several images (the multi form,
-   * `env: { <image>: <reference> }`).
-   *
-   * @default - the app's only image: the single form, or the entry named like
-   * the app, or the only entry
-   */
-  readonly image?: string;
-}
-
-/** One requested pin: `app` (or one of its images) in `env` set to `ref`. */
-export interface PinUpdate {
-  /** The app, e.g. `hello`. */
-  readonly app: string;
-  /** The environment, e.g. `dev`. */
-  readonly env: string;
-  /** The new reference. */
-  readonly ref: ImageRef;
-  /**
-   * The image of the app (multi form).
-   *
-   * @default - the app's only image (see `SetImageOptions.image`)
-   */
-  readonly image?: string;
 }
 
 /** One pin of the file. */
@@ -95,30 +31,6 @@ export interface PinEntry {
   readonly ref: ImageRef;
   /** The 1-based line of the reference in the file. */
   readonly line: number;
-}
-
-/** One lookup of a pin by the code (see `ImagePins.unused`). */
-export interface PinUse {
-  /** The app. */
-  readonly app: string;
-  /** The environment. */
-  readonly env: string;
-  /**
-   * The image asked for.
-   *
-   * @default - the app's only image
-   */
-  readonly image?: string;
-}
-
-/** The current value of one environment while a batch of edits is planned. */
-interface EnvState {
-  single?: ImageRef;
-  images?: Map<string, ImageRef>;
-  /** Entries whose value changes (or, with `whole`, everything). */
-  readonly changed: Map<string | undefined, ImageRef>;
-  /** The form changed or the environment is new: write every entry. */
-  whole: boolean;
 }
 
 /**
@@ -216,7 +128,7 @@ export class ImagePins {
    * the app, or the only entry.
    */
   public get(app: string, env: string, image?: string): ImageRef | undefined {
-    return this.node(app, env, image)?.ref;
+    return pinOf(this.index, app, env, image);
   }
 
   /** The apps, in file order. */
@@ -291,69 +203,8 @@ export class ImagePins {
    * Changes are in request order.
    */
   public withImages(updates: readonly PinUpdate[], options: PinEditOptions = {}): { pins: ImagePins; changes: PinChange[] } {
-    const problems: Problem[] = [];
-    const states = new Map<string, EnvState>();
-    const changes: PinChange[] = [];
-    for (const u of updates) {
-      const found = this.checkUpdate(u, options);
-      if (found.length > 0) {
-        problems.push(...found);
-        continue;
-      }
-      const state = this.stateOf(states, u.app, u.env);
-      let target: string | undefined;
-      let old: ImageRef | undefined;
-      if (state.images) {
-        target = u.image ?? defaultImage(u.app, [...state.images.keys()]);
-        if (target === undefined) {
-          problems.push({
-            path: this.file,
-            field: `${u.app}.${u.env}`,
-            message: `pins several images (${list([...state.images.keys()])}); name the one to set: ${u.app}/<image>=<reference>`,
-          });
-          continue;
-        }
-        if (!state.images.has(target) && !options.create) {
-          problems.push({
-            path: this.file,
-            field: `${u.app}.${u.env}`,
-            message: `has no image ${formatValue(target)}; known images: ${list([...state.images.keys()])} (use --create to add it)`,
-          });
-          continue;
-        }
-        old = state.images.get(target);
-        state.images.set(target, u.ref);
-      } else if (state.single && u.image !== undefined && u.image !== u.app) {
-        if (!options.create) {
-          problems.push({
-            path: this.file,
-            field: `${u.app}.${u.env}`,
-            message: `pins one image for the whole app; to pin image ${formatValue(u.image)} on its own, `
-              + `use --create (the current reference stays as image ${formatValue(u.app)}) or write the multi form by hand (see docs/ci-cd.md)`,
-          });
-          continue;
-        }
-        state.images = new Map([[u.app, state.single], [u.image, u.ref]]);
-        state.single = undefined;
-        state.whole = true;
-        target = u.image;
-      } else if (state.single) {
-        old = state.single;
-        state.single = u.ref;
-      } else if (u.image !== undefined) {
-        state.images = new Map([[u.image, u.ref]]);
-        state.whole = true;
-        target = u.image;
-      } else {
-        state.single = u.ref;
-        state.whole = true;
-      }
-      const changed = !old?.equals(u.ref);
-      if (changed) state.changed.set(target, u.ref);
-      changes.push({ app: u.app, env: u.env, ...(target !== undefined ? { image: target } : {}), old, new: u.ref, changed });
-    }
-    if (problems.length > 0) throw new ValidationError(problems);
-    return { pins: this.apply(states), changes };
+    const plan = planUpdates(this.index, this.file, updates, options);
+    return { pins: this.apply(plan), changes: plan.changes };
   }
 
   /**
@@ -365,68 +216,8 @@ export class ImagePins {
    * of `from`; images pinned only in `to` stay.
    */
   public promote(from: string, to: string, options: PromoteOptions = {}): PromoteResult {
-    const known = this.environments();
-    const problems: Problem[] = [];
-    for (const [flag, env] of [['--from', from], ['--to', to]] as const) {
-      if (!known.includes(env)) {
-        problems.push({ path: this.file, message: `unknown environment ${formatValue(env)} (${flag}); known environments: ${list(known)}` });
-      }
-    }
-    if (problems.length === 0 && from === to) {
-      problems.push({ path: this.file, message: `cannot promote an environment to itself (got ${formatValue(from)})` });
-    }
-    const pinned = (app: string, env: string) => this.index.apps.get(app)?.envs.has(env) ?? false;
-    for (const app of options.apps ?? []) {
-      if (!this.index.apps.has(app)) {
-        problems.push({ path: this.file, message: `unknown app ${formatValue(app)}; known apps: ${list(this.apps())}` });
-      } else if (known.includes(from) && !pinned(app, from)) {
-        problems.push({ path: this.file, message: `app ${formatValue(app)} has no pin in environment ${formatValue(from)} to promote` });
-      }
-    }
-    if (problems.length > 0) throw new ValidationError(problems);
-    const apps = options.apps ? [...new Set(options.apps)] : this.apps().filter(app => pinned(app, from));
-    if (!options.create) {
-      const missing = apps.filter(app => !pinned(app, to));
-      if (missing.length > 0) {
-        throw new ValidationError(missing.map(app => ({
-          path: this.file,
-          message: `app ${formatValue(app)} has no pin in environment ${formatValue(to)} yet; use --create to add it`,
-        })));
-      }
-    }
-    const states = new Map<string, EnvState>();
-    const changes: PinChange[] = [];
-    for (const app of apps) {
-      const source = this.index.apps.get(app)!.envs.get(from)!;
-      const state = this.stateOf(states, app, to);
-      if (source.single) {
-        const old = state.single ?? (state.images ? this.get(app, to) : undefined);
-        const changed = !state.single?.equals(source.single.ref);
-        if (changed) {
-          state.whole = state.whole || !state.single;
-          state.single = source.single.ref;
-          state.images = undefined;
-          state.changed.set(undefined, source.single.ref);
-        }
-        changes.push({ app, env: to, old, new: source.single.ref, changed });
-        continue;
-      }
-      if (!state.images) {
-        state.images = new Map();
-        state.single = undefined;
-        state.whole = true;
-      }
-      for (const [image, pin] of source.images!) {
-        const old = state.images.get(image);
-        const changed = !old?.equals(pin.ref);
-        if (changed) {
-          state.images.set(image, pin.ref);
-          state.changed.set(image, pin.ref);
-        }
-        changes.push({ app, env: to, image, old, new: pin.ref, changed });
-      }
-    }
-    return { pins: this.apply(states), changes };
+    const plan = planPromotion(this.index, this.file, from, to, options);
+    return { pins: this.apply(plan), changes: plan.changes };
   }
 
   /**
@@ -437,120 +228,18 @@ export class ImagePins {
    * by a lookup of that name (or, without a name, of the entry `get` picks).
    */
   public unused(used: Iterable<PinUse>): Problem[] {
-    const hit = new Set<string>();
-    const apps = new Set<string>();
-    const envs = new Set<string>();
-    for (const use of used) {
-      apps.add(use.app);
-      envs.add(`${use.app}/${use.env}`);
-      const envNode = this.index.apps.get(use.app)?.envs.get(use.env);
-      if (!envNode) continue;
-      const name = envNode.images ? use.image ?? defaultImage(use.app, [...envNode.images.keys()]) : undefined;
-      hit.add(name === undefined ? `${use.app}/${use.env}` : `${use.app}/${use.env}/${name}`);
-    }
-    const problems: Problem[] = [];
-    for (const [app, { envs: envNodes }] of this.index.apps) {
-      for (const [env, node] of envNodes) {
-        const where = `${app}/${env}`;
-        const why = !apps.has(app) ? `pins app ${formatValue(app)}, which the code does not define`
-          : !envs.has(where) ? `pins app ${formatValue(app)} in environment ${formatValue(env)}, which the code does not define`
-            : undefined;
-        if (node.single) {
-          if (why || !hit.has(where)) {
-            problems.push({ path: `${this.file}:${node.single.line}`, field: `${app}.${env}`, message: `${why ?? 'is used by no workload'}: remove it from ${this.file}` });
-          }
-          continue;
-        }
-        for (const [image, pin] of node.images!) {
-          if (why || !hit.has(`${where}/${image}`)) {
-            problems.push({
-              path: `${this.file}:${pin.line}`,
-              field: `${app}.${env}.${image}`,
-              message: `${why ?? `pins image ${formatValue(image)}, which no workload of app ${formatValue(app)} in environment ${formatValue(env)} uses`}: remove it from ${this.file}`,
-            });
-          }
-        }
-      }
-    }
-    return problems;
+    return unusedPins(this.index, this.file, used);
   }
 
-  private node(app: string, env: string, image?: string): PinNode | undefined {
-    const envNode = this.index.apps.get(app)?.envs.get(env);
-    if (!envNode) return undefined;
-    if (envNode.single) return envNode.single;
-    const name = image ?? defaultImage(app, [...envNode.images!.keys()]);
-    return name === undefined ? undefined : envNode.images!.get(name);
-  }
-
-  /** Names, mutable references and unknown apps/environments of one update. */
-  private checkUpdate(u: PinUpdate, options: PinEditOptions): Problem[] {
-    const problems: Problem[] = [];
-    const names = [['app', u.app], ['environment', u.env], ...(u.image !== undefined ? [['image', u.image]] : [])] as const;
-    for (const [what, name] of names) {
-      const why = nameProblem(name);
-      if (why) problems.push({ path: this.file, message: `${what} name ${why}`, value: name });
-    }
-    if (u.ref.tag === 'latest' && u.ref.digest === undefined) {
-      problems.push({
-        path: this.file,
-        field: `${u.app}.${u.env}`,
-        message: `${formatValue(u.ref.toString())} is a mutable tag: pin an immutable one (the commit SHA the image was built from) or a digest (${u.ref.repository}@sha256:<64 hex>)`,
-      });
-    }
-    if (problems.length > 0 || options.create) return problems;
-    const appNode = this.index.apps.get(u.app);
-    if (!appNode) {
-      problems.push({ path: this.file, message: `unknown app ${formatValue(u.app)}; known apps: ${list(this.apps())} (use --create to add a new app)` });
-    } else if (!appNode.envs.has(u.env)) {
-      problems.push({
-        path: this.file,
-        message: `unknown environment ${formatValue(u.env)} for app ${formatValue(u.app)}; known: ${list(this.environments(u.app))} (use --create to add it)`,
-      });
-    }
-    return problems;
-  }
-
-  private stateOf(states: Map<string, EnvState>, app: string, env: string): EnvState {
-    const key = `${app}/${env}`;
-    let state = states.get(key);
-    if (!state) {
-      const node = this.index.apps.get(app)?.envs.get(env);
-      state = {
-        single: node?.single?.ref,
-        images: node?.images ? new Map([...node.images].map(([k, v]) => [k, v.ref])) : undefined,
-        changed: new Map(),
-        whole: false,
-      };
-      states.set(key, state);
-    }
-    return state;
-  }
-
-  /** Writes the planned states into a new text, parses it once, and checks only those pins changed. */
-  private apply(states: ReadonlyMap<string, EnvState>): ImagePins {
-    const edits: EnvEdit[] = [];
-    for (const [key, state] of states) {
-      if (state.changed.size === 0 && !state.whole) continue;
-      const [app, env] = key.split('/');
-      if (state.single) {
-        edits.push({ app, env, single: state.single });
-      } else {
-        const images = state.whole ? state.images! : new Map([...state.changed].map(([k, v]) => [k!, v]));
-        edits.push({ app, env, images });
-      }
-    }
+  /** Writes a plan into a new text and checks that only the planned pins changed. */
+  private apply(plan: Plan): ImagePins {
+    const edits = editsOf(plan);
     if (edits.length === 0) return this;
     const { text, blocks } = applyEdits(this.text, this.index, edits, this.doc);
-    const planned = new Map<string, Map<string, EnvState>>();
-    for (const [key, state] of states) {
-      const [app, env] = key.split('/');
-      planned.set(app, (planned.get(app) ?? new Map()).set(env, state));
-    }
     if (!blocks) {
       // Re-emitted whole (flow style): read it all back.
       const pins = ImagePins.parse(text, this.file);
-      this.checkEdit(pins.index, planned, [...pins.index.apps.keys()], true);
+      checkEdit(this.file, this.index, pins.index, plan, [...pins.index.apps.keys()], true);
       return pins;
     }
     // Only the edited apps changed (the rest is the old text, byte for byte): read those back and check them.
@@ -561,56 +250,8 @@ export class ImagePins {
       if (block.app !== undefined && (apps.length !== 1 || apps[0] !== block.app)) {
         throw new Error(`editing ${this.file} produced unexpected pins (at ${block.app})`);
       }
-      this.checkEdit(part, planned, apps, false);
+      checkEdit(this.file, this.index, part, plan, apps, false);
     }
     return new ImagePins(this.file, text, undefined);
   }
-
-  /**
-   * Guards against an edit that changed more than the planned pins: `apps`
-   * of `after` must hold exactly the planned values (`planned`: app -> env -> state) (compared as written, not
-   * parsed); with `whole`, `after` is the whole file and must hold nothing else.
-   */
-  private checkEdit(after: PinsIndex, planned: ReadonlyMap<string, ReadonlyMap<string, EnvState>>, apps: readonly string[], whole: boolean): void {
-    const fail = (where: string) => new Error(`editing ${this.file} produced unexpected pins (at ${where})`);
-    for (const app of apps) {
-      const envs = after.apps.get(app)!.envs;
-      const before = this.index.apps.get(app);
-      const appStates = planned.get(app);
-      let wanted = before?.envs.size ?? 0;
-      for (const env of appStates?.keys() ?? []) if (!before?.envs.has(env)) wanted++;
-      if (envs.size !== wanted) throw fail(app);
-      for (const [env, node] of envs) {
-        const state = appStates?.get(env);
-        const old = before?.envs.get(env);
-        let same: boolean;
-        if (state) {
-          same = state.single
-            ? node.single?.value === state.single.toString()
-            : node.images !== undefined && node.images.size === state.images!.size
-              && [...state.images!].every(([image, ref]) => node.images!.get(image)?.value === ref.toString());
-        } else if (old?.single) {
-          same = node.single?.value === old.single.value;
-        } else {
-          same = old !== undefined && node.images !== undefined && node.images.size === old.images!.size
-            && [...old.images!].every(([image, pin]) => node.images!.get(image)?.value === pin.value);
-        }
-        if (!same) throw fail(`${app}/${env}`);
-      }
-    }
-    if (whole) {
-      const expected = new Set([...this.index.apps.keys(), ...planned.keys()]);
-      if (after.apps.size !== expected.size || [...after.apps.keys()].some(app => !expected.has(app))) throw fail('the list of apps');
-    }
-  }
-}
-
-/** The image used when none is named: the one named like the app, or the only one. */
-function defaultImage(app: string, names: readonly string[]): string | undefined {
-  if (names.includes(app)) return app;
-  return names.length === 1 ? names[0] : undefined;
-}
-
-function list(names: readonly string[]): string {
-  return names.length === 0 ? '(none)' : names.join(', ');
 }

@@ -1,6 +1,7 @@
 import { writeFileAtomic } from './atomic-write';
 import { DEFAULT_PINS_FILE } from './defaults';
-import { ImagePins, PinChange, PinEditOptions, PinUpdate, PromoteOptions } from './image-pins';
+import { ImagePins } from './image-pins';
+import { PinChange, PinEditOptions, PinUpdate, PromoteOptions } from './pin-edits';
 import { ValidationError } from '../errors';
 import { ImageRef } from '../image-ref';
 

@@ -4,7 +4,8 @@ import { PromotionProblem, PromotionRefusedError } from './promotion-error';
 import { StageHistory, StageRun } from './stage-history';
 import { ValidationError, formatValue } from '../errors';
 import { ImageRef } from '../image-ref';
-import { ImagePins, PinChange } from '../pins/image-pins';
+import { ImagePins } from '../pins/image-pins';
+import { PinChange } from '../pins/pin-edits';
 
 /** What the rendered branch shows about a promoted version. */
 export interface Evidence {
