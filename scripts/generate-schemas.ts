@@ -287,6 +287,12 @@ export const PRECOMPILED_KEYS: readonly string[] = [
   'external-secrets.io/v1/ExternalSecret',
   'bitnami.com/v1alpha1/SealedSecret',
   'cert-manager.io/v1/Certificate',
+  'batch/v1/Job',
+  'batch/v1/CronJob',
+  'v1/Namespace',
+  'v1/ServiceAccount',
+  'v1/ResourceQuota',
+  'v1/LimitRange',
   KUSTOMIZATION_KEY,
 ];
 

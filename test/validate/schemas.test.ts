@@ -4,9 +4,16 @@ import Ajv from 'ajv';
 import { parse, stringify } from 'yaml';
 import { application, certificate, configMap, deployment, externalSecret, hpa, httpRoute, ingress, mutated, networkPolicy, Obj, pdb, sealedSecret, service } from './_fixtures';
 import { bundleJson, BUNDLE_PATH, generateBundle, generateMultiVersionBundle, kubernetesVersionsIn, PRECOMPILED_KEYS, validatorsJson, VALIDATORS_PATH } from '../../scripts/generate-schemas';
+import { AppChart } from '../../src/constructs/app-chart';
+import { Environment } from '../../src/constructs/environment';
+import { GitOpsApp } from '../../src/constructs/gitops-app';
+import { WebService } from '../../src/constructs/web-service';
+import { exampleApp } from '../../src/main';
+import { renderFiles } from '../../src/testing';
 import { bundleAjv, bundleFor, runValidator, schemaFor, validatorFor } from '../../src/validate/_schemas';
 import { DEFAULT_KUBERNETES_VERSION, SUPPORTED_KUBERNETES_VERSIONS } from '../../src/validate/kubernetes-versions';
 import { validateTree } from '../../src/validate/validate-tree';
+import { IMAGE } from '../constructs/_fixtures';
 import { sharedDir } from '../support/tools';
 
 const shared = sharedDir();
@@ -143,6 +150,19 @@ describe('bundled schemas', () => {
     // GIVEN the committed bundle / WHEN the validators are generated from it / THEN they equal the committed file
     expect(fs.readFileSync(VALIDATORS_PATH, 'utf8') === validatorsJson(fs.readFileSync(BUNDLE_PATH, 'utf8'))).toBe(true);
   }, 120_000);
+
+  test('GIVEN the example app and an environment with a managed namespace WHEN rendered THEN every kind has a precompiled validator (none is compiled at synth)', () => {
+    // GIVEN the example, plus the kinds it does not use: a Namespace with quota and limits, a ServiceAccount
+    const app = new GitOpsApp();
+    const env = new Environment(app, 'dev', { namespacePolicy: { quota: { pods: 5 }, containerDefaults: { memoryLimit: '128Mi' } } });
+    new WebService(new AppChart(env, 'api'), 'web', { image: IMAGE, serviceAccount: {} });
+    // WHEN rendered
+    const docs = [...Object.values(renderFiles(exampleApp())), ...Object.values(renderFiles(app))].map(text => parse(text));
+    const keys = new Set(docs.map(o => (o.kind === 'Kustomization' ? 'kustomization' : `${o.apiVersion}/${o.kind}`)));
+    // THEN each has ajv standalone code in _validators.json
+    expect(keys).toEqual(new Set([...keys].filter(k => PRECOMPILED_KEYS.includes(k))));
+    expect([...keys]).toEqual(expect.arrayContaining(['batch/v1/Job', 'batch/v1/CronJob', 'v1/Namespace', 'v1/ResourceQuota', 'v1/LimitRange', 'v1/ServiceAccount']));
+  });
 
   test('precompiled validators give the same errors as validators compiled at run time', () => {
     // GIVEN a validator compiled at run time from the bundle, with the run-time options
