@@ -1,5 +1,6 @@
 // Public API of cdk8s-gitops. This file only re-exports, layer by layer.
 export * from './errors';
+export * from './git-url';
 export * from './image-ref';
 
 // yaml (below every layer)

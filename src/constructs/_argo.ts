@@ -4,6 +4,7 @@ import { AppChart } from './app-chart';
 import type { ArgoSyncOptions } from './argo-sync';
 import { Environment } from './environment';
 import { formatValue, Problem } from '../errors';
+import { repoUrlProblem } from '../git-url';
 
 /**
  * Checks and defaults shared by the Argo CD constructs (private to the package).
@@ -23,49 +24,19 @@ export const CASCADE_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
 export const ARGO_API_VERSION = 'argoproj.io/v1alpha1';
 
 const GO_DURATION = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/;
-const SCP_LIKE = /^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^\s/][^\s]*$/;
 
 /** A validation message (for `node.addValidation`) in `formatProblem`'s shape, minus the path. */
 export function validationMessage(field: string, message: string, value?: unknown): string {
   return `'${field}' ${message}${value !== undefined ? ` (got ${formatValue(value)})` : ''}`;
 }
 
-/** `url` with any user/password replaced by `***`, so an error never prints a token. */
-export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i, '$1***@');
-}
-
 /**
- * A git repository URL Argo CD can watch, without credentials: https (or
- * http) without `user@`/`user:token@`, `ssh://` without a password, or
- * scp-like `git@host:org/repo`. Credentials belong in a repository Secret.
+ * A git repository URL Argo CD can watch, without credentials (see
+ * `repoUrlProblem`); the value is printed with credentials masked.
  */
 export function checkRepoUrl(path: string, field: string, url: unknown): Problem | undefined {
-  if (typeof url !== 'string' || url.trim() === '') return { path, field, message: 'is required: the git URL of the repository holding the rendered branch', value: url };
-  if (/\s/.test(url)) return { path, field, message: 'must not contain whitespace', value: redactUrl(url) };
-  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase();
-  if (scheme === undefined) {
-    if (SCP_LIKE.test(url)) return undefined;
-    return { path, field, message: 'must be an https:// URL or an ssh URL (ssh://git@host/org/repo.git or git@host:org/repo.git)', value: url };
-  }
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return { path, field, message: 'is not a valid URL', value: redactUrl(url) };
-  }
-  const credentials = 'must not carry credentials ("user:token@" or "user@"): put them in a repository Secret labelled argocd.argoproj.io/secret-type: repository (see docs/argocd.md)';
-  if (scheme === 'https' || scheme === 'http') {
-    if (parsed.username || parsed.password || url.slice(scheme.length + 3).split('/')[0].includes('@')) {
-      return { path, field, message: credentials, value: redactUrl(url) };
-    }
-  } else if (scheme === 'ssh') {
-    if (parsed.password) return { path, field, message: credentials, value: redactUrl(url) };
-  } else {
-    return { path, field, message: 'must be an https:// URL or an ssh URL (ssh://git@host/org/repo.git or git@host:org/repo.git)', value: redactUrl(url) };
-  }
-  if (!parsed.hostname) return { path, field, message: 'has no host', value: redactUrl(url) };
-  return undefined;
+  const problem = repoUrlProblem(url);
+  return problem && { path, field, ...problem };
 }
 
 /**

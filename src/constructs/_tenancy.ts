@@ -1,5 +1,6 @@
 import { checkDnsLabel } from './_checks';
 import { Problem } from '../errors';
+import { maskUrl } from '../git-url';
 
 /**
  * Names and checks of the multi-team, multi-cluster estate (private to the
@@ -14,11 +15,6 @@ export const MAX_ARGO_NAME = 63;
 export const TEAM_LABEL = 'cdk8s-gitops.io/team';
 /** Folder (beside the apps of one destination) holding the destination's Namespace, quota and limits. */
 export const NAMESPACE_FOLDER = 'namespace';
-
-/** `url` with any user/password replaced by `***`, so an error never prints a token. */
-export function redactCredentials(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i, '$1***@');
-}
 
 /**
  * A team name: a DNS-1123 label without `-`, so that in every Argo CD name
@@ -62,9 +58,9 @@ export function argoName(path: string, what: string, team: string | undefined, p
 export function checkClusterServer(path: string, field: string, value: unknown): Problem | undefined {
   if (typeof value !== 'string' || value === '' || /\s/.test(value)) return { path, field, message: 'must be the https:// URL of the API server, without whitespace', value };
   const m = /^(https?):\/\/([^/?#]*)([/?#].*)?$/i.exec(value);
-  if (!m) return { path, field, message: 'must be the https:// URL of the API server (e.g. https://prod-eu.example.com:6443)', value: redactCredentials(value) };
+  if (!m) return { path, field, message: 'must be the https:// URL of the API server (e.g. https://prod-eu.example.com:6443)', value: maskUrl(value) };
   if (m[2].includes('@')) {
-    return { path, field, message: 'must not carry credentials ("user:token@"): put them in the Argo CD cluster Secret (see docs/argocd.md)', value: redactCredentials(value) };
+    return { path, field, message: 'must not carry credentials ("user:token@"): put them in the Argo CD cluster Secret (see docs/argocd.md)', value: maskUrl(value) };
   }
   if (!m[2] || m[2].startsWith(':')) return { path, field, message: 'has no host', value };
   return undefined;

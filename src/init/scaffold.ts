@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as t from './_templates';
 import { Problem, ValidationError } from '../errors';
+import { repoUrlProblem } from '../git-url';
 import { ImageRef } from '../image-ref';
 import { ownPackage } from '../version';
 
@@ -114,8 +115,8 @@ function resolveValues(root: string, options: ScaffoldOptions): t.TemplateValues
     }
   }
   const repoUrl = options.repoUrl ?? `https://github.com/example/${name.replace(/^@[^/]*\//, '')}.git`;
-  check(isGitUrl(repoUrl), 'repoUrl', redact(repoUrl),
-    'must be an https://, ssh:// or git@host:path git URL without credentials (Argo CD reads it with its own)');
+  const urlProblem = repoUrlProblem(repoUrl);
+  if (urlProblem) problems.push({ path: 'init', field: 'repoUrl', ...urlProblem });
   if (problems.length > 0) throw new ValidationError(problems);
 
   const own = ownPackage().manifest;
@@ -134,21 +135,6 @@ function resolveValues(root: string, options: ScaffoldOptions): t.TemplateValues
       '@types/jest', '@types/node', 'cdk8s-cli', 'esbuild', 'esbuild-register', 'jest', 'ts-jest', 'typescript',
     ]),
   };
-}
-
-function isGitUrl(url: string): boolean {
-  if (/^[\w.-]+@[\w.-]+:[\w./~-]+$/.test(url)) return true; // scp-like git@github.com:org/repo.git
-  try {
-    const u = new URL(url);
-    return ['https:', 'ssh:'].includes(u.protocol) && u.password === '' && (u.protocol === 'ssh:' || u.username === '') && u.hostname !== '';
-  } catch {
-    return false;
-  }
-}
-
-/** The URL with any password replaced, for messages. */
-function redact(url: string): string {
-  return url.replace(/\/\/([^/@:]*):[^/@]*@/, '//$1:***@');
 }
 
 /** This package's config-repo workflows, marked as coming from init instead of projen. */

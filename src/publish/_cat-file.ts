@@ -1,6 +1,6 @@
 import { ChildProcessWithoutNullStreams } from 'child_process';
 import { Git } from './_git';
-import { redactText } from './_url';
+import { redactUrlsInText } from '../git-url';
 import { PublishError } from './publish-error';
 
 /** One object read by {@link CatFile}: its id, type and content. */
@@ -35,7 +35,7 @@ export class CatFile {
     this.child.stdin.on('error', () => { /* reported by 'close' */ });
     this.child.on('error', e => this.fail(new PublishError('git', `cannot run git: ${e.message} (is git installed and on PATH?)`, { cause: e })));
     this.child.on('close', code => {
-      if (this.pending.length) this.fail(new PublishError('git', `git cat-file failed (exit ${code}): ${redactText(this.stderr).trim() || '(no output)'}`));
+      if (this.pending.length) this.fail(new PublishError('git', `git cat-file failed (exit ${code}): ${redactUrlsInText(this.stderr).trim() || '(no output)'}`));
     });
   }
 

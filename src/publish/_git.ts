@@ -1,5 +1,5 @@
 import { ChildProcessWithoutNullStreams, spawn } from 'child_process';
-import { redactText } from './_url';
+import { redactUrlsInText } from '../git-url';
 import { PublishError } from './publish-error';
 
 /** The result of one git process. */
@@ -56,7 +56,7 @@ export class Git {
       child.on('error', e => reject(new PublishError('git', `cannot run git: ${e.message} (is git installed and on PATH?)`, { cause: e })));
       child.stdin.on('error', () => { /* the exit code reports the failure */ });
       child.on('close', code => {
-        const result = { code: code ?? 128, stdout: Buffer.concat(out), stderr: redactText(Buffer.concat(err).toString('utf8')) };
+        const result = { code: code ?? 128, stdout: Buffer.concat(out), stderr: redactUrlsInText(Buffer.concat(err).toString('utf8')) };
         if (result.code !== 0 && !options.allowFailure) {
           reject(new PublishError('git', `git ${describe(args)} failed (exit ${result.code}): ${result.stderr.trim() || '(no output)'}`));
         } else {

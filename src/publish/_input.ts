@@ -1,4 +1,4 @@
-import { redactUrl } from './_url';
+import { stripUrlUserInfo } from '../git-url';
 import { PublishRefusedError } from './publish-error';
 import { Problem } from '../errors';
 
@@ -108,7 +108,7 @@ export function checkUserValues(values: UserValues): void {
 export function checkRemoteUrl(remote: string, url: string): void {
   const why = remoteProblem(url);
   if (why) {
-    throw new PublishRefusedError('bad-remote', `remote '${remote}' is refused: its URL ${JSON.stringify(redactUrl(url))} is not allowed: ${why}. `
+    throw new PublishRefusedError('bad-remote', `remote '${remote}' is refused: its URL ${JSON.stringify(stripUrlUserInfo(url))} is not allowed: ${why}. `
       + `Set an allowed URL with git remote set-url ${remote} <url>. ${FIX_REMOTE}`);
   }
 }

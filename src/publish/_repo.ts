@@ -5,7 +5,7 @@ import { Git } from './_git';
 import { checkRemoteUrl, checkUserValues, GIT_ALLOW_PROTOCOL } from './_input';
 import { MARKER_FILE, RENDERED_BY } from './_marker';
 import { ObjectFormat } from './_objects';
-import { redactUrl, urlSecretProblem } from './_url';
+import { stripUrlUserInfo, urlSecretProblem } from '../git-url';
 import { PublishError, PublishRefusedError } from './publish-error';
 
 /** The committer used when neither the environment nor git config names one. */
@@ -165,11 +165,11 @@ export function checkRemote(remote: string, config: RepoConfig): string {
     checkRemoteUrl(remote, url);
     const problem = urlSecretProblem(url);
     if (problem) {
-      throw new PublishRefusedError('credentials-in-url', `refusing to use remote '${isUrlLike(remote) ? redactUrl(remote) : remote}': its URL ${redactUrl(url)} ${problem}. `
+      throw new PublishRefusedError('credentials-in-url', `refusing to use remote '${isUrlLike(remote) ? stripUrlUserInfo(remote) : remote}': its URL ${stripUrlUserInfo(url)} ${problem}. `
         + 'Credentials leak into logs and .git/config this way; pass them with GIT_ASKPASS or a credential helper instead (see docs/publishing.md)');
     }
   }
-  return redactUrl(urls[0]);
+  return stripUrlUserInfo(urls[0]);
 }
 
 /** Where a fetched remote branch is kept: the remote-tracking ref, or a private ref for a URL. */

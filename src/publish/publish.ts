@@ -5,7 +5,7 @@ import { checkUserValues, isCommitId } from './_input';
 import { commitMessage } from './_message';
 import { openRepo, readConfig, readTips, Repo, RepoConfig, sourceCommit, Tip } from './_repo';
 import { checkClean, checkLineage } from './_source';
-import { redactUrl } from './_url';
+import { stripUrlUserInfo } from '../git-url';
 import { Gate, prepare, Prepared, Superseded, writeBranch, WriteResult } from './_write';
 import { DEFAULT_BRANCH } from './defaults';
 import { PublishRefusedError } from './publish-error';
@@ -229,5 +229,5 @@ async function sourceRemotes(repo: Repo, env: Readonly<Record<string, string | u
 /** The source repository's URL for the `Source-Repo` trailer: `origin`'s (else the remote's), without user info. */
 export function sourceRepoUrl(config: RepoConfig, remote: string): string | undefined {
   const url = config.remoteUrls.get('origin')?.[0] ?? config.remoteUrls.get(remote)?.[0];
-  return url ? redactUrl(url) : undefined;
+  return url ? stripUrlUserInfo(url) : undefined;
 }

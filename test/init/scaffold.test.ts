@@ -120,7 +120,7 @@ describe('scaffold (cdk8s-gitops init)', () => {
         { path: 'init', field: 'app', value: 'Hello_World', message: 'must be a DNS-1123 label of at most 50 characters (lowercase letters, digits and -), e.g. "hello"' },
         { path: 'init', field: 'image', value: 'ghcr.io/acme/shop:1.0', message: 'is a repository without tag or digest (give the tag with --tag)' },
         { path: 'init', field: 'tag', value: 'latest', message: 'is mutable; pin a version or commit tag' },
-        { path: 'init', field: 'repoUrl', value: 'https://bot:***@github.com/acme/x.git', message: 'must be an https://, ssh:// or git@host:path git URL without credentials (Argo CD reads it with its own)' },
+        { path: 'init', field: 'repoUrl', value: 'https://***@github.com/acme/x.git', message: 'must not carry credentials ("user:token@" or "user@"): put them in a repository Secret labelled argocd.argoproj.io/secret-type: repository (see docs/argocd.md)' },
       ]).message);
     expect(listFiles(dir)).toEqual([]);
   });
