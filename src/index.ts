@@ -52,6 +52,7 @@ export * from './validate/validate-tree';
 export * from './validate/yaml-safety';
 
 // publish
+export * from './publish/allow-deletions';
 export * from './publish/diff';
 export * from './publish/defaults';
 export * from './publish/diff-format';

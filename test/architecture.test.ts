@@ -15,7 +15,7 @@ function tsFiles(dir: string): string[] {
 }
 const rel = (p: string) => path.relative(SRC, p).split(path.sep).join('/');
 const isPrivate = (p: string) => path.basename(p).startsWith('_');
-const importsOf = (file: string) => [...fs.readFileSync(file, 'utf8').matchAll(/(?:from|require\()\s*'(\.[^']*)'/g)].map(m => m[1]);
+const importsOf = (file: string) => [...fs.readFileSync(file, 'utf8').matchAll(/(?:from|require\(|import\()\s*'(\.[^']*)'/g)].map(m => m[1]);
 
 describe('src/ layout', () => {
   test('GIVEN every public library file WHEN reading src/index.ts THEN it re-exports each one', () => {

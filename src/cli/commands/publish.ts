@@ -69,8 +69,8 @@ Credentials: never put a token in the remote URL (it is refused). In CI use the
 checkout's credential helper, or GIT_ASKPASS, or GIT_CONFIG_COUNT/KEY/VALUE
 with an http.extraHeader (see docs/publishing.md).`)
     .action(async (options: PublishCliOptions) => {
-      const [{ parsePercent }, { publishTree }, { readTreeStrict }, { printWriteResult }] = await Promise.all([
-        import('../../publish/_checks'), import('../../publish/publish'), import('../../validate/tree-shape'), import('./_publish-output'),
+      const [{ parseAllowedDeletions }, { publishTree }, { readTreeStrict }, { printWriteResult }] = await Promise.all([
+        import('../../publish/allow-deletions'), import('../../publish/publish'), import('../../validate/tree-shape'), import('./_publish-output'),
       ]);
       // The validation modules (schemas, ajv) load only when a commit is about to be made: a no-op publish never needs them.
       const gate: Gate | undefined = options.validate ? async (touched, context) => {
@@ -79,7 +79,7 @@ with an http.extraHeader (see docs/publishing.md).`)
         return publishGate({ skipKustomize: options.skipKustomize, cacheDir })(touched, context);
       } : undefined;
       const checksSkipped = !options.validate ? ['validate'] : options.skipKustomize ? ['kustomize'] : [];
-      const allowDeletions = options.allowDeletions !== undefined ? parsePercent(options.allowDeletions) : undefined;
+      const allowDeletions = options.allowDeletions !== undefined ? parseAllowedDeletions(options.allowDeletions) : undefined;
       const tree = readTreeStrict(path.resolve(io.cwd, options.dir), options.dir);
       const result = await publishTree({
         tree,

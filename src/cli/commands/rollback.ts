@@ -32,10 +32,10 @@ Examples:
   $ cdk8s-gitops rollback --to 3f2a9c1 --push     # a rendered commit or a source commit
   $ git revert <bad source commit> && git push    # then fix the source, or the next render rolls forward`)
     .action(async (options: RollbackCliOptions) => {
-      const [{ parsePercent }, { rollback }, { printWriteResult }] = await Promise.all([
-        import('../../publish/_checks'), import('../../publish/rollback'), import('./_publish-output'),
+      const [{ parseAllowedDeletions }, { rollback }, { printWriteResult }] = await Promise.all([
+        import('../../publish/allow-deletions'), import('../../publish/rollback'), import('./_publish-output'),
       ]);
-      const allowDeletions = options.allowDeletions !== undefined ? parsePercent(options.allowDeletions) : undefined;
+      const allowDeletions = options.allowDeletions !== undefined ? parseAllowedDeletions(options.allowDeletions) : undefined;
       const result = await rollback({
         to: options.to,
         cwd: io.cwd,
