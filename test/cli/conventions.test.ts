@@ -1,3 +1,4 @@
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { CliIo } from '../../src/cli/io';
@@ -87,5 +88,31 @@ describe('CLI conventions', () => {
     expect(JSON.parse(tty.out()).stats.kustomizeBuilds).toBeGreaterThan(0);
     expect(quiet.err()).toBe('');
     expect(piped.err()).toBe('');
+  });
+
+  (hasTool('kubectl') && hasTool('git', ['--version']) ? test : test.skip)('GIVEN stderr is a terminal WHEN publish runs its gate THEN kustomize progress on stderr, cleared at the end; --quiet shows none', async () => {
+    // GIVEN a source repo with one commit and two app folders (a ConfigMap each) in dist/ (ignored)
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'pipe' });
+    git('init', '-q', '-b', 'main');
+    fs.writeFileSync(path.join(dir, '.gitignore'), 'dist/\n');
+    git('add', '.gitignore');
+    git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'source');
+    fs.rmSync(path.join(dir, 'dist', 'dev', 'hello', 'service-hello.yaml'));
+    for (const app of ['hello', 'world']) {
+      fs.mkdirSync(path.join(dir, 'dist', 'dev', app), { recursive: true });
+      fs.writeFileSync(path.join(dir, 'dist', 'dev', app, `configmap-${app}.yaml`), `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${app}\n  namespace: dev\ndata:\n  greeting: hi\n`);
+      fs.writeFileSync(path.join(dir, 'dist', 'dev', app, 'kustomization.yaml'),
+        `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - configmap-${app}.yaml\n`);
+    }
+    const env = { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' };
+    // WHEN publishing with a terminal, then (a second branch) with --quiet
+    const tty = io(dir, env, true);
+    const code = await runCli(['publish', '--no-cache', '--output', 'json'], tty.io);
+    const quiet = io(dir, env, true);
+    const quietCode = await runCli(['--quiet', 'publish', '--no-cache', '--branch', 'rendered-quiet', '--output', 'json'], quiet.io);
+    // THEN both published, the first with progress on stderr (cleared), the second silent
+    expect([code, quietCode, quiet.err()]).toEqual([0, 0, '']);
+    expect(tty.err()).toMatch(/^\rkustomize builds: 1\/2\r\u001b\[2K$/);
+    expect(quiet.err()).toBe('');
   });
 });

@@ -3,6 +3,7 @@ import { DEFAULT_BRANCH } from '../../publish/defaults';
 import type { Gate } from '../../publish/publish';
 import { RegisterCommand } from '../command';
 import { ExitCode } from '../exit-codes';
+import { progressReporter } from '../io';
 
 interface PublishCliOptions {
   readonly dir: string;
@@ -76,7 +77,8 @@ with an http.extraHeader (see docs/publishing.md).`)
       const gate: Gate | undefined = options.validate ? async (touched, context) => {
         const [{ publishGate }, { defaultCacheDir }] = await Promise.all([import('../../validate/gate'), import('../../validate/validate-folders')]);
         const cacheDir = options.cache ? defaultCacheDir(io.env) : undefined;
-        return publishGate({ skipKustomize: options.skipKustomize, cacheDir })(touched, context);
+        const onProgress = progressReporter(io, Boolean(program.opts().quiet), 'kustomize builds');
+        return publishGate({ skipKustomize: options.skipKustomize, cacheDir, onProgress })(touched, context);
       } : undefined;
       const checksSkipped = !options.validate ? ['validate'] : options.skipKustomize ? ['kustomize'] : [];
       const allowDeletions = options.allowDeletions !== undefined ? parseAllowedDeletions(options.allowDeletions) : undefined;
