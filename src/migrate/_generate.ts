@@ -3,11 +3,13 @@ import { FieldChange } from './_diff';
 import { l1ClassFor, l1Interface } from './_k8s-types';
 import { LoadedInput, SourceObject } from './_load';
 import { fitSecretSource } from './_secret-source-fit';
+import { fitTrafficObjects, TrafficConstruct, TrafficFits, WebServiceTarget } from './_traffic-fit';
 import { Code, TypeMismatch, literal, str, toL1 } from './_ts';
 import { fitWebService, WebServiceFit } from './_web-service-fit';
 
 /** How one input object is written in code. */
-export type MigratedAs = 'WebService' | 'ArgoApplication' | 'ExternalSecret' | 'SealedSecret' | 'L1' | 'ApiObject';
+export type MigratedAs = 'WebService' | 'ArgoApplication' | 'ExternalSecret' | 'SealedSecret' | 'L1' | 'ApiObject'
+  | TrafficConstruct;
 
 /** One input object and the code it became. */
 export interface PlannedObject {
@@ -80,15 +82,24 @@ export function generateCode(input: LoadedInput, options: GenerateOptions): Gene
   const notes: string[] = [];
   const fit: WebServiceFit | undefined = options.strict ? undefined : pickWebService(input.objects, options, notes);
   const handled = new Set<number>();
+  const webVariable = fit ? variable(fit.name) : undefined;
+  if (fit) handled.add(fit.deployment).add(fit.service);
+  // Ingress, HTTPRoute, HPA, NetworkPolicy and ConfigMap objects a construct expresses (not under --strict: constructs add labels).
+  const traffic: TrafficFits = options.strict
+    ? { fits: new Map(), covered: new Map(), notes: [] }
+    : fitTrafficObjects(handled, { ...options, objects: input.objects, web: fit && webServiceTarget(input, fit, webVariable!) });
+  notes.push(...traffic.notes);
   if (fit) {
-    handled.add(fit.deployment).add(fit.service);
     used.lib.add('WebService').add('ImageRef');
     const dep = input.objects[fit.deployment];
-    const v = variable(fit.name);
+    const v = webVariable!;
     body.push(...fit.comments.map(c => `// ${c}`));
-    const needsVar = fit.serviceName !== fit.name;
-    body.push(`${needsVar ? `const ${v} = ` : ''}new WebService(chart, ${str(uniqueId(fit.name))}, ${literal(fit.props)});`);
-    if (needsVar) {
+    const needsVar = fit.serviceName !== fit.name || [...traffic.fits.values()].some(f => f.usesWebService);
+    // An Autoscaler owns the replica count: the WebService's would be ignored.
+    const scaled = [...traffic.fits.values()].some(f => f.className === 'Autoscaler');
+    const props = scaled ? Object.fromEntries(Object.entries(fit.props).filter(([k]) => k !== 'replicas')) : fit.props;
+    body.push(`${needsVar ? `const ${v} = ` : ''}new WebService(chart, ${str(uniqueId(fit.name))}, ${literal(props)});`);
+    if (fit.serviceName !== fit.name) {
       used.cdk8s.add('ApiObject').add('JsonPatch');
       body.push(`// The Service keeps its name (clients reach it as ${fit.serviceName}); WebService would name it ${fit.name}.`);
       body.push(`ApiObject.of(${v}.service).addJsonPatch(JsonPatch.replace('/metadata/name', ${str(fit.serviceName)}));`);
@@ -126,6 +137,24 @@ export function generateCode(input: LoadedInput, options: GenerateOptions): Gene
       body.push(`// ${argo}`);
       emit(`new ApiObject(argocd, ${str(id)}, ${literal(o.json)})`, patchLines('x', index), id);
       planned.push({ index, as: 'ApiObject', className: 'ApiObject', name, note: argo });
+      return;
+    }
+    const coveredBy = traffic.fits.get(traffic.covered.get(index) ?? -1);
+    if (coveredBy) {
+      // Rendered by another object's construct (NetworkIsolation's allow-dns).
+      planned.push({ index, as: coveredBy.className, className: coveredBy.className, name });
+      return;
+    }
+    const construct = traffic.fits.get(index);
+    if (construct) {
+      used.lib.add(construct.className);
+      for (const u of construct.uses) used.lib.add(u);
+      body.push(...construct.comments.map(c => `// ${c}`));
+      const constructId = construct.scope === 'env' ? 'network-policy' : id;
+      const head = `new ${construct.className}(${construct.scope}, ${str(constructId)}, ${literal(construct.props)})`;
+      const calls = construct.calls.join('');
+      emit(head.includes('\n') || head.length + calls.length > 110 ? `${head}${construct.calls.map(c => `\n  ${c}`).join('')}` : `${head}${calls}`, [], constructId);
+      planned.push({ index, as: construct.className, className: construct.className, name });
       return;
     }
     const secretSource = options.strict ? undefined : fitSecretSource(o, options);
@@ -222,6 +251,23 @@ function argoChartNamespace(objects: readonly SourceObject[]): string {
     if (typeof ns === 'string') counts.set(ns, (counts.get(ns) ?? 0) + 1);
   }
   return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0] ?? 'argocd';
+}
+
+/** The WebService as the traffic fits see it. */
+function webServiceTarget(input: LoadedInput, fit: WebServiceFit, variable: string): WebServiceTarget {
+  const dep = input.objects[fit.deployment].json;
+  const port = input.objects[fit.service].json.spec.ports[0];
+  return {
+    variable,
+    name: fit.name,
+    serviceName: fit.serviceName,
+    servicePort: fit.props.servicePort as number,
+    servicePortName: port.name,
+    port: fit.props.port as number,
+    selector: { ...dep.spec?.selector?.matchLabels },
+    deployment: fit.deployment,
+    service: fit.service,
+  };
 }
 
 function pickWebService(objects: readonly SourceObject[], options: GenerateOptions, notes: string[]): WebServiceFit | undefined {

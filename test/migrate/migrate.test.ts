@@ -14,6 +14,7 @@ const CASES: [string, string[]][] = [
   ['argo-variants', ['argo-variants']],
   ['corpus', ['corpus']],
   ['secret-sources', ['secret-sources']],
+  ['traffic', ['traffic']],
 ];
 
 const results = new Map<string, MigrateResult>();
@@ -124,6 +125,99 @@ describe('migrate: ExternalSecret and SealedSecret become their constructs', () 
   test('GIVEN --strict WHEN migrated THEN no construct is used and the output equals the input', () => {
     const strict = results.get('secret-sources --strict')!;
     expect(strict.objects.every(o => o.className === 'ApiObject')).toBe(true);
+    expect(strict.exact).toBe(true);
+  });
+});
+
+describe('migrate: Ingress, HTTPRoute, HPA, NetworkPolicy and ConfigMap become their constructs', () => {
+  // GIVEN one project: a Deployment + Service (a WebService), two Ingresses, two HTTPRoutes, an HPA,
+  // two ConfigMaps and four NetworkPolicies (test/migrate/fixtures/traffic), migrated once (CASES above)
+  const r = results.get('traffic')!;
+  const object = (kind: string, name: string) => r.objects.find(o => o.kind === kind && o.name === name)!;
+  const changed = (kind: string, name: string) => object(kind, name).changes.map(c => `${c.op} ${c.field}`);
+  const LABELS = 'added metadata.labels';
+
+  test('GIVEN fitting objects WHEN migrated THEN each becomes its construct; the others stay typed objects, and a note says why', () => {
+    expect(r.objects.map(o => `${o.kind} ${o.name} → ${o.className}`)).toEqual([
+      'ConfigMap shop-settings-9t796822f2 → HashedConfigMap',
+      'ConfigMap shop-plain → k8s.KubeConfigMap',
+      'HorizontalPodAutoscaler shop → Autoscaler',
+      'HTTPRoute shop-api → GatewayHttpRoute',
+      'HTTPRoute shop-legacy → ApiObject',
+      'Ingress shop → IngressRoute',
+      'Ingress shop-admin → k8s.KubeIngress',
+      'NetworkPolicy default-deny → NetworkIsolation',
+      'NetworkPolicy allow-dns → NetworkIsolation',
+      'NetworkPolicy shop-allow → NetworkAccess',
+      'NetworkPolicy shop-office → k8s.KubeNetworkPolicy',
+      'Deployment shop → WebService',
+      'Service shop → WebService',
+    ]);
+    expect(r.notes).toEqual(expect.arrayContaining([
+      'ConfigMap shop-plain stays a typed k8s object, not a HashedConfigMap: its name does not end in its content hash -fd7g28cd7g '
+      + '(HashedConfigMap would rename it, and whatever refers to shop-plain would break)',
+      'HTTPRoute shop-legacy stays a plain ApiObject, not a GatewayHttpRoute: spec.rules[0].filters has no prop',
+      'Ingress shop-admin stays a typed k8s object, not an IngressRoute: spec.rules[0].http.paths[0].pathType "ImplementationSpecific" (IngressRoute writes Prefix or Exact)',
+      'NetworkPolicy shop-office stays a typed k8s object, not a NetworkIsolation or NetworkAccess: spec.ingress[0].from[0].ipBlock has no prop',
+    ]));
+  });
+
+  test('GIVEN an Ingress with a cert-manager issuer WHEN migrated THEN an IngressRoute to the WebService; the differences are the labels and the port by number', () => {
+    expect(r.code).toContain("const shop = new WebService(chart, 'shop', {");
+    expect(r.code).toContain("new IngressRoute(chart, 'ingress-shop', {\n  backend: shop,\n  hosts: ['shop.example.com', 'www.shop.example.com'],\n"
+      + "  className: 'nginx',\n  tls: RouteTls.fromIssuer('letsencrypt'),\n  annotations: { 'nginx.ingress.kubernetes.io/proxy-body-size': '8m' },\n"
+      + '  controllerNamespace: null,\n});');
+    expect(changed('Ingress', 'shop')).toEqual([
+      LABELS,
+      'removed spec.rules[0].http.paths[0].backend.service.port.name', 'added spec.rules[0].http.paths[0].backend.service.port.number',
+      'removed spec.rules[1].http.paths[0].backend.service.port.name', 'added spec.rules[1].http.paths[0].backend.service.port.number',
+    ]);
+  });
+
+  test('GIVEN an HTTPRoute WHEN migrated THEN a GatewayHttpRoute with its Gateway, host names and paths; only the labels differ', () => {
+    expect(r.code).toContain("new GatewayHttpRoute(chart, 'httproute-shop-api', {\n  name: 'shop-api',\n  backend: shop,\n"
+      + "  gateway: { name: 'public', namespace: 'gateway', sectionName: 'https' },\n  hostnames: ['api.shop.example.com'],\n  paths: ['/api'],\n"
+      + '  allowFromGateway: false,\n});');
+    expect(changed('HTTPRoute', 'shop-api')).toEqual([LABELS]);
+  });
+
+  test('GIVEN an HPA of the Deployment WHEN migrated THEN an Autoscaler of the WebService, which renders no replicas', () => {
+    expect(r.code).toContain("new Autoscaler(chart, 'horizontalpodautoscaler-shop', { target: shop, minReplicas: 2, maxReplicas: 10, cpuUtilization: 70, memoryUtilization: 80 });");
+    expect(changed('HorizontalPodAutoscaler', 'shop')).toEqual([LABELS]);
+    // the WebService is written without the replicas the autoscaler owns, and its Deployment renders none
+    expect(r.code).not.toMatch(/replicas: 3/);
+    expect(changed('Deployment', 'shop')).toContain('removed spec.replicas');
+  });
+
+  test('GIVEN a ConfigMap named with its content hash WHEN migrated THEN a HashedConfigMap of the same name, pruned last', () => {
+    expect(r.code).toContain("new HashedConfigMap(chart, 'configmap-shop-settings-9t796822f2', { name: 'shop-settings', data: { LOG_LEVEL: 'info', 'app.properties': 'cache=on\\nsize=10\\n' } });");
+    expect(object('ConfigMap', 'shop-settings-9t796822f2').rendered).toBe('dev/shop/configmap-shop-settings-9t796822f2.yaml');
+    expect(changed('ConfigMap', 'shop-settings-9t796822f2')).toEqual(['added metadata.annotations', LABELS]);
+  });
+
+  test('GIVEN default-deny with allow-dns and an allow policy WHEN migrated THEN NetworkIsolation({ denyEgress }) renders both, NetworkAccess the allow rules', () => {
+    expect(r.code).toContain("new NetworkIsolation(env, 'network-policy', { denyEgress: true });");
+    expect(object('NetworkPolicy', 'default-deny').rendered).toBe('dev/network-policy/networkpolicy-default-deny.yaml');
+    expect(object('NetworkPolicy', 'allow-dns').rendered).toBe('dev/network-policy/networkpolicy-allow-dns.yaml');
+    expect(changed('NetworkPolicy', 'default-deny')).toEqual([LABELS]);
+    expect(changed('NetworkPolicy', 'allow-dns')).toEqual([LABELS]);
+    expect(r.code).toContain("new NetworkAccess(chart, 'networkpolicy-shop-allow', { target: shop })\n"
+      + "  .allowFromNamespace('ingress-nginx', { port: 8080 })\n  .allowFromNamespace('monitoring');");
+    // the policy selects the WebService's pods by its selector
+    expect(changed('NetworkPolicy', 'shop-allow')).toEqual([
+      LABELS, 'removed spec.podSelector.matchLabels.app',
+      'added spec.podSelector.matchLabels["app.kubernetes.io/instance"]', 'added spec.podSelector.matchLabels["app.kubernetes.io/name"]',
+    ]);
+  });
+
+  test('GIVEN the generated program WHEN rendered THEN the gate refuses only the Ingress without TLS, and nothing but the PodDisruptionBudget is added', () => {
+    expect(r.gate.problems).toEqual([expect.stringMatching(/^\[dev\/shop\/ingress-shop-admin\.yaml: Ingress\/shop\/shop-admin\] 'spec\.tls' is not set: .*\[ingress-tls\]$/)]);
+    expect(r.added.map(a => a.file)).toEqual(['dev/shop/poddisruptionbudget-shop.yaml']);
+  });
+
+  test('GIVEN --strict WHEN migrated THEN no construct is used and the output equals the input', () => {
+    const strict = results.get('traffic --strict')!;
+    expect(strict.objects.every(o => o.className.startsWith('k8s.') || o.className === 'ApiObject')).toBe(true);
     expect(strict.exact).toBe(true);
   });
 });

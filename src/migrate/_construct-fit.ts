@@ -1,0 +1,95 @@
+import { SourceObject } from './_load';
+
+/**
+ * What the traffic and config fits share: the shape of a fit (a construct
+ * statement) and the WebService it may point at.
+ */
+
+/** The traffic and config constructs migrate writes. */
+export type TrafficConstruct = 'IngressRoute' | 'GatewayHttpRoute' | 'Autoscaler' | 'NetworkIsolation' | 'NetworkAccess' | 'HashedConfigMap';
+
+/** An input object a construct expresses: the statement migrate writes for it. */
+export interface ConstructFit {
+  /** The construct's class. */
+  readonly className: TrafficConstruct;
+  /** Other library names the props use (`RouteTls`, `IngressPathType`). */
+  readonly uses: readonly string[];
+  /** Its scope in the program: the app's chart, or the environment (a chart of its own). */
+  readonly scope: 'chart' | 'env';
+  /** Props as literal values (`Code` for expressions). */
+  readonly props: Record<string, unknown>;
+  /** Method calls chained on the new construct, as code (`.allowFromNamespace('x')`). */
+  readonly calls: readonly string[];
+  /** Comments written above it. */
+  readonly comments: readonly string[];
+  /** Other input objects (by index) the same construct renders, with the names they render with. */
+  readonly also: readonly { readonly index: number; readonly name: string }[];
+  /** The props reference the WebService's variable (`backend`, `target`). */
+  readonly usesWebService: boolean;
+}
+
+/** The WebService the Deployment + Service pair became, as the fits see it. */
+export interface WebServiceTarget {
+  /** The variable holding it in the program. */
+  readonly variable: string;
+  /** Its name: the Deployment's. */
+  readonly name: string;
+  /** The input Service's name (kept through a patch when it differs from `name`). */
+  readonly serviceName: string;
+  /** The Service's port, and its name in the input (WebService names it `http`). */
+  readonly servicePort: number;
+  readonly servicePortName?: string;
+  /** The container port. */
+  readonly port: number;
+  /** The input Deployment's selector (`matchLabels`), which selected the pods. */
+  readonly selector: Record<string, string>;
+  /** Input indexes of the Deployment and the Service. */
+  readonly deployment: number;
+  readonly service: number;
+}
+
+/** What a fit may look at besides its object. */
+export interface FitContext {
+  readonly app: string;
+  readonly env: string;
+  /** The environment's namespace. */
+  readonly namespace: string;
+  /** Every input object. */
+  readonly objects: readonly SourceObject[];
+  /** The WebService of this program, if a pair became one. */
+  readonly web?: WebServiceTarget;
+}
+
+/** A construct fit with the defaults filled in. */
+export function constructFit(fit: Pick<ConstructFit, 'className' | 'props'> & Partial<ConstructFit>): ConstructFit {
+  return { uses: [], scope: 'chart', calls: [], comments: [], also: [], usesWebService: false, ...fit };
+}
+
+export function isObject(v: unknown): v is Record<string, any> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The first key of `obj` outside `allowed`, as `field.key has no prop`; or why `obj` is not a mapping. */
+export function extraField(obj: unknown, allowed: readonly string[], field: string): string | undefined {
+  if (obj === undefined) return undefined;
+  if (!isObject(obj)) return `${field} is not a mapping`;
+  const k = Object.keys(obj).find(x => !allowed.includes(x));
+  return k === undefined ? undefined : `${field}.${k} has no prop`;
+}
+
+/** Two string maps with the same entries. */
+export function sameLabels(a: unknown, b: unknown): boolean {
+  const entries = (m: unknown) => JSON.stringify(Object.entries(isObject(m) ? m : {}).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
+  return entries(a) === entries(b);
+}
+
+/** The object is in the environment's namespace (or names none). */
+export function namespaceProblem(j: Record<string, any>, namespace: string): string | undefined {
+  const ns = j.metadata?.namespace;
+  return ns === undefined || ns === namespace ? undefined : `it is in namespace ${ns}, not ${namespace}`;
+}
+
+/** A whole number in [min, max]. */
+export function isInteger(v: unknown, min: number, max: number): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+}

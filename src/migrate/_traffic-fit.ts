@@ -1,0 +1,59 @@
+import { fitAutoscaler } from './_autoscaler-fit';
+import { fitConfigMap } from './_config-map-fit';
+import { ConstructFit, FitContext } from './_construct-fit';
+import { fitNetworkPolicy } from './_network-fit';
+import { fitHttpRoute, fitIngress } from './_route-fit';
+
+export { ConstructFit, FitContext, TrafficConstruct, WebServiceTarget } from './_construct-fit';
+
+/** The fits of the traffic and config objects, and why the others do not fit. */
+export interface TrafficFits {
+  /** Input index → its construct. */
+  readonly fits: Map<number, ConstructFit>;
+  /** Input indexes another object's construct renders too (NetworkIsolation's allow-dns) → that object's index. */
+  readonly covered: Map<number, number>;
+  /** Why objects of these kinds stay typed or plain objects. */
+  readonly notes: string[];
+}
+
+/**
+ * Whether one input object is an Ingress, HTTPRoute, HorizontalPodAutoscaler,
+ * NetworkPolicy or ConfigMap one of the constructs expresses: its fit, the
+ * reason it is not (a note), or undefined for other kinds.
+ */
+export function fitTrafficObject(j: Record<string, any>, index: number, ctx: FitContext): ConstructFit | string | undefined {
+  const group = String(j.apiVersion).split('/')[0];
+  if (j.kind === 'Ingress' && group === 'networking.k8s.io') return fitIngress(j, ctx);
+  if (j.kind === 'HTTPRoute' && group === 'gateway.networking.k8s.io') return fitHttpRoute(j, ctx);
+  if (j.kind === 'HorizontalPodAutoscaler' && group === 'autoscaling') return fitAutoscaler(j, ctx);
+  if (j.kind === 'NetworkPolicy' && group === 'networking.k8s.io') return fitNetworkPolicy(j, index, ctx);
+  if (j.kind === 'ConfigMap' && j.apiVersion === 'v1') return fitConfigMap(j, ctx);
+  return undefined;
+}
+
+/** Fits every input object not yet handled; one construct per object, one `Autoscaler` per WebService. */
+export function fitTrafficObjects(handled: ReadonlySet<number>, ctx: FitContext): TrafficFits {
+  const fits = new Map<number, ConstructFit>();
+  const covered = new Map<number, number>();
+  const reasons = new Map<number, string>();
+  let autoscaler: string | undefined;
+  ctx.objects.forEach((o, index) => {
+    if (handled.has(index)) return;
+    let fit = fitTrafficObject(o.json, index, ctx);
+    if (fit === undefined) return;
+    if (typeof fit !== 'string' && fit.className === 'Autoscaler') {
+      if (autoscaler !== undefined) fit = `HorizontalPodAutoscaler ${o.json.metadata?.name} stays a typed k8s object, not an Autoscaler: ${autoscaler} already scales ${ctx.web!.name}`;
+      else autoscaler = `HorizontalPodAutoscaler ${o.json.metadata?.name}`;
+    }
+    if (typeof fit === 'string') reasons.set(index, fit);
+    else fits.set(index, fit);
+  });
+  // Companion objects (NetworkIsolation's allow-dns) are rendered by their construct: no statement, no note of their own.
+  for (const [index, fit] of fits) {
+    for (const a of fit.also) {
+      covered.set(a.index, index);
+      reasons.delete(a.index);
+    }
+  }
+  return { fits, covered, notes: [...reasons.values()] };
+}
