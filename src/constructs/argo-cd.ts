@@ -157,6 +157,8 @@ export class ArgoCd extends GitOpsChart {
   private readonly discover: boolean;
   private readonly projects = new Map<Environment, ArgoProject>();
   private readonly applications = new Map<AppChart, ArgoApplication>();
+  /** Application name → the app or namespace it syncs (one lookup per added Application, not a scan). */
+  private readonly applicationNames = new Map<string, AppChart | ManagedNamespace>();
 
   constructor(scope: Construct, id: string, props: ArgoCdProps) {
     const where = scope.node.path ? `${scope.node.path}/${id}` : id;
@@ -266,6 +268,7 @@ export class ArgoCd extends GitOpsChart {
       project: this.projectFor(env).name,
     });
     this.applications.set(app, application);
+    this.applicationNames.set(application.name, app);
     return application;
   }
 
@@ -291,6 +294,7 @@ export class ArgoCd extends GitOpsChart {
       syncWave: -1,
     });
     this.namespaceApps.set(ns, application);
+    this.applicationNames.set(application.name, ns);
     return application;
   }
 
@@ -374,12 +378,12 @@ export class ArgoCd extends GitOpsChart {
 
   /** Two Argo CD Applications with one name would overwrite each other: refused, naming both. */
   private checkUnusedName(path: string, name: string): void {
-    const other = [...this.applications.entries(), ...this.namespaceApps.entries()].find(([, a]) => a.name === name);
+    const other = this.applicationNames.get(name);
     if (other) {
       throw new ValidationError([{
         path,
         field: 'name',
-        message: `makes the Argo CD Application name of ${other[0].node.path} too: names are "<app>-<env>" joined with "-", so rename the app or environment (e.g. no app "a-b" in env "c" beside app "a" in env "b-c")`,
+        message: `makes the Argo CD Application name of ${other.node.path} too: names are "<app>-<env>" joined with "-", so rename the app or environment (e.g. no app "a-b" in env "c" beside app "a" in env "b-c")`,
         value: name,
       }]);
     }
