@@ -10,15 +10,20 @@ export interface CliRun {
   readonly err: string;
 }
 
-/** Runs `cdk8s-gitops argv...` in `cwd` with captured output (no TTY, so no colour). */
+/** Runs `cdk8s-gitops argv...` in `cwd` with captured output (no TTY, so no colour) and an empty environment. */
 export async function cli(cwd: string, ...argv: string[]): Promise<CliRun> {
+  return cliWithEnv(cwd, {}, ...argv);
+}
+
+/** `cli` with the environment `env`. */
+export async function cliWithEnv(cwd: string, env: Record<string, string>, ...argv: string[]): Promise<CliRun> {
   let out = '';
   let err = '';
   const code = await runCli(argv, {
     out: t => { out += t; },
     err: t => { err += t; },
     cwd,
-    env: {},
+    env,
     isTTY: false,
   });
   return { code, out, err };

@@ -1,9 +1,10 @@
-import { ChildProcess, spawn } from 'child_process';
+import { ChildProcess, execFileSync, spawn } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
+import * as http from 'http';
 import * as net from 'net';
 import * as path from 'path';
-import { SHA_A, cli, pinsFixture } from './harness';
+import { SHA_A, cli, cliWithEnv, pinsFixture } from './harness';
 import { EnvironmentError, ValidationError } from '../../src/errors';
 import { ImageRef } from '../../src/image-ref';
 import { manifestUrl, parseWwwAuthenticate, resolveDigest } from '../../src/pins/registry';
@@ -23,11 +24,24 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Debian's docker-registry (the CNCF distribution registry) on 127.0.0.1, storage in a temp dir. */
-async function startRegistry(): Promise<{ base: string; host: string; stop: () => void }> {
+/** The token auth of a registry: where its token service is, and the certificate its tokens are signed with. */
+interface TokenAuth {
+  readonly realm: string;
+  readonly service: string;
+  readonly issuer: string;
+  readonly certFile: string;
+}
+
+/**
+ * Debian's docker-registry (the CNCF distribution registry) on 127.0.0.1,
+ * storage in a temp dir (or `dataDir`), anonymous or with token auth.
+ * `stop()` resolves once the process has exited.
+ */
+async function startRegistry(options: { dataDir?: string; tokenAuth?: TokenAuth } = {}): Promise<{ base: string; host: string; stop: () => Promise<void> }> {
   const { dir, cleanup } = tmpDir('cdk8s-gitops-registry-');
   const port = await freePort();
   const config = path.join(dir, 'config.yml');
+  const auth = options.tokenAuth;
   fs.writeFileSync(config, [
     'version: 0.1',
     'log:',
@@ -36,27 +50,33 @@ async function startRegistry(): Promise<{ base: string; host: string; stop: () =
     '    disabled: true',
     'storage:',
     '  filesystem:',
-    `    rootdirectory: ${path.join(dir, 'data')}`,
+    `    rootdirectory: ${options.dataDir ?? path.join(dir, 'data')}`,
     'http:',
     `  addr: 127.0.0.1:${port}`,
+    ...(auth ? ['auth:', '  token:', `    realm: ${auth.realm}`, `    service: ${auth.service}`, `    issuer: ${auth.issuer}`, `    rootcertbundle: ${auth.certFile}`] : []),
     '',
   ].join('\n'));
   const child: ChildProcess = spawn('docker-registry', ['serve', config], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', d => { stderr += String(d); });
   const base = `http://127.0.0.1:${port}`;
-  const stop = () => {
-    child.kill('SIGTERM');
+  const stop = async () => {
+    if (child.exitCode === null) {
+      const exited = new Promise(r => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
     cleanup();
   };
   for (let i = 0; i < 200; i++) {
     try {
-      if ((await fetch(`${base}/v2/`)).status === 200) return { base, host: `127.0.0.1:${port}`, stop };
+      // 401: up, and asking for a token.
+      if ([200, 401].includes((await fetch(`${base}/v2/`)).status)) return { base, host: `127.0.0.1:${port}`, stop };
     } catch { /* not listening yet */ }
     if (child.exitCode !== null) break;
     await new Promise(r => setTimeout(r, 50));
   }
-  stop();
+  await stop();
   throw new Error(`docker-registry did not start: ${stderr}`);
 }
 
@@ -108,7 +128,7 @@ describeRegistry('resolving tags against a real registry (docker-registry on 127
     registry = await startRegistry();
     pushed = await pushImage(registry.base, 'team/hello');
   }, 30_000);
-  afterAll(() => registry?.stop());
+  afterAll(async () => registry?.stop());
 
   test('GIVEN a single manifest WHEN its tag is resolved THEN the digest is the one the registry reports', async () => {
     const ref = await resolveDigest(ImageRef.parse(`${registry.host}/team/hello:single`));
@@ -146,6 +166,109 @@ describeRegistry('resolving tags against a real registry (docker-registry on 127
       expect(bad.code).toBe(2);
       expect(bad.err).toBe(`error: [${registry.base}/v2/team/hello/manifests/nope] the registry has no tag "nope" for ${registry.host}/team/hello (push it first, or check the name)\n`);
       expect(fx.read()).toBe(`hello:\n  dev: ${registry.host}/team/hello:multi@${pushed.index}\n`);
+    } finally {
+      fx.cleanup();
+    }
+  });
+});
+
+/** base64url of a buffer or a JSON value. */
+const b64url = (v: Buffer | object) => (Buffer.isBuffer(v) ? v : Buffer.from(JSON.stringify(v))).toString('base64url');
+
+/**
+ * A token service for a registry's token auth (the Docker registry token
+ * spec): it answers `GET /token?service&scope` given HTTP Basic `user:password`
+ * with a JWT signed by `key` (RS256, the certificate in `x5c`) granting the
+ * asked-for pull scope, and 401 otherwise. Records each request's Basic user and scope.
+ */
+async function startTokenService(key: crypto.KeyObject, certDer: Buffer, issuer: string, user: string, password: string) {
+  const seen: Array<{ user?: string; scope: string | null; service: string | null }> = [];
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const [u, p] = basic ? Buffer.from(basic, 'base64').toString().split(':') : [];
+    seen.push({ user: u, scope: url.searchParams.get('scope'), service: url.searchParams.get('service') });
+    if (url.pathname !== '/token' || u !== user || p !== password) {
+      res.writeHead(401, { 'Content-Type': 'application/json' }).end('{"errors":[{"code":"UNAUTHORIZED"}]}');
+      return;
+    }
+    const [type, name, actions] = (url.searchParams.get('scope') ?? '').split(':');
+    const now = Math.floor(Date.now() / 1000);
+    const header = b64url({ typ: 'JWT', alg: 'RS256', x5c: [certDer.toString('base64')] });
+    const claims = b64url({
+      iss: issuer,
+      sub: u,
+      aud: url.searchParams.get('service'),
+      exp: now + 300,
+      nbf: now - 10,
+      iat: now - 10,
+      jti: crypto.randomUUID(),
+      access: [{ type, name, actions: actions.split(',') }],
+    });
+    const signature = crypto.sign('RSA-SHA256', Buffer.from(`${header}.${claims}`), key);
+    res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ token: `${header}.${claims}.${b64url(signature)}` }));
+  });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  return { realm: `http://127.0.0.1:${port}/token`, seen, stop: () => new Promise(r => server.close(r)) };
+}
+
+const describeTokenAuth = hasTool('docker-registry', ['--version']) && hasTool('openssl', ['version']) ? describe : describe.skip;
+
+describeTokenAuth('resolving against a real registry with token auth (docker-registry + a token service on 127.0.0.1)', () => {
+  const ISSUER = 'cdk8s-gitops-test';
+  const SERVICE = 'test-registry';
+  const PASSWORD = 's3cret-registry-password';
+  let work: { dir: string; cleanup: () => void };
+  let tokens: Awaited<ReturnType<typeof startTokenService>>;
+  let registry: Awaited<ReturnType<typeof startRegistry>>;
+  let pushed: { single: string; index: string };
+  beforeAll(async () => {
+    // GIVEN an image pushed to an anonymous registry, whose storage a token-auth registry then serves
+    work = tmpDir('cdk8s-gitops-token-registry-');
+    const dataDir = path.join(work.dir, 'data');
+    const open = await startRegistry({ dataDir });
+    pushed = await pushImage(open.base, 'team/hello');
+    await open.stop();
+    const keyFile = path.join(work.dir, 'key.pem');
+    const certFile = path.join(work.dir, 'cert.pem');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '1', '-subj', '/CN=token-issuer'], { stdio: 'ignore' });
+    const certDer = Buffer.from(new crypto.X509Certificate(fs.readFileSync(certFile)).raw);
+    tokens = await startTokenService(crypto.createPrivateKey(fs.readFileSync(keyFile)), certDer, ISSUER, 'ci', PASSWORD);
+    registry = await startRegistry({ dataDir, tokenAuth: { realm: tokens.realm, service: SERVICE, issuer: ISSUER, certFile } });
+  }, 60_000);
+  afterAll(async () => {
+    await registry?.stop();
+    await tokens?.stop();
+    work?.cleanup();
+  });
+
+  test('GIVEN credentials WHEN a tag is resolved THEN the token service gets them (Basic, pull scope) and the registry accepts its token', async () => {
+    // WHEN
+    const ref = await resolveDigest(ImageRef.parse(`${registry.host}/team/hello:multi`), { credentials: { username: 'ci', password: PASSWORD } });
+    // THEN
+    expect(ref.digest).toBe(pushed.index);
+    expect(tokens.seen.at(-1)).toEqual({ user: 'ci', scope: 'repository:team/hello:pull', service: SERVICE });
+  });
+
+  test('GIVEN no credentials WHEN the token service refuses THEN exit 3 naming the token service, not the registry\'s 401', async () => {
+    const error = await resolveDigest(ImageRef.parse(`${registry.host}/team/hello:multi`)).catch(e => e);
+    expect(error).toBeInstanceOf(EnvironmentError);
+    expect(error.message).toBe(`the token service at ${tokens.realm} refused a pull token for ${registry.host}/team/hello (HTTP 401)`);
+  });
+
+  test('set-image --resolve with CDK8S_GITOPS_REGISTRY_USERNAME/PASSWORD pins the digest; the password is in no output', async () => {
+    const fx = pinsFixture(`hello:\n  dev: ${registry.host}/team/hello:${SHA_A}\n`);
+    try {
+      const env = { CDK8S_GITOPS_REGISTRY_USERNAME: 'ci', CDK8S_GITOPS_REGISTRY_PASSWORD: PASSWORD };
+      const run = await cliWithEnv(fx.dir, env, 'set-image', `hello=${registry.host}/team/hello:single`, '--resolve');
+      expect(run.code).toBe(0);
+      expect(fx.read()).toBe(`hello:\n  dev: ${registry.host}/team/hello:single@${pushed.single}\n`);
+      const refused = await cliWithEnv(fx.dir, { ...env, CDK8S_GITOPS_REGISTRY_PASSWORD: 'wrong-password' }, 'set-image', `hello=${registry.host}/team/hello:multi`, '--resolve');
+      expect(refused.code).toBe(3);
+      expect(refused.err).toBe(`error: the token service at ${tokens.realm} refused a pull token for ${registry.host}/team/hello (HTTP 401)\n`);
+      expect(`${run.out}${run.err}${refused.out}`).not.toMatch(/s3cret|wrong-password/);
+      expect(fx.read()).toBe(`hello:\n  dev: ${registry.host}/team/hello:single@${pushed.single}\n`);
     } finally {
       fx.cleanup();
     }
