@@ -37,7 +37,8 @@ interface TokenAuth {
  * storage in a temp dir (or `dataDir`), anonymous or with token auth.
  * `stop()` resolves once the process has exited.
  */
-async function startRegistry(options: { dataDir?: string; tokenAuth?: TokenAuth } = {}): Promise<{ base: string; host: string; stop: () => Promise<void> }> {
+type Registry = { base: string; host: string; stop: () => Promise<void> };
+async function startRegistry(options: { dataDir?: string; tokenAuth?: TokenAuth } = {}): Promise<Registry> {
   const { dir, cleanup } = tmpDir('cdk8s-gitops-registry-');
   const port = await freePort();
   const config = path.join(dir, 'config.yml');
