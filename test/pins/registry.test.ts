@@ -32,12 +32,13 @@ interface TokenAuth {
   readonly certFile: string;
 }
 
+/** A running registry: its base URL, its host:port, and how to stop it. */
+type Registry = { base: string; host: string; stop: () => Promise<void> };
 /**
  * Debian's docker-registry (the CNCF distribution registry) on 127.0.0.1,
  * storage in a temp dir (or `dataDir`), anonymous or with token auth.
  * `stop()` resolves once the process has exited.
  */
-type Registry = { base: string; host: string; stop: () => Promise<void> };
 async function startRegistry(options: { dataDir?: string; tokenAuth?: TokenAuth } = {}): Promise<Registry> {
   const { dir, cleanup } = tmpDir('cdk8s-gitops-registry-');
   const port = await freePort();
