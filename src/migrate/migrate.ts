@@ -4,6 +4,7 @@ import { generateCode, MigratedAs, PlannedObject } from './_generate';
 import { LoadedInput, loadInputs } from './_load';
 import { RenderedObjects, runGeneratedCode } from './_run';
 import { plaintextSecretProblems } from './_secrets';
+import { strictProblems } from './_strict';
 import { formatProblem, ValidationError } from '../errors';
 import { validationGate } from '../validate/gate';
 import { YamlLimits } from '../yaml';
@@ -107,7 +108,8 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
  * a cdk8s-gitops program. The program is then rendered in-process and every
  * rendered object is compared with its input object, field by field: the
  * result's `changes` are what the cluster would see change. Throws
- * `ValidationError` on bad input, and on a plaintext `Secret` (secret
+ * `ValidationError` on bad input, when `strict` does not give the input
+ * back exactly (naming file, field and value), and on a plaintext `Secret` (secret
  * values never go into source; the message leaves them out); writes nothing.
  */
 export function migrate(paths: readonly string[], options: MigrateOptions = {}): MigrateResult {
@@ -139,6 +141,8 @@ export function migrate(paths: readonly string[], options: MigrateOptions = {}):
     compared = compare(input, generated.planned, run.objects);
   }
   const exact = compared.added.length === 0 && compared.objects.every(o => o.changes.length === 0 && o.rendered !== undefined);
+  // --strict promises the input back exactly: anything else is an error naming file, field and value.
+  if (strict && !exact) throw new ValidationError(strictProblems(compared));
   // The generated app keeps the validation gate: say now what its first synth will refuse.
   const gate = { on: run.gateOn, problems: validationGate()(run.tree).map(formatProblem) };
   return { code: generated.code, app, env, namespace, strict, ...compared, notes: generated.notes, exact, gate };
