@@ -122,37 +122,49 @@ function emitScalar(v: unknown, indent: string): string {
   }
 }
 
-/** A block collection whose first line starts where the caller puts it and whose later lines start with `indent`. */
-function emitCollection(v: object, indent: string): string {
-  let out = '';
+/**
+ * Appends a block collection to `out`: its first line starts where the
+ * caller put it and its later lines start with `indent`. Every piece goes to
+ * one array joined once per document, so the text is one flat string
+ * instead of a rope of nested concatenations (less memory held per file,
+ * fewer objects for the garbage collector to copy).
+ */
+function emitCollection(v: object, indent: string, out: string[]): void {
   if (Array.isArray(v)) {
-    if (v.length === 0) return '[]';
+    if (v.length === 0) {
+      out.push('[]');
+      return;
+    }
     const itemIndent = indent + INDENT_STEP;
     for (let i = 0; i < v.length; i++) {
-      if (i > 0) out += `\n${indent}`;
+      out.push(i > 0 ? `\n${indent}- ` : '- ');
       const item = v[i];
-      out += '- ';
-      out += isCollection(item) ? emitCollection(item, itemIndent) : emitScalar(item, itemIndent);
+      if (isCollection(item)) emitCollection(item, itemIndent, out);
+      else out.push(emitScalar(item, itemIndent));
     }
-    return out;
+    return;
   }
   const pairIndent = indent + INDENT_STEP;
   let first = true;
   for (const key of Object.keys(v)) {
     const value = (v as Record<string, unknown>)[key];
     if (value === undefined) continue;
-    if (!first) out += `\n${indent}`;
+    if (!first) out.push(`\n${indent}`);
     first = false;
-    out += emitString(key, pairIndent, true);
-    out += ':';
+    out.push(emitString(key, pairIndent, true));
     if (isCollection(value)) {
       const empty = Array.isArray(value) ? value.length === 0 : !hasDefinedValue(value);
-      out += empty ? ` ${Array.isArray(value) ? '[]' : '{}'}` : `\n${pairIndent}${emitCollection(value, pairIndent)}`;
+      if (empty) {
+        out.push(Array.isArray(value) ? ': []' : ': {}');
+      } else {
+        out.push(`:\n${pairIndent}`);
+        emitCollection(value, pairIndent, out);
+      }
     } else {
-      out += ` ${emitScalar(value, pairIndent)}`;
+      out.push(': ', emitScalar(value, pairIndent));
     }
   }
-  return first ? '{}' : out;
+  if (first) out.push('{}');
 }
 
 function hasDefinedValue(o: object): boolean {
@@ -168,5 +180,9 @@ function hasDefinedValue(o: object): boolean {
  * first (characters no reader keeps intact).
  */
 export function toYaml(value: unknown): string {
-  return `${isCollection(value) ? emitCollection(value, '') : emitScalar(value, '')}\n`;
+  if (!isCollection(value)) return `${emitScalar(value, '')}\n`;
+  const out: string[] = [];
+  emitCollection(value, '', out);
+  out.push('\n');
+  return out.join('');
 }
