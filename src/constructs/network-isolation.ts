@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { defaultDenyPolicy } from './_network';
+import { defaultDenyPolicy, markEgressDenied } from './_network';
 import { AppChart } from './app-chart';
 
 /** Props of `NetworkIsolation`. */
@@ -44,6 +44,8 @@ export class NetworkIsolation extends AppChart {
     const denyEgress = props.denyEgress ?? false;
     this.defaultDeny = defaultDenyPolicy(this, labels, denyEgress);
     if (denyEgress) {
+      // NetworkAccess.allowFrom rules render their client-side egress rule from now on (and those declared before, now).
+      markEgressDenied(this.node.scope!, this.namespace ?? '');
       const port = (protocol: string) => ({ protocol, port: kplus.k8s.IntOrString.fromNumber(53) });
       this.allowDns = new kplus.k8s.KubeNetworkPolicy(this, 'AllowDns', {
         metadata: { name: 'allow-dns', labels },

@@ -2,6 +2,7 @@ import { appWith, objects, props, synthProblems } from './_fixtures';
 import { AppChart } from '../../src/constructs/app-chart';
 import { Environment } from '../../src/constructs/environment';
 import { NetworkAccess } from '../../src/constructs/network-access';
+import { NetworkIsolation } from '../../src/constructs/network-isolation';
 import { WebService } from '../../src/constructs/web-service';
 import { renderFiles } from '../../src/testing';
 
@@ -49,5 +50,65 @@ describe('NetworkAccess', () => {
     const { app, web, api } = twoApps();
     new NetworkAccess(api, 'access', { target: web });
     expect(synthProblems(app)).toEqual(['[dev/api/access] \'target\' is in app dev/hello: define the policy in the target\'s app']);
+  });
+
+  describe('egress: the peer\'s side when its namespace denies egress', () => {
+    const HELLO = { 'app.kubernetes.io/instance': 'hello-dev', 'app.kubernetes.io/name': 'hello' };
+    const API = { 'app.kubernetes.io/instance': 'api-dev', 'app.kubernetes.io/name': 'api' };
+
+    test('GIVEN egress denied WHEN api.allowFrom(web) on two ports THEN the web app renders one egress policy to the api pods, a rule per call', () => {
+      // GIVEN
+      const { app, env, web, api, apiWeb } = twoApps();
+      new NetworkIsolation(env, 'network', { denyEgress: true });
+      // WHEN
+      new NetworkAccess(api, 'access', { target: apiWeb }).allowFrom(web, { port: 8080 }).allowFrom(web, { port: 9090 });
+      // THEN
+      const policy = objects(renderFiles(app))['dev/hello/networkpolicy-hello-to-api.yaml'];
+      expect(policy.metadata).toEqual({ name: 'hello-to-api', namespace: 'hello-dev', labels: { ...HELLO, 'app.kubernetes.io/managed-by': 'cdk8s-gitops' } });
+      expect(policy.spec).toEqual({
+        podSelector: { matchLabels: HELLO },
+        policyTypes: ['Egress'],
+        egress: [
+          { to: [{ podSelector: { matchLabels: API } }], ports: [{ port: 8080, protocol: 'TCP' }] },
+          { to: [{ podSelector: { matchLabels: API } }], ports: [{ port: 9090, protocol: 'TCP' }] },
+        ],
+      });
+    });
+
+    test('GIVEN the isolation declared after the allow rule WHEN rendered THEN the tree is the same as in the other order', () => {
+      const render = (isolationFirst: boolean) => {
+        const { app, env, web, api, apiWeb } = twoApps();
+        if (isolationFirst) new NetworkIsolation(env, 'network', { denyEgress: true });
+        new NetworkAccess(api, 'access', { target: apiWeb }).allowFrom(web);
+        if (!isolationFirst) new NetworkIsolation(env, 'network', { denyEgress: true });
+        return renderFiles(app);
+      };
+      const after = render(false);
+      expect(Object.keys(after)).toContain('dev/hello/networkpolicy-hello-to-api.yaml');
+      expect(after).toEqual(render(true));
+    });
+
+    test('GIVEN egress not denied (ingress-only isolation) WHEN api.allowFrom(web) THEN no egress policy: it would cut the web pods\' other egress', () => {
+      const { app, env, web, api, apiWeb } = twoApps();
+      new NetworkIsolation(env, 'network');
+      new NetworkAccess(api, 'access', { target: apiWeb }).allowFrom(web);
+      expect(Object.keys(renderFiles(app)).filter(f => f.includes('-to-'))).toEqual([]);
+    });
+
+    test('GIVEN egress denied in both environments WHEN a dev app allows a prod peer THEN it is refused naming both paths, and the peer gets no egress rule', () => {
+      // GIVEN
+      const { app, env, api, apiWeb } = twoApps();
+      const prodEnv = new Environment(app, 'prod', { namespace: 'hello-prod' });
+      const prodWeb = new WebService(new AppChart(prodEnv, 'hello'), 'web', props());
+      new NetworkIsolation(env, 'network', { denyEgress: true });
+      new NetworkIsolation(prodEnv, 'network', { denyEgress: true });
+      // WHEN
+      new NetworkAccess(api, 'access', { target: apiWeb }).allowFrom(prodWeb);
+      // THEN
+      expect(synthProblems(app)).toEqual([
+        '[dev/api/access] \'allowFrom\' names prod/hello/web of environment "prod", but this app is in "dev": traffic between environments is never allowed (got "hello")',
+      ]);
+      expect(prodWeb.node.children.map(c => c.node.id).filter(id => id.startsWith('EgressTo'))).toEqual([]);
+    });
   });
 });
