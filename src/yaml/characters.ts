@@ -26,25 +26,42 @@ export function unsafeCharacter(s: string): string | undefined {
  */
 export function findUnsafeStrings(value: unknown, where: string, fieldPrefix = ''): Problem[] {
   const problems: Problem[] = [];
-  const walk = (v: unknown, field: string): void => {
+  // The field path is built only for a problem: `at` holds the keys and
+  // indexes from the root, so a clean walk allocates no path strings.
+  const at: (string | number)[] = [];
+  const fieldOf = (key?: string): string => {
+    let field = fieldPrefix;
+    const step = (k: string | number) => {
+      field = typeof k === 'number' ? `${field}[${k}]` : field ? `${field}.${k}` : k;
+    };
+    at.forEach(step);
+    if (key !== undefined) step(key);
+    return field;
+  };
+  const walk = (v: unknown): void => {
     if (typeof v === 'string') {
       const why = unsafeCharacter(v);
-      if (why) problems.push({ path: where, field: field || '(root)', message: why, value: v });
+      if (why) problems.push({ path: where, field: fieldOf() || '(root)', message: why, value: v });
     } else if (Array.isArray(v)) {
-      v.forEach((item, i) => walk(item, `${field}[${i}]`));
+      for (let i = 0; i < v.length; i++) {
+        at.push(i);
+        walk(v[i]);
+        at.pop();
+      }
     } else if (v !== null && typeof v === 'object') {
-      for (const [k, item] of Object.entries(v)) {
-        const sub = field ? `${field}.${k}` : k;
+      for (const k of Object.keys(v)) {
         const why = unsafeCharacter(k);
-        if (why) problems.push({ path: where, field: sub, message: `key ${why}`, value: k });
+        if (why) problems.push({ path: where, field: fieldOf(k), message: `key ${why}`, value: k });
         // Escapes take at most 6 characters per character, plus 2 quotes.
         if (!why && k.length * 6 + 2 > MAX_KEY_LENGTH && emitKey(k).length > MAX_KEY_LENGTH) {
-          problems.push({ path: where, field: sub, message: `key is ${emitKey(k).length} characters long as written; YAML keys are limited to ${MAX_KEY_LENGTH}`, value: `${k.slice(0, 40)}...` });
+          problems.push({ path: where, field: fieldOf(k), message: `key is ${emitKey(k).length} characters long as written; YAML keys are limited to ${MAX_KEY_LENGTH}`, value: `${k.slice(0, 40)}...` });
         }
-        walk(item, sub);
+        at.push(k);
+        walk((v as Record<string, unknown>)[k]);
+        at.pop();
       }
     }
   };
-  walk(value, fieldPrefix);
+  walk(value);
   return problems;
 }
