@@ -4,6 +4,7 @@ import { duplicateObjectFindings, FolderObjects, objectIdentity, ObjectIdentity 
 import { Finding, makeReport, ObjectLocation, Severity, ValidationReport, WaivedFinding } from './finding';
 import { bundledKubernetesVersion, DEFAULT_KUBERNETES_VERSION, SUPPORTED_KUBERNETES_VERSIONS } from './kubernetes-versions';
 import { POLICY_RULES } from './rules';
+import { withPodTemplateMemo } from './rules/_pod';
 import { K8sObject, TreeObject } from './rules/_rule';
 import { treeShapeFindings } from './tree-shape';
 import { ParsedDocument, parseYamlFile } from './yaml-safety';
@@ -80,6 +81,11 @@ export function validateTree(tree: RenderedTree, options: ValidateTreeOptions = 
   return validateTreeParsed(tree, options);
 }
 
+/** An object of the tree with its location for findings. */
+interface LocatedObject extends TreeObject {
+  readonly loc: ObjectLocation;
+}
+
 /** Internal options of a run over part of a tree. */
 export interface PartialRun {
   /** Check only the files of these folders (the rest of the tree is still seen by `resources` lookups). */
@@ -101,22 +107,27 @@ export interface FolderStats {
 export function validateTreeParsed(
   tree: RenderedTree, options: ValidateTreeOptions & PartialRun, parsed?: Map<string, unknown[]>,
 ): ValidationReport & FolderStats {
+  // The objects do not change during the run: rules share each object's pod template.
+  return withPodTemplateMemo(() => validateObjects(tree, options, parsed));
+}
+
+function validateObjects(
+  tree: RenderedTree, options: ValidateTreeOptions & PartialRun, parsed?: Map<string, unknown[]>,
+): ValidationReport & FolderStats {
   checkOptions(options);
   const k8sVersion = options.kubernetesVersion === undefined ? DEFAULT_KUBERNETES_VERSION : bundledKubernetesVersion(options.kubernetesVersion)!;
   const crossFolder = options.crossFolder ?? true;
   const findings: Finding[] = crossFolder ? treeShapeFindings(tree) : [];
   const perFolder = new Map<string, { files: number; objects: number }>();
-  const count = (file: string, what: 'files' | 'objects') => {
-    const dir = posix.dirname(file);
+  const countIn = (dir: string) => {
     let c = perFolder.get(dir);
     if (!c) perFolder.set(dir, c = { files: 0, objects: 0 });
-    c[what]++;
+    return c;
   };
   const waived: WaivedFinding[] = [];
-  const folders = new Map<string, TreeObject[]>();
+  const folders = new Map<string, LocatedObject[]>();
   const identities = new Map<string, { namespace?: string; objects: ObjectIdentity[] }>();
-  const identitiesOf = (file: string) => {
-    const dir = posix.dirname(file);
+  const identitiesOf = (dir: string) => {
     let entry = identities.get(dir);
     if (!entry) identities.set(dir, entry = { objects: [] });
     return entry;
@@ -128,9 +139,11 @@ export function validateTreeParsed(
 
   for (const [file, content] of tree) {
     if (!isYamlFile(file)) continue;
-    if (options.only && !options.only.has(posix.dirname(file))) continue;
+    const folder = posix.dirname(file);
+    if (options.only && !options.only.has(folder)) continue;
     files++;
-    count(file, 'files');
+    const counts = countIn(folder);
+    counts.files++;
     const kustomization = isKustomizationFile(file);
     const given = options.objects?.get(file);
     const docs: readonly ParsedDocument[] = given !== undefined ? [{ value: given, problems: [] }] : parseYamlFile(content);
@@ -147,15 +160,15 @@ export function validateTreeParsed(
       if (kustomization) {
         for (const v of runValidator(kustomizationValidator(), obj)) findings.push({ ...loc, rule: 'kustomization-schema', severity: 'error', ...v });
         kustomizations.push({ file, value: obj });
-        if (typeof obj.namespace === 'string' && obj.namespace !== '') identitiesOf(file).namespace = obj.namespace;
+        if (typeof obj.namespace === 'string' && obj.namespace !== '') identitiesOf(folder).namespace = obj.namespace;
         continue;
       }
       objects++;
-      count(file, 'objects');
+      counts.objects++;
       const identity = identityProblems(obj);
       for (const p of identity) findings.push({ ...loc, rule: 'object-identity', severity: 'error', ...p });
       const id = objectIdentity(file, obj);
-      if (id) identitiesOf(file).objects.push(id);
+      if (id) identitiesOf(folder).objects.push(id);
       if (typeof obj.apiVersion === 'string' && typeof obj.kind === 'string') {
         const validate = validatorFor(obj.apiVersion, obj.kind, k8sVersion);
         if (validate) {
@@ -167,22 +180,22 @@ export function validateTreeParsed(
           }
         }
       }
-      const folder = posix.dirname(file);
       let list = folders.get(folder);
       if (!list) folders.set(folder, list = []);
-      list.push({ file, object: obj });
+      list.push({ file, object: obj, loc });
     }
   }
 
   const all = [...folders.values()].flat();
+  const rules = POLICY_RULES.map(rule => ({ rule, severity: setting(rule.id, rule.severity) })).filter(r => r.severity !== 'off');
   for (const list of folders.values()) {
     for (const item of list) {
-      const loc = locate(item.file, item.object);
+      const loc = item.loc;
       const waivers = readWaivers(item.object, loc, findings);
-      for (const rule of POLICY_RULES) {
-        const s = setting(rule.id, rule.severity);
+      const context = { object: item.object, file: item.file, folder: list, tree: all };
+      for (const { rule, severity: s } of rules) {
         if (s === 'off') continue;
-        const hits = rule.check({ object: item.object, file: item.file, folder: list, tree: all });
+        const hits = rule.check(context);
         for (const hit of hits) {
           const f: Finding = { ...loc, rule: rule.id, severity: s, ...hit };
           const reason = waivers.get(rule.id);

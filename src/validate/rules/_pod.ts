@@ -55,11 +55,38 @@ function isPodSpec(v: unknown): v is K8sObject {
 }
 
 /**
+ * Results of `podTemplateOf` and `containersOf` while a validation run is
+ * under way (`withPodTemplateMemo`): most rules ask for the same object's
+ * pod template and containers, and a Service's check asks for every
+ * object of its folder. Only inside a run, whose objects do not change;
+ * outside one every call computes afresh.
+ */
+let memo: { templates: WeakMap<object, PodTemplate | null>; containers: WeakMap<PodTemplate, ContainerAt[]> } | undefined;
+
+/** Runs `fn` (one validation run over objects it does not modify) with `podTemplateOf` and `containersOf` remembered. */
+export function withPodTemplateMemo<T>(fn: () => T): T {
+  const outer = memo;
+  memo = { templates: new WeakMap(), containers: new WeakMap() };
+  try {
+    return fn();
+  } finally {
+    memo = outer;
+  }
+}
+
+/**
  * The pod template of an object, or `undefined` when it carries none. Found
  * by shape, not by kind, so custom workloads (an Argo Rollout, an OpenShift
  * DeploymentConfig, a KEDA ScaledJob) get the same pod rules as a Deployment.
  */
 export function podTemplateOf(obj: K8sObject): PodTemplate | undefined {
+  if (!memo) return findPodTemplate(obj);
+  let t = memo.templates.get(obj);
+  if (t === undefined) memo.templates.set(obj, t = findPodTemplate(obj) ?? null);
+  return t ?? undefined;
+}
+
+function findPodTemplate(obj: K8sObject): PodTemplate | undefined {
   const kind = obj.kind;
   if (kind === 'Pod' && isObj(obj.spec)) {
     return { spec: obj.spec, path: 'spec', labels: obj.metadata?.labels ?? {}, batch: false };
@@ -78,8 +105,15 @@ export function podTemplateOf(obj: K8sObject): PodTemplate | undefined {
   return undefined;
 }
 
-/** Containers and init containers of a pod spec. */
-export function containersOf(pod: PodTemplate): ContainerAt[] {
+/** Containers and init containers of a pod spec (read-only: inside a validation run the list is shared). */
+export function containersOf(pod: PodTemplate): readonly ContainerAt[] {
+  if (!memo) return findContainers(pod);
+  let list = memo.containers.get(pod);
+  if (!list) memo.containers.set(pod, list = findContainers(pod));
+  return list;
+}
+
+function findContainers(pod: PodTemplate): ContainerAt[] {
   const out: ContainerAt[] = [];
   for (const [key, init] of [['initContainers', true], ['containers', false]] as const) {
     const list = pod.spec[key];
