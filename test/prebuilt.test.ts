@@ -1,6 +1,8 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { tmpDir } from './support/tools';
+import { deployment } from './validate/_fixtures';
 
 const ROOT = path.resolve(__dirname, '..');
 const SCRIPT = path.join(ROOT, 'scripts', 'prebuilt.js');
@@ -31,6 +33,41 @@ describe('scripts/prebuilt.js (the app command and plugin bundles)', () => {
       .map(e => (e.isDirectory() ? newest(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).mtimeMs)));
     for (const name of ['app', 'plugin']) {
       expect(fs.statSync(path.join(ROOT, '.prebuilt', `${name}.js`)).mtimeMs).toBeGreaterThanOrEqual(newest(path.join(ROOT, 'src')));
+    }
+  });
+});
+
+describe('the bundles keep the schema files outside (.prebuilt/schemas)', () => {
+  beforeAll(() => expect(run().status).toBe(0), 120_000);
+
+  test('GIVEN the built bundles THEN they require the validators module instead of inlining ajv code or the schema bundle', () => {
+    for (const name of ['app', 'plugin']) {
+      const bundle = fs.readFileSync(path.join(ROOT, '.prebuilt', `${name}.js`), 'utf8');
+      expect(bundle).toContain('require("./schemas/_validators.js")');
+      expect(bundle).toContain('require("./schemas/_bundle.json")');
+      expect(bundle).not.toMatch(/function validate\d+\(/);
+    }
+  });
+
+  test('GIVEN _validators.json WHEN its kinds are loaded from .prebuilt/schemas THEN each is a module reporting what the library\'s own code reports', () => {
+    // GIVEN the committed ajv standalone code, and the modules written from it
+    const json: Record<string, string> = JSON.parse(fs.readFileSync(path.join(ROOT, 'src', 'validate', 'schemas', '_validators.json'), 'utf8')).validators;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const built: Record<string, (req: NodeJS.Require, m: { exports: any }) => void> = require(path.join(ROOT, '.prebuilt', 'schemas', '_validators.js')).validators;
+    expect(Object.keys(built)).toEqual(Object.keys(json));
+    const bad = deployment();
+    (bad.spec as any).replica = 2;
+    for (const key of Object.keys(json)) {
+      // WHEN
+      const a = { exports: undefined as any };
+      built[key](require, a);
+      const b = { exports: undefined as any };
+      // eslint-disable-next-line @typescript-eslint/no-implied-eval
+      new Function('require', 'module', 'exports', json[key])(require, b, {});
+      // THEN the same verdict and errors on an object of another kind, and on a bad Deployment
+      for (const obj of [{ apiVersion: 'v1', kind: 'Nope', spec: 1 }, bad]) {
+        expect([a.exports(obj), a.exports.errors]).toEqual([b.exports(obj), b.exports.errors]);
+      }
     }
   });
 });

@@ -74,7 +74,14 @@ export function bundleAjv(b: SchemaBundle, options: Options = {}): Ajv {
 
 let file: BundleFile | undefined;
 const loaded = new Map<string, { bundle: SchemaBundle; ajv: Ajv }>();
-let precompiled: Record<string, string> | undefined;
+/**
+ * A precompiled validator: its ajv standalone CommonJS code, or (in this
+ * repo's prebuilt bundles, see scripts/prebuilt.js) that code already
+ * wrapped in a function, so V8 parses it with the bundle and can cache it.
+ */
+type PrecompiledModule = string | ((req: NodeJS.Require, module: { exports: unknown }, exports: unknown) => void);
+
+let precompiled: Record<string, PrecompiledModule> | undefined;
 const validators = new Map<string, ValidateFunction | null>();
 
 function load(version: string): { bundle: SchemaBundle; ajv: Ajv } {
@@ -99,13 +106,14 @@ function load(version: string): { bundle: SchemaBundle; ajv: Ajv } {
  */
 function precompiledValidator(key: string): ValidateFunction | undefined {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  precompiled ??= (require('./schemas/_validators.json') as typeof ValidatorsFile as { validators: Record<string, string> }).validators;
+  precompiled ??= (require('./schemas/_validators.json') as typeof ValidatorsFile as { validators: Record<string, PrecompiledModule> }).validators;
   const code = precompiled[key];
   if (code === undefined) return undefined;
   const mod: { exports: unknown } = { exports: {} };
   // The same evaluation ajv does for the validators it compiles (new Function).
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  new Function('require', 'module', 'exports', code)(require, mod, mod.exports);
+  const init = typeof code === 'function' ? code : new Function('require', 'module', 'exports', code);
+  init(require, mod, mod.exports);
   return mod.exports as ValidateFunction;
 }
 
