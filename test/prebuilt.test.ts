@@ -1,5 +1,6 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
+import { builtinModules } from 'module';
 import * as path from 'path';
 import { tmpDir } from './support/tools';
 import { deployment } from './validate/_fixtures';
@@ -46,6 +47,14 @@ describe('the bundles keep the schema files outside (.prebuilt/schemas)', () => 
       expect(bundle).toContain('require("./schemas/_validators.js")');
       expect(bundle).toContain('require("./schemas/_bundle.json")');
       expect(bundle).not.toMatch(/function validate\d+\(/);
+    }
+  });
+
+  test('GIVEN the built bundles THEN every dependency but ajv is inside them (no module resolution at start-up)', () => {
+    for (const name of ['app', 'plugin']) {
+      const bundle = fs.readFileSync(path.join(ROOT, '.prebuilt', `${name}.js`), 'utf8');
+      const packages = new Set([...bundle.matchAll(/\brequire\("([^".][^"]*)"\)/g)].map(m => m[1]).filter(id => !builtinModules.includes(id.replace(/^node:/, ''))));
+      expect([...packages]).toEqual(['ajv']);
     }
   });
 
