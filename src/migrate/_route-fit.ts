@@ -87,6 +87,7 @@ export function fitIngress(j: Record<string, any>, ctx: FitContext): ConstructFi
   const issuers = Object.keys(annotations).filter(k => k in ISSUERS);
   if (issuers.length > 1) return why('metadata.annotations names both a cert-manager issuer and a cluster issuer');
   let tls: Code | undefined;
+  let certificate: CertificateMatch | undefined;
   const uses = new Set<string>();
   if (s.tls !== undefined) {
     if (!Array.isArray(s.tls) || s.tls.length !== 1) return why('spec.tls has more than one entry (IngressRoute has one certificate for every host)');
@@ -109,7 +110,18 @@ export function fitIngress(j: Record<string, any>, ctx: FitContext): ConstructFi
       if (t.secretName !== `${name}-tls`) options.push(`secretName: ${str(t.secretName)}`);
       tls = new Code(`RouteTls.fromIssuer(${str(issuer)}${options.length ? `, { ${options.join(', ')} }` : ''})`);
     } else {
-      tls = new Code(`RouteTls.fromSecret(${str(t.secretName)})`);
+      certificate = certificateFor(name, hosts, t.secretName, ctx);
+      if (certificate) {
+        const options = ['certificate: true'];
+        if (certificate.kind === 'Issuer') {
+          options.unshift('kind: IssuerKind.ISSUER');
+          uses.add('IssuerKind');
+        }
+        if (t.secretName !== `${name}-tls`) options.push(`secretName: ${str(t.secretName)}`);
+        tls = new Code(`RouteTls.fromIssuer(${str(certificate.issuer)}, { ${options.join(', ')} })`);
+      } else {
+        tls = new Code(`RouteTls.fromSecret(${str(t.secretName)})`);
+      }
     }
   }
   if (pathType === 'Exact') uses.add('IngressPathType');
@@ -129,8 +141,37 @@ export function fitIngress(j: Record<string, any>, ctx: FitContext): ConstructFi
     uses: [...uses],
     props,
     usesWebService: true,
-    comments: ['controllerNamespace: null renders no NetworkPolicy for the ingress controller (the input has none); name its namespace once the namespace denies ingress by default.'],
+    also: certificate ? [{ index: certificate.index, name }] : [],
+    comments: [
+      ...(certificate ? [`It renders the cert-manager Certificate ${name} too (certificate: true).`] : []),
+      'controllerNamespace: null renders no NetworkPolicy for the ingress controller (the input has none); name its namespace once the namespace denies ingress by default.',
+    ],
   });
+}
+
+interface CertificateMatch {
+  readonly index: number;
+  readonly issuer: string;
+  readonly kind: 'Issuer' | 'ClusterIssuer';
+}
+
+/**
+ * The cert-manager `Certificate` IngressRoute renders with
+ * `RouteTls.fromIssuer(…, { certificate: true })`, if the input has it: named
+ * like the Ingress, for its hosts (in order), stored in its TLS Secret.
+ */
+function certificateFor(name: string, hosts: readonly string[], secretName: string, ctx: FitContext): CertificateMatch | undefined {
+  const index = ctx.objects.findIndex(o => o.json.kind === 'Certificate' && o.json.metadata?.name === name);
+  const c = ctx.objects[index]?.json;
+  if (!c || c.apiVersion !== 'cert-manager.io/v1' || namespaceProblem(c, ctx.namespace)) return undefined;
+  const ref = c.spec?.issuerRef;
+  if (extraField(c, ['apiVersion', 'kind', 'metadata', 'spec'], '') || extraField(c.metadata, ['name', 'namespace', 'labels'], '')
+    || extraField(c.spec, ['secretName', 'dnsNames', 'issuerRef'], '') || extraField(ref, ['group', 'kind', 'name'], '')) return undefined;
+  if (c.spec.secretName !== secretName || JSON.stringify(c.spec.dnsNames) !== JSON.stringify(hosts)) return undefined;
+  // cert-manager's defaults: group cert-manager.io, kind Issuer.
+  const kind = ref?.kind ?? 'Issuer';
+  if ((ref?.group ?? 'cert-manager.io') !== 'cert-manager.io' || (kind !== 'Issuer' && kind !== 'ClusterIssuer') || checkSubdomain('', '', ref?.name)) return undefined;
+  return { index, issuer: ref.name, kind };
 }
 
 /**

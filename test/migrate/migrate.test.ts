@@ -146,6 +146,8 @@ describe('migrate: Ingress, HTTPRoute, HPA, NetworkPolicy and ConfigMap become t
       'HTTPRoute shop-legacy → ApiObject',
       'Ingress shop → IngressRoute',
       'Ingress shop-admin → k8s.KubeIngress',
+      'Ingress shop-internal → IngressRoute',
+      'Certificate shop-internal → IngressRoute',
       'NetworkPolicy default-deny → NetworkIsolation',
       'NetworkPolicy allow-dns → NetworkIsolation',
       'NetworkPolicy shop-allow → NetworkAccess',
@@ -172,6 +174,15 @@ describe('migrate: Ingress, HTTPRoute, HPA, NetworkPolicy and ConfigMap become t
       'removed spec.rules[0].http.paths[0].backend.service.port.name', 'added spec.rules[0].http.paths[0].backend.service.port.number',
       'removed spec.rules[1].http.paths[0].backend.service.port.name', 'added spec.rules[1].http.paths[0].backend.service.port.number',
     ]);
+  });
+
+  test('GIVEN an Ingress and the cert-manager Certificate of its TLS Secret WHEN migrated THEN one IngressRoute with certificate: true renders both', () => {
+    expect(r.code).toContain("  tls: RouteTls.fromIssuer('internal-ca', { certificate: true }),\n");
+    expect(r.code).toContain('// It renders the cert-manager Certificate shop-internal too (certificate: true).');
+    expect(object('Certificate', 'shop-internal').rendered).toBe('dev/shop/certificate-shop-internal.yaml');
+    // cert-manager's default issuer group, written out
+    expect(changed('Certificate', 'shop-internal')).toEqual([LABELS, 'added spec.issuerRef.group']);
+    expect(changed('Ingress', 'shop-internal')).toEqual([LABELS]);
   });
 
   test('GIVEN an HTTPRoute WHEN migrated THEN a GatewayHttpRoute with its Gateway, host names and paths; only the labels differ', () => {

@@ -55,6 +55,24 @@ describe('migrate fits: Ingress → IngressRoute', () => {
     expect(typeof f !== 'string' && f?.uses).toEqual(['RouteTls', 'IssuerKind']);
   });
 
+  test('GIVEN a Certificate for its hosts and Secret, without an issuer kind WHEN fitted THEN certificate: true, cert-manager\'s default kind Issuer, and it covers the Certificate', () => {
+    const certificate = {
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'Certificate',
+      metadata: { name: 'shop' },
+      spec: { secretName: 'shop-tls', dnsNames: ['shop.example.com'], issuerRef: { name: 'ca' } },
+    };
+    const j = ingress({ tls: [{ hosts: ['shop.example.com'], secretName: 'shop-tls' }] });
+    const f = fit(j, { ...CTX, objects: [{ file: 'a.yaml', document: 1, json: j, imagesBefore: {} }, { file: 'a.yaml', document: 2, json: certificate, imagesBefore: {} }] });
+    expect(typeof f !== 'string' && [f?.props.tls, f?.also]).toEqual([
+      { code: "RouteTls.fromIssuer('ca', { kind: IssuerKind.ISSUER, certificate: true })" }, [{ index: 1, name: 'shop' }],
+    ]);
+    // a Certificate for other hosts is left alone: the Secret is then the TLS source
+    const other = { ...certificate, spec: { ...certificate.spec, dnsNames: ['other.example.com'] } };
+    const g = fit(j, { ...CTX, objects: [{ file: 'a.yaml', document: 2, json: other, imagesBefore: {} }] });
+    expect(typeof g !== 'string' && [g?.props.tls, g?.also]).toEqual([{ code: "RouteTls.fromSecret('shop-tls')" }, []]);
+  });
+
   test('GIVEN TLS from a Secret and Exact paths WHEN fitted THEN RouteTls.fromSecret and IngressPathType.EXACT', () => {
     const rules = [{ host: 'shop.example.com', http: { paths: [{ path: '/a', pathType: 'Exact', backend: { service: { name: 'shop', port: { number: 80 } } } }] } }];
     const f = fit(ingress({ rules, tls: [{ hosts: ['shop.example.com'], secretName: 'own' }] }));
