@@ -104,6 +104,27 @@ describe('GitOpsApp.synth', () => {
     expect(() => app.render()).toThrow('[loose] is a plain cdk8s Chart; put objects in an AppChart');
   });
 
+  test.each([
+    ['no dependency', false],
+    ['a dependency between charts', true],
+  ])('GIVEN plain charts with integer-like and other ids and %s WHEN rendered THEN they are reported in cdk8s app.charts order', (_what, depend) => {
+    const app = new GitOpsApp({ outdir: path.join(dir, 'dist') });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Chart } = require('cdk8s');
+    const charts = ['10', 'b', '2', 'a', '0', '01'].map(id => new Chart(app, id));
+    new Chart(charts[1], '3');
+    if (depend) charts[2].addDependency(charts[1]);
+    const order = app.charts.map(c => c.node.path);
+    let problems: string[] = [];
+    try {
+      app.render();
+    } catch (e) {
+      problems = (e as ValidationError).problems.map(p => p.path);
+    }
+    expect(problems).toEqual(order);
+    expect(order).toEqual(depend ? ['0', 'b', '2', '10', 'b/3', 'a', '01'] : ['0', '2', '10', 'b', 'b/3', 'a', '01']);
+  });
+
   test('GIVEN two objects of one kind and name in an app WHEN rendered THEN the duplicate is named', () => {
     const app = twoApps(path.join(dir, 'dist'), ['a']);
     const chart = AppChart.of(app.node.findChild('dev').node.findChild('a'));
