@@ -6,10 +6,11 @@ import { fitSecretSource } from './_secret-source-fit';
 import { fitTrafficObjects, TrafficConstruct, TrafficFits, WebServiceTarget } from './_traffic-fit';
 import { Code, TypeMismatch, literal, str, toL1 } from './_ts';
 import { fitWebService, WebServiceFit } from './_web-service-fit';
+import { planWorkloads, workloadCode } from './_workload-fit';
 
 /** How one input object is written in code. */
 export type MigratedAs = 'WebService' | 'ArgoApplication' | 'ExternalSecret' | 'SealedSecret' | 'L1' | 'ApiObject'
-  | TrafficConstruct;
+  | TrafficConstruct | 'Worker' | 'ScheduledJob' | 'MigrationJob';
 
 /** One input object and the code it became. */
 export interface PlannedObject {
@@ -109,6 +110,14 @@ export function generateCode(input: LoadedInput, options: GenerateOptions): Gene
     planned.push({ index: fit.service, as: 'WebService', className: 'WebService', name: input.objects[fit.service].json.metadata.name });
   }
 
+  // Workers, scheduled and migration jobs (and the ServiceAccounts they render), --strict included.
+  const workloads = planWorkloads(input.objects, handled, options);
+  notes.push(...workloads.notes);
+  for (const [index, className] of workloads.serviceAccounts) {
+    handled.add(index);
+    planned.push({ index, as: className, className, name: input.objects[index].json.metadata.name });
+  }
+
   const argoNamespace = argoChartNamespace(input.objects);
   const taken = new Set<string>();
   let argoChart = false;
@@ -155,6 +164,14 @@ export function generateCode(input: LoadedInput, options: GenerateOptions): Gene
       const calls = construct.calls.join('');
       emit(head.includes('\n') || head.length + calls.length > 110 ? `${head}${construct.calls.map(c => `\n  ${c}`).join('')}` : `${head}${calls}`, [], constructId);
       planned.push({ index, as: construct.className, className: construct.className, name });
+      return;
+    }
+    const workload = workloads.fits.get(index);
+    if (workload) {
+      const statement = workloadCode(workload, id, options.patches?.get(index), variable);
+      statement.uses.forEach(u => used.lib.add(u));
+      body.push(...statement.lines, '');
+      planned.push({ index, as: workload.className, className: workload.className, name });
       return;
     }
     const secretSource = options.strict ? undefined : fitSecretSource(o, options);

@@ -3,7 +3,12 @@ import * as os from 'os';
 import * as path from 'path';
 import * as ts from 'typescript';
 import { runCli } from '../../src/cli/main';
+import {
+  AppChart, ConcurrencyPolicy, EnvFromSource, EnvValue, Environment, GitOpsApp, HealthCheck, HookDeletePolicy,
+  MigrationJob, PodVolume, ScheduledJob, Worker,
+} from '../../src/constructs';
 import { ValidationError } from '../../src/errors';
+import { ImageRef } from '../../src/image-ref';
 import { formatDifferences, migrate, MigrateResult } from '../../src/migrate/migrate';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
@@ -15,6 +20,7 @@ const CASES: [string, string[]][] = [
   ['corpus', ['corpus']],
   ['secret-sources', ['secret-sources']],
   ['traffic', ['traffic']],
+  ['workloads', ['workloads']],
 ];
 
 const results = new Map<string, MigrateResult>();
@@ -412,6 +418,172 @@ describe('migrate: corpus', () => {
 
   test('a Deployment using envFrom is not a WebService, and the note says why', () => {
     expect(r.notes).toContain('Deployment shop + Service shop stay typed k8s objects, not a WebService: container.envFrom has no WebService prop');
+  });
+});
+
+describe('migrate: Worker, ScheduledJob and MigrationJob (fixtures/workloads)', () => {
+  // Type-checked and round-tripped with the other fixtures above.
+  const loose = results.get('workloads')!;
+  const strict = results.get('workloads --strict')!;
+  const byName = (r: MigrateResult, name: string, kind?: string) => r.objects.find(o => o.name === name && (!kind || o.kind === kind))!;
+
+  test('GIVEN a Deployment no Service selects, a CronJob and a PreSync hook Job WHEN migrated THEN each becomes its construct', () => {
+    expect(loose.objects.map(o => `${o.kind} ${o.name} → ${o.className}`)).toEqual([
+      'CronJob nightly → ScheduledJob',
+      'Job db-migrate → MigrationJob',
+      'Deployment shop → k8s.KubeDeployment',
+      'Deployment indexer → Worker',
+      'Deployment mailer → k8s.KubeDeployment',
+      'CronJob hourly → k8s.KubeCronJob',
+      'CronJob report → k8s.KubeCronJob',
+      'CronJob sweep → k8s.KubeCronJob',
+      'Job seed → k8s.KubeJob',
+      'Deployment relay → k8s.KubeDeployment',
+      'PodDisruptionBudget relay → k8s.KubePodDisruptionBudget',
+      'Deployment queue → Worker',
+      'ServiceAccount queue → Worker',
+    ]);
+  });
+
+  test('GIVEN a worker with pod extras WHEN migrated THEN command/args, ports, env, volumes, init containers, sidecars and its ServiceAccount are props', () => {
+    const code = loose.code;
+    expect(code).toContain("new Worker(chart, 'deployment-queue', {\n  name: 'queue',\n  image: ImageRef.parse('ghcr.io/example/shop:1.4.2'),\n  replicas: 1,\n"
+      + "  command: ['node'],\n  args: ['dist/worker.js', '--queue', 'orders'],\n");
+    expect(code).toContain("    DB_PASSWORD: EnvValue.fromSecretKey('shop-db', 'password'),\n    LOG_LEVEL: 'info',\n"
+      + "    REGION: EnvValue.fromConfigMapKey('shop-config', 'region', { optional: true }),\n");
+    expect(code).toContain("envFrom: [EnvFromSource.configMap('shop-config', { prefix: 'SHOP_' })],");
+    expect(code).toContain("ports: [{ name: 'metrics', port: 9090 }, { name: 'gossip', port: 7946, protocol: 'UDP' }],");
+    expect(code).toContain("resources: { cpuRequest: '250m', cpuLimit: '1', memoryRequest: '256Mi', memoryLimit: '512Mi' },");
+    expect(code).toContain("healthCheck: HealthCheck.exec(['node', 'dist/health.js']),");
+    expect(code).toContain("      name: 'proxy',\n      image: ImageRef.parse('ghcr.io/example/proxy:0.9.1'),\n      ports: [{ name: 'admin', port: 9901 }],\n      healthCheck: HealthCheck.tcp(9901),\n");
+    expect(code).toContain("      name: 'wait-db',\n      image: ImageRef.parse('ghcr.io/example/tools:2.1.0'),\n");
+    expect(code).toContain("    PodVolume.emptyDir('cache', { sizeLimit: '512Mi' }),\n    PodVolume.configMap('config', 'shop-config', { items: { 'app.yaml': 'app.yaml' } }),\n"
+      + "    PodVolume.secret('tls', 'shop-tls', { defaultMode: 288 }),\n    PodVolume.persistentVolumeClaim('spool', 'shop-spool'),\n");
+    expect(code).toContain("  serviceAccount: {\n    name: 'queue',\n    annotations: { 'iam.gke.io/gcp-service-account': 'queue@shop-prod.iam.gserviceaccount.com' },\n  },\n");
+    expect(code).toContain("labels: { app: 'queue', team: 'payments' },\n  podAnnotations: { 'prometheus.io/scrape': 'true' },");
+  });
+
+  test('GIVEN a CronJob and a PreSync Job WHEN migrated THEN schedule, time zone, policies, limits and the delete policy are props', () => {
+    expect(loose.code).toContain("new ScheduledJob(chart, 'cronjob-nightly', {\n  name: 'nightly',\n  image: ImageRef.parse('ghcr.io/example/shop:1.4.2'),\n"
+      + "  schedule: '30 2 * * *',\n  timeZone: 'Europe/Berlin',\n  concurrencyPolicy: ConcurrencyPolicy.FORBID,\n  startingDeadlineSeconds: 600,\n"
+      + "  successfulJobsHistoryLimit: 5,\n  failedJobsHistoryLimit: 2,\n  backoffLimit: 3,\n  activeDeadlineSeconds: 1800,\n  args: ['cleanup', '--older-than', '30d'],\n});");
+    expect(loose.code).toContain("new MigrationJob(chart, 'job-db-migrate', {\n  name: 'db-migrate',\n  image: ImageRef.parse('ghcr.io/example/shop:1.4.2'),\n"
+      + "  deletePolicy: HookDeletePolicy.HOOK_SUCCEEDED,\n  backoffLimit: 0,\n  args: ['migrate', 'up'],\n  env: { DATABASE_URL: EnvValue.fromSecretKey('shop-db', 'url') },\n});");
+    // A Deployment without a probe: the waiver, said in a comment
+    expect(loose.code).toContain("  healthCheck: HealthCheck.none('migrated from YAML without a probe: add HealthCheck.exec, .http or .tcp'),\n");
+    expect(loose.code).toContain('// The YAML has no probe: HealthCheck.none records why on the object');
+  });
+
+  test('GIVEN the fitting objects WHEN rendered THEN the constructs only add (defaults, labels, /tmp) and rename what they own', () => {
+    for (const name of ['nightly', 'db-migrate', 'queue', 'indexer']) {
+      const o = byName(loose, name, name === 'queue' ? 'Deployment' : undefined);
+      const owned = /^(spec\.selector\.|metadata\.labels|spec\.template\.spec\.containers\[0\]\.name$|spec\.template\.spec\.(volumes|containers\[0\]\.volumeMounts)$)/;
+      expect(o.changes.filter(c => c.op !== 'added' && !owned.test(c.field))).toEqual([]);
+    }
+    // The /tmp volume comes first; the input's volumes and mounts follow, unchanged
+    const queue = byName(loose, 'queue', 'Deployment').changes.find(c => c.field === 'spec.template.spec.volumes')!;
+    expect((queue.to as any[]).slice(1)).toEqual([
+      { emptyDir: { sizeLimit: '512Mi' }, name: 'cache' },
+      { configMap: { items: [{ key: 'app.yaml', path: 'app.yaml' }], name: 'shop-config' }, name: 'config' },
+      { name: 'tls', secret: { defaultMode: 288, secretName: 'shop-tls' } },
+      { name: 'spool', persistentVolumeClaim: { claimName: 'shop-spool', readOnly: false } },
+    ]);
+    // The ServiceAccount keeps its annotations; the Worker adds the managed-by label and no token
+    expect(byName(loose, 'queue', 'ServiceAccount').changes.map(c => `${c.op} ${c.field}`)).toEqual([
+      'added automountServiceAccountToken', 'added metadata.labels.app', 'added metadata.labels["app.kubernetes.io/managed-by"]',
+    ]);
+    // 3 replicas: the Worker adds its PodDisruptionBudget
+    expect(loose.added.map(a => a.file)).toEqual(['dev/shop/poddisruptionbudget-indexer.yaml']);
+  });
+
+  test('GIVEN a field a construct cannot reproduce WHEN migrated THEN the object stays a typed k8s object and the note names file, field and value', () => {
+    expect(loose.notes).toEqual([
+      'Deployment shop (workloads/misfits.yaml#1) stays a typed k8s object, not a Worker: \'spec.strategy.type\' is "RollingUpdate" in a Worker (got "Recreate")',
+      'Deployment mailer (workloads/misfits.yaml#3) stays a typed k8s object, not a Worker: \'spec.template.spec.serviceAccountName\' names a ServiceAccount '
+      + 'that is not in the input (a Worker creates the one it runs as; migrate that one with it) (got "mailer")',
+      'CronJob hourly (workloads/misfits.yaml#4) stays a typed k8s object, not a ScheduledJob: \'spec.schedule\' must have 5 fields '
+      + '(minute hour day-of-month month day-of-week), it has 1 (write macros such as @daily as "0 0 * * *") (got "@hourly")',
+      'CronJob report (workloads/misfits.yaml#5) stays a typed k8s object, not a ScheduledJob: '
+      + '\'spec.jobTemplate.spec.template.spec.restartPolicy\' is "Never" in a ScheduledJob (got "OnFailure")',
+      'CronJob sweep (workloads/misfits.yaml#6) stays a typed k8s object, not a ScheduledJob: '
+      + '\'spec.startingDeadlineSeconds\' is refused by ScheduledJob (\'startingDeadlineSeconds\'): must be a whole number >= 10 (got 5)',
+      'Job seed (workloads/misfits.yaml#7) stays a typed k8s object, not a MigrationJob: \'spec.ttlSecondsAfterFinished\' has no MigrationJob prop (got 100)',
+      'Deployment relay (workloads/misfits.yaml#8) stays a typed k8s object, not a Worker: \'spec.replicas\' makes the Worker render its own '
+      + 'PodDisruptionBudget relay, and workloads/misfits.yaml#9 is one already (got 2)',
+    ]);
+    for (const name of ['mailer', 'hourly', 'report', 'sweep', 'seed', 'relay']) expect(byName(loose, name).changes).toEqual([]);
+    expect(byName(loose, 'shop').changes).toEqual([]);
+  });
+
+  test('GIVEN --strict WHEN migrated THEN the constructs plus rendered patches reproduce the input exactly', () => {
+    expect(strict.exact).toBe(true);
+    expect(strict.added).toEqual([]);
+    expect(strict.objects.filter(o => !o.className.startsWith('k8s.')).map(o => `${o.name} → ${o.className}`)).toEqual([
+      'nightly → ScheduledJob', 'db-migrate → MigrationJob', 'shop → Worker', 'mailer → Worker', 'report → ScheduledJob', 'seed → MigrationJob', 'queue → Worker',
+    ]);
+    // What the construct has no prop for comes back through a patch
+    expect(strict.code).toContain('RenderedPatch.of(deploymentShop.deployment)\n');
+    expect(strict.code).toContain("  .replace('/spec/strategy/type', 'Recreate')\n");
+    expect(strict.code).toContain("  .add('/spec/ttlSecondsAfterFinished', 100);");
+    expect(strict.code).toContain("  .replace('/spec/jobTemplate/spec/template/spec/restartPolicy', 'OnFailure')\n");
+  });
+
+  test('GIVEN --strict WHEN a construct refuses a value or adds an object THEN it stays a typed k8s object, and the note names file, field and value', () => {
+    expect(strict.notes).toEqual([
+      'Deployment indexer (workloads/misfits.yaml#2) stays a typed k8s object, not a Worker: '
+      + '\'spec.replicas\' is 2 or more: a Worker adds a PodDisruptionBudget the input does not have (got 3)',
+      loose.notes[2],
+      loose.notes[4],
+      'Deployment relay (workloads/misfits.yaml#8) stays a typed k8s object, not a Worker: '
+      + '\'spec.replicas\' is 2 or more: a Worker adds a PodDisruptionBudget the input does not have (got 2)',
+    ]);
+  });
+});
+
+describe('migrate: what the workload constructs render migrates back to them', () => {
+  let dir: string;
+  let result: MigrateResult;
+  beforeAll(() => {
+    // GIVEN the rendered YAML of a Worker, a ScheduledJob and a MigrationJob with pod extras
+    const app = new GitOpsApp({ validate: false });
+    const chart = new AppChart(new Environment(app, 'dev', { namespace: 'shop' }), 'shop');
+    const image = ImageRef.parse('ghcr.io/example/shop:1.4.2');
+    new Worker(chart, 'queue', {
+      name: 'queue',
+      image,
+      args: ['work'],
+      healthCheck: HealthCheck.http('/healthz', 8080),
+      ports: [{ name: 'http', port: 8080 }],
+      env: { A: 'a', B: EnvValue.fromSecretKey('db', 'password') },
+      envFrom: [EnvFromSource.secret('shop-env')],
+      volumes: [PodVolume.emptyDir('cache', { sizeLimit: '256Mi' })],
+      mounts: [{ volume: 'cache', path: '/cache' }],
+      initContainers: [{ name: 'init', image, args: ['init'] }],
+      sidecars: [{ name: 'proxy', image, healthCheck: HealthCheck.tcp(9901) }],
+      serviceAccount: { name: 'queue', annotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::1:role/queue' } },
+      labels: { team: 'a' },
+    });
+    new Worker(chart, 'poller', { name: 'poller', image, healthCheck: HealthCheck.none('polls; no endpoint') });
+    new ScheduledJob(chart, 'nightly', { name: 'nightly', image, schedule: '0 3 * * *', concurrencyPolicy: ConcurrencyPolicy.REPLACE, args: ['cleanup'] });
+    new MigrationJob(chart, 'migrate', { name: 'migrate', image, deletePolicy: HookDeletePolicy.HOOK_FAILED, args: ['migrate'] });
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'migrate-roundtrip-'));
+    for (const [file, text] of app.render()) {
+      if (!file.endsWith('kustomization.yaml')) fs.writeFileSync(path.join(dir, path.basename(file)), text);
+    }
+    // WHEN it is migrated (without --strict)
+    result = migrate(['.'], { cwd: dir, importFrom: SRC, app: 'shop' });
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('THEN each object becomes its construct and renders back identical', () => {
+    expect(result.objects.map(o => `${o.kind} ${o.name} → ${o.className}`).sort()).toEqual([
+      'CronJob nightly → ScheduledJob', 'Deployment poller → Worker', 'Deployment queue → Worker', 'Job migrate → MigrationJob', 'ServiceAccount queue → Worker',
+    ]);
+    expect(result.notes).toEqual([]);
+    expect(result.exact).toBe(true);
+    // The waiver's reason comes back; the writable /tmp is the default again
+    expect(result.code).toContain("healthCheck: HealthCheck.none('polls; no endpoint')");
+    expect(result.code).not.toContain('writableTmp');
   });
 });
 

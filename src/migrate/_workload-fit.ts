@@ -1,0 +1,217 @@
+import { FieldChange } from './_diff';
+import { fitMigrationJob, fitScheduledJob, isPreSyncJob } from './_job-fit';
+import { SourceObject } from './_load';
+import { Built, Misfit, OWNED_LABELS, formatMisfit, realize, usedNames } from './_pod-fit';
+import { fieldPath, literal, str } from './_ts';
+import { KindFit, KindFitOptions, fitWorker } from './_worker-fit';
+import { AppChart } from '../constructs/app-chart';
+import { Environment } from '../constructs/environment';
+import { GitOpsApp } from '../constructs/gitops-app';
+import { MigrationJob } from '../constructs/migration-job';
+import { ScheduledJob } from '../constructs/scheduled-job';
+import { Worker } from '../constructs/worker';
+import { ValidationError, formatValue } from '../errors';
+import { renderAppDetailed } from '../render/render';
+
+/** A workload object written as its construct. */
+export interface WorkloadFit extends KindFit {
+  /** Comments written above it. */
+  readonly comments: readonly string[];
+}
+
+/** Which input objects become `Worker`, `ScheduledJob` and `MigrationJob`, and why others do not. */
+export interface WorkloadPlan {
+  /** Input index → its construct. */
+  readonly fits: ReadonlyMap<number, WorkloadFit>;
+  /** Input ServiceAccounts a workload's `serviceAccount` renders: index → the workload's class. */
+  readonly serviceAccounts: ReadonlyMap<number, KindFit['className']>;
+  /** Why candidates stay typed k8s objects, naming file, field and value. */
+  readonly notes: readonly string[];
+}
+
+/** Options of `planWorkloads`. */
+export interface WorkloadPlanOptions {
+  readonly app: string;
+  readonly env: string;
+  readonly namespace: string;
+  readonly strict: boolean;
+}
+
+const CONSTRUCTS = { Worker, ScheduledJob, MigrationJob } as const;
+const MAX_MISFITS = 5;
+
+const isObject = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Maps the workload objects left over by the WebService fit to their
+ * constructs: a Deployment no Service selects → `Worker`, a CronJob →
+ * `ScheduledJob`, a Job that is an Argo CD PreSync hook → `MigrationJob`.
+ *
+ * Each candidate's construct is built and rendered on a scratch tree. Without
+ * --strict it is used when its rendering keeps every field of the input (it
+ * may only add: the secure defaults, its labels and selector, the main
+ * container's name); with --strict when the construct accepts the values and
+ * renders no object the input lacks (JSON patches undo the rest). Otherwise
+ * the object stays a typed k8s object, with a note naming file, field and value.
+ */
+export function planWorkloads(objects: readonly SourceObject[], handled: ReadonlySet<number>, options: WorkloadPlanOptions): WorkloadPlan {
+  const fits = new Map<number, WorkloadFit>();
+  const consumed = new Map<number, KindFit['className']>();
+  const notes: string[] = [];
+  const services = objects.filter(o => o.json.kind === 'Service' && isObject(o.json.spec?.selector) && Object.keys(o.json.spec.selector).length);
+  const serviceAccounts = new Map(objects.map((object, index) => ({ object, index }))
+    .filter(s => !handled.has(s.index) && s.object.json.kind === 'ServiceAccount' && s.object.json.apiVersion === 'v1')
+    .map(s => [String(s.object.json.metadata?.name), s] as const));
+  const kindOptions: KindFitOptions = { strict: options.strict, serviceAccounts };
+  objects.forEach((o, index) => {
+    if (handled.has(index)) return;
+    const j = o.json;
+    let candidate: { className: string; fit: () => KindFit | Misfit } | undefined;
+    if (j.kind === 'Deployment' && !services.some(s => selects(s.json.spec.selector, j.spec?.template?.metadata?.labels))) {
+      candidate = { className: 'Worker', fit: () => fitWorker(o, kindOptions) };
+    } else if (j.kind === 'CronJob') {
+      candidate = { className: 'ScheduledJob', fit: () => fitScheduledJob(o, kindOptions) };
+    } else if (isPreSyncJob(o)) {
+      candidate = { className: 'MigrationJob', fit: () => fitMigrationJob(o, kindOptions) };
+    }
+    if (!candidate) return;
+    const fit = candidate.fit();
+    const misfits = 'field' in fit ? [fit] : check(fit, o, objects, options);
+    if ('field' in fit || misfits.length) {
+      const shown = misfits.slice(0, MAX_MISFITS).map(formatMisfit).join('; ');
+      const more = misfits.length > MAX_MISFITS ? `; and ${misfits.length - MAX_MISFITS} more` : '';
+      notes.push(`${j.kind} ${j.metadata?.name} (${o.file}#${o.document}) stays a typed k8s object, not a ${candidate.className}: ${shown}${more}`);
+      return;
+    }
+    if (fit.serviceAccount !== undefined && !consumed.has(fit.serviceAccount)) consumed.set(fit.serviceAccount, fit.className);
+    fits.set(index, { ...fit, comments: comments(fit, o, options.strict) });
+  });
+  return { fits, serviceAccounts: consumed, notes };
+}
+
+/** True when every label of the selector is on the pods. */
+function selects(selector: Record<string, unknown>, podLabels: unknown): boolean {
+  return isObject(podLabels) && Object.entries(selector).every(([k, v]) => podLabels[k] === v);
+}
+
+function comments(fit: KindFit, o: SourceObject, strict: boolean): string[] {
+  const out = [`${o.json.kind} ${o.json.metadata.name} (${o.file}#${o.document}) as a ${fit.className}${strict ? '' : ', with its secure defaults (see the differences migrate printed)'}.`];
+  const hc = fit.props.healthCheck;
+  if (hc instanceof Built && hc.code.startsWith('HealthCheck.none(')) out.push('The YAML has no probe: HealthCheck.none records why on the object (the probe rules\' waiver); write a real check.');
+  return out;
+}
+
+/** Builds the construct on a scratch tree; returns what keeps it from reproducing the input. */
+function check(fit: KindFit, o: SourceObject, objects: readonly SourceObject[], options: WorkloadPlanOptions): Misfit[] {
+  const app = new GitOpsApp({ outdir: '.migrate-scratch', validate: false });
+  const chart = new AppChart(new Environment(app, options.env, { namespace: options.namespace }), options.app);
+  let rendered: ReadonlyMap<string, unknown>;
+  try {
+    new CONSTRUCTS[fit.className](chart, 'workload', realize(fit.props));
+    rendered = renderAppDetailed(app).objects;
+  } catch (e) {
+    // The construct's own checks (all at once), or cdk8s-plus refusing a value: the program must not fail the same way.
+    if (!(e instanceof ValidationError)) return [{ field: fit.templateField, message: `is refused by ${fit.className}: ${(e as Error).message}` }];
+    return e.problems.map(p => {
+      const prop = (p.field ?? '').split(/[.[]/)[0];
+      return { field: fit.fields[prop] ?? fit.templateField, message: `is refused by ${fit.className}${p.field ? ` ('${p.field}')` : ''}: ${p.message}`, value: p.value };
+    });
+  }
+  if (options.strict) return [];
+  const find = (kind: string, name: unknown) => [...rendered.values()].find((r: any) => r?.kind === kind && r.metadata?.name === name);
+  const main = find(o.json.kind, o.json.metadata?.name);
+  if (!main) return [{ field: 'metadata.name', message: `is not the name the ${fit.className} renders`, value: o.json.metadata?.name }];
+  const t = fit.templateField;
+  const allowed = new Set([
+    `${t}.spec.containers[0].name`,
+    ...OWNED_LABELS.flatMap(k => [fieldPath('metadata.labels', k), fieldPath(`${t}.metadata.labels`, k)]),
+  ]);
+  const skip = (f: string) => allowed.has(f) || (fit.className === 'Worker' && (f === 'spec.selector' || f.startsWith('spec.selector.')));
+  const misfits = uncovered(o.json, main, '', { kind: fit.className, skip, template: t });
+  // An object the construct adds that the input has too (a PodDisruptionBudget): two objects would render one file.
+  for (const r of rendered.values() as Iterable<any>) {
+    if (r === main || (r.kind === 'ServiceAccount' && fit.serviceAccount !== undefined)) continue;
+    const twin = objects.find(x => x.json.kind === r.kind && x.json.metadata?.name === r.metadata?.name);
+    if (!twin) continue;
+    const budget = r.kind === 'PodDisruptionBudget';
+    misfits.push({
+      field: budget ? 'spec.replicas' : fit.templateField,
+      message: `makes the ${fit.className} render its own ${r.kind} ${r.metadata.name}, and ${twin.file}#${twin.document} is one already`,
+      value: budget ? o.json.spec?.replicas : undefined,
+    });
+  }
+  if (fit.serviceAccount !== undefined) {
+    const sa = objects[fit.serviceAccount];
+    const renderedSa = find('ServiceAccount', sa.json.metadata?.name);
+    const saMisfits = uncovered(sa.json, renderedSa ?? {}, '', { kind: fit.className, skip: f => allowed.has(f), template: t });
+    misfits.push(...saMisfits.map(m => ({ ...m, message: `of ServiceAccount ${sa.json.metadata?.name} (${sa.file}#${sa.document}) ${m.message}` })));
+  }
+  return misfits;
+}
+
+interface Coverage {
+  readonly kind: string;
+  /** Fields the construct owns (its labels, selector, the main container's name). */
+  readonly skip: (field: string) => boolean;
+  /** The pod template's field: its first container is matched by position, the others by name. */
+  readonly template: string;
+}
+
+/** The fields of `input` that `rendered` does not keep (missing, or with another value). */
+function uncovered(input: unknown, rendered: unknown, field: string, c: Coverage): Misfit[] {
+  if (c.skip(field) || input === null) return [];
+  if (isObject(input)) {
+    if (!isObject(rendered)) return [{ field, message: `is ${formatValue(rendered)} in a ${c.kind}`, value: input }];
+    return Object.entries(input).flatMap(([k, v]) => {
+      const f = fieldPath(field, k);
+      if (v === null || c.skip(f)) return [];
+      if (!(k in rendered)) return [{ field: f, message: `has no ${c.kind} prop`, value: v }];
+      return uncovered(v, rendered[k], f, c);
+    });
+  }
+  if (Array.isArray(input) && Array.isArray(rendered)) {
+    const key = input.every(i => isObject(i) && typeof i.mountPath === 'string') ? 'mountPath'
+      : input.every(i => isObject(i) && typeof i.name === 'string') && rendered.every(isObject) ? 'name' : undefined;
+    if (key) {
+      const containers = field === `${c.template}.spec.containers`;
+      return input.flatMap((item, i) => {
+        const f = fieldPath(field, i);
+        const match = containers && i === 0 ? rendered[0] : rendered.find(r => r[key] === item[key]);
+        return match === undefined ? [{ field: f, message: `has no ${c.kind} prop`, value: item }] : uncovered(item, match, f, c);
+      });
+    }
+  }
+  if (JSON.stringify(input) === JSON.stringify(rendered)) return [];
+  return [{ field, message: `is ${formatValue(rendered)} in a ${c.kind}`, value: input }];
+}
+
+/**
+ * The statement writing a workload fit, with --strict's `RenderedPatch`es
+ * undoing what the construct changes. Returns its lines and the library
+ * names it uses.
+ */
+export function workloadCode(fit: WorkloadFit, id: string, patches: readonly FieldChange[] | undefined, variable: (base: string) => string): {
+  lines: string[]; uses: string[];
+} {
+  const uses = [fit.className, ...usedNames(fit.props)];
+  const expr = `new ${fit.className}(chart, ${str(id)}, ${literal(fit.props)})`;
+  const lines = fit.comments.map(c => `// ${c}`);
+  if (!patches?.length) return { lines: [...lines, `${expr};`], uses };
+  const v = variable(id);
+  uses.push('RenderedPatch');
+  const ops = patches.map(p => {
+    if (p.op === 'added') return `  .remove(${str(p.pointer)})`;
+    return `  .${p.op === 'removed' ? 'add' : 'replace'}(${str(p.pointer)}, ${literal(p.from, '  ')})`;
+  });
+  return {
+    lines: [
+      ...lines,
+      `const ${v} = ${expr};`,
+      `// --strict: undo what ${fit.className} changes, so the output equals the input exactly.`,
+      `RenderedPatch.of(${v}.${fit.resource})`,
+      ...ops.slice(0, -1),
+      `${ops[ops.length - 1]};`,
+    ],
+    uses,
+  };
+}
