@@ -23,7 +23,8 @@ export const registerMigrate: RegisterCommand = (program, io, setExitCode) => {
     .summary('turn hand-written YAML (and kustomization folders) into typed cdk8s-gitops code')
     .description('Read Kubernetes YAML files, folders and kustomization folders (resources, namespace, images) '
       + 'and write a cdk8s-gitops program: a Deployment + Service pair becomes a WebService, an ExternalSecret or '
-      + 'SealedSecret its construct, other kinds typed k8s classes, unknown kinds ApiObjects. The program is rendered '
+      + 'SealedSecret its construct, a Deployment without a Service a Worker, a CronJob a ScheduledJob, a PreSync hook '
+      + 'Job a MigrationJob, other kinds typed k8s classes, unknown kinds ApiObjects. The program is rendered '
       + 'on the spot and compared with the input: every field the constructs change (secure defaults, labels) is listed, '
       + 'and what the validation gate (on in the program) will refuse. --strict reproduces the input exactly. '
       + 'A plaintext Secret is refused: secret values never go into source.')
