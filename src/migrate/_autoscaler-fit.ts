@@ -1,4 +1,4 @@
-import { ConstructFit, FitContext, constructFit, extraField, isInteger, namespaceProblem } from './_construct-fit';
+import { ConstructFit, FitContext, constructFit, shapeProblem, extraField, isInteger, namespaceProblem } from './_construct-fit';
 import { Code } from './_ts';
 import { checkSubdomain } from '../constructs/_hosts';
 import { HIGH_AVAILABILITY_ANNOTATION } from '../constructs/autoscaler';
@@ -13,7 +13,9 @@ export function fitAutoscaler(j: Record<string, any>, ctx: FitContext): Construc
   const name = j.metadata?.name;
   const why = (reason: string) => `HorizontalPodAutoscaler ${name} stays a typed k8s object, not an Autoscaler: ${reason}`;
   if (j.apiVersion !== 'autoscaling/v2') return why(`apiVersion ${j.apiVersion} (Autoscaler writes autoscaling/v2)`);
-  const s = j.spec;
+
+  const shape = shapeProblem(j, true);
+  if (shape) return why(shape); const s = j.spec;
   const problem = extraField(j, ['apiVersion', 'kind', 'metadata', 'spec'], 'object')
     ?? extraField(j.metadata, ['name', 'namespace', 'labels', 'annotations'], 'metadata')
     ?? extraField(s, ['scaleTargetRef', 'minReplicas', 'maxReplicas', 'metrics'], 'spec')
@@ -39,7 +41,7 @@ export function fitAutoscaler(j: Record<string, any>, ctx: FitContext): Construc
     const resource = m?.resource?.name;
     if (m?.type !== 'Resource' || (resource !== 'cpu' && resource !== 'memory')) return why(`${f} is not a cpu or memory Resource metric`);
     if (m.resource.target?.type !== 'Utilization') return why(`${f}.resource.target.type ${JSON.stringify(m.resource.target?.type)} (Autoscaler targets Utilization)`);
-    const mp = extraField(m, ['type', 'resource'], f) ?? extraField(m.resource, ['name', 'target'], `${f}.resource`)
+    const mp = extraField(m ?? null, ['type', 'resource'], f) ?? extraField(m.resource, ['name', 'target'], `${f}.resource`)
       ?? extraField(m.resource.target, ['type', 'averageUtilization'], `${f}.resource.target`);
     if (mp) return why(mp);
     const value = m.resource.target.averageUtilization;

@@ -1,4 +1,4 @@
-import { ConstructFit, FitContext, constructFit, extraField, isObject, namespaceProblem } from './_construct-fit';
+import { ConstructFit, FitContext, constructFit, shapeProblem, extraField, isObject, namespaceProblem } from './_construct-fit';
 import { checkSubdomain } from '../constructs/_hosts';
 import { kustomizeConfigMapHash, PRUNE_LAST } from '../constructs/hashed-config-map';
 
@@ -15,7 +15,9 @@ export function fitConfigMap(j: Record<string, any>, ctx: FitContext): Construct
   const name = j.metadata?.name;
   const why = (reason: string) => `ConfigMap ${name} stays a typed k8s object, not a HashedConfigMap: ${reason}`;
   if (j.apiVersion !== 'v1') return why(`apiVersion ${j.apiVersion}`);
-  const problem = extraField(j, ['apiVersion', 'kind', 'metadata', 'data'], 'object')
+
+  const shape = shapeProblem(j, false);
+  if (shape) return why(shape); const problem = extraField(j, ['apiVersion', 'kind', 'metadata', 'data'], 'object')
     ?? extraField(j.metadata, ['name', 'namespace', 'labels', 'annotations'], 'metadata')
     ?? namespaceProblem(j, ctx.namespace);
   if (problem) return why(problem);

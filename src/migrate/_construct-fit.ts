@@ -83,6 +83,13 @@ export function sameLabels(a: unknown, b: unknown): boolean {
   return entries(a) === entries(b);
 }
 
+/** Why the object's `metadata` (and `spec`, when `withSpec`) are not mappings, if they are not. */
+export function shapeProblem(j: Record<string, any>, withSpec: boolean): string | undefined {
+  if (!isObject(j.metadata)) return 'metadata is not a mapping';
+  if (withSpec && !isObject(j.spec)) return 'spec is not a mapping';
+  return undefined;
+}
+
 /** The object is in the environment's namespace (or names none). */
 export function namespaceProblem(j: Record<string, any>, namespace: string): string | undefined {
   const ns = j.metadata?.namespace;

@@ -1,4 +1,4 @@
-import { ConstructFit, FitContext, constructFit, extraField, isInteger, isObject, namespaceProblem, sameLabels } from './_construct-fit';
+import { ConstructFit, FitContext, constructFit, shapeProblem, extraField, isInteger, isObject, namespaceProblem, sameLabels } from './_construct-fit';
 import { SourceObject } from './_load';
 import { Code, literal, str } from './_ts';
 import { checkSubdomain } from '../constructs/_hosts';
@@ -33,7 +33,9 @@ export function fitNetworkPolicy(j: Record<string, any>, index: number, ctx: Fit
   const name = j.metadata?.name;
   const why = (reason: string) => `NetworkPolicy ${name} stays a typed k8s object, not a NetworkIsolation or NetworkAccess: ${reason}`;
   if (j.apiVersion !== 'networking.k8s.io/v1') return why(`apiVersion ${j.apiVersion}`);
-  const s = j.spec;
+
+  const shape = shapeProblem(j, true);
+  if (shape) return why(shape); const s = j.spec;
   const problem = extraField(j, ['apiVersion', 'kind', 'metadata', 'spec'], 'object')
     ?? extraField(j.metadata, ['name', 'namespace', 'labels'], 'metadata')
     ?? extraField(s, ['podSelector', 'policyTypes', 'ingress', 'egress'], 'spec')
@@ -89,11 +91,11 @@ function fitAccess(j: Record<string, any>, ctx: FitContext, why: (r: string) => 
   if (!Array.isArray(rules)) return why('spec.ingress is not a list');
   for (const [i, r] of rules.entries()) {
     const f = `spec.ingress[${i}]`;
-    const rp = extraField(r, ['from', 'ports'], f);
+    const rp = extraField(r ?? null, ['from', 'ports'], f);
     if (rp) return why(rp);
     if (!Array.isArray(r.from) || r.from.length !== 1) return why(`${f}.from does not name exactly one peer (NetworkAccess writes one per rule)`);
     const peer = r.from[0];
-    const pp = extraField(peer, ['namespaceSelector'], `${f}.from[0]`) ?? extraField(peer?.namespaceSelector, ['matchLabels'], `${f}.from[0].namespaceSelector`);
+    const pp = extraField(peer ?? null, ['namespaceSelector'], `${f}.from[0]`) ?? extraField(peer?.namespaceSelector, ['matchLabels'], `${f}.from[0].namespaceSelector`);
     if (pp) return why(pp);
     const labels = peer.namespaceSelector?.matchLabels ?? {};
     const ns = labels[NAME_LABEL];
@@ -104,7 +106,7 @@ function fitAccess(j: Record<string, any>, ctx: FitContext, why: (r: string) => 
     if (r.ports !== undefined) {
       if (!Array.isArray(r.ports) || r.ports.length !== 1) return why(`${f}.ports does not list exactly one port (NetworkAccess writes one per rule)`);
       const p = r.ports[0];
-      const portProblem = extraField(p, ['port', 'protocol'], `${f}.ports[0]`);
+      const portProblem = extraField(p ?? null, ['port', 'protocol'], `${f}.ports[0]`);
       if (portProblem) return why(portProblem);
       if (!isInteger(p.port, 1, 65535) || (p.protocol !== undefined && p.protocol !== 'TCP')) return why(`${f}.ports[0] ${JSON.stringify(p)} is not a numbered TCP port`);
       port = p.port;

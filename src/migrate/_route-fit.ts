@@ -1,4 +1,4 @@
-import { ConstructFit, FitContext, WebServiceTarget, constructFit, extraField, isObject, namespaceProblem } from './_construct-fit';
+import { ConstructFit, FitContext, WebServiceTarget, constructFit, extraField, isObject, namespaceProblem, shapeProblem } from './_construct-fit';
 import { Code, str } from './_ts';
 import { checkHostname, checkSubdomain } from '../constructs/_hosts';
 
@@ -34,7 +34,9 @@ export function fitIngress(j: Record<string, any>, ctx: FitContext): ConstructFi
   const name = j.metadata?.name;
   const why = (reason: string) => `Ingress ${name} stays a typed k8s object, not an IngressRoute: ${reason}`;
   if (j.apiVersion !== 'networking.k8s.io/v1') return why(`apiVersion ${j.apiVersion} (IngressRoute writes networking.k8s.io/v1)`);
-  const s = j.spec;
+
+  const shape = shapeProblem(j, true);
+  if (shape) return why(shape); const s = j.spec;
   const problem = extraField(j, ['apiVersion', 'kind', 'metadata', 'spec'], 'object')
     ?? extraField(j.metadata, ['name', 'namespace', 'labels', 'annotations'], 'metadata')
     ?? extraField(s, ['ingressClassName', 'tls', 'rules'], 'spec')
@@ -49,7 +51,7 @@ export function fitIngress(j: Record<string, any>, ctx: FitContext): ConstructFi
   let pathType: string | undefined;
   let service: unknown;
   for (const [i, r] of rules.entries()) {
-    const rp = extraField(r, ['host', 'http'], `spec.rules[${i}]`) ?? extraField(r?.http, ['paths'], `spec.rules[${i}].http`);
+    const rp = extraField(r ?? null, ['host', 'http'], `spec.rules[${i}]`) ?? extraField(r?.http, ['paths'], `spec.rules[${i}].http`);
     if (rp) return why(rp);
     if (r.host === undefined) return why(`spec.rules[${i}] has no host (IngressRoute routes host names)`);
     hosts.push(r.host);
@@ -58,7 +60,7 @@ export function fitIngress(j: Record<string, any>, ctx: FitContext): ConstructFi
     const these: string[] = [];
     for (const [k, p] of ps.entries()) {
       const f = `spec.rules[${i}].http.paths[${k}]`;
-      const pp = extraField(p, ['path', 'pathType', 'backend'], f) ?? extraField(p?.backend, ['service'], `${f}.backend`)
+      const pp = extraField(p ?? null, ['path', 'pathType', 'backend'], f) ?? extraField(p?.backend, ['service'], `${f}.backend`)
         ?? extraField(p?.backend?.service, ['name', 'port'], `${f}.backend.service`) ?? extraField(p?.backend?.service?.port, ['number', 'name'], `${f}.backend.service.port`);
       if (pp) return why(pp);
       if (typeof p.path !== 'string' || !p.path.startsWith('/') || /[\s?#]/.test(p.path)) return why(`${f}.path ${JSON.stringify(p.path)} is not an HTTP path`);
@@ -92,7 +94,7 @@ export function fitIngress(j: Record<string, any>, ctx: FitContext): ConstructFi
   if (s.tls !== undefined) {
     if (!Array.isArray(s.tls) || s.tls.length !== 1) return why('spec.tls has more than one entry (IngressRoute has one certificate for every host)');
     const t = s.tls[0];
-    const tp = extraField(t, ['hosts', 'secretName'], 'spec.tls[0]');
+    const tp = extraField(t ?? null, ['hosts', 'secretName'], 'spec.tls[0]');
     if (tp) return why(tp);
     if (JSON.stringify(t.hosts) !== JSON.stringify(hosts)) return why(`spec.tls[0].hosts ${JSON.stringify(t.hosts)} are not the rules' hosts ${JSON.stringify(hosts)} (IngressRoute's TLS covers every host)`);
     if (checkSubdomain('', '', t.secretName)) return why(`spec.tls[0].secretName ${JSON.stringify(t.secretName)} is not a DNS-1123 subdomain`);
@@ -184,7 +186,9 @@ export function fitHttpRoute(j: Record<string, any>, ctx: FitContext): Construct
   const name = j.metadata?.name;
   const why = (reason: string) => `HTTPRoute ${name} stays a plain ApiObject, not a GatewayHttpRoute: ${reason}`;
   if (j.apiVersion !== `${GATEWAY_GROUP}/v1`) return why(`apiVersion ${j.apiVersion} (GatewayHttpRoute writes ${GATEWAY_GROUP}/v1)`);
-  const s = j.spec;
+
+  const shape = shapeProblem(j, true);
+  if (shape) return why(shape); const s = j.spec;
   const problem = extraField(j, ['apiVersion', 'kind', 'metadata', 'spec'], 'object')
     ?? extraField(j.metadata, ['name', 'namespace', 'labels'], 'metadata')
     ?? extraField(s, ['parentRefs', 'hostnames', 'rules'], 'spec')
@@ -194,7 +198,7 @@ export function fitHttpRoute(j: Record<string, any>, ctx: FitContext): Construct
   if (nameProblem) return why(`the name ${nameProblem.message}`);
   if (!Array.isArray(s?.parentRefs) || s.parentRefs.length !== 1) return why('spec.parentRefs does not name exactly one Gateway');
   const parent = s.parentRefs[0];
-  const pp = extraField(parent, ['group', 'kind', 'name', 'namespace', 'sectionName'], 'spec.parentRefs[0]');
+  const pp = extraField(parent ?? null, ['group', 'kind', 'name', 'namespace', 'sectionName'], 'spec.parentRefs[0]');
   if (pp) return why(pp);
   if ((parent.group !== undefined && parent.group !== GATEWAY_GROUP) || (parent.kind !== undefined && parent.kind !== 'Gateway')) return why('spec.parentRefs[0] is not a Gateway');
   if (checkSubdomain('', '', parent.name)) return why(`spec.parentRefs[0].name ${JSON.stringify(parent.name)} is not a DNS-1123 subdomain`);
@@ -208,13 +212,13 @@ export function fitHttpRoute(j: Record<string, any>, ctx: FitContext): Construct
   if (hp) return why(hp);
   if (!Array.isArray(s.rules) || s.rules.length !== 1) return why('spec.rules does not have exactly one rule (GatewayHttpRoute writes one)');
   const rule = s.rules[0];
-  const rp = extraField(rule, ['matches', 'backendRefs'], 'spec.rules[0]');
+  const rp = extraField(rule ?? null, ['matches', 'backendRefs'], 'spec.rules[0]');
   if (rp) return why(rp);
   const paths: string[] = [];
   let match: string | undefined;
   for (const [i, m] of (Array.isArray(rule.matches) ? rule.matches : []).entries()) {
     const f = `spec.rules[0].matches[${i}]`;
-    const mp = extraField(m, ['path'], f) ?? extraField(m?.path, ['type', 'value'], `${f}.path`);
+    const mp = extraField(m ?? null, ['path'], f) ?? extraField(m?.path, ['type', 'value'], `${f}.path`);
     if (mp) return why(mp);
     const type = m.path?.type ?? 'PathPrefix';
     const value = m.path?.value ?? '/';
@@ -227,7 +231,7 @@ export function fitHttpRoute(j: Record<string, any>, ctx: FitContext): Construct
   if (rule.matches !== undefined && !Array.isArray(rule.matches)) return why('spec.rules[0].matches is not a list');
   const refs = rule.backendRefs;
   if (!Array.isArray(refs) || refs.length !== 1) return why('spec.rules[0].backendRefs does not name exactly one backend');
-  const bp = extraField(refs[0], ['group', 'kind', 'name', 'port'], 'spec.rules[0].backendRefs[0]');
+  const bp = extraField(refs[0] ?? null, ['group', 'kind', 'name', 'port'], 'spec.rules[0].backendRefs[0]');
   if (bp) return why(bp);
   if ((refs[0].group !== undefined && refs[0].group !== '') || (refs[0].kind !== undefined && refs[0].kind !== 'Service')) return why('spec.rules[0].backendRefs[0] is not a Service');
   const backend = backendProblem(ctx.web, refs[0].name, 'GatewayHttpRoute');

@@ -179,3 +179,13 @@ describe('migrate fits: NetworkPolicy → NetworkIsolation / NetworkAccess', () 
     expect(reason(j)).toBe(why);
   });
 });
+
+describe('migrate fits: objects without a spec', () => {
+  test.each([
+    [{ apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'a' } }, 'HorizontalPodAutoscaler a stays a typed k8s object, not an Autoscaler: spec is not a mapping'],
+    [{ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'a' }, spec: null }, 'NetworkPolicy a stays a typed k8s object, not a NetworkIsolation or NetworkAccess: spec is not a mapping'],
+    [{ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'a' } }, 'Ingress a stays a typed k8s object, not an IngressRoute: spec is not a mapping'],
+  ])('GIVEN %j WHEN fitted THEN it stays a typed object, saying why (no crash)', (j, why) => {
+    expect(reason(j)).toBe(why);
+  });
+});
