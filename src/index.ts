@@ -2,6 +2,7 @@
 export * from './errors';
 export * from './git-url';
 export * from './image-ref';
+export * from './cache-dir';
 
 // yaml (below every layer)
 export * from './yaml';
@@ -32,6 +33,7 @@ export * from './constructs/pod-spec';
 export * from './constructs/workload';
 
 // render
+export * from './render/disk-tree';
 export * from './render/layout';
 export * from './render/render';
 export * from './render/tree';

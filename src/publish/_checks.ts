@@ -1,4 +1,4 @@
-import { parseAllDocuments } from 'yaml';
+import type * as Yaml from 'yaml';
 import { MARKER_FILE } from './_marker';
 import { PublishRefusedError } from './publish-error';
 import { Problem } from '../errors';
@@ -51,7 +51,7 @@ export function checkYaml(tree: RenderedTree, paths: Iterable<string>): void {
   for (const p of paths) {
     const content = tree.get(p);
     if (content === undefined || !/\.ya?ml$/.test(p)) continue;
-    for (const doc of parseAllDocuments(content, { prettyErrors: false }) as any[]) {
+    for (const doc of yaml().parseAllDocuments(content, { prettyErrors: false }) as any[]) {
       const errors = doc.errors ?? [];
       if (errors.length) {
         broken.push({ path: p, message: `is not valid YAML: ${String(errors[0].message).split('\n')[0]}` });
@@ -76,4 +76,10 @@ export function checkDeletions(oldPaths: readonly string[], newTree: RenderedTre
         + `Argo CD prunes every resource whose file disappears. If this is intended, pass --allow-deletions ${Math.ceil(share)}%. Deleted: ${sample}`,
     }]);
   }
+}
+
+/** The yaml module, loaded on first use: a publish that commits nothing never parses YAML. */
+function yaml(): typeof Yaml {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('yaml') as typeof Yaml;
 }

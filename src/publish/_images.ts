@@ -1,4 +1,4 @@
-import { parseAllDocuments } from 'yaml';
+import type * as Yaml from 'yaml';
 import { ImageRef } from '../image-ref';
 import { RenderedTree } from '../render/tree';
 
@@ -25,7 +25,7 @@ export function imagesIn(content: string): string[] {
       else walk(child);
     }
   };
-  for (const doc of parseAllDocuments(content) as any[]) {
+  for (const doc of yaml().parseAllDocuments(content) as any[]) {
     if (doc.errors?.length) continue;
     const obj = doc.toJS();
     if (obj && obj.kind === 'Kustomization' && Array.isArray(obj.images)) {
@@ -100,4 +100,10 @@ export function imageChanges(before: RenderedTree, after: RenderedTree, changedP
 export function formatImageChange(c: ImageChange): string {
   const side = (refs: readonly string[]) => (refs.length ? refs.join(', ') : '(none)');
   return `${c.app}: ${side(c.from)} -> ${side(c.to)}`;
+}
+
+/** The yaml module, loaded on first use: a publish that commits nothing never parses YAML. */
+function yaml(): typeof Yaml {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('yaml') as typeof Yaml;
 }

@@ -8,8 +8,8 @@ export type ObjectFormat = 'sha1' | 'sha256';
 export interface TreeFile {
   readonly path: string;
   readonly blob: string;
-  /** The content (text is written as UTF-8). */
-  readonly content: Buffer | string;
+  /** The content (text is written as UTF-8), or how to read it when it must be written. */
+  readonly content: Buffer | string | (() => Buffer | string);
 }
 
 /** The git object id of `content` (text as UTF-8) as a blob, computed without a git process or a copy of the text. */
@@ -65,17 +65,14 @@ export function treeId(files: ReadonlyMap<string, string>, format: ObjectFormat)
     }
     // For ASCII names UTF-16 order is byte order; otherwise compare the UTF-8 bytes.
     entries.sort(ascii ? (a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) : (a, b) => Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)));
-    let size = 0;
-    for (const { entry } of entries) size += (entry.type === 'tree' ? 6 : 7) + Buffer.byteLength(entry.name, 'utf8') + 1 + idBytes;
-    const body = Buffer.allocUnsafe(size);
-    let pos = 0;
-    for (const { entry } of entries) {
-      pos += body.write(entry.type === 'tree' ? '40000 ' : '100644 ', pos, 'latin1');
-      pos += body.write(entry.name, pos, 'utf8');
-      body[pos++] = 0;
-      pos += body.write(entry.id, pos, 'hex');
-    }
-    const id = createHash(format).update(`tree ${size}\0`).update(body).digest('hex');
+    // The body as a latin1 string (one byte per character): every id decoded from hex in one call.
+    const raw = Buffer.from(entries.map(e => e.entry.id).join(''), 'hex').toString('latin1');
+    let body = '';
+    entries.forEach(({ entry }, i) => {
+      const name = ascii ? entry.name : Buffer.from(entry.name, 'utf8').toString('latin1');
+      body += `${entry.type === 'tree' ? '40000' : '100644'} ${name}\0${raw.slice(i * idBytes, (i + 1) * idBytes)}`;
+    });
+    const id = createHash(format).update(`tree ${body.length}\0`).update(body, 'latin1').digest('hex');
     trees.set(id, entries.map(e => e.entry));
     return id;
   };
@@ -131,7 +128,10 @@ export async function writeTreeObjects(
   trees: ReadonlyMap<string, readonly TreeEntry[]>, knownTrees: ReadonlySet<string>, root: string,
 ): Promise<string> {
   const missing = new Map<string, Buffer>();
-  for (const f of files) if (!known.has(f.blob) && !missing.has(f.blob)) missing.set(f.blob, Buffer.from(f.content));
+  for (const f of files) {
+    if (known.has(f.blob) || missing.has(f.blob)) continue;
+    missing.set(f.blob, Buffer.from(typeof f.content === 'function' ? f.content() : f.content));
+  }
   let blobsWritten: Promise<unknown> = Promise.resolve();
   if (missing.size > 0) {
     const chunks: Buffer[] = [];

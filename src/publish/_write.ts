@@ -9,6 +9,7 @@ import {
 } from './_repo';
 import { PublishError, PublishRefusedError } from './publish-error';
 import { Problem } from '../errors';
+import { DiskTree } from '../render/disk-tree';
 import { RenderedTree } from '../render/tree';
 
 /** What changed on the branch, and how. */
@@ -117,6 +118,18 @@ let lastBlobIds: { format: ObjectFormat; ids: Map<string, string> } | undefined;
 export function prepare(format: ObjectFormat, tree: RenderedTree): Prepared {
   const files: TreeFile[] = [];
   const byPath = new Map<string, string>();
+  if (format === 'sha1' && tree instanceof DiskTree) {
+    // Blob ids known without reading the files; a file's text is read only if its blob must be written.
+    files.push({ path: MARKER_FILE, blob: blobId(MARKER_CONTENT, format), content: MARKER_CONTENT });
+    byPath.set(MARKER_FILE, files[0].blob);
+    for (const p of tree.keys()) {
+      const blob = tree.blobId(p)!;
+      files.push({ path: p, blob, content: () => tree.get(p)! });
+      byPath.set(p, blob);
+    }
+    const { id, trees } = treeId(byPath, format);
+    return { format, files, byPath, treeId: id, trees };
+  }
   const cached = lastBlobIds?.format === format ? lastBlobIds.ids : undefined;
   const ids = new Map<string, string>();
   const add = (p: string, text: string) => {

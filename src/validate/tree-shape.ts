@@ -1,8 +1,7 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { Finding } from './finding';
 import { ValidationError } from '../errors';
-import { RenderedTree, sortTree } from '../render/tree';
+import { DiskTree, isBlankIn, OtherEntry, readDiskTree } from '../render/disk-tree';
+import { RenderedTree } from '../render/tree';
 
 /**
  * The tree's shape rules: what may sit on the rendered branch at all.
@@ -54,9 +53,21 @@ function finding(file: string, rule: string, message: string, value?: unknown): 
  * ({@link readTreeChecked}).
  */
 export function treeShapeFindings(tree: RenderedTree): Finding[] {
+  // A DiskTree cannot change: its findings are computed once (readRenderedDir, then publish's own check).
+  const known = tree instanceof DiskTree ? shapeMemo.get(tree) : undefined;
+  if (known) return [...known];
+  const out = shapeFindingsOf(tree);
+  if (tree instanceof DiskTree) shapeMemo.set(tree, out);
+  return [...out];
+}
+
+const shapeMemo = new WeakMap<DiskTree, readonly Finding[]>();
+
+function shapeFindingsOf(tree: RenderedTree): Finding[] {
   const out: Finding[] = [];
   const seenDirs = new Set<string>();
-  for (const [file, content] of tree) {
+  // Paths only: a file's text is looked at (isBlankIn) only for the empty-file rule.
+  for (const file of tree.keys()) {
     const segs = file.split('/');
     const gitAt = segs.findIndex(isGitSegment);
     if (gitAt >= 0) {
@@ -87,7 +98,7 @@ export function treeShapeFindings(tree: RenderedTree): Finding[] {
     } else if (!FILE_NAME.test(base)) {
       out.push(finding(file, 'tree-file-name', 'is not a usable file name (ASCII letters, digits, ".", "_" and "-", not starting with a dot): '
         + `rename it, e.g. to "${suggestLabel(base.replace(/\.ya?ml$/, ''))}.yaml"`, base));
-    } else if (content.trim() === '') {
+    } else if (isBlankIn(tree, file)) {
       out.push(finding(file, 'tree-empty-file', 'is empty: it renders no object (kustomize fails on an empty resource). Remove it, and its line in kustomization.yaml'));
     }
   }
@@ -109,44 +120,22 @@ export interface CheckedTree {
  * `ValidationError` if `dir` is not a directory.
  */
 export function readTreeChecked(dir: string): CheckedTree {
-  let stat: fs.Stats | undefined;
-  try {
-    stat = fs.statSync(dir);
-  } catch {
-    stat = undefined;
+  const { tree, others } = readDiskTree(dir);
+  return { tree: new Map(tree), findings: others.map(otherFinding) };
+}
+
+/** A `.git` entry, symlink or special file as a finding. */
+function otherFinding(entry: OtherEntry): Finding {
+  if (entry.kind === 'git') {
+    const name = entry.path.slice(entry.path.lastIndexOf('/') + 1);
+    return finding(entry.path, 'tree-git-path', `is a "${name}" entry: a rendered folder must not be (or hold) a git repository; git refuses such paths. `
+      + 'Remove it, and render into a folder that is not a git checkout');
   }
-  if (!stat?.isDirectory()) {
-    throw new ValidationError([{ path: dir, message: 'is not a directory (run `cdk8s synth` first?)' }]);
+  if (entry.kind === 'symlink') {
+    return finding(entry.path, 'tree-symlink', 'is a symlink: the rendered branch holds only regular files (a link could point outside the tree, or nowhere). '
+      + 'Replace it with the file itself', entry.target);
   }
-  const files: [string, string][] = [];
-  const findings: Finding[] = [];
-  const walk = (abs: string, rel: string) => {
-    for (const entry of fs.readdirSync(abs, { withFileTypes: true })) {
-      const childAbs = path.join(abs, entry.name);
-      const childRel = rel ? `${rel}/${entry.name}` : entry.name;
-      if (isGitSegment(entry.name)) {
-        findings.push(finding(childRel, 'tree-git-path', `is a "${entry.name}" entry: a rendered folder must not be (or hold) a git repository; git refuses such paths. `
-          + 'Remove it, and render into a folder that is not a git checkout'));
-      } else if (entry.isSymbolicLink()) {
-        let target = '';
-        try {
-          target = fs.readlinkSync(childAbs);
-        } catch {
-          // unreadable link: reported without its target
-        }
-        findings.push(finding(childRel, 'tree-symlink', 'is a symlink: the rendered branch holds only regular files (a link could point outside the tree, or nowhere). '
-          + 'Replace it with the file itself', target || undefined));
-      } else if (entry.isDirectory()) {
-        walk(childAbs, childRel);
-      } else if (entry.isFile()) {
-        files.push([childRel, fs.readFileSync(childAbs, 'utf8')]);
-      } else {
-        findings.push(finding(childRel, 'tree-special-file', 'is not a regular file or folder (a socket, FIFO or device): remove it from the rendered folder'));
-      }
-    }
-  };
-  walk(dir, '');
-  return { tree: sortTree(files), findings };
+  return finding(entry.path, 'tree-special-file', 'is not a regular file or folder (a socket, FIFO or device): remove it from the rendered folder');
 }
 
 /**
@@ -158,6 +147,36 @@ export function readTreeStrict(dir: string, shownAs: string = dir): Map<string, 
   const { tree, findings } = readTreeChecked(dir);
   const all = [...findings, ...treeShapeFindings(tree)];
   if (all.length) throw new ValidationError(shapeProblems(all, shownAs));
+  return tree;
+}
+
+/** Options of {@link readRenderedDir}. */
+export interface ReadRenderedDirOptions {
+  /**
+   * How `dir` is shown in messages.
+   *
+   * @default - `dir`
+   */
+  readonly shownAs?: string;
+  /**
+   * A folder for the stat cache: files unchanged since the last read (same
+   * size, times and inode) are neither read nor hashed again (see `readDiskTree`).
+   *
+   * @default - no cache: every file is read
+   */
+  readonly cacheDir?: string;
+}
+
+/**
+ * {@link readTreeStrict} for large trees: the same checks, but the result is
+ * a {@link DiskTree} that reads a file's text only when asked for it, and
+ * with `cacheDir` files unchanged since the last read are not even hashed
+ * (their git blob ids, which publish needs, come from the cache).
+ */
+export function readRenderedDir(dir: string, options: ReadRenderedDirOptions = {}): DiskTree {
+  const { tree, others } = readDiskTree(dir, { cacheDir: options.cacheDir });
+  const all = [...others.map(otherFinding), ...treeShapeFindings(tree)];
+  if (all.length) throw new ValidationError(shapeProblems(all, options.shownAs ?? dir));
   return tree;
 }
 

@@ -10,6 +10,8 @@ import { checkKustomizeFolders, KustomizeCheckOptions, kustomizeStats } from './
 import { treeShapeFindings } from './tree-shape';
 import { isKustomizationFile, validateTreeParsed, ValidateTreeOptions } from './validate-tree';
 import { RenderedTree, safeJoin } from '../render/tree';
+
+export { defaultCacheDir } from '../cache-dir';
 import { VERSION } from '../version';
 
 /** Options of {@link validateFolders}. */
@@ -65,17 +67,6 @@ interface FolderEntry {
   /** The kubectl (path, size, modification time) that made `kustomize`. */
   kustomizeBy?: string;
   readonly identities: FolderObjects;
-}
-
-/**
- * The cache folder `validate` and `publish` share:
- * `$CDK8S_GITOPS_CACHE_DIR`, else `$XDG_CACHE_HOME/cdk8s-gitops`, else
- * `~/.cache/cdk8s-gitops`.
- */
-export function defaultCacheDir(env: Readonly<Record<string, string | undefined>> = process.env): string {
-  if (env.CDK8S_GITOPS_CACHE_DIR) return env.CDK8S_GITOPS_CACHE_DIR;
-  const base = env.XDG_CACHE_HOME || path.join(env.HOME || os.homedir(), '.cache');
-  return path.join(base, 'cdk8s-gitops');
 }
 
 /**

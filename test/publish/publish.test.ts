@@ -71,6 +71,49 @@ describeGit('publish', () => {
     expect(sb.tip(sb.src)).toBe(tip);
   });
 
+  test('the stat cache never hides an edit: same size and modification time, then a damaged cache', async () => {
+    // GIVEN a published tree (the stat cache now knows every file)
+    const dist = sb.writeDist(v1());
+    const file = path.join(dist, 'dev', 'hello', 'deployment-hello.yaml');
+    fs.utimesSync(file, 1_700_000_000, 1_700_000_000);
+    expect((await sb.cli(['publish'])).code).toBe(0);
+    const cacheDir = path.join(sb.root, '.cache', 'cdk8s-gitops');
+    expect(fs.readdirSync(cacheDir).filter(f => f.endsWith('.stat'))).toHaveLength(1);
+
+    // WHEN a file is rewritten with the same size and its modification time put back
+    const edited = fs.readFileSync(file, 'utf8').replace('replicas: 1', 'replicas: 3');
+    expect(edited.length).toBe(fs.statSync(file).size);
+    fs.writeFileSync(file, edited);
+    fs.utimesSync(file, 1_700_000_000, 1_700_000_000);
+    const res = await sb.cli(['publish']);
+
+    // THEN the edit is published
+    expect(res.out).toMatch(/\(1 changed, 0 added, 0 deleted\)/);
+    expect(sb.treeOf(sb.src, 'rendered-manifests')['dev/hello/deployment-hello.yaml']).toBe(edited);
+
+    // WHEN the cache is damaged and another file changes
+    for (const f of fs.readdirSync(cacheDir).filter(n => n.endsWith('.stat'))) fs.writeFileSync(path.join(cacheDir, f), '{"v":1}\nnot a checksum\n');
+    const api = path.join(dist, 'dev', 'api', 'deployment-api.yaml');
+    fs.writeFileSync(api, fs.readFileSync(api, 'utf8').replace('replicas: 1', 'replicas: 2'));
+    const again = await sb.cli(['publish']);
+
+    // THEN every file is read again and the branch holds exactly the folder
+    expect(again.out).toMatch(/\(1 changed, 0 added, 0 deleted\)/);
+    const { [MARKER_FILE]: marker, ...onBranch } = sb.treeOf(sb.src, 'rendered-manifests');
+    expect(marker).toBeDefined();
+    expect(onBranch).toEqual(Object.fromEntries(readTree(dist)));
+  });
+
+  test('--no-cache reads every file and writes no stat cache', async () => {
+    // GIVEN
+    sb.writeDist(v1());
+    // WHEN
+    const res = await sb.cli(['publish', '--no-cache']);
+    // THEN
+    expect(res.code).toBe(0);
+    expect(fs.existsSync(path.join(sb.root, '.cache', 'cdk8s-gitops'))).toBe(false);
+  });
+
   test('a changed image is one commit on top, listing the image change', async () => {
     // GIVEN a published tree
     sb.writeDist(v1());

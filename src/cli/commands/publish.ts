@@ -70,19 +70,21 @@ Credentials: never put a token in the remote URL (it is refused). In CI use the
 checkout's credential helper, or GIT_ASKPASS, or GIT_CONFIG_COUNT/KEY/VALUE
 with an http.extraHeader (see docs/publishing.md).`)
     .action(async (options: PublishCliOptions) => {
-      const [{ parseAllowedDeletions }, { publishTree }, { readTreeStrict }, { printWriteResult }] = await Promise.all([
+      const [{ parseAllowedDeletions }, { publishTree }, { readRenderedDir }, { printWriteResult }, { defaultCacheDir }] = await Promise.all([
         import('../../publish/allow-deletions'), import('../../publish/publish'), import('../../validate/tree-shape'), import('./_publish-output'),
+        import('../../cache-dir'),
       ]);
+      const cacheDir = options.cache ? defaultCacheDir(io.env) : undefined;
       // The validation modules (schemas, ajv) load only when a commit is about to be made: a no-op publish never needs them.
       const gate: Gate | undefined = options.validate ? async (touched, context) => {
-        const [{ publishGate }, { defaultCacheDir }] = await Promise.all([import('../../validate/gate'), import('../../validate/validate-folders')]);
-        const cacheDir = options.cache ? defaultCacheDir(io.env) : undefined;
+        const { publishGate } = await import('../../validate/gate');
         const onProgress = progressReporter(io, Boolean(program.opts().quiet), 'kustomize builds');
         return publishGate({ skipKustomize: options.skipKustomize, cacheDir, onProgress })(touched, context);
       } : undefined;
       const checksSkipped = !options.validate ? ['validate'] : options.skipKustomize ? ['kustomize'] : [];
       const allowDeletions = options.allowDeletions !== undefined ? parseAllowedDeletions(options.allowDeletions) : undefined;
-      const tree = readTreeStrict(path.resolve(io.cwd, options.dir), options.dir);
+      // Files unchanged since the last run (same size, times and inode) are neither read nor hashed: the stat cache keeps their blob ids.
+      const tree = readRenderedDir(path.resolve(io.cwd, options.dir), { shownAs: options.dir, cacheDir });
       const result = await publishTree({
         tree,
         cwd: io.cwd,

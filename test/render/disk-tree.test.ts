@@ -1,0 +1,183 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { EnvironmentError, ValidationError } from '../../src/errors';
+import { blobIdIn, DiskTree, gitBlobId, isBlankIn, readDiskTree } from '../../src/render/disk-tree';
+import { hasTool, tmpDir } from '../support/tools';
+
+/** A read that treats every file as written long ago (so the cache trusts them next time). */
+const LATER = () => Date.now() + 60_000;
+
+describe('readDiskTree', () => {
+  let dir: string;
+  let cleanup: () => void;
+  let dist: string;
+  let cache: string;
+  beforeEach(() => {
+    ({ dir, cleanup } = tmpDir('cdk8s-gitops-disk-tree-'));
+    dist = path.join(dir, 'dist');
+    cache = path.join(dir, 'cache');
+    fs.mkdirSync(path.join(dist, 'dev', 'hello'), { recursive: true });
+    fs.writeFileSync(path.join(dist, 'dev', 'hello', 'a.yaml'), 'a: 1\n');
+    fs.writeFileSync(path.join(dist, 'dev', 'hello', 'b.yaml'), 'b: 2\n');
+    fs.writeFileSync(path.join(dist, 'dev', 'hello', 'blank.yaml'), ' \n');
+  });
+  afterEach(() => cleanup());
+
+  const write = (rel: string, text: string) => fs.writeFileSync(path.join(dist, ...rel.split('/')), text);
+  const cacheFiles = () => fs.readdirSync(cache).filter(f => f.endsWith('.stat'));
+
+  test('GIVEN a folder WHEN read THEN the files are listed sorted with git\'s blob ids and read lazily on demand', () => {
+    // WHEN
+    const { tree, others, filesRead } = readDiskTree(dist);
+    // THEN
+    expect([...tree.keys()]).toEqual(['dev/hello/a.yaml', 'dev/hello/b.yaml', 'dev/hello/blank.yaml']);
+    expect(filesRead).toBe(3);
+    expect(others).toEqual([]);
+    expect(tree.get('dev/hello/a.yaml')).toBe('a: 1\n');
+    expect(tree.get('nope.yaml')).toBeUndefined();
+    expect(Object.fromEntries(tree)).toEqual({ 'dev/hello/a.yaml': 'a: 1\n', 'dev/hello/b.yaml': 'b: 2\n', 'dev/hello/blank.yaml': ' \n' });
+    expect(isBlankIn(tree, 'dev/hello/blank.yaml')).toBe(true);
+    expect(isBlankIn(tree, 'dev/hello/a.yaml')).toBe(false);
+    if (hasTool('git', ['--version'])) {
+      expect(tree.blobId('dev/hello/a.yaml')).toBe(execFileSync('git', ['hash-object', '--no-filters', path.join(dist, 'dev/hello/a.yaml')], { encoding: 'utf8' }).trim());
+    }
+    expect(blobIdIn(new Map([['x.yaml', 'a: 1\n']]), 'x.yaml')).toBe(tree.blobId('dev/hello/a.yaml'));
+  });
+
+  test('GIVEN the stat cache and files written long before WHEN read again THEN nothing is read; the ids are the same', () => {
+    // GIVEN
+    const first = readDiskTree(dist, { cacheDir: cache, now: LATER() });
+    // WHEN
+    const second = readDiskTree(dist, { cacheDir: cache, now: LATER() });
+    // THEN
+    expect(first.filesRead).toBe(3);
+    expect(second.filesRead).toBe(0);
+    expect([...second.tree.keys()].map(p => second.tree.blobId(p))).toEqual([...first.tree.keys()].map(p => first.tree.blobId(p)));
+    expect(second.tree.isBlank('dev/hello/blank.yaml')).toBe(true);
+    expect(second.tree.get('dev/hello/b.yaml')).toBe('b: 2\n');
+    expect(cacheFiles()).toHaveLength(1);
+  });
+
+  test('GIVEN a cached file WHEN it is rewritten with the same size and its modification time put back THEN the change is seen (change time)', () => {
+    // GIVEN (a whole-second modification time, which utimes can put back exactly)
+    const file = path.join(dist, 'dev', 'hello', 'a.yaml');
+    fs.utimesSync(file, 1_700_000_000, 1_700_000_000);
+    readDiskTree(dist, { cacheDir: cache, now: LATER() });
+    const before = fs.statSync(file);
+    // WHEN: same size, same mtime
+    fs.writeFileSync(file, 'a: 9\n');
+    fs.utimesSync(file, 1_700_000_000, 1_700_000_000);
+    expect(fs.statSync(file).mtimeMs).toBe(before.mtimeMs);
+    expect(fs.statSync(file).size).toBe(before.size);
+    const again = readDiskTree(dist, { cacheDir: cache, now: LATER() });
+    // THEN
+    expect(again.filesRead).toBe(1);
+    expect(again.tree.get('dev/hello/a.yaml')).toBe('a: 9\n');
+    expect(again.tree.blobId('dev/hello/a.yaml')).toBe(gitBlobId('a: 9\n'));
+  });
+
+  test('GIVEN files changed less than 2 s before a read (racy timestamps) WHEN read again THEN they are read again, not trusted', () => {
+    // GIVEN: a read that starts right after the files were written
+    const first = readDiskTree(dist, { cacheDir: cache, now: Date.now() });
+    // WHEN
+    const second = readDiskTree(dist, { cacheDir: cache, now: LATER() });
+    const third = readDiskTree(dist, { cacheDir: cache, now: LATER() });
+    // THEN: the second read hashes them again (and now trusts them), the third reads nothing
+    expect(first.filesRead).toBe(3);
+    expect(second.filesRead).toBe(3);
+    expect(third.filesRead).toBe(0);
+  });
+
+  test('GIVEN a file added, one deleted and one changed in size WHEN read with the cache THEN exactly those are read and listed', () => {
+    // GIVEN
+    readDiskTree(dist, { cacheDir: cache, now: LATER() });
+    write('dev/hello/c.yaml', 'c: 3\n');
+    fs.rmSync(path.join(dist, 'dev', 'hello', 'b.yaml'));
+    write('dev/hello/a.yaml', 'a: 10\n');
+    // WHEN
+    const { tree, filesRead } = readDiskTree(dist, { cacheDir: cache, now: LATER() });
+    // THEN
+    expect(filesRead).toBe(2);
+    expect(Object.fromEntries(tree)).toEqual({ 'dev/hello/a.yaml': 'a: 10\n', 'dev/hello/blank.yaml': ' \n', 'dev/hello/c.yaml': 'c: 3\n' });
+  });
+
+  test.each([
+    ['garbage', (s: string) => `${s.slice(0, 10)}\u0000garbage`],
+    ['a truncated file', (s: string) => s.slice(0, Math.floor(s.length / 2))],
+    ['a changed blob id (bad checksum)', (s: string) => s.replace(/"blobs":"([0-9a-f])/, (_m, c) => `"blobs":"${c === '0' ? '1' : '0'}`)],
+    ['another format version', (s: string) => s.replace('{"v":1,', '{"v":0,')],
+    ['an empty file', () => ''],
+  ])('GIVEN a damaged cache (%s) WHEN read THEN every file is read again and the result is right', (_what, damage) => {
+    // GIVEN
+    readDiskTree(dist, { cacheDir: cache, now: LATER() });
+    const file = path.join(cache, cacheFiles()[0]);
+    fs.writeFileSync(file, damage(fs.readFileSync(file, 'utf8')));
+    write('dev/hello/b.yaml', 'b: 3\n');
+    // WHEN
+    const { tree, filesRead } = readDiskTree(dist, { cacheDir: cache, now: LATER() });
+    // THEN
+    expect(filesRead).toBe(3);
+    expect(tree.get('dev/hello/b.yaml')).toBe('b: 3\n');
+    expect(tree.blobId('dev/hello/b.yaml')).toBe(gitBlobId('b: 3\n'));
+  });
+
+  test('GIVEN a cached file that changes after it was listed WHEN its text is asked for THEN an EnvironmentError says it changed', () => {
+    // GIVEN
+    readDiskTree(dist, { cacheDir: cache, now: LATER() });
+    const { tree } = readDiskTree(dist, { cacheDir: cache, now: LATER() });
+    // WHEN
+    write('dev/hello/a.yaml', 'a: 2\n');
+    // THEN
+    expect(() => tree.get('dev/hello/a.yaml')).toThrow(EnvironmentError);
+    expect(() => tree.get('dev/hello/a.yaml')).toThrow(/dev\/hello\/a\.yaml changed while it was being read \(its content is not the one listed\); run the command again/);
+    fs.rmSync(path.join(dist, 'dev', 'hello', 'b.yaml'));
+    expect(() => tree.get('dev/hello/b.yaml')).toThrow(/b\.yaml changed while it was being read \(ENOENT/);
+  });
+
+  test('GIVEN a symlink, a .GIT folder and a FIFO WHEN read THEN they are listed apart, never followed nor read', () => {
+    // GIVEN
+    fs.symlinkSync('/etc/passwd', path.join(dist, 'dev', 'link.yaml'));
+    fs.mkdirSync(path.join(dist, 'dev', '.GIT'));
+    fs.writeFileSync(path.join(dist, 'dev', '.GIT', 'config.yaml'), 'x: 1\n');
+    const fifo = hasTool('mkfifo', ['--version']);
+    if (fifo) execFileSync('mkfifo', [path.join(dist, 'dev', 'pipe.yaml')]);
+    // WHEN
+    const { tree, others } = readDiskTree(dist, { cacheDir: cache });
+    // THEN
+    expect([...tree.keys()]).toEqual(['dev/hello/a.yaml', 'dev/hello/b.yaml', 'dev/hello/blank.yaml']);
+    expect(others).toEqual(expect.arrayContaining([
+      { path: 'dev/.GIT', kind: 'git' },
+      { path: 'dev/link.yaml', kind: 'symlink', target: '/etc/passwd' },
+      ...(fifo ? [{ path: 'dev/pipe.yaml', kind: 'special' }] : []),
+    ]));
+    expect(others).toHaveLength(fifo ? 3 : 2);
+  });
+
+  test('GIVEN a path that is not a folder WHEN read THEN a ValidationError names it', () => {
+    expect(() => readDiskTree(path.join(dir, 'missing'))).toThrow(new ValidationError([{ path: path.join(dir, 'missing'), message: 'is not a directory (run `cdk8s synth` first?)' }]));
+  });
+
+  test('GIVEN more rendered folders than the cache keeps WHEN each is read THEN only the 32 most recent cache files remain', () => {
+    // GIVEN / WHEN
+    for (let i = 0; i < 34; i++) {
+      const d = path.join(dir, `d${i}`);
+      fs.mkdirSync(d);
+      fs.writeFileSync(path.join(d, 'x.yaml'), `i: ${i}\n`);
+      readDiskTree(d, { cacheDir: cache });
+    }
+    // THEN
+    expect(cacheFiles()).toHaveLength(32);
+  });
+
+  test('GIVEN a DiskTree WHEN used as a RenderedTree THEN size, has, values and forEach agree', () => {
+    const { tree } = readDiskTree(dist);
+    expect(tree).toBeInstanceOf(DiskTree);
+    expect(tree.size).toBe(3);
+    expect(tree.has('dev/hello/a.yaml')).toBe(true);
+    expect([...tree.values()]).toEqual(['a: 1\n', 'b: 2\n', ' \n']);
+    const seen: string[] = [];
+    tree.forEach((v, k) => seen.push(`${k}=${v}`));
+    expect(seen).toEqual(['dev/hello/a.yaml=a: 1\n', 'dev/hello/b.yaml=b: 2\n', 'dev/hello/blank.yaml= \n']);
+  });
+});
