@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import { Finding, formatFinding, ValidationReport } from './finding';
 import { failureReport } from '../errors';
 import { ValidateDirOptions, validateTreeWithKustomize } from './validate-dir';
+import { defaultCacheDir } from './validate-folders';
 import { readTree } from '../render/tree';
 import { VERSION } from '../version';
 
@@ -34,6 +35,14 @@ export interface Cdk8sGitOpsValidationProps extends ValidateDirOptions {
    * @default - `output` of ./cdk8s.yaml, else the common folder of the manifests
    */
   readonly dir?: string;
+  /**
+   * Keep each folder's results in the cache `cdk8s-gitops validate` and
+   * `publish` use (`cacheDir`, else `defaultCacheDir()`): a folder the app
+   * wrote unchanged since a check is not parsed nor built again.
+   *
+   * @default true
+   */
+  readonly cache?: boolean;
 }
 
 /**
@@ -71,7 +80,9 @@ export class Cdk8sGitOpsValidation {
     }
     const root = this.props.dir ? path.resolve(this.props.dir) : findRoot(context.manifests);
     const tree = readTree(root);
-    const report = await validateTreeWithKustomize(tree, this.props);
+    const { cache, ...options } = this.props;
+    const cacheDir = cache === false ? undefined : options.cacheDir ?? defaultCacheDir();
+    const report = await validateTreeWithKustomize(tree, { ...options, cacheDir });
     reportTo(context, report, root);
   }
 }

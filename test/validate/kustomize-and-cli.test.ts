@@ -7,7 +7,7 @@ import { EnvironmentError } from '../../src/errors';
 import { writeTree } from '../../src/render/tree';
 import { Cdk8sGitOpsValidation, Cdk8sValidationContext } from '../../src/validate/cdk8s-plugin';
 import { formatFinding } from '../../src/validate/finding';
-import { checkKustomize, checkKustomizeTree } from '../../src/validate/kustomize-build';
+import { checkKustomize, checkKustomizeTree, kustomizeStats } from '../../src/validate/kustomize-build';
 import { toYaml } from '../../src/yaml';
 import { hasTool, tmpDir } from '../support/tools';
 
@@ -145,6 +145,26 @@ describe('cdk8s validation plugin', () => {
     await new Cdk8sGitOpsValidation({ skipKustomize: true }).validate(c.ctx);
     expect(c.status()).toBe('success');
     expect(c.violations).toEqual([]);
+  });
+
+  (kubectl ? test : test.skip)('GIVEN a tree the plugin checked WHEN the same tree is synthesized again THEN it is answered from the cache (no parse, no kustomize build), and with `cache: false` it is built again', async () => {
+    // GIVEN
+    const root = path.join(tmp.dir, '.cdk8s.out');
+    writeTree(root, goodTree());
+    const c = context([path.join(root, 'dev/hello/deployment-hello.yaml')]);
+    const cacheDir = path.join(tmp.dir, 'cache');
+    await new Cdk8sGitOpsValidation({ dir: root, cacheDir }).validate(c.ctx);
+    expect(c.status()).toBe('success');
+    // WHEN checked again, with and without the cache
+    const before = kustomizeStats.builds;
+    await new Cdk8sGitOpsValidation({ dir: root, cacheDir }).validate(c.ctx);
+    const cached = kustomizeStats.builds - before;
+    await new Cdk8sGitOpsValidation({ dir: root, cacheDir, cache: false }).validate(c.ctx);
+    // THEN
+    expect(c.status()).toBe('success');
+    expect(cached).toBe(0);
+    expect(kustomizeStats.builds - before).toBeGreaterThan(0);
+    expect(fs.readdirSync(cacheDir).filter(f => f.startsWith('validate-'))).toHaveLength(1);
   });
 
   test('a real `cdk8s synth` fails through the plugin', () => {
