@@ -225,6 +225,12 @@ export function podTemplateProps(o: SourceObject, options: PodFitOptions): PodFi
   const ownTmp = !hasConstructTmp && (tmpVolume !== undefined || all.some(c => (c.volumeMounts ?? []).some((m: any) => m?.mountPath === '/tmp')));
   const writableTmp = hasConstructTmp || (!ownTmp && !options.strict);
 
+  for (const [i, c] of all.entries()) {
+    const at = i < containers.length ? `containers[${i}]` : `initContainers[${i - containers.length}]`;
+    const order = !options.strict ? envOrderMisfit(c.env, `${field}.${at}.env`, options.kind) : undefined;
+    if (order) return order;
+  }
+
   const props: Record<string, unknown> = {};
   const main = containers[0];
   const image = imageProp(main.image, `${field}.containers[0].image`);
@@ -304,4 +310,19 @@ function serviceAccountMisfit(sa: SourceObject): Misfit | undefined {
   }
   if (j.automountServiceAccountToken === true) return { field: 'automountServiceAccountToken', message: `of ${where}: the constructs never mount the token`, value: true };
   return undefined;
+}
+
+/**
+ * The constructs render env sorted by name. Kubernetes expands `$(NAME)` only
+ * from variables defined before, so a reference may stop resolving when the
+ * order changes: such an env list does not fit.
+ */
+function envOrderMisfit(env: unknown, field: string, kind: string): Misfit | undefined {
+  if (!Array.isArray(env)) return undefined;
+  const names = env.map(e => (isObject(e) ? e.name : undefined));
+  const sorted = [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  if (JSON.stringify(names) === JSON.stringify(sorted)) return undefined;
+  const refers = env.find(e => isObject(e) && typeof e.value === 'string' && /\$\([A-Za-z_][A-Za-z0-9_.-]*\)/.test(e.value));
+  if (!refers) return undefined;
+  return { field, message: `refers to other variables with $(…) and a ${kind} sorts env by name, so a reference may no longer resolve`, value: names };
 }

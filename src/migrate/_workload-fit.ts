@@ -63,6 +63,8 @@ export function planWorkloads(objects: readonly SourceObject[], handled: Readonl
     .filter(s => !handled.has(s.index) && s.object.json.kind === 'ServiceAccount' && s.object.json.apiVersion === 'v1')
     .map(s => [String(s.object.json.metadata?.name), s] as const));
   const kindOptions: KindFitOptions = { strict: options.strict, serviceAccounts };
+  // A Worker writes its replicas: with an autoscaler of its own, each sync would reset the scale.
+  const autoscalers = objects.filter(o => o.json.kind === 'HorizontalPodAutoscaler' && o.json.spec?.scaleTargetRef?.kind === 'Deployment');
   objects.forEach((o, index) => {
     if (handled.has(index)) return;
     const j = o.json;
@@ -75,7 +77,10 @@ export function planWorkloads(objects: readonly SourceObject[], handled: Readonl
       candidate = { className: 'MigrationJob', fit: () => fitMigrationJob(o, kindOptions) };
     }
     if (!candidate) return;
-    const fit = candidate.fit();
+    const scaler = candidate.className === 'Worker' && !options.strict ? autoscalers.find(a => a.json.spec.scaleTargetRef.name === j.metadata?.name) : undefined;
+    const fit = scaler
+      ? { field: 'spec.replicas', message: `is owned by HorizontalPodAutoscaler ${scaler.json.metadata?.name} (${scaler.file}#${scaler.document}), and a Worker writes its replicas`, value: j.spec?.replicas }
+      : candidate.fit();
     const misfits = 'field' in fit ? [fit] : check(fit, o, objects, options);
     if ('field' in fit || misfits.length) {
       const shown = misfits.slice(0, MAX_MISFITS).map(formatMisfit).join('; ');
