@@ -99,6 +99,26 @@ export interface ArgoApplicationProps extends ArgoSyncOptions {
 }
 
 /**
+ * The Application object of an `ArgoApplication`: its JSON carries the sync
+ * wave annotation, read from the owner when rendered. One class for every
+ * Application (a class per instance would give V8 a new shape each time).
+ */
+class WavedApplication extends Application {
+  constructor(private readonly owner: ArgoApplication, id: string, props: ApplicationProps) {
+    super(owner, id, props);
+  }
+
+  public toJson(): any {
+    const json = super.toJson();
+    const wave = this.owner.syncWave;
+    if (wave !== 0 && !json.metadata.annotations?.[SYNC_WAVE]) {
+      json.metadata.annotations = sortRecord({ ...json.metadata.annotations, [SYNC_WAVE]: String(wave) });
+    }
+    return json;
+  }
+}
+
+/**
  * An Argo CD `Application` that syncs one folder of the rendered branch
  * (`<env>/<app>`) to its environment's cluster and namespace, with safe sync
  * defaults. Usually created by `ArgoCd`, one per AppChart.
@@ -185,17 +205,7 @@ export class ArgoApplication extends Construct {
       destination: { ...this.destination },
       ...(Object.keys(sync.syncPolicy).length ? { syncPolicy: sync.syncPolicy } : {}),
     };
-    const self = this;
-    this.apiObject = new (class extends Application {
-      public toJson(): any {
-        const json = super.toJson();
-        const wave = self.syncWave;
-        if (wave !== 0 && !json.metadata.annotations?.[SYNC_WAVE]) {
-          json.metadata.annotations = sortRecord({ ...json.metadata.annotations, [SYNC_WAVE]: String(wave) });
-        }
-        return json;
-      }
-    })(this, 'Resource', {
+    this.apiObject = new WavedApplication(this, 'Resource', {
       metadata: {
         name: this.name,
         namespace: this.argoNamespace,
