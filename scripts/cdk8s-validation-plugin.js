@@ -1,6 +1,6 @@
 // This repo's cdk8s validation plugin entry (see cdk8s.yaml `validations:`).
 // It loads the plugin from a prebuilt bundle of src/ (.prebuilt/plugin.js,
-// rebuilt whenever src/ is newer: scripts/prebuilt.js), so a fresh clone's
+// rebuilt whenever a source it is built from is newer: scripts/prebuilt.js), so a fresh clone's
 // `npm ci && npx cdk8s synth` needs no compile step, never runs a stale lib/
 // and transpiles nothing at run time. The bundle (and the validator modules
 // beside it) are compiled with a V8 code cache kept in .prebuilt/; the cdk8s

@@ -3,9 +3,11 @@
 // from .prebuilt/ instead of transpiling ~60 TypeScript files on every run.
 //
 // - `npm ci` builds both (the `prepare` script runs `node scripts/prebuilt.js`).
-// - Before running, `ensure()` compares the bundle with every file under src/
-//   and imports/ (and this script): if any is newer, the bundle is rebuilt
-//   (~0.1 s), so an edited src/ is never run stale.
+// - Before running, `ensure()` compares the bundle with every file it was
+//   built from (the src/ and imports/ files its entry imports, the schema
+//   files, node_modules/.package-lock.json and this script, as recorded by the
+//   build in .prebuilt/.<name>.inputs.json): if any is newer or gone, the
+//   bundle is rebuilt (~1 s), so an edited src/ is never run stale.
 // - Dependencies are bundled too, but ajv (see `build`); an `npm install`
 //   (which rewrites node_modules/.package-lock.json) rebuilds the bundles.
 //
@@ -22,35 +24,32 @@ const BUNDLES = {
   app: path.join(ROOT, 'src', 'main.ts'),
   plugin: path.join(ROOT, 'src', 'validate', 'cdk8s-plugin.ts'),
 };
-// npm rewrites node_modules/.package-lock.json on every install: an upgraded dependency rebuilds the bundles.
-const WATCHED = [path.join(ROOT, 'src'), path.join(ROOT, 'imports'), path.join(ROOT, 'node_modules', '.package-lock.json'), __filename];
-
-function newestMtime(p) {
-  let st;
-  try {
-    st = fs.statSync(p);
-  } catch {
-    return 0;
-  }
-  if (!st.isDirectory()) return st.mtimeMs;
-  let newest = st.mtimeMs; // a deleted file changes its folder's mtime
-  for (const name of fs.readdirSync(p)) newest = Math.max(newest, newestMtime(path.join(p, name)));
-  return newest;
-}
+const SCHEMAS = path.join(ROOT, 'src', 'validate', 'schemas');
+/**
+ * Inputs of every bundle besides the files esbuild reads from src/ and
+ * imports/: the schema files (outside the bundles, see `writeSchemas`), this
+ * script, and node_modules/.package-lock.json, which npm rewrites on every
+ * install (an upgraded dependency rebuilds the bundles).
+ */
+const ALWAYS = [path.join(SCHEMAS, '_validators.json'), path.join(SCHEMAS, '_bundle.json'), path.join(ROOT, 'node_modules', '.package-lock.json'), __filename];
 
 function bundlePath(name) {
   return path.join(OUT, `${name}.js`);
 }
 
-function isFresh(name, sources) {
+function inputsPath(name) {
+  return path.join(OUT, `.${name}.inputs.json`);
+}
+
+/** True when the bundle exists and none of the files it was built from is newer or gone. */
+function isFresh(name) {
   try {
-    return fs.statSync(bundlePath(name)).mtimeMs >= sources;
+    const built = fs.statSync(bundlePath(name)).mtimeMs;
+    return JSON.parse(fs.readFileSync(inputsPath(name), 'utf8')).every(f => fs.statSync(f).mtimeMs <= built);
   } catch {
     return false;
   }
 }
-
-const SCHEMAS = path.join(ROOT, 'src', 'validate', 'schemas');
 
 /** Writes `text` to `file` beside, then renames: a concurrent run never reads half a file. */
 function writeAtomic(file, text) {
@@ -99,7 +98,9 @@ async function build(names) {
   await Promise.all(names.map(async name => {
     // Write beside, then rename: a concurrent run never loads half a bundle.
     const tmp = path.join(OUT, `.${name}.${process.pid}.js`);
-    await esbuild.build({
+    const result = await esbuild.build({
+      absWorkingDir: ROOT,
+      metafile: true,
       entryPoints: [BUNDLES[name]],
       outfile: tmp,
       bundle: true,
@@ -114,14 +115,15 @@ async function build(names) {
       logLevel: 'error',
       plugins: [schemasOutside],
     });
+    const read = Object.keys(result.metafile.inputs).filter(f => !f.startsWith('node_modules/')).map(f => path.join(ROOT, f));
+    writeAtomic(inputsPath(name), `${JSON.stringify([...read, ...ALWAYS], null, 1)}\n`);
     fs.renameSync(tmp, bundlePath(name));
   }));
 }
 
-/** Rebuilds the bundles older than src/ and imports/; returns the path of `name`'s bundle. */
+/** Rebuilds the bundles older than a file they were built from; returns the path of `name`'s bundle. */
 function ensure(name) {
-  const sources = Math.max(...WATCHED.map(newestMtime));
-  const stale = (name ? [name] : Object.keys(BUNDLES)).filter(n => !isFresh(n, sources));
+  const stale = (name ? [name] : Object.keys(BUNDLES)).filter(n => !isFresh(n));
   if (stale.length) {
     // Callers (the cdk8s CLI loading the plugin) need the bundle synchronously: build in a child.
     const r = require('child_process').spawnSync(process.execPath, [__filename, 'build', ...stale], { stdio: ['ignore', 'inherit', 'inherit'] });

@@ -25,16 +25,32 @@ describe('scripts/prebuilt.js (the app command and plugin bundles)', () => {
     expect(r.stderr).toContain('usage: node scripts/prebuilt.js [run <app|plugin>]');
   });
 
-  test('GIVEN the sources WHEN built THEN each bundle is at least as new as every file under src/', () => {
+  test('GIVEN the sources WHEN built THEN each bundle is at least as new as every file it was built from: its entry\'s imports, the schema files, the lock file', () => {
     // WHEN
     const r = run();
     // THEN
     expect(r.status).toBe(0);
-    const newest = (dir: string): number => Math.max(...fs.readdirSync(dir, { withFileTypes: true })
-      .map(e => (e.isDirectory() ? newest(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).mtimeMs)));
-    for (const name of ['app', 'plugin']) {
-      expect(fs.statSync(path.join(ROOT, '.prebuilt', `${name}.js`)).mtimeMs).toBeGreaterThanOrEqual(newest(path.join(ROOT, 'src')));
+    for (const [name, entry] of [['app', 'src/main.ts'], ['plugin', 'src/validate/cdk8s-plugin.ts']]) {
+      const inputs: string[] = JSON.parse(fs.readFileSync(path.join(ROOT, '.prebuilt', `.${name}.inputs.json`), 'utf8'));
+      expect(inputs).toEqual(expect.arrayContaining([entry, 'src/validate/_schemas.ts', 'src/validate/schemas/_validators.json', 'src/validate/schemas/_bundle.json',
+        'node_modules/.package-lock.json', 'scripts/prebuilt.js'].map(f => path.join(ROOT, f))));
+      const built = fs.statSync(path.join(ROOT, '.prebuilt', `${name}.js`)).mtimeMs;
+      for (const f of inputs) expect([f, fs.statSync(f).mtimeMs <= built]).toEqual([f, true]);
     }
+  });
+
+  test('GIVEN a built app bundle WHEN a file it was built from is modified THEN the next run rebuilds it first', () => {
+    // GIVEN
+    expect(run().status).toBe(0);
+    const bundle = path.join(ROOT, '.prebuilt', 'app.js');
+    const before = fs.statSync(bundle).mtimeMs;
+    // WHEN src/main.ts is touched (its content unchanged)
+    const now = new Date(Math.max(Date.now(), before + 1000));
+    fs.utimesSync(path.join(ROOT, 'src', 'main.ts'), now, now);
+    const r = run();
+    // THEN
+    expect(r.status).toBe(0);
+    expect(fs.statSync(bundle).mtimeMs).toBeGreaterThanOrEqual(now.getTime());
   });
 });
 
