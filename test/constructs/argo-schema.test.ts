@@ -30,7 +30,8 @@ function closed(schema: any): any {
 
 suite('Argo CD objects against the CRD schemas', () => {
   const validators = new Map<string, ValidateFunction>();
-  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+  // `optimize: false`: the same checks, compiled 3x faster (the ApplicationSet CRD's 7 MB of validator code took 13 s under load).
+  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, code: { optimize: false } });
   const validatorFor = (kind: string): ValidateFunction => {
     const file = { Application: 'application-crd.yaml', AppProject: 'appproject-crd.yaml', ApplicationSet: 'applicationset-crd.yaml' }[kind];
     if (!file) throw new Error(`no CRD for kind ${kind}`);

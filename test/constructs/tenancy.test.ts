@@ -85,7 +85,8 @@ describe('many teams, one Argo CD', () => {
 
   withSchemas('against the Argo CD CRD schemas', () => {
     test('GIVEN both teams in both modes THEN every Argo CD object validates', () => {
-      const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+      // `optimize: false`: the same checks, compiled 3x faster (the ApplicationSet CRD's validator is 7 MB of code).
+      const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, code: { optimize: false } });
       const validators: Record<string, any> = {};
       for (const [kind, file] of [['Application', 'application-crd.yaml'], ['AppProject', 'appproject-crd.yaml'], ['ApplicationSet', 'applicationset-crd.yaml']]) {
         const crd = parse(fs.readFileSync(path.join(shared!, 'schemas', 'argocd', file), 'utf8'));
