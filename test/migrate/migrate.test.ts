@@ -49,7 +49,9 @@ function typeCheck(programs: Map<string, string>): string[] {
   const fileExists = host.fileExists.bind(host);
   host.fileExists = f => files.has(f) || fileExists(f);
   const program = ts.createProgram([...files.keys()], options, host);
-  return ts.getPreEmitDiagnostics(program)
+  // Only the generated files' diagnostics: checking every file of src/ and the libraries too took 3x as long.
+  return [...files.keys()].map(f => program.getSourceFile(f)!)
+    .flatMap(sf => [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)])
     .filter(d => d.file && files.has(d.file.fileName))
     .map(d => `${path.basename(d.file!.fileName)}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
 }
