@@ -1,4 +1,5 @@
 import { ChildProcess, execFileSync, spawn } from 'child_process';
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
@@ -135,22 +136,41 @@ export function app(env: string, name: string, image: string, extra: Record<stri
   return files;
 }
 
-let bundled: string | undefined;
+const ROOT = path.join(__dirname, '..', '..');
 
-/** The CLI bundled once per test file with esbuild (fast, independent of a stale lib/); returns the script path. */
-export function builtCli(outDir: string): string {
-  if (bundled && fs.existsSync(bundled)) return bundled;
-  const outfile = path.join(outDir, 'cdk8s-gitops.js');
+/** Every file under `dir` (sorted), for the bundle's key. */
+function filesUnder(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))
+    .flatMap(e => (e.isDirectory() ? filesUnder(path.join(dir, e.name)) : e.isFile() ? [path.join(dir, e.name)] : []));
+}
+
+/**
+ * The CLI (src/cli/main.ts) bundled with esbuild, dependencies external as
+ * in the installed package, independent of a stale lib/. Built once per
+ * content of src/ and imports/ into node_modules/.cache, shared by every test
+ * file and worker (written beside, then renamed); returns the script path.
+ */
+export function builtCli(): string {
+  const hash = createHash('sha256');
+  for (const f of [...filesUnder(path.join(ROOT, 'src')), ...filesUnder(path.join(ROOT, 'imports'))]) {
+    hash.update(`${path.relative(ROOT, f)}\0`).update(fs.readFileSync(f)).update('\0');
+  }
+  const dir = path.join(ROOT, 'node_modules', '.cache', 'cdk8s-gitops-test-cli');
+  const outfile = path.join(dir, `cli-${hash.digest('hex').slice(0, 16)}.js`);
+  if (fs.existsSync(outfile)) return outfile;
+  fs.mkdirSync(dir, { recursive: true });
+  const tmp = path.join(dir, `.cli-${process.pid}-${Date.now()}.js`);
   buildSync({
-    entryPoints: [path.join(__dirname, '..', '..', 'src', 'cli', 'main.ts')],
+    entryPoints: [path.join(ROOT, 'src', 'cli', 'main.ts')],
     bundle: true,
+    packages: 'external',
     platform: 'node',
     target: 'node20',
-    outfile,
+    outfile: tmp,
     logLevel: 'silent',
     footer: { js: 'module.exports.main();' },
   });
-  bundled = outfile;
+  fs.renameSync(tmp, outfile);
   return outfile;
 }
 

@@ -16,7 +16,7 @@ describeGit('publish over git daemon: concurrency and crashes', () => {
 
   beforeAll(async () => {
     sb = new Sandbox();
-    cli = builtCli(sb.root);
+    cli = builtCli();
     daemon = await startDaemon(sb.root, sb.env);
     url = `${daemon.url}/remote.git`;
     sb.git(sb.src, 'remote', 'set-url', 'origin', url);

@@ -126,7 +126,7 @@ describeGit('racing publishers of one linear source history (git daemon on 127.0
     for (const k of ks) sb.writeDist({ ...all[k], 'dev/hello/configmap-x.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  k: "${k}"\n` }, path.join(dirs.get(k)!, 'dist'));
     for (const k of ks) fs.writeFileSync(path.join(dirs.get(k)!, '.git', 'info', 'exclude'), '/dist/\n');
     const before = sourceSequence();
-    const cli = builtCli(sb.root);
+    const cli = builtCli();
     // WHEN they publish at once, in random order
     const runs = shuffle(ks).map(async (k, i) => {
       await sleep(i * 20);
