@@ -53,6 +53,9 @@ const project = new typescript.TypeScriptProject({
     'commit-and-tag-version@^12',
     'typedoc@^0.28',
     'typedoc-plugin-markdown@^4',
+    // Runs the test task's independent checks at once (compile, tsc of the
+    // tests, eslint, dpdm); v9: v10 needs Node 22.
+    'concurrently@^9',
   ],
   tsconfig: {
     compilerOptions: {
@@ -203,13 +206,24 @@ project.tasks.tryFind('test:update')?.reset('jest -u', { receiveArgs: true });
 
 // The tests' types, checked once (ts-jest only transpiles them).
 project.addTask('test:types', { description: 'Type-check the tests, bench and scripts', exec: 'tsc --noEmit -p test/tsconfig.json' });
-project.testTask.prependSpawn(project.tasks.tryFind('test:types')!);
 
 // No import cycles in src/ (type-only imports included): checked on every test run.
-project.testTask.exec("dpdm --no-warning --no-tree --exit-code circular:1 'src/**/*.ts'");
+project.addTask('test:cycles', {
+  description: 'Fail on any import cycle in src/ (dpdm, type-only imports included)',
+  exec: "dpdm --no-warning --no-tree --exit-code circular:1 'src/**/*.ts'",
+});
 
-// Integration tests run the built CLI (`bin/` -> `lib/`): compile first.
-project.testTask.prependSpawn(project.compileTask);
+// `npm test`: the checks that need nothing from each other run at once (each
+// is one process on one core: on 2 cores ~half the time they take in a row),
+// every one to its end so all problems show; then jest, which needs the
+// compiled lib/ (integration tests run the built CLI). Jest's own step is the
+// one projen's Jest component made (`jest --ci`, receiving the task's args).
+const jestSteps = project.testTask.steps.filter(step => step.execArgs?.[0] === 'jest' || step.exec?.startsWith('jest'));
+if (jestSteps.length !== 1) throw new Error(`expected one jest step in the test task, found ${jestSteps.length}`);
+const parallelChecks = [project.compileTask, project.tasks.tryFind('test:types')!, project.tasks.tryFind('eslint')!, project.tasks.tryFind('test:cycles')!];
+project.testTask.reset();
+project.testTask.exec(`concurrently --group --names ${parallelChecks.map(t => t.name).join(',')} ${parallelChecks.map(t => `"projen ${t.name}"`).join(' ')}`);
+project.testTask.addSteps(...jestSteps);
 
 // CI/CD: pr.yml, publish.yml, image.yml and promote.yml, whose stage choice
 // and approval gates come from pipeline.yaml (see docs/ci-cd.md).
