@@ -28,6 +28,22 @@ describe('CLI start-up', () => {
     expect(heavy).toEqual([]);
   });
 
+  test('GIVEN the package root WHEN it is required THEN neither ajv nor a schema file is loaded until something is validated', () => {
+    // WHEN the sources' root is required, then one object validated
+    const script = [
+      "require('esbuild-register/dist/node').register();",
+      `const root = require(${JSON.stringify(path.join(ROOT, 'src', 'index.ts'))});`,
+      'const loaded = () => Object.keys(require.cache).filter(f => /node_modules[\\\\/]ajv[\\\\/]|_validators|_bundle/.test(f)).length;',
+      'const before = loaded();',
+      "root.validateTree(new Map([['dev/a/configmap-a.yaml', 'apiVersion: v1\\nkind: ConfigMap\\nmetadata:\\n  name: a\\n']]));",
+      'process.stdout.write(JSON.stringify([before, loaded() > 0]));',
+    ].join('\n');
+    const [before, after] = JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8' }));
+    // THEN
+    expect(before).toBe(0);
+    expect(after).toBe(true);
+  });
+
   test('GIVEN the built CLI WHEN a command\'s help is listed THEN it shows the options declared before the implementation loads', () => {
     const help = execFileSync(process.execPath, [BIN, 'publish', '--help'], { encoding: 'utf8' });
     expect(help).toMatch(/--branch <branch>\s+the rendered branch \(default:\s+"rendered-manifests"\)/);
