@@ -5,6 +5,10 @@ import { emitKey } from './emit';
 // eslint-disable-next-line no-control-regex
 const FORBIDDEN = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F\u2028\u2029\uFEFF\uFFFE\uFFFF]|[\uD800-\uDFFF]/u;
 
+/** Anything but tab, line feed, carriage return and printable ASCII: only such strings can hold a FORBIDDEN character (a test without the `u` flag, for the common all-ASCII string). */
+// eslint-disable-next-line no-control-regex
+const MAYBE_FORBIDDEN = /[^\t\n\r\x20-\x7E]/;
+
 /** Longest implicit key YAML allows (Go's parser and the `yaml` library both enforce it). */
 export const MAX_KEY_LENGTH = 1024;
 
@@ -14,6 +18,7 @@ export const MAX_KEY_LENGTH = 1024;
  * line breaks; a BOM or a non-character inside a value is never intended.
  */
 export function unsafeCharacter(s: string): string | undefined {
+  if (!MAYBE_FORBIDDEN.test(s)) return undefined;
   const m = FORBIDDEN.exec(s);
   if (!m) return undefined;
   const cp = m[0].codePointAt(0)!;
