@@ -8,7 +8,7 @@
  * - ours: this library, N apps × 2 environments, render + validation gate + write
  *   (it also renders kustomizations and Argo CD objects the peers do not);
  * - fair peer (a): raw cdk8s-plus-28, one Chart per environment, objects written to app folders;
- * - fair peer (b): raw cdk8s-plus-28, one Chart per app, `chart.toJson()` per folder;
+ * - fair peer (b): raw cdk8s-plus-28, one Chart per app, each in its own App, `chart.toJson()` per folder;
  * - naive peer (c): one Chart per app in one App, `app.synth()` file per chart (grows with charts²);
  * - floors: the same plain objects ours rendered, stringified with `yaml` / `JSON.stringify` and written.
  * The commands of a round run in rotated order; min and median of the rounds are reported.
@@ -36,7 +36,7 @@ export interface PeerResult {
 export const PEER_ROWS: Array<[string, string]> = [
   ['ours', 'cdk8s-gitops: render + validation gate + write (also kustomizations, Argo CD objects)'],
   ['envChart', 'fair peer (a): cdk8s-plus-28, one Chart per environment, written per app folder'],
-  ['appChart', 'fair peer (b): cdk8s-plus-28, one Chart per app, chart.toJson() per folder'],
+  ['appChart', 'fair peer (b): cdk8s-plus-28, one Chart per app in its own App, chart.toJson() per folder'],
   ['naive', 'naive peer (c): cdk8s-plus-28, one Chart per app, app.synth() file per chart'],
   ['floorYaml', 'floor: the same objects, yaml stringify + write'],
   ['floorJson', 'floor: the same objects, JSON.stringify + write'],
