@@ -103,8 +103,26 @@ function comments(fit: KindFit, o: SourceObject, strict: boolean): string[] {
   const out = [`${o.json.kind} ${o.json.metadata.name} (${o.file}#${o.document}) as a ${fit.className}${strict ? '' : ', with its secure defaults (see the differences migrate printed)'}.`];
   const hc = fit.props.healthCheck;
   if (hc instanceof Built && hc.code.startsWith('HealthCheck.none(')) out.push('The YAML has no probe: HealthCheck.none records why on the object (the probe rules\' waiver); write a real check.');
+  const added = strict ? [] : (ADDED[fit.className] ?? []).filter(([prop]) => fit.props[prop] === undefined).map(([, what]) => what);
+  if (added.length) out.push(`${fit.className} adds on purpose: ${added.join(', ')}.`);
   return out;
 }
+
+/** What a job kind sets where the input left Kubernetes' default: behaviour changes people should read. */
+const ADDED: Record<string, readonly (readonly [string, string])[]> = {
+  ScheduledJob: [
+    ['timeZone', 'timeZone Etc/UTC (without one, the schedule was read in the controller\'s time zone)'],
+    ['concurrencyPolicy', 'concurrencyPolicy Forbid (Kubernetes\' default is Allow: overlapping runs)'],
+    ['backoffLimit', 'backoffLimit 2 (Kubernetes\' default is 6)'],
+    ['activeDeadlineSeconds', 'activeDeadlineSeconds 3600 (a run is stopped after an hour)'],
+    ['startingDeadlineSeconds', 'startingDeadlineSeconds 300 (a run missed by more is skipped)'],
+  ],
+  MigrationJob: [
+    ['deletePolicy', 'the hook-delete-policy BeforeHookCreation'],
+    ['backoffLimit', 'backoffLimit 1 (Kubernetes\' default is 6)'],
+    ['activeDeadlineSeconds', 'activeDeadlineSeconds 600 (a migration is stopped after 10 minutes: set it if yours take longer)'],
+  ],
+};
 
 /** Builds the construct on a scratch tree; returns what keeps it from reproducing the input. */
 function check(fit: KindFit, o: SourceObject, objects: readonly SourceObject[], options: WorkloadPlanOptions): Misfit[] {

@@ -475,6 +475,9 @@ describe('migrate: Worker, ScheduledJob and MigrationJob (fixtures/workloads)', 
       + "  successfulJobsHistoryLimit: 5,\n  failedJobsHistoryLimit: 2,\n  backoffLimit: 3,\n  activeDeadlineSeconds: 1800,\n  args: ['cleanup', '--older-than', '30d'],\n});");
     expect(loose.code).toContain("new MigrationJob(chart, 'job-db-migrate', {\n  name: 'db-migrate',\n  image: ImageRef.parse('ghcr.io/example/shop:1.4.2'),\n"
       + "  deletePolicy: HookDeletePolicy.HOOK_SUCCEEDED,\n  backoffLimit: 0,\n  args: ['migrate', 'up'],\n  env: { DATABASE_URL: EnvValue.fromSecretKey('shop-db', 'url') },\n});");
+    // What the job kinds set where the input left Kubernetes' default is said in a comment
+    expect(loose.code).toContain('// MigrationJob adds on purpose: activeDeadlineSeconds 600 (a migration is stopped after 10 minutes: set it if yours take longer).\n');
+    expect(loose.code).not.toContain('// ScheduledJob adds on purpose');
     // A Deployment without a probe: the waiver, said in a comment
     expect(loose.code).toContain("  healthCheck: HealthCheck.none('migrated from YAML without a probe: add HealthCheck.exec, .http or .tcp'),\n");
     expect(loose.code).toContain('// The YAML has no probe: HealthCheck.none records why on the object');
@@ -575,6 +578,15 @@ describe('migrate: what the workload constructs render migrates back to them', (
       labels: { team: 'a' },
     });
     new Worker(chart, 'poller', { name: 'poller', image, healthCheck: HealthCheck.none('polls; no endpoint') });
+    new Worker(chart, 'scratch', {
+      name: 'scratch',
+      image,
+      healthCheck: HealthCheck.tcp(7000),
+      runAsUser: 2000,
+      writableTmp: false,
+      volumes: [PodVolume.emptyDir('tmp', { sizeLimit: '1Gi', memory: true })],
+      mounts: [{ volume: 'tmp', path: '/tmp' }],
+    });
     new ScheduledJob(chart, 'nightly', { name: 'nightly', image, schedule: '0 3 * * *', concurrencyPolicy: ConcurrencyPolicy.REPLACE, args: ['cleanup'] });
     new MigrationJob(chart, 'migrate', { name: 'migrate', image, deletePolicy: HookDeletePolicy.HOOK_FAILED, args: ['migrate'] });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'migrate-roundtrip-'));
@@ -588,13 +600,15 @@ describe('migrate: what the workload constructs render migrates back to them', (
 
   test('THEN each object becomes its construct and renders back identical', () => {
     expect(result.objects.map(o => `${o.kind} ${o.name} → ${o.className}`).sort()).toEqual([
-      'CronJob nightly → ScheduledJob', 'Deployment poller → Worker', 'Deployment queue → Worker', 'Job migrate → MigrationJob', 'ServiceAccount queue → Worker',
+      'CronJob nightly → ScheduledJob', 'Deployment poller → Worker', 'Deployment queue → Worker', 'Deployment scratch → Worker',
+      'Job migrate → MigrationJob', 'ServiceAccount queue → Worker',
     ]);
     expect(result.notes).toEqual([]);
     expect(result.exact).toBe(true);
-    // The waiver's reason comes back; the writable /tmp is the default again
+    // The waiver's reason comes back; the writable /tmp is the default again, and a /tmp of the pod's own stays its volume
     expect(result.code).toContain("healthCheck: HealthCheck.none('polls; no endpoint')");
-    expect(result.code).not.toContain('writableTmp');
+    expect(result.code.match(/writableTmp: false/g)).toHaveLength(1);
+    expect(result.code).toContain("  volumes: [PodVolume.emptyDir('tmp', { sizeLimit: '1024Mi', memory: true })],\n  writableTmp: false,\n  runAsUser: 2000,\n");
   });
 });
 
