@@ -5,7 +5,7 @@ import { HIGH_AVAILABILITY_ANNOTATION } from '../constructs/autoscaler';
 
 /**
  * Whether a HorizontalPodAutoscaler (autoscaling/v2) is what `Autoscaler`
- * renders for the program's WebService: its Deployment as the target,
+ * renders for a WebService or Worker of the program: its Deployment as the target,
  * min/max replicas, and CPU and/or memory utilisation targets. Returns the
  * fit, or why not.
  */
@@ -28,8 +28,6 @@ export function fitAutoscaler(j: Record<string, any>, ctx: FitContext): Construc
   if (nameProblem) return why(`the name ${nameProblem.message}`);
   const ref = s.scaleTargetRef;
   if (ref?.apiVersion !== 'apps/v1' || ref?.kind !== 'Deployment') return why('spec.scaleTargetRef is not an apps/v1 Deployment');
-  if (!ctx.web) return why(`its target Deployment ${JSON.stringify(ref.name)} is not a WebService here (Autoscaler scales a WebService)`);
-  if (ref.name !== ctx.web.name) return why(`it scales Deployment ${JSON.stringify(ref.name)}, not the WebService's ${ctx.web.name}`);
   const min = s.minReplicas ?? 1;
   if (!isInteger(min, 1, Number.MAX_SAFE_INTEGER)) return why(`spec.minReplicas ${JSON.stringify(min)} is not a whole number >= 1`);
   if (!isInteger(s.maxReplicas, min, Number.MAX_SAFE_INTEGER)) return why(`spec.maxReplicas ${JSON.stringify(s.maxReplicas)} is not a whole number >= spec.minReplicas (${min})`);
@@ -49,9 +47,12 @@ export function fitAutoscaler(j: Record<string, any>, ctx: FitContext): Construc
     if (resource in targets) return why(`${f} is a second ${resource} metric`);
     targets[resource] = value;
   }
+  // Last: what does not fit is said first, and keeps a Deployment from becoming a Worker (see planWorkloads).
+  const target = ctx.workloads.find(w => w.name === ref.name);
+  if (!target) return why(`its target Deployment ${JSON.stringify(ref.name)} is not a WebService or Worker here (Autoscaler scales one)`);
   const props: Record<string, unknown> = {
-    ...(name !== ctx.web.name ? { name } : {}),
-    target: new Code(ctx.web.variable),
+    ...(name !== target.name ? { name } : {}),
+    target: new Code(target.variable),
     minReplicas: min,
     maxReplicas: s.maxReplicas,
     ...(targets.cpu !== undefined ? { cpuUtilization: targets.cpu } : {}),
@@ -61,7 +62,7 @@ export function fitAutoscaler(j: Record<string, any>, ctx: FitContext): Construc
   return constructFit({
     className: 'Autoscaler',
     props,
-    usesWebService: true,
-    comments: [`The autoscaler owns the replica count: ${ctx.web.name}'s Deployment renders no replicas (Argo CD's self-heal would reset each scale-out).`],
+    target: target.variable,
+    comments: [`The autoscaler owns the replica count: ${target.name}'s Deployment renders no replicas (Argo CD's self-heal would reset each scale-out).`],
   });
 }

@@ -24,8 +24,19 @@ export interface ConstructFit {
   readonly comments: readonly string[];
   /** Other input objects (by index) the same construct renders, with the names they render with. */
   readonly also: readonly { readonly index: number; readonly name: string }[];
-  /** The props reference the WebService's variable (`backend`, `target`). */
-  readonly usesWebService: boolean;
+  /** The variable of the workload its props point at (`backend: web`, `target: web`), if any. */
+  readonly target?: string;
+}
+
+/** A workload of the program (the WebService, a Worker) that an Autoscaler or NetworkAccess may point at. */
+export interface WorkloadTarget {
+  /** The variable holding it in the program. */
+  readonly variable: string;
+  readonly className: 'WebService' | 'Worker';
+  /** Its name: its Deployment's. */
+  readonly name: string;
+  /** The input Deployment's selector (`matchLabels`), which selected the pods. */
+  readonly selector: Record<string, string>;
 }
 
 /** The WebService the Deployment + Service pair became, as the fits see it. */
@@ -58,11 +69,13 @@ export interface FitContext {
   readonly objects: readonly SourceObject[];
   /** The WebService of this program, if a pair became one. */
   readonly web?: WebServiceTarget;
+  /** The workloads of this program an Autoscaler or NetworkAccess may point at: the WebService, then the Workers. */
+  readonly workloads: readonly WorkloadTarget[];
 }
 
 /** A construct fit with the defaults filled in. */
 export function constructFit(fit: Pick<ConstructFit, 'className' | 'props'> & Partial<ConstructFit>): ConstructFit {
-  return { uses: [], scope: 'chart', calls: [], comments: [], also: [], usesWebService: false, ...fit };
+  return { uses: [], scope: 'chart', calls: [], comments: [], also: [], ...fit };
 }
 
 export function isObject(v: unknown): v is Record<string, any> {

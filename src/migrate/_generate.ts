@@ -3,7 +3,7 @@ import { FieldChange } from './_diff';
 import { l1ClassFor, l1Interface } from './_k8s-types';
 import { LoadedInput, SourceObject } from './_load';
 import { fitSecretSource } from './_secret-source-fit';
-import { fitTrafficObjects, TrafficConstruct, TrafficFits, WebServiceTarget } from './_traffic-fit';
+import { fitTrafficObject, fitTrafficObjects, TrafficConstruct, TrafficFits, WebServiceTarget } from './_traffic-fit';
 import { Code, TypeMismatch, literal, str, toL1 } from './_ts';
 import { fitWebService, WebServiceFit } from './_web-service-fit';
 import { planWorkloads, workloadCode } from './_workload-fit';
@@ -85,20 +85,45 @@ export function generateCode(input: LoadedInput, options: GenerateOptions): Gene
   const handled = new Set<number>();
   const webVariable = fit ? variable(fit.name) : undefined;
   if (fit) handled.add(fit.deployment).add(fit.service);
+
+  // Workers, scheduled and migration jobs (and the ServiceAccounts they render), --strict included.
+  const becomesAutoscaler = (hpa: SourceObject, deployment: string) => {
+    const scaler = fitTrafficObject(hpa.json, 0, { ...options, objects: input.objects, workloads: [{ variable: 'w', className: 'Worker', name: deployment, selector: {} }] });
+    return typeof scaler === 'object' && scaler.className === 'Autoscaler';
+  };
+  const workloads = planWorkloads(input.objects, handled, { ...options, becomesAutoscaler });
+  notes.push(...workloads.notes);
+  for (const [index, className] of workloads.serviceAccounts) {
+    handled.add(index);
+    planned.push({ index, as: className, className, name: input.objects[index].json.metadata.name });
+  }
+
   // Ingress, HTTPRoute, HPA, NetworkPolicy and ConfigMap objects a construct expresses (not under --strict: constructs add labels).
+  const web = fit && webServiceTarget(input, fit, webVariable!);
+  const workers = new Map(options.strict ? [] : [...workloads.fits].filter(([, w]) => w.className === 'Worker').map(([index, w]) => [index, {
+    variable: variable(String(w.props.name)),
+    className: 'Worker' as const,
+    name: String(w.props.name),
+    selector: { ...input.objects[index].json.spec?.selector?.matchLabels },
+  }]));
   const traffic: TrafficFits = options.strict
     ? { fits: new Map(), covered: new Map(), notes: [] }
-    : fitTrafficObjects(handled, { ...options, objects: input.objects, web: fit && webServiceTarget(input, fit, webVariable!) });
+    : fitTrafficObjects(handled, { ...options, objects: input.objects, web, workloads: [...(web ? [{ ...web, className: 'WebService' as const }] : []), ...workers.values()] });
   notes.push(...traffic.notes);
+  const targeted = (v: string | undefined) => v !== undefined && [...traffic.fits.values()].some(f => f.target === v);
+  // An Autoscaler owns the replica count: the workload's would be ignored.
+  const scaled = (v: string | undefined) => v !== undefined && [...traffic.fits.values()].some(f => f.className === 'Autoscaler' && f.target === v);
+  const withoutReplicas = (props: Record<string, unknown>) => Object.fromEntries(Object.entries(props).filter(([k]) => k !== 'replicas'));
+  // Statements pointing at a Worker wait until it is declared.
+  const waiting = new Map<string, string[]>();
+  const declared = new Set<string>(webVariable ? [webVariable] : []);
   if (fit) {
     used.lib.add('WebService').add('ImageRef');
     const dep = input.objects[fit.deployment];
     const v = webVariable!;
     body.push(...fit.comments.map(c => `// ${c}`));
-    const needsVar = fit.serviceName !== fit.name || [...traffic.fits.values()].some(f => f.usesWebService);
-    // An Autoscaler owns the replica count: the WebService's would be ignored.
-    const scaled = [...traffic.fits.values()].some(f => f.className === 'Autoscaler');
-    const props = scaled ? Object.fromEntries(Object.entries(fit.props).filter(([k]) => k !== 'replicas')) : fit.props;
+    const needsVar = fit.serviceName !== fit.name || targeted(v);
+    const props = scaled(v) ? withoutReplicas(fit.props) : fit.props;
     body.push(`${needsVar ? `const ${v} = ` : ''}new WebService(chart, ${str(uniqueId(fit.name))}, ${literal(props)});`);
     if (fit.serviceName !== fit.name) {
       used.cdk8s.add('ApiObject').add('JsonPatch');
@@ -108,14 +133,6 @@ export function generateCode(input: LoadedInput, options: GenerateOptions): Gene
     body.push('');
     planned.push({ index: fit.deployment, as: 'WebService', className: 'WebService', name: dep.json.metadata.name });
     planned.push({ index: fit.service, as: 'WebService', className: 'WebService', name: input.objects[fit.service].json.metadata.name });
-  }
-
-  // Workers, scheduled and migration jobs (and the ServiceAccounts they render), --strict included.
-  const workloads = planWorkloads(input.objects, handled, options);
-  notes.push(...workloads.notes);
-  for (const [index, className] of workloads.serviceAccounts) {
-    handled.add(index);
-    planned.push({ index, as: className, className, name: input.objects[index].json.metadata.name });
   }
 
   const argoNamespace = argoChartNamespace(input.objects);
@@ -158,19 +175,29 @@ export function generateCode(input: LoadedInput, options: GenerateOptions): Gene
     if (construct) {
       used.lib.add(construct.className);
       for (const u of construct.uses) used.lib.add(u);
-      body.push(...construct.comments.map(c => `// ${c}`));
       const constructId = construct.scope === 'env' ? 'network-policy' : id;
       const head = `new ${construct.className}(${construct.scope}, ${str(constructId)}, ${literal(construct.props)})`;
       const calls = construct.calls.join('');
-      emit(head.includes('\n') || head.length + calls.length > 110 ? `${head}${construct.calls.map(c => `\n  ${c}`).join('')}` : `${head}${calls}`, [], constructId);
+      const expr = head.includes('\n') || head.length + calls.length > 110 ? `${head}${construct.calls.map(c => `\n  ${c}`).join('')}` : `${head}${calls}`;
+      const lines = [...construct.comments.map(c => `// ${c}`), `${expr};`, ''];
+      if (construct.target === undefined || declared.has(construct.target)) body.push(...lines);
+      else waiting.set(construct.target, [...waiting.get(construct.target) ?? [], ...lines]);
       planned.push({ index, as: construct.className, className: construct.className, name });
       return;
     }
     const workload = workloads.fits.get(index);
     if (workload) {
-      const statement = workloadCode(workload, id, options.patches?.get(index), variable);
+      const binding = workers.get(index)?.variable;
+      const bound = targeted(binding) ? binding : undefined;
+      const written = scaled(binding) ? { ...workload, props: withoutReplicas(workload.props) } : workload;
+      const statement = workloadCode(written, id, options.patches?.get(index), variable, bound);
       statement.uses.forEach(u => used.lib.add(u));
       body.push(...statement.lines, '');
+      if (bound) {
+        declared.add(bound);
+        body.push(...waiting.get(bound) ?? []);
+        waiting.delete(bound);
+      }
       planned.push({ index, as: workload.className, className: workload.className, name });
       return;
     }

@@ -26,7 +26,7 @@ function sameJson(a: unknown, b: unknown): boolean {
 /**
  * Whether a NetworkPolicy is what a network construct renders:
  * `NetworkIsolation` (the namespace's `default-deny`, with `allow-dns` when
- * egress is denied too) or `NetworkAccess` (ingress to the WebService's pods
+ * egress is denied too) or `NetworkAccess` (ingress to the pods of a WebService or Worker
  * from namespaces, on one port per rule). Returns the fit, or why not.
  */
 export function fitNetworkPolicy(j: Record<string, any>, index: number, ctx: FitContext): ConstructFit | string {
@@ -81,9 +81,8 @@ function fitIsolation(j: Record<string, any>, index: number, ctx: FitContext, wh
 function fitAccess(j: Record<string, any>, ctx: FitContext, why: (r: string) => string): ConstructFit | string {
   const s = j.spec;
   const name = j.metadata.name;
-  const web = ctx.web;
-  if (!web) return why('it selects pods of no WebService here (NetworkAccess allows traffic into a WebService)');
-  if (!sameLabels(s.podSelector?.matchLabels, web.selector)) return why(`spec.podSelector ${JSON.stringify(s.podSelector)} does not select the WebService ${web.name}'s pods`);
+  const target = ctx.workloads.find(w => sameLabels(s.podSelector?.matchLabels, w.selector));
+  if (!target) return why(`spec.podSelector ${JSON.stringify(s.podSelector)} selects the pods of no WebService or Worker here (NetworkAccess allows traffic into one)`);
   if (s.egress !== undefined || JSON.stringify(s.policyTypes ?? ['Ingress']) !== '["Ingress"]') return why('it has egress rules or policyTypes other than ["Ingress"] (NetworkAccess allows ingress)');
   if (checkSubdomain('', '', name)) return why('the name is not a DNS-1123 subdomain');
   const calls: string[] = [];
@@ -115,8 +114,8 @@ function fitAccess(j: Record<string, any>, ctx: FitContext, why: (r: string) => 
   }
   return constructFit({
     className: 'NetworkAccess',
-    props: { ...(name !== `${web.name}-allow` ? { name } : {}), target: new Code(web.variable) },
+    props: { ...(name !== `${target.name}-allow` ? { name } : {}), target: new Code(target.variable) },
     calls,
-    usesWebService: true,
+    target: target.variable,
   });
 }

@@ -142,7 +142,7 @@ export function fitIngress(j: Record<string, any>, ctx: FitContext): ConstructFi
     className: 'IngressRoute',
     uses: [...uses],
     props,
-    usesWebService: true,
+    target: ctx.web!.variable,
     also: certificate ? [{ index: certificate.index, name }] : [],
     comments: [
       ...(certificate ? [`It renders the cert-manager Certificate ${name} too (certificate: true).`] : []),
@@ -255,7 +255,7 @@ export function fitHttpRoute(j: Record<string, any>, ctx: FitContext): Construct
     className: 'GatewayHttpRoute',
     uses: match === 'Exact' ? ['HttpPathMatch'] : [],
     props,
-    usesWebService: true,
+    target: ctx.web!.variable,
     comments: ['allowFromGateway: false renders no NetworkPolicy for the Gateway (the input has none); switch it on once the namespace denies ingress by default.'],
   });
 }

@@ -4,7 +4,7 @@ import { ConstructFit, FitContext } from './_construct-fit';
 import { fitNetworkPolicy } from './_network-fit';
 import { fitHttpRoute, fitIngress } from './_route-fit';
 
-export { ConstructFit, FitContext, TrafficConstruct, WebServiceTarget } from './_construct-fit';
+export { ConstructFit, FitContext, TrafficConstruct, WebServiceTarget, WorkloadTarget } from './_construct-fit';
 
 /** The fits of the traffic and config objects, and why the others do not fit. */
 export interface TrafficFits {
@@ -31,19 +31,20 @@ export function fitTrafficObject(j: Record<string, any>, index: number, ctx: Fit
   return undefined;
 }
 
-/** Fits every input object not yet handled; one construct per object, one `Autoscaler` per WebService. */
+/** Fits every input object not yet handled; one construct per object, one `Autoscaler` per workload. */
 export function fitTrafficObjects(handled: ReadonlySet<number>, ctx: FitContext): TrafficFits {
   const fits = new Map<number, ConstructFit>();
   const covered = new Map<number, number>();
   const reasons = new Map<number, string>();
-  let autoscaler: string | undefined;
+  const autoscalers = new Map<string, string>();
   ctx.objects.forEach((o, index) => {
     if (handled.has(index)) return;
     let fit = fitTrafficObject(o.json, index, ctx);
     if (fit === undefined) return;
     if (typeof fit !== 'string' && fit.className === 'Autoscaler') {
-      if (autoscaler !== undefined) fit = `HorizontalPodAutoscaler ${o.json.metadata?.name} stays a typed k8s object, not an Autoscaler: ${autoscaler} already scales ${ctx.web!.name}`;
-      else autoscaler = `HorizontalPodAutoscaler ${o.json.metadata?.name}`;
+      const other = autoscalers.get(fit.target!);
+      if (other !== undefined) fit = `HorizontalPodAutoscaler ${o.json.metadata?.name} stays a typed k8s object, not an Autoscaler: ${other} scales its Deployment already`;
+      else autoscalers.set(fit.target!, `HorizontalPodAutoscaler ${o.json.metadata?.name}`);
     }
     if (typeof fit === 'string') reasons.set(index, fit);
     else fits.set(index, fit);

@@ -35,6 +35,13 @@ export interface WorkloadPlanOptions {
   readonly env: string;
   readonly namespace: string;
   readonly strict: boolean;
+  /**
+   * Whether a HorizontalPodAutoscaler of the input becomes an `Autoscaler` of
+   * the Worker of Deployment `deployment` (which then renders no replicas).
+   *
+   * @default - never: a Deployment an HPA scales stays a typed k8s object
+   */
+  readonly becomesAutoscaler?: (hpa: SourceObject, deployment: string) => boolean;
 }
 
 const CONSTRUCTS = { Worker, ScheduledJob, MigrationJob } as const;
@@ -77,7 +84,9 @@ export function planWorkloads(objects: readonly SourceObject[], handled: Readonl
       candidate = { className: 'MigrationJob', fit: () => fitMigrationJob(o, kindOptions) };
     }
     if (!candidate) return;
-    const scaler = candidate.className === 'Worker' && !options.strict ? autoscalers.find(a => a.json.spec.scaleTargetRef.name === j.metadata?.name) : undefined;
+    // Unless its only HPA becomes an Autoscaler of the Worker, which then writes no replicas.
+    const scalers = candidate.className === 'Worker' && !options.strict ? autoscalers.filter(a => a.json.spec.scaleTargetRef.name === j.metadata?.name) : [];
+    const scaler = scalers.length > 1 ? scalers[1] : scalers.find(a => !options.becomesAutoscaler?.(a, j.metadata?.name));
     const fit = scaler
       ? { field: 'spec.replicas', message: `is owned by HorizontalPodAutoscaler ${scaler.json.metadata?.name} (${scaler.file}#${scaler.document}), and a Worker writes its replicas`, value: j.spec?.replicas }
       : candidate.fit();
@@ -210,17 +219,20 @@ function uncovered(input: unknown, rendered: unknown, field: string, c: Coverage
 
 /**
  * The statement writing a workload fit, with --strict's `RenderedPatch`es
- * undoing what the construct changes. Returns its lines and the library
- * names it uses.
+ * undoing what the construct changes, bound to `binding` when given.
+ * Returns its lines and the library names it uses.
  */
-export function workloadCode(fit: WorkloadFit, id: string, patches: readonly FieldChange[] | undefined, variable: (base: string) => string): {
-  lines: string[]; uses: string[];
-} {
+export function workloadCode(
+  fit: WorkloadFit, id: string, patches: readonly FieldChange[] | undefined, variable: (base: string) => string, binding?: string,
+): {
+    lines: string[]; uses: string[];
+  } {
   const uses = [fit.className, ...usedNames(fit.props)];
   const expr = `new ${fit.className}(chart, ${str(id)}, ${literal(fit.props)})`;
   const lines = fit.comments.map(c => `// ${c}`);
-  if (!patches?.length) return { lines: [...lines, `${expr};`], uses };
-  const v = variable(id);
+  // `binding`: the variable other statements (an Autoscaler, a NetworkAccess) refer to it by.
+  if (!patches?.length) return { lines: [...lines, `${binding ? `const ${binding} = ` : ''}${expr};`], uses };
+  const v = binding ?? variable(id);
   uses.push('RenderedPatch');
   const ops = patches.map(p => {
     if (p.op === 'added') return `  .remove(${str(p.pointer)})`;

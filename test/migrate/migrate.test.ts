@@ -162,6 +162,11 @@ describe('migrate: Ingress, HTTPRoute, HPA, NetworkPolicy and ConfigMap become t
       'NetworkPolicy shop-office → k8s.KubeNetworkPolicy',
       'Deployment shop → WebService',
       'Service shop → WebService',
+      'HorizontalPodAutoscaler queue → Autoscaler',
+      'NetworkPolicy queue-allow → NetworkAccess',
+      'Deployment queue → Worker',
+      'Deployment indexer → k8s.KubeDeployment',
+      'HorizontalPodAutoscaler indexer → k8s.KubeHorizontalPodAutoscalerV2',
     ]);
     expect(r.notes).toEqual(expect.arrayContaining([
       'ConfigMap shop-plain stays a typed k8s object, not a HashedConfigMap: its name does not end in its content hash -fd7g28cd7g '
@@ -169,6 +174,10 @@ describe('migrate: Ingress, HTTPRoute, HPA, NetworkPolicy and ConfigMap become t
       'HTTPRoute shop-legacy stays a plain ApiObject, not a GatewayHttpRoute: spec.rules[0].filters has no prop',
       'Ingress shop-admin stays a typed k8s object, not an IngressRoute: spec.rules[0].http.paths[0].pathType "ImplementationSpecific" (IngressRoute writes Prefix or Exact)',
       'NetworkPolicy shop-office stays a typed k8s object, not a NetworkIsolation or NetworkAccess: spec.ingress[0].from[0].ipBlock has no prop',
+      // an HPA no Autoscaler expresses keeps its Deployment from becoming a Worker (it would write the replicas the HPA owns)
+      'Deployment indexer (traffic/worker.yaml#4) stays a typed k8s object, not a Worker: \'spec.replicas\' is owned by '
+      + 'HorizontalPodAutoscaler indexer (traffic/worker.yaml#5), and a Worker writes its replicas',
+      'HorizontalPodAutoscaler indexer stays a typed k8s object, not an Autoscaler: spec.metrics[0].resource.target.type "AverageValue" (Autoscaler targets Utilization)',
     ]));
   });
 
@@ -208,6 +217,22 @@ describe('migrate: Ingress, HTTPRoute, HPA, NetworkPolicy and ConfigMap become t
     expect(changed('Deployment', 'shop')).toContain('removed spec.replicas');
   });
 
+  test('GIVEN an HPA and an allow policy declared before their Worker WHEN migrated THEN they point at the Worker, written after it', () => {
+    // GIVEN worker.yaml: the HPA, the NetworkPolicy, then the Deployment no Service selects
+    // THEN the Worker is declared first, without the replicas the autoscaler owns, then what points at it
+    expect(r.code).toContain("const queue = new Worker(chart, 'deployment-queue', {\n  name: 'queue',\n  image: ImageRef.parse('ghcr.io/example/shop:1.4.2'),\n"
+      + "  args: ['consume'],\n  healthCheck: HealthCheck.exec(['/bin/healthcheck']),\n  labels: { app: 'queue' },\n});\n\n"
+      + '// The autoscaler owns the replica count: queue\'s Deployment renders no replicas (Argo CD\'s self-heal would reset each scale-out).\n'
+      + "new Autoscaler(chart, 'horizontalpodautoscaler-queue', { target: queue, minReplicas: 1, maxReplicas: 5, cpuUtilization: 60 });\n\n"
+      + "new NetworkAccess(chart, 'networkpolicy-queue-allow', { target: queue })\n  .allowFromNamespace('monitoring', { port: 9090 });\n");
+    expect(changed('HorizontalPodAutoscaler', 'queue')).toEqual([LABELS]);
+    expect(changed('Deployment', 'queue')).toContain('removed spec.replicas');
+    expect(changed('NetworkPolicy', 'queue-allow')).toEqual([
+      LABELS, 'added spec.ingress[0].ports[0].protocol', 'removed spec.podSelector.matchLabels.app',
+      'added spec.podSelector.matchLabels["app.kubernetes.io/instance"]', 'added spec.podSelector.matchLabels["app.kubernetes.io/name"]',
+    ]);
+  });
+
   test('GIVEN a ConfigMap named with its content hash WHEN migrated THEN a HashedConfigMap of the same name, pruned last', () => {
     expect(r.code).toContain("new HashedConfigMap(chart, 'configmap-shop-settings-9t796822f2', { name: 'shop-settings', data: { LOG_LEVEL: 'info', 'app.properties': 'cache=on\\nsize=10\\n' } });");
     expect(object('ConfigMap', 'shop-settings-9t796822f2').rendered).toBe('dev/shop/configmap-shop-settings-9t796822f2.yaml');
@@ -229,14 +254,15 @@ describe('migrate: Ingress, HTTPRoute, HPA, NetworkPolicy and ConfigMap become t
     ]);
   });
 
-  test('GIVEN the generated program WHEN rendered THEN the gate refuses only the Ingress without TLS, and nothing but the PodDisruptionBudget is added', () => {
-    expect(r.gate.problems).toEqual([expect.stringMatching(/^\[dev\/shop\/ingress-shop-admin\.yaml: Ingress\/shop\/shop-admin\] 'spec\.tls' is not set: .*\[ingress-tls\]$/)]);
+  test('GIVEN the generated program WHEN rendered THEN the gate refuses only objects kept as written, and nothing but the PodDisruptionBudget is added', () => {
+    expect(r.gate.problems).toContainEqual(expect.stringMatching(/^\[dev\/shop\/ingress-shop-admin\.yaml: Ingress\/shop\/shop-admin\] 'spec\.tls' is not set: .*\[ingress-tls\]$/));
+    expect(r.gate.problems.filter(p => !/^\[dev\/shop\/(ingress-shop-admin|deployment-indexer)\.yaml: /.test(p))).toEqual([]);
     expect(r.added.map(a => a.file)).toEqual(['dev/shop/poddisruptionbudget-shop.yaml']);
   });
 
-  test('GIVEN --strict WHEN migrated THEN no construct is used and the output equals the input', () => {
+  test('GIVEN --strict WHEN migrated THEN no traffic or config construct is used (they add labels) and the output equals the input', () => {
     const strict = results.get('traffic --strict')!;
-    expect(strict.objects.every(o => o.className.startsWith('k8s.') || o.className === 'ApiObject')).toBe(true);
+    expect(strict.objects.filter(o => o.kind !== 'Deployment').every(o => o.className.startsWith('k8s.') || o.className === 'ApiObject')).toBe(true);
     expect(strict.exact).toBe(true);
   });
 });
@@ -444,8 +470,9 @@ describe('migrate: Worker, ScheduledJob and MigrationJob (fixtures/workloads)', 
       'Deployment relay → k8s.KubeDeployment',
       'PodDisruptionBudget relay → k8s.KubePodDisruptionBudget',
       'Deployment crawler → k8s.KubeDeployment',
-      'Deployment thumbnailer → k8s.KubeDeployment',
-      'HorizontalPodAutoscaler thumbnailer → k8s.KubeHorizontalPodAutoscalerV2',
+      // its HPA becomes an Autoscaler of the Worker, which then writes no replicas (an HPA that does not fit: fixtures/traffic, indexer)
+      'Deployment thumbnailer → Worker',
+      'HorizontalPodAutoscaler thumbnailer → Autoscaler',
       'Deployment queue → Worker',
       'ServiceAccount queue → Worker',
     ]);
@@ -521,8 +548,6 @@ describe('migrate: Worker, ScheduledJob and MigrationJob (fixtures/workloads)', 
       + 'PodDisruptionBudget relay, and workloads/misfits.yaml#9 is one already (got 2)',
       'Deployment crawler (workloads/misfits.yaml#10) stays a typed k8s object, not a Worker: \'spec.template.spec.containers[0].env\' refers to other variables '
       + 'with $(…) and a Worker sorts env by name, so a reference may no longer resolve (got ["URL_BASE","API"])',
-      'Deployment thumbnailer (workloads/misfits.yaml#11) stays a typed k8s object, not a Worker: \'spec.replicas\' is owned by '
-      + 'HorizontalPodAutoscaler thumbnailer (workloads/misfits.yaml#12), and a Worker writes its replicas',
     ]);
     for (const name of ['mailer', 'hourly', 'report', 'sweep', 'seed', 'relay', 'crawler']) expect(byName(loose, name).changes).toEqual([]);
     expect(byName(loose, 'shop').changes).toEqual([]);

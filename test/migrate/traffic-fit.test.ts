@@ -12,7 +12,14 @@ const WEB: WebServiceTarget = {
   deployment: 0,
   service: 1,
 };
-const CTX: FitContext = { app: 'shop', env: 'dev', namespace: 'shop', objects: [], web: WEB };
+const CTX: FitContext = {
+  app: 'shop',
+  env: 'dev',
+  namespace: 'shop',
+  objects: [],
+  web: WEB,
+  workloads: [{ ...WEB, className: 'WebService' }, { variable: 'queue', className: 'Worker', name: 'queue', selector: { app: 'queue' } }],
+};
 
 const ingress = (spec: Record<string, unknown>, metadata: Record<string, unknown> = {}) => ({
   apiVersion: 'networking.k8s.io/v1',
@@ -130,15 +137,16 @@ describe('migrate fits: HorizontalPodAutoscaler → Autoscaler', () => {
     ['a utilisation over 100', hpa({ metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 150 } } }] }),
       'spec.metrics[0].resource.target.averageUtilization 150 is not a whole percentage 1-100'],
     ['no metrics', hpa({ metrics: [] }), 'spec.metrics is empty (Autoscaler needs a CPU or memory target)'],
-    ['another Deployment', hpa({ scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'worker' } }), 'it scales Deployment "worker", not the WebService\'s shop'],
+    ['another Deployment', hpa({ scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'worker' } }),
+      'its target Deployment "worker" is not a WebService or Worker here (Autoscaler scales one)'],
     ['scaling behaviour', hpa({ behavior: {} }), 'spec.behavior has no prop'],
   ])('GIVEN %s WHEN fitted THEN it stays a typed object, saying why', (_, j, why) => {
     expect(reason(j)).toBe(`HorizontalPodAutoscaler shop stays a typed k8s object, not an Autoscaler: ${why}`);
   });
 
-  test('GIVEN no WebService WHEN fitted THEN it says the target is not one', () => {
-    expect(reason(hpa({}), { ...CTX, web: undefined })).toBe(
-      'HorizontalPodAutoscaler shop stays a typed k8s object, not an Autoscaler: its target Deployment "shop" is not a WebService here (Autoscaler scales a WebService)');
+  test('GIVEN the Deployment of a Worker WHEN fitted THEN an Autoscaler of the Worker', () => {
+    const f = fit(hpa({ scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'queue' } }));
+    expect(typeof f !== 'string' && [f?.props, f?.target]).toEqual([{ name: 'shop', target: { code: 'queue' }, minReplicas: 1, maxReplicas: 4, cpuUtilization: 70 }, 'queue']);
   });
 });
 
@@ -170,7 +178,7 @@ describe('migrate fits: NetworkPolicy → NetworkIsolation / NetworkAccess', () 
     ['egress rules on the app', policy('shop-allow', { podSelector: { matchLabels: { app: 'shop' } }, policyTypes: ['Egress'], egress: [] }),
       'NetworkPolicy shop-allow stays a typed k8s object, not a NetworkIsolation or NetworkAccess: it has egress rules or policyTypes other than ["Ingress"] (NetworkAccess allows ingress)'],
     ['pods of no WebService', policy('x', { podSelector: { matchLabels: { app: 'db' } } }),
-      'NetworkPolicy x stays a typed k8s object, not a NetworkIsolation or NetworkAccess: spec.podSelector {"matchLabels":{"app":"db"}} does not select the WebService shop\'s pods'],
+      'NetworkPolicy x stays a typed k8s object, not a NetworkIsolation or NetworkAccess: spec.podSelector {"matchLabels":{"app":"db"}} selects the pods of no WebService or Worker here (NetworkAccess allows traffic into one)'],
     ['a named port', policy('x', { podSelector: { matchLabels: { app: 'shop' } }, ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'a' } } }], ports: [{ port: 'http' }] }] }),
       'NetworkPolicy x stays a typed k8s object, not a NetworkIsolation or NetworkAccess: spec.ingress[0].ports[0] {"port":"http"} is not a numbered TCP port'],
     ['a pod peer', policy('x', { podSelector: { matchLabels: { app: 'shop' } }, ingress: [{ from: [{ podSelector: {} }] }] }),
