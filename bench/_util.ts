@@ -61,6 +61,8 @@ export interface ProcessRun {
   readonly ms: number;
   /** Peak resident memory in MiB of the process (and its waited-for children), if measurable. */
   readonly maxRssMiB?: number;
+  /** CPU time in ms (user + system) of the process and its waited-for children, if measurable: on a loaded machine it varies less than wall time. */
+  readonly cpuMs?: number;
   readonly status: number | null;
   readonly stderr: string;
 }
@@ -74,17 +76,19 @@ const GNU_TIME = '/usr/bin/time';
 export function runProcess(cmd: string, args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): ProcessRun {
   const useTime = fs.existsSync(GNU_TIME);
   const rssFile = path.join(opts.cwd, `.bench-rss-${process.pid}`);
-  const [file, argv] = useTime ? [GNU_TIME, ['-q', '-f', '%M', '-o', rssFile, cmd, ...args]] : [cmd, args];
+  const [file, argv] = useTime ? [GNU_TIME, ['-q', '-f', '%M %U %S', '-o', rssFile, cmd, ...args]] : [cmd, args];
   const start = process.hrtime.bigint();
   const r = spawnSync(file, argv, { cwd: opts.cwd, env: opts.env ?? process.env, encoding: 'utf8', timeout: opts.timeoutMs ?? 600_000, maxBuffer: 64 * 2 ** 20 });
   const ms = msSince(start);
   let maxRssMiB: number | undefined;
+  let cpuMs: number | undefined;
   if (useTime && fs.existsSync(rssFile)) {
-    const kb = Number(fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop());
+    const [kb, user, sys] = (fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop() ?? '').split(' ').map(Number);
     if (Number.isFinite(kb)) maxRssMiB = kb / 1024;
+    if (Number.isFinite(user) && Number.isFinite(sys)) cpuMs = (user + sys) * 1000;
     fs.rmSync(rssFile, { force: true });
   }
-  return { ms, maxRssMiB, status: r.status, stderr: `${r.stderr ?? ''}${r.error ? String(r.error) : ''}` };
+  return { ms, maxRssMiB, cpuMs, status: r.status, stderr: `${r.stderr ?? ''}${r.error ? String(r.error) : ''}` };
 }
 
 /** Runs a shell command line synchronously and throws with its output if it fails. */

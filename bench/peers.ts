@@ -22,6 +22,8 @@ import { REPO, median, runProcess } from './_util';
 /** One command's runs. */
 export interface PeerTimes {
   readonly ms: number[];
+  /** CPU time (user + system) of each run, when GNU time measured it. */
+  readonly cpuMs?: number[];
   readonly maxRssMiB?: number;
   readonly failed?: string;
 }
@@ -103,10 +105,10 @@ export function runPeers(
     floorJson: node('floor.js', 'json', objectsFile, out),
     naive: node('peer-naive.js', String(apps), out),
   };
-  const times: Record<string, { ms: number[]; rss: number[]; failed?: string }> = {};
+  const times: Record<string, { ms: number[]; cpu: number[]; rss: number[]; failed?: string }> = {};
   const files: Record<string, number> = {};
   const run = (key: string): void => {
-    const t = (times[key] ??= { ms: [], rss: [] });
+    const t = (times[key] ??= { ms: [], cpu: [], rss: [] });
     if (t.failed) return;
     fs.rmSync(out, { recursive: true, force: true });
     const [cmd, args] = commands[key];
@@ -117,6 +119,7 @@ export function runPeers(
     }
     t.ms.push(r.ms);
     if (r.maxRssMiB !== undefined) t.rss.push(r.maxRssMiB);
+    if (r.cpuMs !== undefined) t.cpu.push(r.cpuMs);
     files[key] = countFiles(out);
   };
 
@@ -138,7 +141,9 @@ export function runPeers(
   }
   fs.rmSync(out, { recursive: true, force: true });
   const result: Record<string, PeerTimes> = {};
-  for (const [k, t] of Object.entries(times)) result[k] = { ms: t.ms, maxRssMiB: t.rss.length ? Math.max(...t.rss) : undefined, failed: t.failed };
+  for (const [k, t] of Object.entries(times)) {
+    result[k] = { ms: t.ms, cpuMs: t.cpu.length === t.ms.length ? t.cpu : undefined, maxRssMiB: t.rss.length ? Math.max(...t.rss) : undefined, failed: t.failed };
+  }
   return { apps, files, times: result };
 }
 
@@ -149,6 +154,12 @@ function fmt(ms: number): string {
 function stat(t: PeerTimes | undefined): { min: number; med: number } | undefined {
   if (!t || t.failed || !t.ms.length) return undefined;
   return { min: Math.min(...t.ms), med: median(t.ms) };
+}
+
+/** Min and median CPU time (user + system), when measured. */
+function cpuStat(t: PeerTimes | undefined): { min: number; med: number } | undefined {
+  if (!t || t.failed || !t.cpuMs?.length) return undefined;
+  return { min: Math.min(...t.cpuMs), med: median(t.cpuMs) };
 }
 
 /** The best fair peer (lowest median): (a) or (b). */
@@ -170,7 +181,10 @@ function ratio(target: string, a: PeerTimes | undefined, b: PeerTimes | undefine
   if (!x || !y) return { target, measured: `not measured${a?.failed ? `: ${a.failed}` : b?.failed ? `: ${b.failed}` : ''}`, limit: `≤ ${limit}×` };
   const med = x.med / y.med;
   const min = x.min / y.min;
-  return { target, measured: `${med.toFixed(2)}× of medians (${fmt(x.med)} / ${fmt(y.med)} ms), ${min.toFixed(2)}× of minimums`, limit: `≤ ${limit}×`, met: med <= limit };
+  const cx = cpuStat(a);
+  const cy = cpuStat(b);
+  const cpu = cx && cy ? `; CPU time ${(cx.med / cy.med).toFixed(2)}× of medians (${fmt(cx.med)} / ${fmt(cy.med)} ms)` : '';
+  return { target, measured: `${med.toFixed(2)}× of medians (${fmt(x.med)} / ${fmt(y.med)} ms), ${min.toFixed(2)}× of minimums${cpu}`, limit: `≤ ${limit}×`, met: med <= limit };
 }
 
 /** The peer targets of issue 13 for the measured app counts. */
@@ -190,7 +204,10 @@ export function peerTargets(results: readonly PeerResult[]): PeerTarget[] {
     const b = stat(main.times.ours);
     if (a && b) {
       const r = (a.med / big.apps) / (b.med / main.apps);
-      out.push({ target: `per-app time of ours at ${big.apps} vs ${main.apps} apps`, measured: `${r.toFixed(2)}× (${(a.med / big.apps).toFixed(2)} vs ${(b.med / main.apps).toFixed(2)} ms/app)`, limit: '≤ 1.2×', met: r <= 1.2 });
+      const ca = cpuStat(big.times.ours);
+      const cb = cpuStat(main.times.ours);
+      const cpu = ca && cb ? `; CPU time ${((ca.med / big.apps) / (cb.med / main.apps)).toFixed(2)}× (${(ca.med / big.apps).toFixed(2)} vs ${(cb.med / main.apps).toFixed(2)} ms/app)` : '';
+      out.push({ target: `per-app time of ours at ${big.apps} vs ${main.apps} apps`, measured: `${r.toFixed(2)}× (${(a.med / big.apps).toFixed(2)} vs ${(b.med / main.apps).toFixed(2)} ms/app)${cpu}`, limit: '≤ 1.2×', met: r <= 1.2 });
     }
     const rss = big.times.ours?.maxRssMiB;
     out.push(rss === undefined
@@ -200,21 +217,22 @@ export function peerTargets(results: readonly PeerResult[]): PeerTarget[] {
   return out;
 }
 
-/** The printed tables: per app count every command (min, median, ms/app, peak RSS), then the targets. */
+/** The printed tables: per app count every command (min, median, ms/app, CPU time, peak RSS), then the targets. */
 export function renderPeerTable(results: readonly PeerResult[]): string {
   const lines: string[] = [];
   for (const r of results) {
-    lines.push(`| whole process, ${r.apps} apps × 2 envs (fresh node, tmpfs, alternated) | min ms | median ms | ms/app | peak RSS | runs | files |`);
-    lines.push('|---|---:|---:|---:|---:|---:|---:|');
+    lines.push(`| whole process, ${r.apps} apps × 2 envs (fresh node, tmpfs, alternated) | min ms | median ms | ms/app | CPU min / median ms | peak RSS | runs | files |`);
+    lines.push('|---|---:|---:|---:|---:|---:|---:|---:|');
     for (const [k, label] of PEER_ROWS) {
       const t = r.times[k];
       if (!t) continue;
       const s = stat(t);
       if (!s) {
-        lines.push(`| ${label} | - | - | - | - | - | ${t?.failed ? `failed: ${t.failed}` : 'not run'} |`);
+        lines.push(`| ${label} | - | - | - | - | - | - | ${t?.failed ? `failed: ${t.failed}` : 'not run'} |`);
         continue;
       }
-      lines.push(`| ${label} | ${fmt(s.min)} | ${fmt(s.med)} | ${(s.med / r.apps).toFixed(2)} | ${t.maxRssMiB === undefined ? '-' : `${t.maxRssMiB.toFixed(0)} MiB`} | ${t.ms.length} | ${r.files[k] ?? '-'} |`);
+      const c = cpuStat(t);
+      lines.push(`| ${label} | ${fmt(s.min)} | ${fmt(s.med)} | ${(s.med / r.apps).toFixed(2)} | ${c ? `${fmt(c.min)} / ${fmt(c.med)}` : '-'} | ${t.maxRssMiB === undefined ? '-' : `${t.maxRssMiB.toFixed(0)} MiB`} | ${t.ms.length} | ${r.files[k] ?? '-'} |`);
     }
     lines.push('');
   }
