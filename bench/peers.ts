@@ -142,7 +142,8 @@ export function runPeers(
   fs.rmSync(out, { recursive: true, force: true });
   const result: Record<string, PeerTimes> = {};
   for (const [k, t] of Object.entries(times)) {
-    result[k] = { ms: t.ms, cpuMs: t.cpu.length === t.ms.length ? t.cpu : undefined, maxRssMiB: t.rss.length ? Math.max(...t.rss) : undefined, failed: t.failed };
+    const cpuMs = t.cpu.length === t.ms.length ? t.cpu : undefined;
+    result[k] = { ms: t.ms, cpuMs, maxRssMiB: t.rss.length ? Math.max(...t.rss) : undefined, failed: t.failed };
   }
   return { apps, files, times: result };
 }
