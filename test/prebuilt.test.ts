@@ -97,6 +97,37 @@ describe('the bundles keep the schema files outside (.prebuilt/schemas)', () => 
   });
 });
 
+describe('the plugin bundle and the check cache', () => {
+  test('GIVEN a tree the plugin bundle checked WHEN a code cache beside the bundle is rewritten THEN the next check uses the same check-cache salt (no second cache file)', () => {
+    // GIVEN a small rendered tree and a check cache of its own
+    const { dir, cleanup } = tmpDir('cdk8s-gitops-plugin-salt-');
+    try {
+      const out = path.join(dir, 'out', 'dev', 'hello');
+      fs.mkdirSync(out, { recursive: true });
+      fs.writeFileSync(path.join(out, 'configmap-hello.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: hello\n  namespace: dev\ndata:\n  a: b\n');
+      const check = () => spawnSync(process.execPath, ['-e', [
+        `const { Cdk8sGitOpsValidation } = require(${JSON.stringify(path.join(ROOT, 'scripts', 'cdk8s-validation-plugin.js'))});`,
+        'let status;',
+        'const ctx = { manifests: [], report: { addViolation() {}, submit(s) { status = s; } }, logger: { log() {} } };',
+        `new Cdk8sGitOpsValidation({ dir: ${JSON.stringify(path.join(dir, 'out'))}, cacheDir: ${JSON.stringify(path.join(dir, 'cache'))}, skipKustomize: true })`,
+        '  .validate(ctx).then(() => process.stdout.write(String(status)));',
+      ].join('\n')], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+      expect(check().stdout).toBe('success');
+      const files = () => fs.readdirSync(path.join(dir, 'cache'));
+      const [file] = files();
+      // WHEN the plugin bundle's code cache changes (as it does when a run misses)
+      const codeCache = path.join(ROOT, '.prebuilt', '.plugin.code-cache');
+      const later = new Date(Date.now() + 1000);
+      fs.utimesSync(codeCache, later, later);
+      // THEN the same check-cache file answers: not a second one for a new salt
+      expect(check().stdout).toBe('success');
+      expect(files()).toEqual([file]);
+    } finally {
+      cleanup();
+    }
+  });
+});
+
 describe('scripts/code-cache.js (the app command\'s V8 code cache)', () => {
   let dir: string;
   let cleanup: () => void;

@@ -199,9 +199,10 @@ function salt(options: ValidateFoldersOptions): string {
   const asked = options.kubernetesVersion;
   const k8s = asked === undefined ? DEFAULT_KUBERNETES_VERSION : bundledKubernetesVersion(asked) ?? asked;
   h.update(`v1\0${VERSION}\0${k8s}\0${JSON.stringify(options.rules ?? {})}\0`);
-  // This module's code and schemas (a changed rule or bundle, even at the same version).
+  // This module's code and schemas (a changed rule or bundle, even at the same version); not
+  // dotfiles (in a prebuilt bundle's folder: code caches and build records, rewritten without a code change).
   for (const dir of [__dirname, path.join(__dirname, 'rules'), path.join(__dirname, 'schemas')]) {
-    for (const name of safeReaddir(dir).sort()) h.update(`${name}\0${statKey(path.join(dir, name))}\0`);
+    for (const name of safeReaddir(dir).filter(n => !n.startsWith('.')).sort()) h.update(`${name}\0${statKey(path.join(dir, name))}\0`);
   }
   return h.digest('hex').slice(0, 32);
 }
