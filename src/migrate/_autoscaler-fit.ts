@@ -9,9 +9,9 @@ import { HIGH_AVAILABILITY_ANNOTATION } from '../constructs/autoscaler';
  * min/max replicas, and CPU and/or memory utilisation targets. Returns the
  * fit, or why not.
  */
-export function fitAutoscaler(j: Record<string, any>, ctx: FitContext): ConstructFit | string {
+export function fitAutoscaler(j: Record<string, any>, ctx: FitContext, where = ''): ConstructFit | string {
   const name = j.metadata?.name;
-  const why = (reason: string) => `HorizontalPodAutoscaler ${name} stays a typed k8s object, not an Autoscaler: ${reason}`;
+  const why = (reason: string) => `HorizontalPodAutoscaler ${name}${where ? ` (${where})` : ''} stays a typed k8s object, not an Autoscaler: ${reason}`;
   if (j.apiVersion !== 'autoscaling/v2') return why(`apiVersion ${j.apiVersion} (Autoscaler writes autoscaling/v2)`);
 
   const shape = shapeProblem(j, true);

@@ -11,9 +11,9 @@ const SYNC_OPTIONS = 'argocd.argoproj.io/sync-options';
  * (kustomize's `configMapGenerator` output, or ours), so nothing that
  * refers to it by name changes. Returns the fit, or why not.
  */
-export function fitConfigMap(j: Record<string, any>, ctx: FitContext): ConstructFit | string {
+export function fitConfigMap(j: Record<string, any>, ctx: FitContext, where = ''): ConstructFit | string {
   const name = j.metadata?.name;
-  const why = (reason: string) => `ConfigMap ${name} stays a typed k8s object, not a HashedConfigMap: ${reason}`;
+  const why = (reason: string) => `ConfigMap ${name}${where ? ` (${where})` : ''} stays a typed k8s object, not a HashedConfigMap: ${reason}`;
   if (j.apiVersion !== 'v1') return why(`apiVersion ${j.apiVersion}`);
 
   const shape = shapeProblem(j, false);

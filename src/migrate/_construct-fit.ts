@@ -1,4 +1,5 @@
 import { SourceObject } from './_load';
+import { formatValue } from '../errors';
 
 /**
  * What the traffic and config fits share: the shape of a fit (a construct
@@ -87,7 +88,7 @@ export function extraField(obj: unknown, allowed: readonly string[], field: stri
   if (obj === undefined) return undefined;
   if (!isObject(obj)) return `${field} is not a mapping`;
   const k = Object.keys(obj).find(x => !allowed.includes(x));
-  return k === undefined ? undefined : `${field}.${k} has no prop`;
+  return k === undefined ? undefined : `${field}.${k} has no prop (got ${formatValue(obj[k])})`;
 }
 
 /** Two string maps with the same entries. */

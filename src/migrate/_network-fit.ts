@@ -29,9 +29,9 @@ function sameJson(a: unknown, b: unknown): boolean {
  * egress is denied too) or `NetworkAccess` (ingress to the pods of a WebService or Worker
  * from namespaces, on one port per rule). Returns the fit, or why not.
  */
-export function fitNetworkPolicy(j: Record<string, any>, index: number, ctx: FitContext): ConstructFit | string {
+export function fitNetworkPolicy(j: Record<string, any>, index: number, ctx: FitContext, where = ''): ConstructFit | string {
   const name = j.metadata?.name;
-  const why = (reason: string) => `NetworkPolicy ${name} stays a typed k8s object, not a NetworkIsolation or NetworkAccess: ${reason}`;
+  const why = (reason: string) => `NetworkPolicy ${name}${where ? ` (${where})` : ''} stays a typed k8s object, not a NetworkIsolation or NetworkAccess: ${reason}`;
   if (j.apiVersion !== 'networking.k8s.io/v1') return why(`apiVersion ${j.apiVersion}`);
 
   const shape = shapeProblem(j, true);

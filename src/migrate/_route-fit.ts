@@ -30,9 +30,9 @@ function hostProblem(hosts: readonly unknown[], field: (i: number) => string): s
  * the WebService's Service port, TLS for every host from one Secret (and a
  * cert-manager issuer annotation). Returns the fit, or why not.
  */
-export function fitIngress(j: Record<string, any>, ctx: FitContext): ConstructFit | string {
+export function fitIngress(j: Record<string, any>, ctx: FitContext, where = ''): ConstructFit | string {
   const name = j.metadata?.name;
-  const why = (reason: string) => `Ingress ${name} stays a typed k8s object, not an IngressRoute: ${reason}`;
+  const why = (reason: string) => `Ingress ${name}${where ? ` (${where})` : ''} stays a typed k8s object, not an IngressRoute: ${reason}`;
   if (j.apiVersion !== 'networking.k8s.io/v1') return why(`apiVersion ${j.apiVersion} (IngressRoute writes networking.k8s.io/v1)`);
 
   const shape = shapeProblem(j, true);
@@ -182,9 +182,9 @@ function certificateFor(name: string, hosts: readonly string[], secretName: stri
  * Gateway, one rule of path matches of one type, one backend (the
  * WebService's Service port). Returns the fit, or why not.
  */
-export function fitHttpRoute(j: Record<string, any>, ctx: FitContext): ConstructFit | string {
+export function fitHttpRoute(j: Record<string, any>, ctx: FitContext, where = ''): ConstructFit | string {
   const name = j.metadata?.name;
-  const why = (reason: string) => `HTTPRoute ${name} stays a plain ApiObject, not a GatewayHttpRoute: ${reason}`;
+  const why = (reason: string) => `HTTPRoute ${name}${where ? ` (${where})` : ''} stays a plain ApiObject, not a GatewayHttpRoute: ${reason}`;
   if (j.apiVersion !== `${GATEWAY_GROUP}/v1`) return why(`apiVersion ${j.apiVersion} (GatewayHttpRoute writes ${GATEWAY_GROUP}/v1)`);
 
   const shape = shapeProblem(j, true);

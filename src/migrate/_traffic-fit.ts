@@ -23,11 +23,14 @@ export interface TrafficFits {
  */
 export function fitTrafficObject(j: Record<string, any>, index: number, ctx: FitContext): ConstructFit | string | undefined {
   const group = String(j.apiVersion).split('/')[0];
-  if (j.kind === 'Ingress' && group === 'networking.k8s.io') return fitIngress(j, ctx);
-  if (j.kind === 'HTTPRoute' && group === 'gateway.networking.k8s.io') return fitHttpRoute(j, ctx);
-  if (j.kind === 'HorizontalPodAutoscaler' && group === 'autoscaling') return fitAutoscaler(j, ctx);
-  if (j.kind === 'NetworkPolicy' && group === 'networking.k8s.io') return fitNetworkPolicy(j, index, ctx);
-  if (j.kind === 'ConfigMap' && j.apiVersion === 'v1') return fitConfigMap(j, ctx);
+  // Notes name the input file and document.
+  const source = ctx.objects[index];
+  const where = source?.json === j ? `${source.file}#${source.document}` : '';
+  if (j.kind === 'Ingress' && group === 'networking.k8s.io') return fitIngress(j, ctx, where);
+  if (j.kind === 'HTTPRoute' && group === 'gateway.networking.k8s.io') return fitHttpRoute(j, ctx, where);
+  if (j.kind === 'HorizontalPodAutoscaler' && group === 'autoscaling') return fitAutoscaler(j, ctx, where);
+  if (j.kind === 'NetworkPolicy' && group === 'networking.k8s.io') return fitNetworkPolicy(j, index, ctx, where);
+  if (j.kind === 'ConfigMap' && j.apiVersion === 'v1') return fitConfigMap(j, ctx, where);
   return undefined;
 }
 
@@ -43,7 +46,7 @@ export function fitTrafficObjects(handled: ReadonlySet<number>, ctx: FitContext)
     if (fit === undefined) return;
     if (typeof fit !== 'string' && fit.className === 'Autoscaler') {
       const other = autoscalers.get(fit.target!);
-      if (other !== undefined) fit = `HorizontalPodAutoscaler ${o.json.metadata?.name} stays a typed k8s object, not an Autoscaler: ${other} scales its Deployment already`;
+      if (other !== undefined) fit = `HorizontalPodAutoscaler ${o.json.metadata?.name} (${o.file}#${o.document}) stays a typed k8s object, not an Autoscaler: ${other} scales its Deployment already`;
       else autoscalers.set(fit.target!, `HorizontalPodAutoscaler ${o.json.metadata?.name}`);
     }
     if (typeof fit === 'string') reasons.set(index, fit);

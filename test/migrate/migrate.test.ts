@@ -169,15 +169,17 @@ describe('migrate: Ingress, HTTPRoute, HPA, NetworkPolicy and ConfigMap become t
       'HorizontalPodAutoscaler indexer → k8s.KubeHorizontalPodAutoscalerV2',
     ]);
     expect(r.notes).toEqual(expect.arrayContaining([
-      'ConfigMap shop-plain stays a typed k8s object, not a HashedConfigMap: its name does not end in its content hash -fd7g28cd7g '
+      'ConfigMap shop-plain (traffic/configmaps.yaml#2) stays a typed k8s object, not a HashedConfigMap: its name does not end in its content hash -fd7g28cd7g '
       + '(HashedConfigMap would rename it, and whatever refers to shop-plain would break)',
-      'HTTPRoute shop-legacy stays a plain ApiObject, not a GatewayHttpRoute: spec.rules[0].filters has no prop',
-      'Ingress shop-admin stays a typed k8s object, not an IngressRoute: spec.rules[0].http.paths[0].pathType "ImplementationSpecific" (IngressRoute writes Prefix or Exact)',
-      'NetworkPolicy shop-office stays a typed k8s object, not a NetworkIsolation or NetworkAccess: spec.ingress[0].from[0].ipBlock has no prop',
+      'HTTPRoute shop-legacy (traffic/httproute.yaml#2) stays a plain ApiObject, not a GatewayHttpRoute: spec.rules[0].filters has no prop '
+      + '(got [{"type":"RequestHeaderModifier","requestHeaderModifier":{"add":[{"name":"X-Legacy","value":"1"}]}}])',
+      'Ingress shop-admin (traffic/ingress.yaml#2) stays a typed k8s object, not an IngressRoute: spec.rules[0].http.paths[0].pathType "ImplementationSpecific" (IngressRoute writes Prefix or Exact)',
+      'NetworkPolicy shop-office (traffic/network.yaml#4) stays a typed k8s object, not a NetworkIsolation or NetworkAccess: '
+      + 'spec.ingress[0].from[0].ipBlock has no prop (got {"cidr":"10.0.0.0/8"})',
       // an HPA no Autoscaler expresses keeps its Deployment from becoming a Worker (it would write the replicas the HPA owns)
       'Deployment indexer (traffic/worker.yaml#4) stays a typed k8s object, not a Worker: \'spec.replicas\' is owned by '
       + 'HorizontalPodAutoscaler indexer (traffic/worker.yaml#5), and a Worker writes its replicas',
-      'HorizontalPodAutoscaler indexer stays a typed k8s object, not an Autoscaler: spec.metrics[0].resource.target.type "AverageValue" (Autoscaler targets Utilization)',
+      'HorizontalPodAutoscaler indexer (traffic/worker.yaml#5) stays a typed k8s object, not an Autoscaler: spec.metrics[0].resource.target.type "AverageValue" (Autoscaler targets Utilization)',
     ]));
   });
 

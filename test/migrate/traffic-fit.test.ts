@@ -96,7 +96,7 @@ describe('migrate fits: Ingress → IngressRoute', () => {
       'spec.tls[0].hosts ["other.example.com"] are not the rules\' hosts ["shop.example.com"] (IngressRoute\'s TLS covers every host)'],
     ['an invalid host', ingress({ rules: [{ host: 'Foo..com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'shop', port: { number: 80 } } } }] } }] }), CTX,
       'spec.rules[0].host "Foo..com" is not a valid DNS name: it has the label "Foo": labels are lowercase letters, digits and "-", not starting or ending with "-"'],
-    ['a default backend', ingress({ defaultBackend: {} }), CTX, 'spec.defaultBackend has no prop'],
+    ['a default backend', ingress({ defaultBackend: {} }), CTX, 'spec.defaultBackend has no prop (got {})'],
     ['a rule without a host', ingress({ rules: [{ http: { paths: [] } }] }), CTX, 'spec.rules[0] has no host (IngressRoute routes host names)'],
     ['the Service keeping its own name', ingress({}), { ...CTX, web: { ...WEB, name: 'web' } },
       'the WebService\'s Service keeps its input name shop through a patch, and IngressRoute would route to web'],
@@ -115,7 +115,7 @@ describe('migrate fits: HTTPRoute → GatewayHttpRoute', () => {
     ['two parents', route({ parentRefs: [{ name: 'a' }, { name: 'b' }] }), 'spec.parentRefs does not name exactly one Gateway'],
     ['two rules', route({ rules: [{}, {}] }), 'spec.rules does not have exactly one rule (GatewayHttpRoute writes one)'],
     ['another port', route({ rules: [{ backendRefs: [{ name: 'shop', port: 8080 }] }] }), 'spec.rules[0].backendRefs[0].port 8080 is not the WebService\'s Service port 80'],
-    ['a header match', route({ rules: [{ matches: [{ headers: [] }], backendRefs: [{ name: 'shop', port: 80 }] }] }), 'spec.rules[0].matches[0].headers has no prop'],
+    ['a header match', route({ rules: [{ matches: [{ headers: [] }], backendRefs: [{ name: 'shop', port: 80 }] }] }), 'spec.rules[0].matches[0].headers has no prop (got [])'],
     ['an IP host name', route({ hostnames: ['10.0.0.1'] }), 'spec.hostnames[0] "10.0.0.1" must be a DNS name, not an IP address (or a port): routes match the Host header by name'],
   ])('GIVEN %s WHEN fitted THEN it stays an ApiObject, saying why', (_, j, why) => {
     expect(reason(j)).toBe(`HTTPRoute shop stays a plain ApiObject, not a GatewayHttpRoute: ${why}`);
@@ -139,7 +139,7 @@ describe('migrate fits: HorizontalPodAutoscaler → Autoscaler', () => {
     ['no metrics', hpa({ metrics: [] }), 'spec.metrics is empty (Autoscaler needs a CPU or memory target)'],
     ['another Deployment', hpa({ scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'worker' } }),
       'its target Deployment "worker" is not a WebService or Worker here (Autoscaler scales one)'],
-    ['scaling behaviour', hpa({ behavior: {} }), 'spec.behavior has no prop'],
+    ['scaling behaviour', hpa({ behavior: {} }), 'spec.behavior has no prop (got {})'],
   ])('GIVEN %s WHEN fitted THEN it stays a typed object, saying why', (_, j, why) => {
     expect(reason(j)).toBe(`HorizontalPodAutoscaler shop stays a typed k8s object, not an Autoscaler: ${why}`);
   });
@@ -154,8 +154,8 @@ describe('migrate fits: ConfigMap → HashedConfigMap', () => {
   const cm = (name: string, extra: Record<string, unknown> = {}) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: { a: 'b' }, ...extra });
 
   test.each([
-    ['binaryData', cm('x', { binaryData: { k: 'AA==' } }), 'object.binaryData has no prop'],
-    ['immutable', cm('x', { immutable: true }), 'object.immutable has no prop'],
+    ['binaryData', cm('x', { binaryData: { k: 'AA==' } }), 'object.binaryData has no prop (got {"k":"AA=="})'],
+    ['immutable', cm('x', { immutable: true }), 'object.immutable has no prop (got true)'],
     ['another annotation', { ...cm('x'), metadata: { name: 'x', annotations: { a: 'b' } } }, 'metadata.annotations other than argocd.argoproj.io/sync-options: PruneLast=true'],
     ['a non-string value', cm('x', { data: { a: 1 } }), 'data.a is not a string'],
     ['no data', cm('x', { data: {} }), 'data is empty'],
@@ -182,7 +182,7 @@ describe('migrate fits: NetworkPolicy → NetworkIsolation / NetworkAccess', () 
     ['a named port', policy('x', { podSelector: { matchLabels: { app: 'shop' } }, ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'a' } } }], ports: [{ port: 'http' }] }] }),
       'NetworkPolicy x stays a typed k8s object, not a NetworkIsolation or NetworkAccess: spec.ingress[0].ports[0] {"port":"http"} is not a numbered TCP port'],
     ['a pod peer', policy('x', { podSelector: { matchLabels: { app: 'shop' } }, ingress: [{ from: [{ podSelector: {} }] }] }),
-      'NetworkPolicy x stays a typed k8s object, not a NetworkIsolation or NetworkAccess: spec.ingress[0].from[0].podSelector has no prop'],
+      'NetworkPolicy x stays a typed k8s object, not a NetworkIsolation or NetworkAccess: spec.ingress[0].from[0].podSelector has no prop (got {})'],
   ])('GIVEN %s WHEN fitted THEN it stays a typed object, saying why', (_, j, why) => {
     expect(reason(j)).toBe(why);
   });
