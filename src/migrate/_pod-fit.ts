@@ -191,7 +191,7 @@ export interface PodFitOptions {
   readonly strict: boolean;
   /** ServiceAccounts of the input by name (non-strict: a workload naming one takes it over). */
   readonly serviceAccounts: ReadonlyMap<string, { readonly index: number; readonly object: SourceObject }>;
-  /** Whether the main container takes a health check (Worker), and which. */
+  /** Whether the main container takes a health check (a Worker's). */
   readonly healthCheck: boolean;
 }
 

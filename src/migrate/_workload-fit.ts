@@ -71,6 +71,8 @@ export function planWorkloads(objects: readonly SourceObject[], handled: Readonl
     .map(s => [String(s.object.json.metadata?.name), s] as const));
   const kindOptions: KindFitOptions = { strict: options.strict, serviceAccounts };
   // A Worker writes its replicas: with an autoscaler of its own, each sync would reset the scale.
+  // A WebService selects its pods by the app name: a workload of that name would carry the same labels.
+  const webService = objects.some((x, i) => handled.has(i) && x.json.kind === 'Deployment');
   const autoscalers = objects.filter(o => o.json.kind === 'HorizontalPodAutoscaler' && o.json.spec?.scaleTargetRef?.kind === 'Deployment');
   objects.forEach((o, index) => {
     if (handled.has(index)) return;
@@ -87,9 +89,11 @@ export function planWorkloads(objects: readonly SourceObject[], handled: Readonl
     // Unless its only HPA becomes an Autoscaler of the Worker, which then writes no replicas.
     const scalers = candidate.className === 'Worker' && !options.strict ? autoscalers.filter(a => a.json.spec.scaleTargetRef.name === j.metadata?.name) : [];
     const scaler = scalers.length > 1 ? scalers[1] : scalers.find(a => !options.becomesAutoscaler?.(a, j.metadata?.name));
-    const fit = scaler
+    const fit: KindFit | Misfit = scaler
       ? { field: 'spec.replicas', message: `is owned by HorizontalPodAutoscaler ${scaler.json.metadata?.name} (${scaler.file}#${scaler.document}), and a Worker writes its replicas`, value: j.spec?.replicas }
-      : candidate.fit();
+      : webService && j.metadata?.name === options.app
+        ? { field: 'metadata.name', message: `is the app's name: a ${candidate.className}'s pods would carry the labels the WebService's Service selects (migrate with another --app)`, value: j.metadata.name }
+        : candidate.fit();
     const misfits = 'field' in fit ? [fit] : check(fit, o, objects, options);
     if ('field' in fit || misfits.length) {
       const shown = misfits.slice(0, MAX_MISFITS).map(formatMisfit).join('; ');

@@ -581,6 +581,27 @@ describe('migrate: Worker, ScheduledJob and MigrationJob (fixtures/workloads)', 
   });
 });
 
+describe('migrate: a workload named after the app, beside a WebService', () => {
+  test('GIVEN a worker named after the app and a WebService WHEN migrated THEN the worker stays typed: its pods would carry the labels the Service selects', () => {
+    // GIVEN the app "shop" (its first Deployment, a worker) and a Deployment + Service pair "web"
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'migrate-app-worker-'));
+    const deployment = (name: string) => `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: ${name}}\nspec:\n  selector: {matchLabels: {app: ${name}}}\n`
+      + `  template:\n    metadata: {labels: {app: ${name}}}\n    spec: {containers: [{name: ${name}, image: "ghcr.io/example/${name}:1.0.0"}]}\n`;
+    fs.writeFileSync(path.join(dir, 'all.yaml'), `${deployment('shop')}---\n${deployment('web')}---\n`
+      + 'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {selector: {app: web}, ports: [{port: 80}]}\n');
+    try {
+      // WHEN
+      const r = migrate(['all.yaml'], { cwd: dir, importFrom: SRC });
+      // THEN
+      expect(r.objects.map(o => o.className)).toEqual(['k8s.KubeDeployment', 'WebService', 'WebService']);
+      expect(r.notes).toContain('Deployment shop (all.yaml#1) stays a typed k8s object, not a Worker: \'metadata.name\' is the app\'s name: '
+        + 'a Worker\'s pods would carry the labels the WebService\'s Service selects (migrate with another --app) (got "shop")');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('migrate: what the workload constructs render migrates back to them', () => {
   let dir: string;
   let result: MigrateResult;
