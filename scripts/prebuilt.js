@@ -116,7 +116,8 @@ async function build(names) {
       plugins: [schemasOutside],
     });
     const read = Object.keys(result.metafile.inputs).filter(f => !f.startsWith('node_modules/')).map(f => path.join(ROOT, f));
-    writeAtomic(inputsPath(name), `${JSON.stringify([...read, ...ALWAYS], null, 1)}\n`);
+    // Only files that exist: without npm's lock file (another package manager) a bundle is not stale forever.
+    writeAtomic(inputsPath(name), `${JSON.stringify([...read, ...ALWAYS.filter(f => fs.existsSync(f))], null, 1)}\n`);
     fs.renameSync(tmp, bundlePath(name));
   }));
 }

@@ -54,6 +54,33 @@ describe('scripts/prebuilt.js (the app command and plugin bundles)', () => {
   });
 });
 
+describe('scripts/prebuilt.js without npm\'s lock file (another package manager)', () => {
+  test('GIVEN a checkout whose node_modules has no .package-lock.json WHEN built twice THEN the second run finds the bundles fresh', () => {
+    // GIVEN a copy of the layout: the sources linked, node_modules a folder of links without the lock file
+    const { dir, cleanup } = tmpDir('cdk8s-gitops-prebuilt-nolock-');
+    try {
+      fs.mkdirSync(path.join(dir, 'scripts'));
+      for (const f of ['prebuilt.js', 'code-cache.js']) fs.copyFileSync(path.join(ROOT, 'scripts', f), path.join(dir, 'scripts', f));
+      for (const link of ['src', 'imports', 'images.yaml']) fs.symlinkSync(path.join(ROOT, link), path.join(dir, link));
+      fs.mkdirSync(path.join(dir, 'node_modules'));
+      for (const name of fs.readdirSync(path.join(ROOT, 'node_modules')).filter(n => n !== '.package-lock.json')) {
+        fs.symlinkSync(path.join(ROOT, 'node_modules', name), path.join(dir, 'node_modules', name));
+      }
+      const build = () => spawnSync(process.execPath, [path.join(dir, 'scripts', 'prebuilt.js')], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+      expect(build().status).toBe(0);
+      const bundles = ['app', 'plugin'].map(n => path.join(dir, '.prebuilt', `${n}.js`));
+      const before = bundles.map(f => fs.statSync(f).mtimeMs);
+      // WHEN
+      const r = build();
+      // THEN
+      expect(r.status).toBe(0);
+      expect(bundles.map(f => fs.statSync(f).mtimeMs)).toEqual(before);
+    } finally {
+      cleanup();
+    }
+  }, 120_000);
+});
+
 describe('the bundles keep the schema files outside (.prebuilt/schemas)', () => {
   beforeAll(() => expect(run().status).toBe(0), 120_000);
 
