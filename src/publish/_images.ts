@@ -52,12 +52,13 @@ function repositoryOf(ref: string): string {
 /** The YAML files of `tree` in each of `dirs` (one pass over the tree, not one per folder). */
 function filesByDir(tree: RenderedTree, dirs: ReadonlySet<string>): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  for (const [p, content] of tree) {
+  // Paths first: only the files of `dirs` are read (a DiskTree reads them from disk).
+  for (const p of tree.keys()) {
     const dir = p.slice(0, p.lastIndexOf('/'));
     if (!dirs.has(dir) || !/\.ya?ml$/.test(p)) continue;
     let list = out.get(dir);
     if (!list) out.set(dir, list = []);
-    list.push(content);
+    list.push(tree.get(p)!);
   }
   return out;
 }

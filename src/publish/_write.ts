@@ -303,7 +303,7 @@ async function makeCommitWith(req: WriteRequest, prepared: Prepared, base: Tip |
   if (req.gate) {
     // Unchanged folders were checked when they were published, unless that publish skipped a check.
     const all = !base || Boolean(base.checksSkipped);
-    const touched = all ? req.tree : new Map([...req.tree].filter(([p]) => touchedDirs.has(p.slice(0, p.lastIndexOf('/')))));
+    const touched = all ? req.tree : new Map([...req.tree.keys()].filter(p => touchedDirs.has(dirOf(p))).map(p => [p, req.tree.get(p)!]));
     const problems = await req.gate(touched, { tree: req.tree, folders: all ? undefined : touchedDirs });
     if (problems.length) throw new PublishRefusedError('gate', problems);
   }

@@ -1,6 +1,6 @@
 import { Finding } from './finding';
 import { ValidationError } from '../errors';
-import { DiskTree, isBlankIn, OtherEntry, readDiskTree } from '../render/disk-tree';
+import { DiskTree, isBlankIn, OtherEntry, readDiskTree, ReadDiskTreeOptions } from '../render/disk-tree';
 import { RenderedTree } from '../render/tree';
 
 /**
@@ -120,8 +120,18 @@ export interface CheckedTree {
  * `ValidationError` if `dir` is not a directory.
  */
 export function readTreeChecked(dir: string): CheckedTree {
-  const { tree, others } = readDiskTree(dir);
-  return { tree: new Map(tree), findings: others.map(otherFinding) };
+  const { tree, findings } = readDirChecked(dir);
+  return { tree: new Map(tree), findings };
+}
+
+/**
+ * {@link readTreeChecked} for large trees: the files come as a
+ * {@link DiskTree}, which reads a file's text only when asked for it; with
+ * `cacheDir`, files unchanged since the last read are not even hashed.
+ */
+export function readDirChecked(dir: string, options: ReadDiskTreeOptions = {}): { readonly tree: DiskTree; readonly findings: Finding[] } {
+  const { tree, others } = readDiskTree(dir, options);
+  return { tree, findings: others.map(otherFinding) };
 }
 
 /** A `.git` entry, symlink or special file as a finding. */
@@ -174,8 +184,8 @@ export interface ReadRenderedDirOptions {
  * (their git blob ids, which publish needs, come from the cache).
  */
 export function readRenderedDir(dir: string, options: ReadRenderedDirOptions = {}): DiskTree {
-  const { tree, others } = readDiskTree(dir, { cacheDir: options.cacheDir });
-  const all = [...others.map(otherFinding), ...treeShapeFindings(tree)];
+  const { tree, findings } = readDirChecked(dir, { cacheDir: options.cacheDir });
+  const all = [...findings, ...treeShapeFindings(tree)];
   if (all.length) throw new ValidationError(shapeProblems(all, options.shownAs ?? dir));
   return tree;
 }

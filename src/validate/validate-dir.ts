@@ -1,5 +1,5 @@
 import { makeReport, ValidationReport } from './finding';
-import { readTreeChecked } from './tree-shape';
+import { readDirChecked } from './tree-shape';
 import { validateFolders, ValidateFoldersOptions } from './validate-folders';
 import { RenderedTree } from '../render/tree';
 
@@ -16,7 +16,8 @@ export interface ValidateDirOptions extends Omit<ValidateFoldersOptions, 'dir' |
  * kubectl is missing (unless `skipKustomize`).
  */
 export async function validateDir(dir: string, options: ValidateDirOptions = {}): Promise<ValidationReport> {
-  const { tree, findings } = readTreeChecked(dir);
+  // With the cache, files unchanged since the last read are not hashed, and folders found in the cache are not read.
+  const { tree, findings } = readDirChecked(dir, { cacheDir: options.cacheDir });
   const report = await validateFolders(tree, { ...options, dir });
   if (!findings.length) return report;
   return { ...makeReport([...report.findings, ...findings], report.files, report.objects, report.waived), stats: report.stats };

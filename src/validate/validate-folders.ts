@@ -8,7 +8,8 @@ import { Finding, makeReport, ValidationReport, WaivedFinding } from './finding'
 import { bundledKubernetesVersion, DEFAULT_KUBERNETES_VERSION } from './kubernetes-versions';
 import { checkKustomizeFolders, KustomizeCheckOptions, kustomizeStats } from './kustomize-build';
 import { treeShapeFindings } from './tree-shape';
-import { isKustomizationFile, validateTreeParsed, ValidateTreeOptions } from './validate-tree';
+import { acrossFolderFindings, isKustomizationFile, RuleFact, validateTreeParsed, ValidateTreeOptions } from './validate-tree';
+import { blobIdIn } from '../render/disk-tree';
 import { RenderedTree, safeJoin } from '../render/tree';
 
 export { defaultCacheDir } from '../cache-dir';
@@ -67,6 +68,8 @@ interface FolderEntry {
   /** The kubectl (path, size, modification time) that made `kustomize`. */
   kustomizeBy?: string;
   readonly identities: FolderObjects;
+  /** Facts of the policy rules that span folders, judged over the whole tree on every run. */
+  readonly facts: readonly RuleFact[];
 }
 
 /**
@@ -120,13 +123,13 @@ export async function validateFolders(tree: RenderedTree, options: ValidateFolde
     const only = new Set(toCheck);
     const report = validateTreeParsed(tree, { ...options, only, crossFolder: false }, parsed);
     const perFolder = new Map<string, FolderEntry>(toCheck.map(f => [f, {
-      files: 0, objects: 0, findings: [], waived: [], identities: { objects: [] },
+      files: 0, objects: 0, findings: [], waived: [], identities: { objects: [] }, facts: [],
     }]));
     for (const f of report.findings) perFolder.get(posix.dirname(f.file))?.findings.push(f);
     for (const w of report.waived) perFolder.get(posix.dirname(w.file))?.waived.push(w);
     for (const [folder, stat] of report.folderStats ?? []) {
       const e = perFolder.get(folder);
-      if (e) perFolder.set(folder, { ...e, files: stat.files, objects: stat.objects, identities: stat.identities });
+      if (e) perFolder.set(folder, { ...e, files: stat.files, objects: stat.objects, identities: stat.identities, facts: stat.facts });
     }
     for (const [folder, e] of perFolder) entries.set(folder, e);
     if (!options.skipKustomize) needKustomize.push(...checked.filter(f => byFolder.get(f)!.some(isKustomizationFile)));
@@ -140,10 +143,12 @@ export async function validateFolders(tree: RenderedTree, options: ValidateFolde
     for (const [file, findings] of results) Object.assign(entries.get(posix.dirname(file))!, { kustomize: findings, kustomizeBy: kubectlId });
   }
 
-  if (cache) {
-    // Only folders that reference nothing outside themselves are cached (their results depend on their content alone).
+  if (cache && (toCheck.length > 0 || needKustomize.length > 0)) {
+    // Only folders that reference nothing outside themselves are cached (their results depend on their content alone);
+    // a folder found in the cache was. Rewritten only when something was checked.
+    const fresh = new Set(toCheck);
     const keep = new Map<string, FolderEntry>();
-    for (const [folder, e] of entries) if (selfContained(tree, byFolder.get(folder)!)) keep.set(keys.get(folder)!, e);
+    for (const [folder, e] of entries) if (!fresh.has(folder) || selfContained(tree, byFolder.get(folder)!)) keep.set(keys.get(folder)!, e);
     cache.save(keep);
   }
 
@@ -161,14 +166,19 @@ export async function validateFolders(tree: RenderedTree, options: ValidateFolde
     waived.push(...e.waived);
   }
   findings.push(...duplicateObjectFindings(identities));
+  // The policy rules that span folders judge every folder's objects against the whole tree's facts (a changed
+  // folder can change the verdict on an unchanged one), in or out of `folders`.
+  const across = acrossFolderFindings([...entries.values()].flatMap(e => e.facts ?? []), options);
+  findings.push(...across.findings);
+  waived.push(...across.waived);
   const stats: ValidationStats = { foldersChecked: checked.length, foldersCached: cached, kustomizeBuilds: kustomizeStats.builds - buildsBefore };
   return { ...makeReport(findings, files, objects, waived), stats };
 }
 
-/** A folder's content key: its files' names and contents. */
+/** A folder's content key: its files' names and git blob ids (a DiskTree knows them without reading the files). */
 function folderKey(tree: RenderedTree, files: readonly string[]): string {
   const h = createHash('sha256');
-  for (const p of files) h.update(`${posix.basename(p)}\0${tree.get(p)}\0`);
+  for (const p of files) h.update(`${posix.basename(p)}\0${blobIdIn(tree, p)}\0`);
   return h.digest('hex');
 }
 
@@ -198,7 +208,7 @@ function salt(options: ValidateFoldersOptions): string {
   const h = createHash('sha256');
   const asked = options.kubernetesVersion;
   const k8s = asked === undefined ? DEFAULT_KUBERNETES_VERSION : bundledKubernetesVersion(asked) ?? asked;
-  h.update(`v1\0${VERSION}\0${k8s}\0${JSON.stringify(options.rules ?? {})}\0`);
+  h.update(`v2\0${VERSION}\0${k8s}\0${JSON.stringify(options.rules ?? {})}\0`);
   // This module's code and schemas (a changed rule or bundle, even at the same version); not
   // dotfiles (in a prebuilt bundle's folder: code caches and build records, rewritten without a code change).
   for (const dir of [__dirname, path.join(__dirname, 'rules'), path.join(__dirname, 'schemas')]) {

@@ -90,13 +90,29 @@ interface LocatedObject extends TreeObject {
 export interface PartialRun {
   /** Check only the files of these folders (the rest of the tree is still seen by `resources` lookups). */
   readonly only?: ReadonlySet<string>;
-  /** Run the rules that span folders (tree shape, `object-duplicate`). @default true */
+  /**
+   * Run the rules that span folders (tree shape, `object-duplicate`, and the
+   * policy rules with `acrossFolders`, whose facts are returned per folder
+   * instead). @default true
+   */
   readonly crossFolder?: boolean;
+}
+
+/** One object's fact for a policy rule that spans folders (see `PolicyRule.acrossFolders`), as kept per folder. */
+export interface RuleFact {
+  /** The rule id. */
+  readonly rule: string;
+  /** The object. */
+  readonly loc: ObjectLocation;
+  /** What the rule knows of it. */
+  readonly fact: unknown;
+  /** The reason of the object's waiver of this rule, if any. */
+  readonly waiver?: string;
 }
 
 /** Per-folder counts and object identities of a run. */
 export interface FolderStats {
-  readonly folderStats?: ReadonlyMap<string, { files: number; objects: number; identities: FolderObjects }>;
+  readonly folderStats?: ReadonlyMap<string, { files: number; objects: number; identities: FolderObjects; facts: readonly RuleFact[] }>;
 }
 
 /**
@@ -109,6 +125,39 @@ export function validateTreeParsed(
 ): ValidationReport & FolderStats {
   // The objects do not change during the run: rules share each object's pod template.
   return withPodTemplateMemo(() => validateObjects(tree, options, parsed));
+}
+
+/**
+ * The findings of the policy rules that span folders, from the facts of
+ * every folder of a tree (see `PartialRun.crossFolder`): each fact's object
+ * is judged against the facts of the whole tree, waivers honoured.
+ * @internal
+ */
+export function acrossFolderFindings(
+  facts: Iterable<RuleFact>, options: Pick<ValidateTreeOptions, 'rules'> = {},
+): { findings: Finding[]; waived: WaivedFinding[] } {
+  const byRule = new Map<string, RuleFact[]>();
+  for (const f of facts) {
+    let list = byRule.get(f.rule);
+    if (!list) byRule.set(f.rule, list = []);
+    list.push(f);
+  }
+  const findings: Finding[] = [];
+  const waived: WaivedFinding[] = [];
+  for (const rule of POLICY_RULES) {
+    const list = byRule.get(rule.id);
+    const severity = options.rules?.[rule.id] ?? rule.severity;
+    if (!list || !rule.acrossFolders || severity === 'off') continue;
+    const all = list.map(f => f.fact);
+    for (const f of list) {
+      for (const hit of rule.acrossFolders.check(f.fact, all)) {
+        const finding: Finding = { ...f.loc, rule: rule.id, severity, ...hit };
+        if (f.waiver !== undefined) waived.push({ ...finding, reason: f.waiver });
+        else findings.push(finding);
+      }
+    }
+  }
+  return { findings, waived };
 }
 
 function validateObjects(
@@ -137,7 +186,8 @@ function validateObjects(
   let objects = 0;
   const setting = (id: string, dflt: Severity): RuleSetting => options.rules?.[id] ?? dflt;
 
-  for (const [file, content] of tree) {
+  // Paths first: a file's text is read only when its folder is checked (a DiskTree reads it from disk then).
+  for (const file of tree.keys()) {
     if (!isYamlFile(file)) continue;
     const folder = posix.dirname(file);
     if (options.only && !options.only.has(folder)) continue;
@@ -146,7 +196,7 @@ function validateObjects(
     counts.files++;
     const kustomization = isKustomizationFile(file);
     const given = options.objects?.get(file);
-    const docs: readonly ParsedDocument[] = given !== undefined ? [{ value: given, problems: [] }] : parseYamlFile(content);
+    const docs: readonly ParsedDocument[] = given !== undefined ? [{ value: given, problems: [] }] : parseYamlFile(tree.get(file)!);
     parsed?.set(file, docs.map(d => d.value));
     for (const doc of docs) {
       const loc = locate(file, doc.value);
@@ -188,12 +238,24 @@ function validateObjects(
 
   const all = [...folders.values()].flat();
   const rules = POLICY_RULES.map(rule => ({ rule, severity: setting(rule.id, rule.severity) })).filter(r => r.severity !== 'off');
-  for (const list of folders.values()) {
+  // In a run over part of a tree, rules that span folders leave a fact per object instead (judged over the whole tree by the caller).
+  const spanning = crossFolder ? [] : rules.filter(r => r.rule.acrossFolders);
+  const local = crossFolder ? rules : rules.filter(r => !r.rule.acrossFolders);
+  const facts = new Map<string, RuleFact[]>();
+  for (const [dir, list] of folders) {
     for (const item of list) {
       const loc = item.loc;
       const waivers = readWaivers(item.object, loc, findings);
+      for (const { rule } of spanning) {
+        const fact = rule.acrossFolders!.fact(item.object);
+        if (fact === undefined) continue;
+        let kept = facts.get(dir);
+        if (!kept) facts.set(dir, kept = []);
+        const waiver = waivers.get(rule.id);
+        kept.push({ rule: rule.id, loc, fact, ...(waiver !== undefined ? { waiver } : {}) });
+      }
       const context = { object: item.object, file: item.file, folder: list, tree: all };
-      for (const { rule, severity: s } of rules) {
+      for (const { rule, severity: s } of local) {
         if (s === 'off') continue;
         const hits = rule.check(context);
         for (const hit of hits) {
@@ -209,7 +271,9 @@ function validateObjects(
   if (crossFolder) findings.push(...duplicateObjectFindings(identities as ReadonlyMap<string, FolderObjects>));
   const index = folderIndex(tree);
   for (const k of kustomizations) findings.push(...checkResources(tree, index, k.file, k.value));
-  const folderStats = new Map([...perFolder].map(([dir, c]) => [dir, { ...c, identities: identities.get(dir) ?? { objects: [] } }]));
+  const folderStats = new Map([...perFolder].map(([dir, c]) => [dir, {
+    ...c, identities: identities.get(dir) ?? { objects: [] }, facts: facts.get(dir) ?? [],
+  }]));
   return { ...makeReport(findings, files, objects, waived), folderStats };
 }
 

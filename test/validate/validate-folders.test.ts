@@ -1,9 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { appFolder, deployment, mutated, service } from './_fixtures';
+import { appFolder, deployment, mutated, networkPolicy, service } from './_fixtures';
+import { writeTree } from '../../src/render/tree';
 import { toYaml } from '../../src/render/yaml';
 import { kustomizeStats } from '../../src/validate/kustomize-build';
+import { readDirChecked } from '../../src/validate/tree-shape';
 import { defaultCacheDir, validateFolders } from '../../src/validate/validate-folders';
+import { validateTree } from '../../src/validate/validate-tree';
 import { app, Sandbox } from '../publish/_harness';
 import { hasTool, tmpDir } from '../support/tools';
 
@@ -119,5 +122,71 @@ withKubectl('validateFolders: a cache of check results per folder content and to
     } finally {
       sb.cleanup();
     }
+  });
+});
+
+describe('validateFolders: rules that span folders (network-default-deny) and lazy trees', () => {
+  let tmp: { dir: string; cleanup: () => void };
+  beforeEach(() => { tmp = tmpDir('cdk8s-gitops-across-'); });
+  afterEach(() => tmp.cleanup());
+
+  const allow = mutated(networkPolicy(), x => {
+    x.metadata.name = 'hello-from-ingress-nginx';
+    x.spec.podSelector = { matchLabels: { 'app.kubernetes.io/name': 'hello' } };
+  });
+  const lines = (fs_: readonly { rule: string; file: string; message: string }[]) => fs_.filter(f => f.rule === 'network-default-deny').map(f => `${f.file}: ${f.message}`);
+  const tree = (withDeny: boolean) => new Map([
+    ...appFolder('dev/hello', [deployment(), service(), allow]),
+    ...appFolder('dev/api', [deployment('api'), service('api')]),
+    ...(withDeny ? appFolder('dev/network-policy', [networkPolicy()]) : appFolder('dev/network-policy', [mutated(networkPolicy(), x => { x.metadata.name = 'other'; x.spec.podSelector = { matchLabels: { a: 'b' } }; })])),
+  ]);
+
+  test('GIVEN cached app folders WHEN only the namespace\'s default-deny folder changes (publish\'s scope) THEN the unchanged workloads are judged again, as validateTree judges them', async () => {
+    // GIVEN every folder cached, with the default-deny in place: no finding
+    const cacheDir = path.join(tmp.dir, 'cache');
+    const first = await validateFolders(tree(true), { cacheDir, skipKustomize: true });
+    expect(lines(first.findings)).toEqual([]);
+    // WHEN the default-deny is replaced by another allow policy and only that folder is in scope
+    const changed = tree(false);
+    const second = await validateFolders(changed, { cacheDir, skipKustomize: true, folders: new Set(['dev/network-policy']) });
+    // THEN both workloads in the unchanged (cached) folders are reported, exactly as a whole-tree run reports them
+    expect(second.stats).toEqual({ foldersChecked: 1, foldersCached: 0, kustomizeBuilds: 0 });
+    const expected = [
+      'dev/api/deployment-api.yaml: has NetworkPolicies (hello-from-ingress-nginx, other) but no default-deny ingress policy (podSelector {}) in the validated tree: add NetworkIsolation to the environment',
+      'dev/hello/deployment-hello.yaml: has NetworkPolicies (hello-from-ingress-nginx, other) but no default-deny ingress policy (podSelector {}) in the validated tree: add NetworkIsolation to the environment',
+    ];
+    expect(lines(second.findings)).toEqual(expected);
+    expect(lines(validateTree(changed).findings)).toEqual(expected);
+    expect(lines((await validateFolders(changed, { skipKustomize: true })).findings)).toEqual(expected);
+    // WHEN the default-deny comes back THEN the findings go, from the cache alone
+    const third = await validateFolders(tree(true), { cacheDir, skipKustomize: true, folders: new Set() });
+    expect(third.stats?.foldersChecked).toBe(0);
+    expect(lines(third.findings)).toEqual([]);
+  });
+
+  test('GIVEN a workload that waives the rule WHEN judged across folders THEN the finding is waived, with its reason', async () => {
+    const waiving = mutated(deployment('api'), x => { x.metadata.annotations = { 'cdk8s-gitops.io/waive.network-default-deny': 'a public API' }; });
+    const t = new Map([...tree(false), ...appFolder('dev/api', [waiving, service('api')])]);
+    const report = await validateFolders(t, { cacheDir: path.join(tmp.dir, 'cache'), skipKustomize: true, folders: new Set(['dev/network-policy']) });
+    expect(lines(report.findings)).toEqual([expect.stringMatching(/^dev\/hello\/deployment-hello\.yaml: /)]);
+    expect(report.waived.filter(w => w.rule === 'network-default-deny').map(w => `${w.file}: ${w.reason}`)).toEqual(['dev/api/deployment-api.yaml: a public API']);
+    expect(lines(validateTree(t).findings)).toEqual(lines(report.findings));
+  });
+
+  test('GIVEN a tree read from disk with every folder cached WHEN one folder is validated THEN no file of another folder is read', async () => {
+    // GIVEN
+    const dist = path.join(tmp.dir, 'dist');
+    writeTree(dist, apps(3));
+    const cacheDir = path.join(tmp.dir, 'cache');
+    const { tree: before } = readDirChecked(dist, { cacheDir });
+    await validateFolders(before, { cacheDir, skipKustomize: true });
+    // WHEN the files of the unchanged folders vanish after listing (reading one would throw) and one folder changes
+    const { tree: listed } = readDirChecked(dist, { cacheDir });
+    fs.rmSync(path.join(dist, 'dev', 'app-0'), { recursive: true });
+    fs.rmSync(path.join(dist, 'dev', 'app-1'), { recursive: true });
+    const report = await validateFolders(listed, { cacheDir, skipKustomize: true, folders: new Set(['dev/app-2']) });
+    // THEN
+    expect(report.stats).toEqual({ foldersChecked: 0, foldersCached: 1, kustomizeBuilds: 0 });
+    expect(report.findings.filter(f => f.severity === 'error')).toEqual([]);
   });
 });

@@ -17,8 +17,9 @@ export interface RuleContext {
   readonly folder: readonly TreeObject[];
   /**
    * Every object validated, in every folder (a namespace's baseline lives in
-   * its own folder). Only the folders being validated: `publish` checks the
-   * folders a commit touches.
+   * its own folder). A run over part of a tree (publish's gate, the folder
+   * cache) sees only the folders it checks: a rule that needs the whole tree
+   * declares `acrossFolders`.
    *
    * @default - the folder only
    */
@@ -40,6 +41,23 @@ export interface PolicyRule {
   readonly severity: Severity;
   /** Why the rule exists, one line. */
   readonly rationale: string;
+  /**
+   * For a rule whose verdict on an object depends on objects in other
+   * folders: the same verdicts from a small fact per object, so that a run
+   * over part of a tree (publish's gate, a folder cache) can judge every
+   * object against the facts of the whole tree without parsing it.
+   *
+   * @default - the rule looks at the object's folder only
+   */
+  readonly acrossFolders?: AcrossFolders;
   /** Returns the violations of `ctx.object` (empty when it complies). */
   check(ctx: RuleContext): RuleHit[];
+}
+
+/** The fact-based form of a rule that spans folders (see `PolicyRule.acrossFolders`). */
+export interface AcrossFolders {
+  /** What the rule needs to know of `object` (plain JSON data), or `undefined` when it plays no part. */
+  fact(object: K8sObject): unknown;
+  /** The violations of the object whose fact is `fact`, given the facts of every object of the tree (the same hits as `check`). */
+  check(fact: unknown, all: readonly unknown[]): RuleHit[];
 }
