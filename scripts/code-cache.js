@@ -64,14 +64,19 @@ function install(file, under) {
   const missed = new Map();
   const hits = new Set();
   const original = Module.prototype._compile;
-  Module.prototype._compile = function compile(content, filename) {
-    if (under && !filename.startsWith(under + path.sep)) return original.call(this, content, filename);
+  Module.prototype._compile = function compile(content, filename, format) {
+    // Left to Node: modules outside `under`; anything but CommonJS (newer Nodes pass a format for
+    // require of ESM and TypeScript); code that may call import(), which a vm.Script cannot serve
+    // from cached data.
+    if ((under && !filename.startsWith(under + path.sep)) || (format !== undefined && format !== 'commonjs') || /\bimport\s*\(/.test(content)) {
+      return original.apply(this, arguments);
+    }
     let key;
     try {
       const st = fs.statSync(filename);
       key = `${st.size}:${st.mtimeMs}:${content.length}`;
     } catch {
-      return original.call(this, content, filename);
+      return original.apply(this, arguments);
     }
     const entry = index[filename];
     const cachedData = entry && entry[0] === key ? data.subarray(entry[1], entry[2]) : undefined;

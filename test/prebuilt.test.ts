@@ -198,6 +198,21 @@ describe('scripts/code-cache.js (the app command\'s V8 code cache)', () => {
     expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
   });
 
+  test('GIVEN a module that calls import() WHEN run twice THEN Node compiles it (no cached data can serve import()) and the import resolves', () => {
+    // GIVEN
+    fs.writeFileSync(path.join(dir, 'lib', 'dynamic.js'), "module.exports = () => import('node:path').then(p => typeof p.join);\n");
+    fs.writeFileSync(path.join(dir, 'dynamic.js'), [
+      `require(${JSON.stringify(path.join(ROOT, 'scripts', 'code-cache.js'))}).install(${JSON.stringify(path.join(dir, 'cache', '.dynamic-cache'))});`,
+      "require('./lib/dynamic.js')().then(t => process.stdout.write(t));",
+      '',
+    ].join('\n'));
+    // WHEN run twice (a miss, then a hit)
+    const runs = [1, 2].map(() => spawnSync(process.execPath, [path.join(dir, 'dynamic.js')], { encoding: 'utf8', timeout: 60_000 }));
+    // THEN
+    expect(runs.map(r => [r.stdout, r.stderr])).toEqual([['function', ''], ['function', '']]);
+    expect(fs.existsSync(path.join(dir, 'cache', '.dynamic-cache'))).toBe(false);
+  });
+
   test('GIVEN the module edited to a source of the same length WHEN run THEN the new code runs and the cache is rewritten', () => {
     // GIVEN
     const before = index()[path.join(dir, 'lib', 'value.js')][0];
