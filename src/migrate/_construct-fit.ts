@@ -3,7 +3,7 @@ import { formatValue } from '../errors';
 
 /**
  * What the traffic and config fits share: the shape of a fit (a construct
- * statement) and the WebService it may point at.
+ * statement) and the workloads it may point at.
  */
 
 /** The traffic and config constructs migrate writes. */
@@ -51,13 +51,8 @@ export interface WebServiceTarget {
   /** The Service's port, and its name in the input (WebService names it `http`). */
   readonly servicePort: number;
   readonly servicePortName?: string;
-  /** The container port. */
-  readonly port: number;
   /** The input Deployment's selector (`matchLabels`), which selected the pods. */
   readonly selector: Record<string, string>;
-  /** Input indexes of the Deployment and the Service. */
-  readonly deployment: number;
-  readonly service: number;
 }
 
 /** What a fit may look at besides its object. */

@@ -237,6 +237,8 @@ export function generateCode(input: LoadedInput, options: GenerateOptions): Gene
     planned.push({ index, as: 'ApiObject', className: 'ApiObject', name, note });
     notes.push(note);
   });
+  // Never dropped: a statement whose workload was not written still renders (and fails loudly).
+  for (const rest of waiting.values()) body.push(...rest);
 
   function emit(expr: string, patches: string[], id: string): void {
     if (!patches.length) {
@@ -307,10 +309,7 @@ function webServiceTarget(input: LoadedInput, fit: WebServiceFit, variable: stri
     serviceName: fit.serviceName,
     servicePort: fit.props.servicePort as number,
     servicePortName: port.name,
-    port: fit.props.port as number,
     selector: { ...dep.spec?.selector?.matchLabels },
-    deployment: fit.deployment,
-    service: fit.service,
   };
 }
 

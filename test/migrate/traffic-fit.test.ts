@@ -7,10 +7,7 @@ const WEB: WebServiceTarget = {
   serviceName: 'shop',
   servicePort: 80,
   servicePortName: 'http',
-  port: 8080,
   selector: { app: 'shop' },
-  deployment: 0,
-  service: 1,
 };
 const CTX: FitContext = {
   app: 'shop',
