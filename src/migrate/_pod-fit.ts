@@ -131,7 +131,8 @@ function containerProps(c: Record<string, any>, tmp: boolean): Record<string, un
   }
   const r = c.resources;
   if (isObject(r)) {
-    const q = (v: unknown) => (typeof v === 'string' ? v : undefined);
+    // A quantity written as a YAML number (cpu: 1, cpu: 0.5) is the same quantity as its string.
+    const q = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' && Number.isFinite(v) ? String(v) : undefined);
     const resources = stripUndefined({
       cpuRequest: q(r.requests?.cpu),
       cpuLimit: q(r.limits?.cpu),

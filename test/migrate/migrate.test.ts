@@ -490,7 +490,9 @@ describe('migrate: Worker, ScheduledJob and MigrationJob (fixtures/workloads)', 
     expect(code).toContain("ports: [{ name: 'metrics', port: 9090 }, { name: 'gossip', port: 7946, protocol: 'UDP' }],");
     expect(code).toContain("resources: { cpuRequest: '250m', cpuLimit: '1', memoryRequest: '256Mi', memoryLimit: '512Mi' },");
     expect(code).toContain("healthCheck: HealthCheck.exec(['node', 'dist/health.js']),");
-    expect(code).toContain("      name: 'proxy',\n      image: ImageRef.parse('ghcr.io/example/proxy:0.9.1'),\n      ports: [{ name: 'admin', port: 9901 }],\n      healthCheck: HealthCheck.tcp(9901),\n");
+    // A quantity written as a YAML number is the same quantity as its string
+    expect(code).toContain("      name: 'proxy',\n      image: ImageRef.parse('ghcr.io/example/proxy:0.9.1'),\n      ports: [{ name: 'admin', port: 9901 }],\n"
+      + "      resources: { cpuRequest: '0.1' },\n      healthCheck: HealthCheck.tcp(9901),\n");
     expect(code).toContain("      name: 'wait-db',\n      image: ImageRef.parse('ghcr.io/example/tools:2.1.0'),\n");
     expect(code).toContain("    PodVolume.emptyDir('cache', { sizeLimit: '512Mi' }),\n    PodVolume.configMap('config', 'shop-config', { items: { 'app.yaml': 'app.yaml' } }),\n"
       + "    PodVolume.secret('tls', 'shop-tls', { defaultMode: 288 }),\n    PodVolume.persistentVolumeClaim('spool', 'shop-spool'),\n");
@@ -516,8 +518,13 @@ describe('migrate: Worker, ScheduledJob and MigrationJob (fixtures/workloads)', 
     for (const name of ['nightly', 'db-migrate', 'queue', 'indexer']) {
       const o = byName(loose, name, name === 'queue' ? 'Deployment' : undefined);
       const owned = /^(spec\.selector\.|metadata\.labels|spec\.template\.spec\.containers\[0\]\.name$|spec\.template\.spec\.(volumes|containers\[0\]\.volumeMounts)$)/;
-      expect(o.changes.filter(c => c.op !== 'added' && !owned.test(c.field))).toEqual([]);
+      const quantity = (c: { from?: unknown; to?: unknown }) => typeof c.from === 'number' && c.to === String(c.from);
+      expect(o.changes.filter(c => c.op !== 'added' && !owned.test(c.field) && !quantity(c))).toEqual([]);
     }
+    // cpu: 0.1 is written as the string it means
+    expect(byName(loose, 'queue', 'Deployment').changes).toContainEqual(expect.objectContaining({
+      op: 'changed', field: 'spec.template.spec.containers[1].resources.requests.cpu', from: 0.1, to: '0.1',
+    }));
     // The /tmp volume comes first; the input's volumes and mounts follow, unchanged
     const queue = byName(loose, 'queue', 'Deployment').changes.find(c => c.field === 'spec.template.spec.volumes')!;
     expect((queue.to as any[]).slice(1)).toEqual([
