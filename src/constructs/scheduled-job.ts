@@ -70,7 +70,8 @@ export class ScheduledJob extends Workload {
     if (this.name.length > 52) this.report({ path: where, field: 'name', message: `must be at most 52 characters for a CronJob (it has ${this.name.length})`, value: this.name });
     const schedule = this.check(checkSchedule(where, props.schedule)) ? props.schedule : '0 0 * * *';
     const timeZone = props.timeZone ?? 'Etc/UTC';
-    if (!isTimeZone(timeZone)) this.report({ path: where, field: 'timeZone', message: 'is not an IANA time zone such as "Etc/UTC" or "Europe/Berlin"', value: timeZone });
+    // Only a given zone is checked: the first Intl time-zone lookup loads ICU's zone data (≈ 30 ms of every synth).
+    if (props.timeZone !== undefined && !isTimeZone(timeZone)) this.report({ path: where, field: 'timeZone', message: 'is not an IANA time zone such as "Etc/UTC" or "Europe/Berlin"', value: timeZone });
     const policy = props.concurrencyPolicy ?? ConcurrencyPolicy.FORBID;
     if (!Object.values(ConcurrencyPolicy).includes(policy)) {
       this.report({ path: where, field: 'concurrencyPolicy', message: 'must be ConcurrencyPolicy.FORBID, REPLACE or ALLOW', value: policy });

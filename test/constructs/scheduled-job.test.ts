@@ -15,6 +15,21 @@ describe('ScheduledJob defaults', () => {
     expect(files['dev/hello/cronjob-hello-cron.yaml']).toMatchSnapshot();
   });
 
+  test('GIVEN no timeZone WHEN built THEN no Intl time-zone lookup runs (the default needs no check; the first lookup loads ICU\'s zone data)', () => {
+    // GIVEN a spy that lets every call through
+    const lookups = jest.spyOn(Intl, 'DateTimeFormat');
+    try {
+      // WHEN
+      render();
+      const before = lookups.mock.calls.length;
+      render({ timeZone: 'Europe/Berlin' });
+      // THEN only the given zone was looked up
+      expect([before, lookups.mock.calls.length]).toEqual([0, 1]);
+    } finally {
+      lookups.mockRestore();
+    }
+  });
+
   test('GIVEN defaults THEN UTC, Forbid, 2 retries, a 1-hour deadline, 300 s to start, history 3/1, and a locked-down pod', () => {
     const c = objects(render().files())['dev/hello/cronjob-hello-cron.yaml'];
     expect(c.spec).toMatchObject({
