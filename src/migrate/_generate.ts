@@ -87,11 +87,10 @@ export function generateCode(input: LoadedInput, options: GenerateOptions): Gene
   if (fit) handled.add(fit.deployment).add(fit.service);
 
   // Workers, scheduled and migration jobs (and the ServiceAccounts they render), --strict included.
-  const becomesAutoscaler = (hpa: SourceObject, deployment: string) => {
-    const scaler = fitTrafficObject(hpa.json, 0, { ...options, objects: input.objects, workloads: [{ variable: 'w', className: 'Worker', name: deployment, selector: {} }] });
-    return typeof scaler === 'object' && scaler.className === 'Autoscaler';
-  };
-  const workloads = planWorkloads(input.objects, handled, { ...options, becomesAutoscaler });
+  const workloads = planWorkloads(input.objects, handled, {
+    ...options,
+    becomesAutoscaler: (hpa, deployment) => becomesAutoscaler(hpa, input.objects, deployment, options),
+  });
   notes.push(...workloads.notes);
   for (const [index, className] of workloads.serviceAccounts) {
     handled.add(index);
@@ -321,9 +320,35 @@ function pickWebService(objects: readonly SourceObject[], options: GenerateOptio
   for (const [dep, di] of deployments) {
     for (const [svc, si] of services) {
       const fit = fitWebService(dep, di, svc, si, options);
-      if (typeof fit !== 'string') return fit;
+      if (typeof fit !== 'string') {
+        // A WebService writes its replicas: with an HPA no Autoscaler expresses, each sync would reset the scale.
+        const owner = unexpressedAutoscaler(objects, fit.name, options);
+        if (!owner) return fit;
+        notes.push(`Deployment ${fit.name} + Service ${svc.json.metadata?.name} stay typed k8s objects, not a WebService: 'spec.replicas' is owned by `
+          + `HorizontalPodAutoscaler ${owner.json.metadata?.name} (${owner.file}#${owner.document}), and a WebService writes its replicas`);
+        continue;
+      }
       if (!fit.includes('does not select')) notes.push(fit);
     }
   }
   return undefined;
+}
+
+/**
+ * The HorizontalPodAutoscaler scaling Deployment `deployment` that does not
+ * become an `Autoscaler` of its workload (a second one, or one the construct
+ * cannot express), if any: that workload would then write the replicas the
+ * HPA owns.
+ */
+function unexpressedAutoscaler(objects: readonly SourceObject[], deployment: string, options: GenerateOptions): SourceObject | undefined {
+  const scalers = objects.filter(o => o.json.kind === 'HorizontalPodAutoscaler' && o.json.spec?.scaleTargetRef?.kind === 'Deployment'
+    && o.json.spec.scaleTargetRef.name === deployment);
+  if (scalers.length > 1) return scalers[1];
+  return scalers.find(hpa => !becomesAutoscaler(hpa, objects, deployment, options));
+}
+
+/** Whether `hpa` becomes an `Autoscaler` of the workload of Deployment `deployment`. */
+function becomesAutoscaler(hpa: SourceObject, objects: readonly SourceObject[], deployment: string, options: GenerateOptions): boolean {
+  const fit = fitTrafficObject(hpa.json, 0, { ...options, objects, workloads: [{ variable: 'w', className: 'Worker', name: deployment, selector: {} }] });
+  return typeof fit === 'object' && fit.className === 'Autoscaler';
 }

@@ -269,6 +269,27 @@ describe('migrate: Ingress, HTTPRoute, HPA, NetworkPolicy and ConfigMap become t
   });
 });
 
+describe('migrate: a Deployment + Service scaled by an HPA no Autoscaler expresses', () => {
+  let dir: string;
+  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'migrate-hpa-')); });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('GIVEN an HPA on an average value WHEN migrated THEN the pair stays typed (a WebService would write the replicas the HPA owns), saying why', () => {
+    // GIVEN the traffic fixture's Deployment + Service, and an HPA the Autoscaler cannot express
+    fs.copyFileSync(path.join(FIXTURES, 'traffic', 'web.yaml'), path.join(dir, 'web.yaml'));
+    fs.writeFileSync(path.join(dir, 'hpa.yaml'), 'apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: shop, namespace: shop}\n'
+      + 'spec: {scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: shop}, maxReplicas: 3, '
+      + 'metrics: [{type: Resource, resource: {name: memory, target: {type: AverageValue, averageValue: 500Mi}}}]}\n');
+    // WHEN
+    const m = migrate(['hpa.yaml', 'web.yaml'], { cwd: dir, importFrom: SRC });
+    // THEN
+    expect(m.objects.map(o => o.className)).toEqual(['k8s.KubeHorizontalPodAutoscalerV2', 'k8s.KubeDeployment', 'k8s.KubeService']);
+    expect(m.notes).toContain('Deployment shop + Service shop stay typed k8s objects, not a WebService: \'spec.replicas\' is owned by '
+      + 'HorizontalPodAutoscaler shop (hpa.yaml#1), and a WebService writes its replicas');
+    expect(m.exact).toBe(true);
+  });
+});
+
 describe('migrate: the seed (Deployment, Service, Kustomization)', () => {
   const r = results.get('seed-001')!;
 
