@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { REPO, runProcess } from './_util';
 
-type Timed = { ms: number[]; maxRssMiB?: number; failed?: string };
+type Timed = { ms: number[]; cpuMs: number[]; maxRssMiB?: number; failed?: string };
 
 /** A folder laid out like the repo (links to src/, scripts/, node_modules…) with the repo's cdk8s.yaml, writing dist/ inside it. */
 function repoLikeDir(dir: string): void {
@@ -60,7 +60,7 @@ export function startupOfRepoApp(work: string, reps: number, env: NodeJS.Process
     emptyCdk8sSynth: ['npx', ['--no-install', 'cdk8s', 'synth', '--no-check-upgrade'], emptyDir, env],
   };
   const keys = Object.keys(commands);
-  const out: Record<string, Timed> = Object.fromEntries(keys.map(k => [k, { ms: [] as number[] }]));
+  const out: Record<string, Timed> = Object.fromEntries(keys.map(k => [k, { ms: [] as number[], cpuMs: [] as number[] }]));
   for (let round = 0; round < reps; round++) {
     for (let i = 0; i < keys.length; i++) {
       const key = keys[(i + round) % keys.length];
@@ -69,8 +69,12 @@ export function startupOfRepoApp(work: string, reps: number, env: NodeJS.Process
       const [cmd, args, cwd, cmdEnv] = commands[key];
       fs.rmSync(coldCache, { recursive: true, force: true });
       const r = runProcess(cmd, args, { cwd, env: cmdEnv });
-      if (r.status !== 0) t.failed = `${cmd} ${args.join(' ')} exited ${r.status}: ${`${r.stderr}`.trim().split('\n').slice(-8).join(' | ')}`;
-      else t.ms.push(r.ms);
+      if (r.status !== 0) {
+        t.failed = `${cmd} ${args.join(' ')} exited ${r.status}: ${`${r.stderr}`.trim().split('\n').slice(-8).join(' | ')}`;
+      } else {
+        t.ms.push(r.ms);
+        if (r.cpuMs !== undefined) t.cpuMs.push(r.cpuMs);
+      }
     }
   }
   return out;
