@@ -8,7 +8,9 @@
  *     `validate` of the same tree, as a CI job does: the gate finds its results
  *     in the cache) and `git add -A && git commit -q` of the same change in a
  *     checkout of the same tree;
- *   - a no-op `publish` and `git add -A && git diff --cached --quiet`.
+ *   - a no-op `publish` and `git add -A && git diff --cached --quiet`;
+ *   - `node -e 0`: what any Node.js CLI pays before its first line runs
+ *     (its ratio to the git no-op is the floor of the no-op ratio).
  * With --kustomize yes it also times `validate --no-cache` (the kustomize
  * check included) against one `kubectl kustomize` of a root listing every app
  * folder. Process start-up is included everywhere. Prints one JSON line.
@@ -96,7 +98,7 @@ function main(): void {
   check(node(['validate']), 'validate');
   check(node(['publish']), 'first publish');
 
-  const out: Record<string, number[]> = { publishOneApp: [], gitCommit: [], publishNoop: [], gitNoop: [] };
+  const out: Record<string, number[]> = { publishOneApp: [], gitCommit: [], publishNoop: [], gitNoop: [], nodeStart: [] };
   for (let rep = 0; rep < reps; rep++) {
     const next = rep % 2 === 0 ? changed : tree;
     // One-app change: alternate the two commands, the same change each.
@@ -116,6 +118,9 @@ function main(): void {
     check(gitNoop, 'git diff --cached --quiet');
     out.publishNoop.push(noop.ms);
     out.gitNoop.push(gitNoop.ms);
+    const bare = runProcess('node', ['-e', '0'], { cwd: src, env });
+    check(bare, 'node -e 0');
+    out.nodeStart.push(bare.ms);
   }
 
   const result: Record<string, unknown> = { apps, reps, files: tree.size, runs: out };
@@ -133,7 +138,11 @@ function main(): void {
     result.validate = { validateMs: v.ms, kubectlKustomizeRootMs: k.ms, ratio: v.ms / k.ms };
   }
   const ratio = (a: number[], b: number[]) => ({ min: Math.min(...a) / Math.min(...b), median: median(a) / median(b) });
-  result.ratios = { oneApp: ratio(out.publishOneApp, out.gitCommit), noop: ratio(out.publishNoop, out.gitNoop) };
+  result.ratios = {
+    oneApp: ratio(out.publishOneApp, out.gitCommit),
+    noop: ratio(out.publishNoop, out.gitNoop),
+    nodeStartVsGitNoop: ratio(out.nodeStart, out.gitNoop),
+  };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 

@@ -227,6 +227,10 @@ export function renderPublishCli(r: any): string {
     `  no-op publish: ${ms(r.runs.publishNoop)}; git add -A && git diff --cached --quiet: ${ms(r.runs.gitNoop)}`,
     `    ratio min ${r.ratios.noop.min.toFixed(2)}x, median ${r.ratios.noop.median.toFixed(2)}x (target <= 2x: ${r.ratios.noop.median <= 2 ? 'met' : 'MISSED'})`,
   ];
+  if (r.runs.nodeStart?.length) {
+    lines.push(`  node -e 0 (any Node.js CLI's start-up, the floor of the no-op ratio): ${ms(r.runs.nodeStart)}; `
+      + `ratio to the git no-op min ${r.ratios.nodeStartVsGitNoop.min.toFixed(2)}x, median ${r.ratios.nodeStartVsGitNoop.median.toFixed(2)}x`);
+  }
   if (r.validate) {
     lines.push(`  validate --no-cache (kustomize included): ${Math.round(r.validate.validateMs)} ms; one kubectl kustomize of a root listing every app folder: `
       + `${Math.round(r.validate.kubectlKustomizeRootMs)} ms; ratio ${r.validate.ratio.toFixed(2)}x (target <= 1.0x: ${r.validate.ratio <= 1 ? 'met' : 'MISSED'})`);

@@ -26,6 +26,8 @@ interface Options {
   quick: boolean;
   keep: boolean;
   estate: boolean;
+  /** Run only this part (`publish`: the fresh-process publish rows of bench/publish-cli.ts). */
+  only?: string;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -37,15 +39,17 @@ function parseArgs(argv: string[]): Options {
       if (v === undefined) throw new Error(`${a} needs a value`);
       return v;
     };
-    if (a === '--apps') {opts.apps = value().split(',').map(s => Number(s.trim()));} else if (a.startsWith('--apps=')) {opts.apps = a.slice(7).split(',').map(Number);} else if (a === '--reps') {opts.reps = Number(value());} else if (a === '--quick') {opts.quick = true;} else if (a === '--keep') {opts.keep = true;} else if (a === '--estate') {opts.estate = true;} else if (a === '--help' || a === '-h') {
+    if (a === '--apps') {opts.apps = value().split(',').map(s => Number(s.trim()));} else if (a.startsWith('--apps=')) {opts.apps = a.slice(7).split(',').map(Number);} else if (a === '--reps') {opts.reps = Number(value());} else if (a === '--quick') {opts.quick = true;} else if (a === '--keep') {opts.keep = true;} else if (a === '--estate') {opts.estate = true;} else if (a === '--only') {opts.only = value();} else if (a === '--help' || a === '-h') {
       process.stdout.write('usage: npm run bench -- [--apps 10,100,1000] [--reps N] [--quick] [--keep]\n'
         + '  --quick  10 and 100 apps, 1-2 repetitions, no cdk8s-plus peer at 100: a CI smoke (< 2 min)\n'
         + '  --keep   keep the generated work directory\n'
-        + '  --estate also run bench/estate.ts (10 teams x N apps x 3 envs, prod on 2 clusters)\n');
+        + '  --estate also run bench/estate.ts (10 teams x N apps x 3 envs, prod on 2 clusters)\n'
+        + '  --only publish  only the fresh-process publish rows, at the largest --apps (bench/publish-cli.ts, kustomize check included)\n');
       process.exit(0);
     } else {throw new Error(`unknown argument ${a} (try --help)`);}
   }
   if (opts.quick && !argv.includes('--apps') && !argv.some(a => a.startsWith('--apps='))) opts.apps = [10, 100];
+  if (opts.only !== undefined && opts.only !== 'publish') throw new Error(`--only takes publish (got ${opts.only})`);
   if (opts.apps.some(n => !Number.isInteger(n) || n < 1)) throw new Error(`--apps must be positive integers (got ${opts.apps.join(',')})`);
   return opts;
 }
@@ -118,6 +122,16 @@ async function main(): Promise<void> {
     counts: [],
   };
   log(`scratch directory: ${work} (${base.ramDisk ? 'RAM-backed /dev/shm' : 'os.tmpdir(), not RAM-backed'})`);
+  if (opts.only === 'publish') {
+    const publishCli = runPublishCli(opts, work, env, hasKubectl);
+    const resultsDir = path.join(__dirname, 'results');
+    fs.mkdirSync(resultsDir, { recursive: true });
+    fs.writeFileSync(path.join(resultsDir, 'publish-cli.json'), `${JSON.stringify({ machine: m.machine, publishCli }, null, 2)}\n`);
+    process.stdout.write(renderPublishCli(publishCli));
+    process.stdout.write(`\nJSON: ${path.relative(process.cwd(), path.join(resultsDir, 'publish-cli.json'))}; took ${Math.round((Date.now() - started) / 1000)} s\n`);
+    if (!opts.keep) fs.rmSync(work, { recursive: true, force: true });
+    return;
+  }
 
   // Start-up: bare node loading cdk8s + cdk8s-plus-28 vs the example app.
   const startupReps = opts.reps || (opts.quick ? 3 : 7);
@@ -204,12 +218,7 @@ async function main(): Promise<void> {
   const pins = runPinsBench(path.join(work, 'pins'), { apps: [20_000, 200_000], reps: opts.reps, quick: opts.quick }, log);
 
   // Fresh-process publish and validate (bench/publish-cli.ts), at the largest app count.
-  const cliApps = Math.max(...opts.apps);
-  log(`${cliApps} apps: fresh-process publish and validate`);
-  const cliArgs = ['--require', 'esbuild-register', path.join(__dirname, 'publish-cli.ts'), '--apps', String(cliApps),
-    '--reps', String(opts.reps || (opts.quick ? 2 : 5)), '--work', path.join(work, 'publish-cli'), '--kustomize', hasKubectl && !opts.quick ? 'yes' : 'no'];
-  const pc = spawnSync('node', cliArgs, { cwd: REPO, env, encoding: 'utf8', maxBuffer: 64 * 2 ** 20, timeout: 3_600_000 });
-  const publishCli = pc.status === 0 ? JSON.parse(pc.stdout.trim().split('\n').pop()!) : { failed: `bench/publish-cli.ts exited ${pc.status}: ${pc.stderr.trim().split('\n').slice(-3).join(' | ')}` };
+  const publishCli = runPublishCli(opts, work, env, hasKubectl);
   (m as Measurements & { publishCli?: unknown }).publishCli = publishCli;
   m.durationS = Math.round((Date.now() - started) / 100) / 10;
   const evaluation = evaluate(m);
@@ -228,6 +237,16 @@ async function main(): Promise<void> {
   }
   if (opts.keep) log(`kept ${work}`);
   else fs.rmSync(work, { recursive: true, force: true });
+}
+
+/** bench/publish-cli.ts in its own process, at the largest app count: its JSON result, or why it failed. */
+function runPublishCli(opts: Options, work: string, env: NodeJS.ProcessEnv, hasKubectl: boolean): any {
+  const cliApps = Math.max(...opts.apps);
+  log(`${cliApps} apps: fresh-process publish and validate`);
+  const cliArgs = ['--require', 'esbuild-register', path.join(__dirname, 'publish-cli.ts'), '--apps', String(cliApps),
+    '--reps', String(opts.reps || (opts.quick ? 2 : 5)), '--work', path.join(work, 'publish-cli'), '--kustomize', hasKubectl && !opts.quick ? 'yes' : 'no'];
+  const pc = spawnSync('node', cliArgs, { cwd: REPO, env, encoding: 'utf8', maxBuffer: 64 * 2 ** 20, timeout: 3_600_000 });
+  return pc.status === 0 ? JSON.parse(pc.stdout.trim().split('\n').pop()!) : { failed: `bench/publish-cli.ts exited ${pc.status}: ${pc.stderr.trim().split('\n').slice(-3).join(' | ')}` };
 }
 
 function countFiles(dir: string): number {
