@@ -22,36 +22,45 @@ interface Pending {
  * Call {@link close} when done.
  */
 export class CatFile {
-  private readonly child: ChildProcessWithoutNullStreams;
+  private child?: ChildProcessWithoutNullStreams;
   private readonly pending: Pending[] = [];
   private buf: Buffer = Buffer.alloc(0);
   private failure?: Error;
   private stderr = '';
+  private closed = false;
 
-  constructor(git: Git) {
-    this.child = git.start(['cat-file', '--batch']);
-    this.child.stdout.on('data', (d: Buffer) => { this.buf = this.buf.length ? Buffer.concat([this.buf, d]) : d; this.drain(); });
-    this.child.stderr.on('data', (d: Buffer) => { this.stderr += d.toString('utf8'); });
-    this.child.stdin.on('error', () => { /* reported by 'close' */ });
-    this.child.on('error', e => this.fail(new PublishError('git', `cannot run git: ${e.message} (is git installed and on PATH?)`, { cause: e })));
-    this.child.on('close', code => {
-      if (this.pending.length) this.fail(new PublishError('git', `git cat-file failed (exit ${code}): ${redactUrlsInText(this.stderr).trim() || '(no output)'}`));
-    });
-  }
+  /** The process starts with the first read (a publish with nothing to commit never starts it). */
+  constructor(private readonly git: Git) {}
 
   /** The object `name` resolves to, or undefined if it is missing or ambiguous. */
   public read(name: string): Promise<GitObject | undefined> {
     if (this.failure) return Promise.reject(this.failure);
     if (/[\n\0]/.test(name)) return Promise.resolve(undefined);
+    const child = this.start();
     return new Promise((resolve, reject) => {
       this.pending.push({ resolve, reject });
-      this.child.stdin.write(`${name}\n`);
+      child.stdin.write(`${name}\n`);
     });
   }
 
   /** Ends the process (pending reads are still answered). */
   public close(): void {
-    this.child.stdin.end();
+    this.closed = true;
+    this.child?.stdin.end();
+  }
+
+  private start(): ChildProcessWithoutNullStreams {
+    if (this.child) return this.child;
+    if (this.closed) throw new Error('CatFile used after close()');
+    const child = this.child = this.git.start(['cat-file', '--batch']);
+    child.stdout.on('data', (d: Buffer) => { this.buf = this.buf.length ? Buffer.concat([this.buf, d]) : d; this.drain(); });
+    child.stderr.on('data', (d: Buffer) => { this.stderr += d.toString('utf8'); });
+    child.stdin.on('error', () => { /* reported by 'close' */ });
+    child.on('error', e => this.fail(new PublishError('git', `cannot run git: ${e.message} (is git installed and on PATH?)`, { cause: e })));
+    child.on('close', code => {
+      if (this.pending.length) this.fail(new PublishError('git', `git cat-file failed (exit ${code}): ${redactUrlsInText(this.stderr).trim() || '(no output)'}`));
+    });
+    return child;
   }
 
   private drain(): void {

@@ -149,7 +149,7 @@ export async function publishTree(options: PublishOptions): Promise<WriteResult>
   const opened = openRepo(cwd, env, branch, git);
   const localTips = options.push ? undefined : readTips({ git }, [`refs/heads/${branch}`]).catch(() => undefined);
   opened.catch(() => undefined);
-  // Started now so its start-up is hidden too; a no-op publish closes it unused.
+  // Its process starts with the first read: a no-op publish never starts it.
   const cat = new CatFile(git);
   try {
     return await publishWith(options, cat, opened, prepare('sha1', options.tree), localTips);

@@ -114,6 +114,19 @@ describeGit('publish', () => {
     expect(fs.existsSync(path.join(sb.root, '.cache', 'cdk8s-gitops'))).toBe(false);
   });
 
+  test('a no-op publish runs two git processes and reads no object (GIT_TRACE)', async () => {
+    // GIVEN a published tree
+    sb.writeDist(v1());
+    await sb.cli(['publish']);
+    const trace = path.join(sb.root, 'git-trace.log');
+    // WHEN published again with git tracing every command it runs
+    const res = await sb.cli(['publish'], sb.src, { ...sb.env, GIT_TRACE: trace });
+    // THEN
+    expect(res.out).toMatch(/is up to date/);
+    const commands = fs.readFileSync(trace, 'utf8').split('\n').map(l => /trace: built-in: git (\S+)/.exec(l)?.[1]).filter(Boolean);
+    expect(commands.sort()).toEqual(['for-each-ref', 'rev-parse']);
+  });
+
   test('a changed image is one commit on top, listing the image change', async () => {
     // GIVEN a published tree
     sb.writeDist(v1());
