@@ -27,6 +27,8 @@ export interface ConstructFit {
   readonly also: readonly { readonly index: number; readonly name: string }[];
   /** The variable of the workload its props point at (`backend: web`, `target: web`), if any. */
   readonly target?: string;
+  /** Every workload variable its code refers to (`target`, and `allowFrom(queue)`'s): it is written after them. */
+  readonly refs: readonly string[];
 }
 
 /** A workload of the program (the WebService, a Worker) that an Autoscaler or NetworkAccess may point at. */
@@ -71,7 +73,7 @@ export interface FitContext {
 
 /** A construct fit with the defaults filled in. */
 export function constructFit(fit: Pick<ConstructFit, 'className' | 'props'> & Partial<ConstructFit>): ConstructFit {
-  return { uses: [], scope: 'chart', calls: [], comments: [], also: [], ...fit };
+  return { uses: [], scope: 'chart', calls: [], comments: [], also: [], refs: fit.target !== undefined ? [fit.target] : [], ...fit };
 }
 
 export function isObject(v: unknown): v is Record<string, any> {

@@ -109,12 +109,12 @@ export function generateCode(input: LoadedInput, options: GenerateOptions): Gene
     ? { fits: new Map(), covered: new Map(), notes: [] }
     : fitTrafficObjects(handled, { ...options, objects: input.objects, web, workloads: [...(web ? [{ ...web, className: 'WebService' as const }] : []), ...workers.values()] });
   notes.push(...traffic.notes);
-  const targeted = (v: string | undefined) => v !== undefined && [...traffic.fits.values()].some(f => f.target === v);
+  const targeted = (v: string | undefined) => v !== undefined && [...traffic.fits.values()].some(f => f.refs.includes(v));
   // An Autoscaler owns the replica count: the workload's would be ignored.
   const scaled = (v: string | undefined) => v !== undefined && [...traffic.fits.values()].some(f => f.className === 'Autoscaler' && f.target === v);
   const withoutReplicas = (props: Record<string, unknown>) => Object.fromEntries(Object.entries(props).filter(([k]) => k !== 'replicas'));
-  // Statements pointing at a Worker wait until it is declared.
-  const waiting = new Map<string, string[]>();
+  // Statements pointing at a Worker wait until it is declared (in input order).
+  const waiting: { refs: readonly string[]; lines: string[] }[] = [];
   const declared = new Set<string>(webVariable ? [webVariable] : []);
   if (fit) {
     used.lib.add('WebService').add('ImageRef');
@@ -179,8 +179,8 @@ export function generateCode(input: LoadedInput, options: GenerateOptions): Gene
       const calls = construct.calls.join('');
       const expr = head.includes('\n') || head.length + calls.length > 110 ? `${head}${construct.calls.map(c => `\n  ${c}`).join('')}` : `${head}${calls}`;
       const lines = [...construct.comments.map(c => `// ${c}`), `${expr};`, ''];
-      if (construct.target === undefined || declared.has(construct.target)) body.push(...lines);
-      else waiting.set(construct.target, [...waiting.get(construct.target) ?? [], ...lines]);
+      if (construct.refs.every(r => declared.has(r))) body.push(...lines);
+      else waiting.push({ refs: construct.refs, lines });
       planned.push({ index, as: construct.className, className: construct.className, name });
       return;
     }
@@ -194,8 +194,10 @@ export function generateCode(input: LoadedInput, options: GenerateOptions): Gene
       body.push(...statement.lines, '');
       if (bound) {
         declared.add(bound);
-        body.push(...waiting.get(bound) ?? []);
-        waiting.delete(bound);
+        for (const w of waiting.filter(x => x.refs.every(r => declared.has(r)))) {
+          body.push(...w.lines);
+          waiting.splice(waiting.indexOf(w), 1);
+        }
       }
       planned.push({ index, as: workload.className, className: workload.className, name });
       return;
@@ -237,7 +239,7 @@ export function generateCode(input: LoadedInput, options: GenerateOptions): Gene
     notes.push(note);
   });
   // Never dropped: a statement whose workload was not written still renders (and fails loudly).
-  for (const rest of waiting.values()) body.push(...rest);
+  for (const rest of waiting) body.push(...rest.lines);
 
   function emit(expr: string, patches: string[], id: string): void {
     if (!patches.length) {

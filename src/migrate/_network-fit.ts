@@ -27,7 +27,7 @@ function sameJson(a: unknown, b: unknown): boolean {
  * Whether a NetworkPolicy is what a network construct renders:
  * `NetworkIsolation` (the namespace's `default-deny`, with `allow-dns` when
  * egress is denied too) or `NetworkAccess` (ingress to the pods of a WebService or Worker
- * from namespaces, on one port per rule). Returns the fit, or why not.
+ * from namespaces and from the program's other workloads, on one port per rule). Returns the fit, or why not.
  */
 export function fitNetworkPolicy(j: Record<string, any>, index: number, ctx: FitContext, where = ''): ConstructFit | string {
   const name = j.metadata?.name;
@@ -86,6 +86,7 @@ function fitAccess(j: Record<string, any>, ctx: FitContext, why: (r: string) => 
   if (s.egress !== undefined || JSON.stringify(s.policyTypes ?? ['Ingress']) !== '["Ingress"]') return why('it has egress rules or policyTypes other than ["Ingress"] (NetworkAccess allows ingress)');
   if (checkSubdomain('', '', name)) return why('the name is not a DNS-1123 subdomain');
   const calls: string[] = [];
+  const refs = new Set([target.variable]);
   const rules = s.ingress ?? [];
   if (!Array.isArray(rules)) return why('spec.ingress is not a list');
   for (const [i, r] of rules.entries()) {
@@ -94,12 +95,25 @@ function fitAccess(j: Record<string, any>, ctx: FitContext, why: (r: string) => 
     if (rp) return why(rp);
     if (!Array.isArray(r.from) || r.from.length !== 1) return why(`${f}.from does not name exactly one peer (NetworkAccess writes one per rule)`);
     const peer = r.from[0];
-    const pp = extraField(peer ?? null, ['namespaceSelector'], `${f}.from[0]`) ?? extraField(peer?.namespaceSelector, ['matchLabels'], `${f}.from[0].namespaceSelector`);
+    const pp = extraField(peer ?? null, ['namespaceSelector', 'podSelector'], `${f}.from[0]`)
+      ?? extraField(peer?.namespaceSelector, ['matchLabels'], `${f}.from[0].namespaceSelector`) ?? extraField(peer?.podSelector, ['matchLabels'], `${f}.from[0].podSelector`);
     if (pp) return why(pp);
-    const labels = peer.namespaceSelector?.matchLabels ?? {};
-    const ns = labels[NAME_LABEL];
-    if (Object.keys(labels).length !== 1 || typeof ns !== 'string' || !DNS_LABEL.test(ns)) {
-      return why(`${f}.from[0].namespaceSelector does not select one namespace by ${NAME_LABEL}`);
+    let call: string;
+    if (peer.podSelector !== undefined) {
+      // The pods of a workload of this program (same namespace): allowFrom(workload).
+      const from = ctx.workloads.find(w => sameLabels(peer.podSelector.matchLabels, w.selector));
+      if (peer.namespaceSelector !== undefined || !from) {
+        return why(`${f}.from[0] ${JSON.stringify(peer)} is not the pods of a WebService or Worker here (NetworkAccess allows workloads of the program and namespaces)`);
+      }
+      call = `.allowFrom(${from.variable}`;
+      refs.add(from.variable);
+    } else {
+      const labels = peer.namespaceSelector?.matchLabels ?? {};
+      const ns = labels[NAME_LABEL];
+      if (Object.keys(labels).length !== 1 || typeof ns !== 'string' || !DNS_LABEL.test(ns)) {
+        return why(`${f}.from[0].namespaceSelector does not select one namespace by ${NAME_LABEL}`);
+      }
+      call = `.allowFromNamespace(${str(ns)}`;
     }
     let port: number | undefined;
     if (r.ports !== undefined) {
@@ -110,12 +124,13 @@ function fitAccess(j: Record<string, any>, ctx: FitContext, why: (r: string) => 
       if (!isInteger(p.port, 1, 65535) || (p.protocol !== undefined && p.protocol !== 'TCP')) return why(`${f}.ports[0] ${JSON.stringify(p)} is not a numbered TCP port`);
       port = p.port;
     }
-    calls.push(`.allowFromNamespace(${str(ns)}${port !== undefined ? `, ${literal({ port })}` : ''})`);
+    calls.push(`${call}${port !== undefined ? `, ${literal({ port })}` : ''})`);
   }
   return constructFit({
     className: 'NetworkAccess',
     props: { ...(name !== `${target.name}-allow` ? { name } : {}), target: new Code(target.variable) },
     calls,
     target: target.variable,
+    refs: [...refs],
   });
 }

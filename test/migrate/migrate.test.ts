@@ -226,11 +226,15 @@ describe('migrate: Ingress, HTTPRoute, HPA, NetworkPolicy and ConfigMap become t
       + "  args: ['consume'],\n  healthCheck: HealthCheck.exec(['/bin/healthcheck']),\n  labels: { app: 'queue' },\n});\n\n"
       + '// The autoscaler owns the replica count: queue\'s Deployment renders no replicas (Argo CD\'s self-heal would reset each scale-out).\n'
       + "new Autoscaler(chart, 'horizontalpodautoscaler-queue', { target: queue, minReplicas: 1, maxReplicas: 5, cpuUtilization: 60 });\n\n"
-      + "new NetworkAccess(chart, 'networkpolicy-queue-allow', { target: queue })\n  .allowFromNamespace('monitoring', { port: 9090 });\n");
+      + "new NetworkAccess(chart, 'networkpolicy-queue-allow', { target: queue })\n  .allowFromNamespace('monitoring', { port: 9090 })\n  .allowFrom(shop, { port: 9090 });\n");
     expect(changed('HorizontalPodAutoscaler', 'queue')).toEqual([LABELS]);
     expect(changed('Deployment', 'queue')).toContain('removed spec.replicas');
     expect(changed('NetworkPolicy', 'queue-allow')).toEqual([
-      LABELS, 'added spec.ingress[0].ports[0].protocol', 'removed spec.podSelector.matchLabels.app',
+      LABELS, 'added spec.ingress[0].ports[0].protocol',
+      // the web pods by the WebService's selector
+      'removed spec.ingress[1].from[0].podSelector.matchLabels.app',
+      'added spec.ingress[1].from[0].podSelector.matchLabels["app.kubernetes.io/instance"]', 'added spec.ingress[1].from[0].podSelector.matchLabels["app.kubernetes.io/name"]',
+      'removed spec.podSelector.matchLabels.app',
       'added spec.podSelector.matchLabels["app.kubernetes.io/instance"]', 'added spec.podSelector.matchLabels["app.kubernetes.io/name"]',
     ]);
   });
@@ -256,10 +260,11 @@ describe('migrate: Ingress, HTTPRoute, HPA, NetworkPolicy and ConfigMap become t
     ]);
   });
 
-  test('GIVEN the generated program WHEN rendered THEN the gate refuses only objects kept as written, and nothing but the PodDisruptionBudget is added', () => {
+  test('GIVEN the generated program WHEN rendered THEN the gate refuses only objects kept as written; the constructs add a PodDisruptionBudget and an egress rule', () => {
     expect(r.gate.problems).toContainEqual(expect.stringMatching(/^\[dev\/shop\/ingress-shop-admin\.yaml: Ingress\/shop\/shop-admin\] 'spec\.tls' is not set: .*\[ingress-tls\]$/));
     expect(r.gate.problems.filter(p => !/^\[dev\/shop\/(ingress-shop-admin|deployment-indexer)\.yaml: /.test(p))).toEqual([]);
-    expect(r.added.map(a => a.file)).toEqual(['dev/shop/poddisruptionbudget-shop.yaml']);
+    // the namespace denies egress (NetworkIsolation denyEgress): allowFrom(shop) also opens the web pods' egress to the queue pods
+    expect(r.added.map(a => a.file)).toEqual(['dev/shop/networkpolicy-shop-to-shop-queue.yaml', 'dev/shop/poddisruptionbudget-shop.yaml']);
   });
 
   test('GIVEN --strict WHEN migrated THEN no traffic or config construct is used (they add labels) and the output equals the input', () => {

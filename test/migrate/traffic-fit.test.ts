@@ -167,6 +167,11 @@ describe('migrate fits: NetworkPolicy → NetworkIsolation / NetworkAccess', () 
     expect(typeof f !== 'string' && [f?.className, f?.scope, f?.props]).toEqual(['NetworkIsolation', 'env', {}]);
   });
 
+  test('GIVEN ingress from the pods of another workload WHEN fitted THEN allowFrom(that workload), which it refers to', () => {
+    const f = fit(policy('x', { podSelector: { matchLabels: { app: 'queue' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'shop' } } }], ports: [{ port: 9090 }] }] }));
+    expect(typeof f !== 'string' && [f?.calls, f?.target, f?.refs]).toEqual([['.allowFrom(shop, { port: 9090 })'], 'queue', ['queue', 'shop']]);
+  });
+
   test.each([
     ['egress denied without the DNS policy', policy('default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }),
       'NetworkPolicy default-deny stays a typed k8s object, not a NetworkIsolation or NetworkAccess: it denies egress, and NetworkIsolation then renders an allow-dns policy the input does not have'],
@@ -178,8 +183,9 @@ describe('migrate fits: NetworkPolicy → NetworkIsolation / NetworkAccess', () 
       'NetworkPolicy x stays a typed k8s object, not a NetworkIsolation or NetworkAccess: spec.podSelector {"matchLabels":{"app":"db"}} selects the pods of no WebService or Worker here (NetworkAccess allows traffic into one)'],
     ['a named port', policy('x', { podSelector: { matchLabels: { app: 'shop' } }, ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'a' } } }], ports: [{ port: 'http' }] }] }),
       'NetworkPolicy x stays a typed k8s object, not a NetworkIsolation or NetworkAccess: spec.ingress[0].ports[0] {"port":"http"} is not a numbered TCP port'],
-    ['a pod peer', policy('x', { podSelector: { matchLabels: { app: 'shop' } }, ingress: [{ from: [{ podSelector: {} }] }] }),
-      'NetworkPolicy x stays a typed k8s object, not a NetworkIsolation or NetworkAccess: spec.ingress[0].from[0].podSelector has no prop (got {})'],
+    ['pods of no workload', policy('x', { podSelector: { matchLabels: { app: 'shop' } }, ingress: [{ from: [{ podSelector: {} }] }] }),
+      'NetworkPolicy x stays a typed k8s object, not a NetworkIsolation or NetworkAccess: spec.ingress[0].from[0] {"podSelector":{}} '
+      + 'is not the pods of a WebService or Worker here (NetworkAccess allows workloads of the program and namespaces)'],
   ])('GIVEN %s WHEN fitted THEN it stays a typed object, saying why', (_, j, why) => {
     expect(reason(j)).toBe(why);
   });
