@@ -86,13 +86,13 @@ export function generateCode(input: LoadedInput, options: GenerateOptions): Gene
   const webVariable = fit ? variable(fit.name) : undefined;
   if (fit) handled.add(fit.deployment).add(fit.service);
 
-  // Workers, scheduled and migration jobs (and the ServiceAccounts they render), --strict included.
+  // Workers, scheduled and migration jobs (and the ServiceAccounts and PodDisruptionBudgets they render), --strict included.
   const workloads = planWorkloads(input.objects, handled, {
     ...options,
     becomesAutoscaler: (hpa, deployment) => becomesAutoscaler(hpa, input.objects, deployment, options),
   });
   notes.push(...workloads.notes);
-  for (const [index, className] of workloads.serviceAccounts) {
+  for (const [index, className] of workloads.covered) {
     handled.add(index);
     planned.push({ index, as: className, className, name: input.objects[index].json.metadata.name });
   }

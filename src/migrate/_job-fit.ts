@@ -60,7 +60,7 @@ export function fitScheduledJob(o: SourceObject, options: KindFitOptions): KindF
     backoffLimit: 'spec.jobTemplate.spec.backoffLimit',
     activeDeadlineSeconds: 'spec.jobTemplate.spec.activeDeadlineSeconds',
   };
-  return { className: 'ScheduledJob', resource: 'cronJob', templateField, props, serviceAccount: pod.serviceAccount, fields };
+  return { className: 'ScheduledJob', resource: 'cronJob', templateField, props, fields };
 }
 
 /**
@@ -89,5 +89,5 @@ export function fitMigrationJob(o: SourceObject, options: KindFitOptions): KindF
     backoffLimit: 'spec.backoffLimit',
     activeDeadlineSeconds: 'spec.activeDeadlineSeconds',
   };
-  return { className: 'MigrationJob', resource: 'job', templateField, props, serviceAccount: pod.serviceAccount, fields };
+  return { className: 'MigrationJob', resource: 'job', templateField, props, fields };
 }

@@ -196,10 +196,9 @@ export interface PodFitOptions {
   readonly healthCheck: boolean;
 }
 
-/** The props of the pod template shared by every workload kind, and the input ServiceAccount it takes over. */
+/** The props of the pod template shared by every workload kind. */
 export interface PodFit {
   readonly props: Record<string, unknown>;
-  readonly serviceAccount?: number;
 }
 
 /**
@@ -282,7 +281,6 @@ export function podTemplateProps(o: SourceObject, options: PodFitOptions): PodFi
   const user = spec.securityContext?.runAsUser;
   if (Number.isInteger(user) && user >= 1) props.runAsUser = user;
 
-  let serviceAccount: number | undefined;
   const account = spec.serviceAccountName ?? spec.serviceAccount;
   if (account !== undefined && !options.strict) {
     const sa = typeof account === 'string' ? options.serviceAccounts.get(account) : undefined;
@@ -294,9 +292,8 @@ export function podTemplateProps(o: SourceObject, options: PodFitOptions): PodFi
     const annotations = sa.object.json.metadata?.annotations;
     const hasAnnotations = isObject(annotations) && Object.keys(annotations).length > 0;
     props.serviceAccount = stripUndefined({ name: account, annotations: hasAnnotations ? annotations : undefined });
-    serviceAccount = sa.index;
   }
-  return { props, serviceAccount };
+  return { props };
 }
 
 /** Why an input ServiceAccount is not what a workload's `serviceAccount` renders. */

@@ -11,8 +11,6 @@ export interface KindFit {
   readonly templateField: string;
   /** Props as literal values (`Built` for expressions). */
   readonly props: Record<string, unknown>;
-  /** The input ServiceAccount the workload's `serviceAccount` renders, if any. */
-  readonly serviceAccount?: number;
   /** Construct prop → the input field it comes from (for the construct's own refusals). */
   readonly fields: Readonly<Record<string, string>>;
 }
@@ -59,17 +57,12 @@ export function fitWorker(o: SourceObject, options: KindFitOptions): KindFit | M
   const { image, ...rest } = pod.props;
   const props: Record<string, unknown> = { name: j.metadata.name, image };
   const replicas = j.spec?.replicas;
-  if (Number.isInteger(replicas)) {
-    props.replicas = replicas;
-    // A PodDisruptionBudget is a new object: no patch takes it away.
-    if (options.strict && replicas >= 2) return { field: 'spec.replicas', message: 'is 2 or more: a Worker adds a PodDisruptionBudget the input does not have', value: replicas };
-  }
+  if (Number.isInteger(replicas)) props.replicas = replicas;
   return {
     className: 'Worker',
     resource: 'deployment',
     templateField,
     props: { ...props, ...rest },
-    serviceAccount: pod.serviceAccount,
     fields: { ...podFields(templateField), replicas: 'spec.replicas' },
   };
 }

@@ -1,4 +1,4 @@
-import { FieldChange } from './_diff';
+import { FieldChange, diffJson } from './_diff';
 import { fitMigrationJob, fitScheduledJob, isPreSyncJob } from './_job-fit';
 import { SourceObject } from './_load';
 import { Built, Misfit, OWNED_LABELS, formatMisfit, realize, usedNames } from './_pod-fit';
@@ -23,8 +23,8 @@ export interface WorkloadFit extends KindFit {
 export interface WorkloadPlan {
   /** Input index → its construct. */
   readonly fits: ReadonlyMap<number, WorkloadFit>;
-  /** Input ServiceAccounts a workload's `serviceAccount` renders: index → the workload's class. */
-  readonly serviceAccounts: ReadonlyMap<number, KindFit['className']>;
+  /** Input objects a workload construct renders too (its ServiceAccount, its PodDisruptionBudget): index → the workload's class. */
+  readonly covered: ReadonlyMap<number, KindFit['className']>;
   /** Why candidates stay typed k8s objects, naming file, field and value. */
   readonly notes: readonly string[];
 }
@@ -94,17 +94,18 @@ export function planWorkloads(objects: readonly SourceObject[], handled: Readonl
       : webService && j.metadata?.name === options.app
         ? { field: 'metadata.name', message: `is the app's name: a ${candidate.className}'s pods would carry the labels the WebService's Service selects (migrate with another --app)`, value: j.metadata.name }
         : candidate.fit();
-    const misfits = 'field' in fit ? [fit] : check(fit, o, objects, options);
+    const checked = 'field' in fit ? { misfits: [fit], covers: [] } : check(fit, o, objects, options);
+    const misfits = checked.misfits;
     if ('field' in fit || misfits.length) {
       const shown = misfits.slice(0, MAX_MISFITS).map(formatMisfit).join('; ');
       const more = misfits.length > MAX_MISFITS ? `; and ${misfits.length - MAX_MISFITS} more` : '';
       notes.push(`${j.kind} ${j.metadata?.name} (${o.file}#${o.document}) stays a typed k8s object, not a ${candidate.className}: ${shown}${more}`);
       return;
     }
-    if (fit.serviceAccount !== undefined && !consumed.has(fit.serviceAccount)) consumed.set(fit.serviceAccount, fit.className);
+    for (const i of checked.covers) if (!consumed.has(i)) consumed.set(i, fit.className);
     fits.set(index, { ...fit, comments: comments(fit, o, options.strict) });
   });
-  return { fits, serviceAccounts: consumed, notes };
+  return { fits, covered: consumed, notes };
 }
 
 /** True when every label of the selector is on the pods. */
@@ -137,8 +138,13 @@ const ADDED: Record<string, readonly (readonly [string, string])[]> = {
   ],
 };
 
-/** Builds the construct on a scratch tree; returns what keeps it from reproducing the input. */
-function check(fit: KindFit, o: SourceObject, objects: readonly SourceObject[], options: WorkloadPlanOptions): Misfit[] {
+/**
+ * Builds the construct on a scratch tree. Returns what keeps it from
+ * reproducing the input, and the other input objects it renders too.
+ */
+function check(fit: KindFit, o: SourceObject, objects: readonly SourceObject[], options: WorkloadPlanOptions): {
+  misfits: Misfit[]; covers: number[];
+} {
   const app = new GitOpsApp({ outdir: '.migrate-scratch', validate: false });
   const chart = new AppChart(new Environment(app, options.env, { namespace: options.namespace }), options.app);
   let rendered: ReadonlyMap<string, unknown>;
@@ -147,42 +153,54 @@ function check(fit: KindFit, o: SourceObject, objects: readonly SourceObject[], 
     rendered = renderAppDetailed(app).objects;
   } catch (e) {
     // The construct's own checks (all at once), or cdk8s-plus refusing a value: the program must not fail the same way.
-    if (!(e instanceof ValidationError)) return [{ field: fit.templateField, message: `is refused by ${fit.className}: ${(e as Error).message}` }];
-    return e.problems.map(p => {
+    if (!(e instanceof ValidationError)) return { misfits: [{ field: fit.templateField, message: `is refused by ${fit.className}: ${(e as Error).message}` }], covers: [] };
+    const misfits = e.problems.map(p => {
       const prop = (p.field ?? '').split(/[.[]/)[0];
       return { field: fit.fields[prop] ?? fit.templateField, message: `is refused by ${fit.className}${p.field ? ` ('${p.field}')` : ''}: ${p.message}`, value: p.value };
     });
+    return { misfits, covers: [] };
   }
-  if (options.strict) return [];
   const find = (kind: string, name: unknown) => [...rendered.values()].find((r: any) => r?.kind === kind && r.metadata?.name === name);
   const main = find(o.json.kind, o.json.metadata?.name);
-  if (!main) return [{ field: 'metadata.name', message: `is not the name the ${fit.className} renders`, value: o.json.metadata?.name }];
+  if (!main) return { misfits: [{ field: 'metadata.name', message: `is not the name the ${fit.className} renders`, value: o.json.metadata?.name }], covers: [] };
   const t = fit.templateField;
   const allowed = new Set([
     `${t}.spec.containers[0].name`,
     ...OWNED_LABELS.flatMap(k => [fieldPath('metadata.labels', k), fieldPath(`${t}.metadata.labels`, k)]),
   ]);
-  const skip = (f: string) => allowed.has(f) || (fit.className === 'Worker' && (f === 'spec.selector' || f.startsWith('spec.selector.')));
-  const misfits = uncovered(o.json, main, '', { kind: fit.className, skip, template: t });
-  // An object the construct adds that the input has too (a PodDisruptionBudget): two objects would render one file.
-  for (const r of rendered.values() as Iterable<any>) {
-    if (r === main || (r.kind === 'ServiceAccount' && fit.serviceAccount !== undefined)) continue;
-    const twin = objects.find(x => x.json.kind === r.kind && x.json.metadata?.name === r.metadata?.name);
-    if (!twin) continue;
+  const ownsSelector = (f: string) => f === 'spec.selector' || f.startsWith('spec.selector.');
+  const misfits = options.strict ? [] : uncovered(o.json, main, '', { kind: fit.className, skip: f => allowed.has(f) || (fit.className === 'Worker' && ownsSelector(f)), template: t });
+  const covers: number[] = [];
+  // The other objects the construct renders (its ServiceAccount, a PodDisruptionBudget): an input object of the
+  // same kind and name is rendered by the construct (when it keeps its fields), else two objects would share a file.
+  for (const [file, r] of rendered as ReadonlyMap<string, any>) {
+    if (r === main || file.endsWith('/kustomization.yaml')) continue;
+    const index = objects.findIndex(x => x.json.kind === r.kind && x.json.metadata?.name === r.metadata?.name);
+    const twin = objects[index];
     const budget = r.kind === 'PodDisruptionBudget';
-    misfits.push({
-      field: budget ? 'spec.replicas' : fit.templateField,
-      message: `makes the ${fit.className} render its own ${r.kind} ${r.metadata.name}, and ${twin.file}#${twin.document} is one already`,
-      value: budget ? o.json.spec?.replicas : undefined,
-    });
+    const where = budget ? { field: 'spec.replicas', value: o.json.spec?.replicas } : { field: t };
+    if (!twin) {
+      // Without --strict an added object is a reported difference; with it, no patch takes it away.
+      if (options.strict) misfits.push({ ...where, message: `${budget ? 'is 2 or more: ' : ''}a ${fit.className} adds a ${r.kind} the input does not have` });
+      continue;
+    }
+    if (options.strict) {
+      // No patch reaches an object the construct renders itself: it must equal the input's.
+      const fields = diffJson(twin.json, r).map(c => c.field);
+      if (!fields.length) {
+        covers.push(index);
+        continue;
+      }
+      const shown = `${fields.slice(0, 3).join(', ')}${fields.length > 3 ? ` and ${fields.length - 3} more` : ''}`;
+      const message = `makes the ${fit.className} render its own ${r.kind} ${r.metadata.name}, which differs from ${twin.file}#${twin.document} in ${shown} (no patch reaches it)`;
+      misfits.push({ ...where, message });
+      continue;
+    }
+    const differs = uncovered(twin.json, r, '', { kind: fit.className, skip: f => allowed.has(f) || (budget && ownsSelector(f)), template: t });
+    misfits.push(...differs.map(m => ({ ...m, message: `of ${r.kind} ${r.metadata.name} (${twin.file}#${twin.document}) ${m.message}` })));
+    if (!differs.length) covers.push(index);
   }
-  if (fit.serviceAccount !== undefined) {
-    const sa = objects[fit.serviceAccount];
-    const renderedSa = find('ServiceAccount', sa.json.metadata?.name);
-    const saMisfits = uncovered(sa.json, renderedSa ?? {}, '', { kind: fit.className, skip: f => allowed.has(f), template: t });
-    misfits.push(...saMisfits.map(m => ({ ...m, message: `of ServiceAccount ${sa.json.metadata?.name} (${sa.file}#${sa.document}) ${m.message}` })));
-  }
-  return misfits;
+  return { misfits, covers };
 }
 
 interface Coverage {

@@ -579,8 +579,8 @@ describe('migrate: Worker, ScheduledJob and MigrationJob (fixtures/workloads)', 
       'CronJob sweep (workloads/misfits.yaml#6) stays a typed k8s object, not a ScheduledJob: '
       + '\'spec.startingDeadlineSeconds\' is refused by ScheduledJob (\'startingDeadlineSeconds\'): must be a whole number >= 10 (got 5)',
       'Job seed (workloads/misfits.yaml#7) stays a typed k8s object, not a MigrationJob: \'spec.ttlSecondsAfterFinished\' has no MigrationJob prop (got 100)',
-      'Deployment relay (workloads/misfits.yaml#8) stays a typed k8s object, not a Worker: \'spec.replicas\' makes the Worker render its own '
-      + 'PodDisruptionBudget relay, and workloads/misfits.yaml#9 is one already (got 2)',
+      'Deployment relay (workloads/misfits.yaml#8) stays a typed k8s object, not a Worker: '
+      + '\'spec.minAvailable\' of PodDisruptionBudget relay (workloads/misfits.yaml#9) has no Worker prop (got 1)',
       'Deployment crawler (workloads/misfits.yaml#10) stays a typed k8s object, not a Worker: \'spec.template.spec.containers[0].env\' refers to other variables '
       + 'with $(…) and a Worker sorts env by name, so a reference may no longer resolve (got ["URL_BASE","API"])',
     ]);
@@ -608,8 +608,8 @@ describe('migrate: Worker, ScheduledJob and MigrationJob (fixtures/workloads)', 
       + '\'spec.replicas\' is 2 or more: a Worker adds a PodDisruptionBudget the input does not have (got 3)',
       workloadNotes(loose)[2],
       workloadNotes(loose)[4],
-      'Deployment relay (workloads/misfits.yaml#8) stays a typed k8s object, not a Worker: '
-      + '\'spec.replicas\' is 2 or more: a Worker adds a PodDisruptionBudget the input does not have (got 2)',
+      'Deployment relay (workloads/misfits.yaml#8) stays a typed k8s object, not a Worker: \'spec.replicas\' makes the Worker render its own '
+      + 'PodDisruptionBudget relay, which differs from workloads/misfits.yaml#9 in metadata.labels, spec.maxUnavailable, spec.minAvailable and 4 more (no patch reaches it) (got 2)',
     ]);
   });
 });
@@ -646,6 +646,7 @@ describe('migrate: what the workload constructs render migrates back to them', (
     new Worker(chart, 'queue', {
       name: 'queue',
       image,
+      replicas: 2,
       args: ['work'],
       healthCheck: HealthCheck.http('/healthz', 8080),
       ports: [{ name: 'http', port: 8080 }],
@@ -682,7 +683,7 @@ describe('migrate: what the workload constructs render migrates back to them', (
   test('THEN each object becomes its construct and renders back identical', () => {
     expect(result.objects.map(o => `${o.kind} ${o.name} → ${o.className}`).sort()).toEqual([
       'CronJob nightly → ScheduledJob', 'Deployment poller → Worker', 'Deployment queue → Worker', 'Deployment scratch → Worker',
-      'Job migrate → MigrationJob', 'ServiceAccount queue → Worker',
+      'Job migrate → MigrationJob', 'PodDisruptionBudget queue → Worker', 'ServiceAccount queue → Worker',
     ]);
     expect(result.notes).toEqual([]);
     expect(result.exact).toBe(true);
