@@ -146,13 +146,25 @@ export class Sandbox {
  * validation gate; `extra` files are added and listed in the kustomization.
  */
 export function app(env: string, name: string, image: string, extra: Record<string, string> = {}): Record<string, string> {
-  const root = new GitOpsApp();
-  new WebService(new AppChart(new Environment(root, env), name), 'web', { image: ImageRef.parse(image), replicas: 1 });
-  const files: Record<string, string> = { ...renderFiles(root), ...extra };
+  const files: Record<string, string> = { ...rendered(env, name, image), ...extra };
   const kustomization = `${env}/${name}/kustomization.yaml`;
   const k = parse(files[kustomization]);
   k.resources = Object.keys(files).filter(p => p !== kustomization && p.startsWith(`${env}/${name}/`)).map(p => p.slice(env.length + name.length + 2)).sort();
   files[kustomization] = toYaml(k);
+  return files;
+}
+
+/** The rendered files of one app, rendered once per test file (tests render the same few apps again and again). */
+const renders = new Map<string, Readonly<Record<string, string>>>();
+function rendered(env: string, name: string, image: string): Readonly<Record<string, string>> {
+  const key = JSON.stringify([env, name, image]);
+  let files = renders.get(key);
+  if (!files) {
+    const root = new GitOpsApp();
+    new WebService(new AppChart(new Environment(root, env), name), 'web', { image: ImageRef.parse(image), replicas: 1 });
+    files = renderFiles(root);
+    renders.set(key, files);
+  }
   return files;
 }
 
