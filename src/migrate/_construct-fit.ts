@@ -29,6 +29,8 @@ export interface ConstructFit {
   readonly target?: string;
   /** Every workload variable its code refers to (`target`, and `allowFrom(queue)`'s): it is written after them. */
   readonly refs: readonly string[];
+  /** Names of the client-side egress policies its `allowFrom` calls render when the namespace denies egress. */
+  readonly egressPolicies: readonly string[];
 }
 
 /** A workload of the program (the WebService, a Worker) that an Autoscaler or NetworkAccess may point at. */
@@ -73,7 +75,7 @@ export interface FitContext {
 
 /** A construct fit with the defaults filled in. */
 export function constructFit(fit: Pick<ConstructFit, 'className' | 'props'> & Partial<ConstructFit>): ConstructFit {
-  return { uses: [], scope: 'chart', calls: [], comments: [], also: [], refs: fit.target !== undefined ? [fit.target] : [], ...fit };
+  return { uses: [], scope: 'chart', calls: [], comments: [], also: [], refs: fit.target !== undefined ? [fit.target] : [], egressPolicies: [], ...fit };
 }
 
 export function isObject(v: unknown): v is Record<string, any> {

@@ -87,6 +87,7 @@ function fitAccess(j: Record<string, any>, ctx: FitContext, why: (r: string) => 
   if (checkSubdomain('', '', name)) return why('the name is not a DNS-1123 subdomain');
   const calls: string[] = [];
   const refs = new Set([target.variable]);
+  const egress = new Set<string>();
   const rules = s.ingress ?? [];
   if (!Array.isArray(rules)) return why('spec.ingress is not a list');
   for (const [i, r] of rules.entries()) {
@@ -107,6 +108,8 @@ function fitAccess(j: Record<string, any>, ctx: FitContext, why: (r: string) => 
       }
       call = `.allowFrom(${from.variable}`;
       refs.add(from.variable);
+      // What allowFrom renders on the client's side when the namespace denies egress.
+      egress.add(`${from.name}-to-${ctx.app}${target.name === ctx.app ? '' : `-${target.name}`}`);
     } else {
       const labels = peer.namespaceSelector?.matchLabels ?? {};
       const ns = labels[NAME_LABEL];
@@ -132,5 +135,6 @@ function fitAccess(j: Record<string, any>, ctx: FitContext, why: (r: string) => 
     calls,
     target: target.variable,
     refs: [...refs],
+    egressPolicies: [...egress],
   });
 }

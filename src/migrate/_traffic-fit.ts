@@ -52,7 +52,18 @@ export function fitTrafficObjects(handled: ReadonlySet<number>, ctx: FitContext)
     if (typeof fit === 'string') reasons.set(index, fit);
     else fits.set(index, fit);
   });
-  // Companion objects (NetworkIsolation's allow-dns) are rendered by their construct: no statement, no note of their own.
+  // With egress denied, allowFrom renders the client's egress policy: an input policy of that name is that object
+  // (two objects of one name would collide), rendered by the construct and compared with the input.
+  const denied = [...fits.values()].some(f => f.className === 'NetworkIsolation' && f.props.denyEgress === true);
+  for (const [index, fit] of denied ? fits : []) {
+    const also = fit.egressPolicies.flatMap(name => {
+      const i = ctx.objects.findIndex((o, k) => !handled.has(k) && !fits.has(k) && o.json.kind === 'NetworkPolicy' && o.json.metadata?.name === name
+        && (o.json.metadata.namespace ?? ctx.namespace) === ctx.namespace);
+      return i >= 0 ? [{ index: i, name }] : [];
+    });
+    if (also.length) fits.set(index, { ...fit, also: [...fit.also, ...also] });
+  }
+  // Companion objects (NetworkIsolation's allow-dns, allowFrom's egress policy) are rendered by their construct: no statement, no note of their own.
   for (const [index, fit] of fits) {
     for (const a of fit.also) {
       covered.set(a.index, index);

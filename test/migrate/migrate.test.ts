@@ -167,6 +167,7 @@ describe('migrate: Ingress, HTTPRoute, HPA, NetworkPolicy and ConfigMap become t
       'Deployment queue → Worker',
       'Deployment indexer → k8s.KubeDeployment',
       'HorizontalPodAutoscaler indexer → k8s.KubeHorizontalPodAutoscalerV2',
+      'NetworkPolicy shop-to-shop-queue → NetworkAccess',
     ]);
     expect(r.notes).toEqual(expect.arrayContaining([
       'ConfigMap shop-plain (traffic/configmaps.yaml#2) stays a typed k8s object, not a HashedConfigMap: its name does not end in its content hash -fd7g28cd7g '
@@ -239,6 +240,17 @@ describe('migrate: Ingress, HTTPRoute, HPA, NetworkPolicy and ConfigMap become t
     ]);
   });
 
+  test('GIVEN egress denied and the web pods\' egress policy to the queue WHEN migrated THEN allowFrom(shop) renders it (its client side), with the workloads\' selectors', () => {
+    expect(object('NetworkPolicy', 'shop-to-shop-queue').rendered).toBe('dev/shop/networkpolicy-shop-to-shop-queue.yaml');
+    expect(changed('NetworkPolicy', 'shop-to-shop-queue')).toEqual([
+      LABELS,
+      'removed spec.egress[0].to[0].podSelector.matchLabels.app',
+      'added spec.egress[0].to[0].podSelector.matchLabels["app.kubernetes.io/instance"]', 'added spec.egress[0].to[0].podSelector.matchLabels["app.kubernetes.io/name"]',
+      'removed spec.podSelector.matchLabels.app',
+      'added spec.podSelector.matchLabels["app.kubernetes.io/instance"]', 'added spec.podSelector.matchLabels["app.kubernetes.io/name"]',
+    ]);
+  });
+
   test('GIVEN a ConfigMap named with its content hash WHEN migrated THEN a HashedConfigMap of the same name, pruned last', () => {
     expect(r.code).toContain("new HashedConfigMap(chart, 'configmap-shop-settings-9t796822f2', { name: 'shop-settings', data: { LOG_LEVEL: 'info', 'app.properties': 'cache=on\\nsize=10\\n' } });");
     expect(object('ConfigMap', 'shop-settings-9t796822f2').rendered).toBe('dev/shop/configmap-shop-settings-9t796822f2.yaml');
@@ -260,11 +272,10 @@ describe('migrate: Ingress, HTTPRoute, HPA, NetworkPolicy and ConfigMap become t
     ]);
   });
 
-  test('GIVEN the generated program WHEN rendered THEN the gate refuses only objects kept as written; the constructs add a PodDisruptionBudget and an egress rule', () => {
+  test('GIVEN the generated program WHEN rendered THEN the gate refuses only objects kept as written, and nothing but the PodDisruptionBudget is added', () => {
     expect(r.gate.problems).toContainEqual(expect.stringMatching(/^\[dev\/shop\/ingress-shop-admin\.yaml: Ingress\/shop\/shop-admin\] 'spec\.tls' is not set: .*\[ingress-tls\]$/));
     expect(r.gate.problems.filter(p => !/^\[dev\/shop\/(ingress-shop-admin|deployment-indexer)\.yaml: /.test(p))).toEqual([]);
-    // the namespace denies egress (NetworkIsolation denyEgress): allowFrom(shop) also opens the web pods' egress to the queue pods
-    expect(r.added.map(a => a.file)).toEqual(['dev/shop/networkpolicy-shop-to-shop-queue.yaml', 'dev/shop/poddisruptionbudget-shop.yaml']);
+    expect(r.added.map(a => a.file)).toEqual(['dev/shop/poddisruptionbudget-shop.yaml']);
   });
 
   test('GIVEN --strict WHEN migrated THEN no traffic or config construct is used (they add labels) and the output equals the input', () => {
