@@ -98,6 +98,9 @@ function install(file, under) {
   };
   process.once('exit', () => {
     if (missed.size) write(file, index, data, missed, hits);
+    // For tests and diagnosis: which modules the cache served, and which it missed.
+    const report = process.env.CDK8S_GITOPS_CODE_CACHE_REPORT;
+    if (report) fs.writeFileSync(report, JSON.stringify({ hits: [...hits], missed: [...missed.keys()] }));
   });
 }
 

@@ -54,6 +54,34 @@ describe('scripts/prebuilt.js (the app command and plugin bundles)', () => {
   });
 });
 
+describe('the app command (cdk8s.yaml app: node scripts/prebuilt.js run app)', () => {
+  test('GIVEN a built app bundle WHEN the app command runs again THEN it loads neither esbuild nor TypeScript nor ajv\'s compiler, and V8 accepts its whole code cache', () => {
+    // GIVEN a project folder like the one `cdk8s synth` runs in, and a preload listing the modules loaded
+    const { dir, cleanup } = tmpDir('cdk8s-gitops-app-command-');
+    try {
+      for (const link of ['src', 'imports', 'scripts', 'node_modules']) fs.symlinkSync(path.join(ROOT, link), path.join(dir, link));
+      fs.writeFileSync(path.join(dir, 'loaded.js'), `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(path.join(dir, 'loaded.json'))}, JSON.stringify(Object.keys(require.cache))));\n`);
+      const report = path.join(dir, 'code-cache.json');
+      const env = { ...process.env, CDK8S_GITOPS_CODE_CACHE_REPORT: report };
+      const app = () => spawnSync(process.execPath, ['-r', path.join(dir, 'loaded.js'), 'scripts/prebuilt.js', 'run', 'app'], { cwd: dir, env, encoding: 'utf8', timeout: 120_000 });
+      expect(app().status).toBe(0); // builds if stale and fills the code cache
+      // WHEN
+      const r = app();
+      // THEN
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      const loaded: string[] = JSON.parse(fs.readFileSync(path.join(dir, 'loaded.json'), 'utf8'));
+      expect(loaded.filter(f => /node_modules[\\/](esbuild|esbuild-register|typescript|ts-node)[\\/]|node_modules[\\/]ajv[\\/]dist[\\/](core|compile)/.test(f))).toEqual([]);
+      expect(loaded).toEqual(expect.arrayContaining([path.join(ROOT, '.prebuilt', 'app.js')]));
+      const { hits, missed } = JSON.parse(fs.readFileSync(report, 'utf8'));
+      expect(missed).toEqual([]);
+      expect(hits).toEqual(expect.arrayContaining([path.join(ROOT, '.prebuilt', 'app.js'), path.join(ROOT, '.prebuilt', 'schemas', '_validators.js')]));
+    } finally {
+      cleanup();
+    }
+  }, 240_000);
+});
+
 describe('scripts/prebuilt.js without npm\'s lock file (another package manager)', () => {
   test('GIVEN a checkout whose node_modules has no .package-lock.json WHEN built twice THEN the second run finds the bundles fresh', () => {
     // GIVEN a copy of the layout: the sources linked, node_modules a folder of links without the lock file
