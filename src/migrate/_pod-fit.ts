@@ -188,7 +188,7 @@ export interface PodFitOptions {
   readonly kind: string;
   /** The JSON path of the pod template in the object (`spec.template`). */
   readonly templateField: string;
-  /** Props as --strict writes them: no per-app ServiceAccount; no writable /tmp the input lacks. */
+  /** Props as --strict writes them: no writable /tmp the input lacks; a ServiceAccount only when the input has it. */
   readonly strict: boolean;
   /** ServiceAccounts of the input by name (non-strict: a workload naming one takes it over). */
   readonly serviceAccounts: ReadonlyMap<string, { readonly index: number; readonly object: SourceObject }>;
@@ -281,17 +281,20 @@ export function podTemplateProps(o: SourceObject, options: PodFitOptions): PodFi
   const user = spec.securityContext?.runAsUser;
   if (Number.isInteger(user) && user >= 1) props.runAsUser = user;
 
+  // The ServiceAccount of the input it runs as becomes its serviceAccount. With --strict a patch can write
+  // serviceAccountName instead (and the ServiceAccount stays typed): no misfit.
   const account = spec.serviceAccountName ?? spec.serviceAccount;
-  if (account !== undefined && !options.strict) {
+  if (account !== undefined) {
     const sa = typeof account === 'string' ? options.serviceAccounts.get(account) : undefined;
-    if (!sa) {
-      return { field: `${field}.serviceAccountName`, message: `names a ServiceAccount that is not in the input (a ${options.kind} creates the one it runs as; migrate that one with it)`, value: account };
+    const misfit: Misfit | undefined = !sa
+      ? { field: `${field}.serviceAccountName`, message: `names a ServiceAccount that is not in the input (a ${options.kind} creates the one it runs as; migrate that one with it)`, value: account }
+      : serviceAccountMisfit(sa.object);
+    if (misfit && !options.strict) return misfit;
+    if (!misfit) {
+      const annotations = sa!.object.json.metadata?.annotations;
+      const hasAnnotations = isObject(annotations) && Object.keys(annotations).length > 0;
+      props.serviceAccount = stripUndefined({ name: account, annotations: hasAnnotations ? annotations : undefined });
     }
-    const m = serviceAccountMisfit(sa.object);
-    if (m) return m;
-    const annotations = sa.object.json.metadata?.annotations;
-    const hasAnnotations = isObject(annotations) && Object.keys(annotations).length > 0;
-    props.serviceAccount = stripUndefined({ name: account, annotations: hasAnnotations ? annotations : undefined });
   }
   return { props };
 }

@@ -89,12 +89,19 @@ export function planWorkloads(objects: readonly SourceObject[], handled: Readonl
     // Unless its only HPA becomes an Autoscaler of the Worker, which then writes no replicas.
     const scalers = candidate.className === 'Worker' && !options.strict ? autoscalers.filter(a => a.json.spec.scaleTargetRef.name === j.metadata?.name) : [];
     const scaler = scalers.length > 1 ? scalers[1] : scalers.find(a => !options.becomesAutoscaler?.(a, j.metadata?.name));
-    const fit: KindFit | Misfit = scaler
+    let fit: KindFit | Misfit = scaler
       ? { field: 'spec.replicas', message: `is owned by HorizontalPodAutoscaler ${scaler.json.metadata?.name} (${scaler.file}#${scaler.document}), and a Worker writes its replicas`, value: j.spec?.replicas }
       : webService && j.metadata?.name === options.app
         ? { field: 'metadata.name', message: `is the app's name: a ${candidate.className}'s pods would carry the labels the WebService's Service selects (migrate with another --app)`, value: j.metadata.name }
         : candidate.fit();
-    const checked = 'field' in fit ? { misfits: [fit], covers: [] } : check(fit, o, objects, options);
+    let checked = 'field' in fit ? { misfits: [fit], covers: [] } : check(fit, o, objects, options);
+    if (options.strict && !('field' in fit) && checked.misfits.length && fit.props.serviceAccount !== undefined) {
+      // With --strict the construct's ServiceAccount must equal the input's; else a patch writes serviceAccountName.
+      const { serviceAccount: _, ...props } = fit.props;
+      const alone: KindFit = { ...fit, props };
+      const again = check(alone, o, objects, options);
+      if (!again.misfits.length) [fit, checked] = [alone, again];
+    }
     const misfits = checked.misfits;
     if ('field' in fit || misfits.length) {
       const shown = misfits.slice(0, MAX_MISFITS).map(formatMisfit).join('; ');

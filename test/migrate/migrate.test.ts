@@ -649,6 +649,7 @@ describe('migrate: a workload named after the app, beside a WebService', () => {
 describe('migrate: what the workload constructs render migrates back to them', () => {
   let dir: string;
   let result: MigrateResult;
+  let strictResult: MigrateResult;
   beforeAll(() => {
     // GIVEN the rendered YAML of a Worker, a ScheduledJob and a MigrationJob with pod extras
     const app = new GitOpsApp({ validate: false });
@@ -686,8 +687,9 @@ describe('migrate: what the workload constructs render migrates back to them', (
     for (const [file, text] of app.render()) {
       if (!file.endsWith('kustomization.yaml')) fs.writeFileSync(path.join(dir, path.basename(file)), text);
     }
-    // WHEN it is migrated (without --strict)
+    // WHEN it is migrated, without and with --strict
     result = migrate(['.'], { cwd: dir, importFrom: SRC, app: 'shop' });
+    strictResult = migrate(['.'], { cwd: dir, importFrom: SRC, app: 'shop', strict: true });
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -702,6 +704,13 @@ describe('migrate: what the workload constructs render migrates back to them', (
     expect(result.code).toContain("healthCheck: HealthCheck.none('polls; no endpoint')");
     expect(result.code.match(/writableTmp: false/g)).toHaveLength(1);
     expect(result.code).toContain("  volumes: [PodVolume.emptyDir('tmp', { sizeLimit: '1024Mi', memory: true })],\n  writableTmp: false,\n  runAsUser: 2000,\n");
+  });
+
+  test('THEN with --strict the same constructs need no patch: nothing differs to undo', () => {
+    expect(strictResult.objects.map(o => o.className)).toEqual(result.objects.map(o => o.className));
+    expect(strictResult.exact).toBe(true);
+    expect(strictResult.code).not.toContain('RenderedPatch');
+    expect(strictResult.code.replace(/^\/\/ Migrated by .*\n/, '')).toBe(result.code.replace(/^\/\/ Migrated by .*\n/, '').replace(/, with its secure defaults \(see the differences migrate printed\)/g, ''));
   });
 });
 
