@@ -574,6 +574,10 @@ describe('migrate: Worker, ScheduledJob and MigrationJob (fixtures/workloads)', 
     expect(byName(loose, 'queue', 'ServiceAccount').changes.map(c => `${c.op} ${c.field}`)).toEqual([
       'added automountServiceAccountToken', 'added metadata.labels.app', 'added metadata.labels["app.kubernetes.io/managed-by"]',
     ]);
+    // What the constructs render passes the validation gate the generated app keeps on
+    const files = loose.objects.filter(o => ['Worker', 'ScheduledJob', 'MigrationJob'].includes(o.className)).map(o => o.rendered!);
+    expect(files).toHaveLength(6);
+    expect(loose.gate.problems.filter(p => files.some(f => p.includes(`[${f}:`)))).toEqual([]);
     // 3 replicas: the Worker adds its PodDisruptionBudget
     expect(loose.added.map(a => a.file)).toEqual(['dev/shop/poddisruptionbudget-indexer.yaml']);
   });
