@@ -324,11 +324,23 @@ function pickWebService(objects: readonly SourceObject[], options: GenerateOptio
       const fit = fitWebService(dep, di, svc, si, options);
       if (typeof fit !== 'string') {
         // A WebService writes its replicas: with an HPA no Autoscaler expresses, each sync would reset the scale.
+        const why = `Deployment ${fit.name} + Service ${svc.json.metadata?.name} stay typed k8s objects, not a WebService`;
         const owner = unexpressedAutoscaler(objects, fit.name, options);
-        if (!owner) return fit;
-        notes.push(`Deployment ${fit.name} + Service ${svc.json.metadata?.name} stay typed k8s objects, not a WebService: 'spec.replicas' is owned by `
-          + `HorizontalPodAutoscaler ${owner.json.metadata?.name} (${owner.file}#${owner.document}), and a WebService writes its replicas`);
-        continue;
+        if (owner) {
+          notes.push(`${why}: 'spec.replicas' is owned by HorizontalPodAutoscaler ${owner.json.metadata?.name} (${owner.file}#${owner.document}), and a WebService writes its replicas`);
+          continue;
+        }
+        // With 2 or more replicas (or an autoscaler's minimum) a WebService renders its PodDisruptionBudget: one of that name would collide.
+        const scaler = objects.find(o => o.json.kind === 'HorizontalPodAutoscaler' && o.json.spec?.scaleTargetRef?.name === fit.name);
+        // (An HPA here becomes the Autoscaler: its minimum replaces the replicas.)
+        const replicas = Number(scaler ? scaler.json.spec?.minReplicas ?? 1 : fit.props.replicas ?? 1);
+        const budget = objects.find(o => o.json.kind === 'PodDisruptionBudget' && o.json.metadata?.name === fit.name
+          && (o.json.metadata.namespace ?? options.namespace) === options.namespace);
+        if (budget && replicas >= 2) {
+          notes.push(`${why}: with ${replicas} replicas a WebService renders its own PodDisruptionBudget ${fit.name}, and ${budget.file}#${budget.document} is one already`);
+          continue;
+        }
+        return fit;
       }
       if (!fit.includes('does not select')) notes.push(fit);
     }

@@ -285,7 +285,7 @@ describe('migrate: Ingress, HTTPRoute, HPA, NetworkPolicy and ConfigMap become t
   });
 });
 
-describe('migrate: a Deployment + Service scaled by an HPA no Autoscaler expresses', () => {
+describe('migrate: a Deployment + Service a WebService would clash with', () => {
   let dir: string;
   beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'migrate-hpa-')); });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -302,6 +302,17 @@ describe('migrate: a Deployment + Service scaled by an HPA no Autoscaler express
     expect(m.objects.map(o => o.className)).toEqual(['k8s.KubeHorizontalPodAutoscalerV2', 'k8s.KubeDeployment', 'k8s.KubeService']);
     expect(m.notes).toContain('Deployment shop + Service shop stay typed k8s objects, not a WebService: \'spec.replicas\' is owned by '
       + 'HorizontalPodAutoscaler shop (hpa.yaml#1), and a WebService writes its replicas');
+    expect(m.exact).toBe(true);
+  });
+
+  test('GIVEN 3 replicas and a PodDisruptionBudget of the same name WHEN migrated THEN the pair stays typed (a WebService renders its own), saying why', () => {
+    fs.copyFileSync(path.join(FIXTURES, 'traffic', 'web.yaml'), path.join(dir, 'web.yaml'));
+    fs.writeFileSync(path.join(dir, 'pdb.yaml'), 'apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: shop, namespace: shop}\n'
+      + 'spec: {minAvailable: 1, selector: {matchLabels: {app: shop}}}\n');
+    const m = migrate(['pdb.yaml', 'web.yaml'], { cwd: dir, importFrom: SRC });
+    expect(m.objects.map(o => o.className)).toEqual(['k8s.KubePodDisruptionBudget', 'k8s.KubeDeployment', 'k8s.KubeService']);
+    expect(m.notes).toContain('Deployment shop + Service shop stay typed k8s objects, not a WebService: with 3 replicas a WebService renders its own '
+      + 'PodDisruptionBudget shop, and pdb.yaml#1 is one already');
     expect(m.exact).toBe(true);
   });
 });
