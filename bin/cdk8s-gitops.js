@@ -9,7 +9,8 @@ const path = require('path');
 const lib = path.join(__dirname, '..', 'lib', 'src', 'cli', 'main.js');
 const src = path.join(__dirname, '..', 'src', 'cli', 'main.ts');
 if (!fs.existsSync(lib) && fs.existsSync(src)) {
-  require('esbuild-register/dist/node').register();
+  // import() of a command's module becomes require(), which esbuild-register hooks (it cannot hook import()).
+  require('esbuild-register/dist/node').register({ supported: { 'dynamic-import': false } });
   require(src).main();
 } else {
   require(lib).main();
