@@ -99,6 +99,9 @@ function main(): void {
   check(node(['publish']), 'first publish');
 
   const out: Record<string, number[]> = { publishOneApp: [], gitCommit: [], publishNoop: [], gitNoop: [], nodeStart: [] };
+  // CPU time (user + system, children included, from GNU time): on a machine shared with other jobs it varies less than wall time.
+  const cpu: Record<string, number[]> = { publishOneApp: [], gitCommit: [], publishNoop: [], gitNoop: [], nodeStart: [] };
+  const cpuOf = (key: string, r: { cpuMs?: number }) => { if (r.cpuMs !== undefined) cpu[key].push(r.cpuMs); };
   for (let rep = 0; rep < reps; rep++) {
     const next = rep % 2 === 0 ? changed : tree;
     // One-app change: alternate the two commands, the same change each.
@@ -111,6 +114,8 @@ function main(): void {
     check(git, 'git commit');
     out.publishOneApp.push(pub.ms);
     out.gitCommit.push(git.ms);
+    cpuOf('publishOneApp', pub);
+    cpuOf('gitCommit', git);
     // No-op.
     const noop = node(['publish']);
     check(noop, 'no-op publish');
@@ -118,12 +123,15 @@ function main(): void {
     check(gitNoop, 'git diff --cached --quiet');
     out.publishNoop.push(noop.ms);
     out.gitNoop.push(gitNoop.ms);
+    cpuOf('publishNoop', noop);
+    cpuOf('gitNoop', gitNoop);
     const bare = runProcess('node', ['-e', '0'], { cwd: src, env });
     check(bare, 'node -e 0');
     out.nodeStart.push(bare.ms);
+    cpuOf('nodeStart', bare);
   }
 
-  const result: Record<string, unknown> = { apps, reps, files: tree.size, runs: out };
+  const result: Record<string, unknown> = { apps, reps, files: tree.size, runs: out, cpuMs: cpu };
   if (withKustomize) {
     // validate (kustomize included, no cache) vs one kubectl kustomize of a root listing every app folder, sequentially.
     const v = node(['validate', '--no-cache']);
@@ -143,6 +151,9 @@ function main(): void {
     noop: ratio(out.publishNoop, out.gitNoop),
     nodeStartVsGitNoop: ratio(out.nodeStart, out.gitNoop),
   };
+  if (cpu.gitCommit.length === reps && cpu.gitCommit.every(x => x > 0) && cpu.gitNoop.every(x => x > 0)) {
+    result.cpuRatios = { oneApp: ratio(cpu.publishOneApp, cpu.gitCommit), noop: ratio(cpu.publishNoop, cpu.gitNoop) };
+  }
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 

@@ -227,6 +227,12 @@ export function renderPublishCli(r: any): string {
     `  no-op publish: ${ms(r.runs.publishNoop)}; git add -A && git diff --cached --quiet: ${ms(r.runs.gitNoop)}`,
     `    ratio min ${r.ratios.noop.min.toFixed(2)}x, median ${r.ratios.noop.median.toFixed(2)}x (target <= 2x: ${r.ratios.noop.median <= 2 ? 'met' : 'MISSED'})`,
   ];
+  if (r.cpuMs?.publishOneApp?.length) {
+    const c = r.cpuMs;
+    lines.push(`  CPU time (user + system, git and kubectl children included; 10 ms resolution): one-app publish ${ms(c.publishOneApp)}, git commit ${ms(c.gitCommit)}; `
+      + `no-op publish ${ms(c.publishNoop)}, git no-op ${ms(c.gitNoop)}; node -e 0 ${ms(c.nodeStart)}`
+      + (r.cpuRatios ? `; CPU ratios (median): one-app ${r.cpuRatios.oneApp.median.toFixed(2)}x, no-op ${r.cpuRatios.noop.median.toFixed(2)}x` : ''));
+  }
   if (r.runs.nodeStart?.length) {
     lines.push(`  node -e 0 (any Node.js CLI's start-up, the floor of the no-op ratio): ${ms(r.runs.nodeStart)}; `
       + `ratio to the git no-op min ${r.ratios.nodeStartVsGitNoop.min.toFixed(2)}x, median ${r.ratios.nodeStartVsGitNoop.median.toFixed(2)}x`);
