@@ -69,7 +69,7 @@ function shapeFindingsOf(tree: RenderedTree): Finding[] {
   // Paths only: a file's text is looked at (isBlankIn) only for the empty-file rule.
   for (const file of tree.keys()) {
     const segs = file.split('/');
-    const gitAt = segs.findIndex(isGitSegment);
+    const gitAt = /\.git/i.test(file) ? segs.findIndex(isGitSegment) : -1;
     if (gitAt >= 0) {
       const where = segs.slice(0, gitAt + 1).join('/');
       if (!seenDirs.has(where)) {
@@ -79,7 +79,9 @@ function shapeFindingsOf(tree: RenderedTree): Finding[] {
       }
       continue;
     }
-    for (let i = 0; i < segs.length - 1; i++) {
+    // A file's folders are looked at once, with the first file of its folder.
+    const folder = file.slice(0, Math.max(0, file.lastIndexOf('/')));
+    for (let i = 0; i < segs.length - 1 && !seenDirs.has(folder); i++) {
       const dir = segs.slice(0, i + 1).join('/');
       if (seenDirs.has(dir)) continue;
       seenDirs.add(dir);

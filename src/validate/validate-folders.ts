@@ -177,9 +177,9 @@ export async function validateFolders(tree: RenderedTree, options: ValidateFolde
 
 /** A folder's content key: its files' names and git blob ids (a DiskTree knows them without reading the files). */
 function folderKey(tree: RenderedTree, files: readonly string[]): string {
-  const h = createHash('sha256');
-  for (const p of files) h.update(`${posix.basename(p)}\0${blobIdIn(tree, p)}\0`);
-  return h.digest('hex');
+  let text = '';
+  for (const p of files) text += `${p.slice(p.lastIndexOf('/') + 1)}\0${blobIdIn(tree, p)}\0`;
+  return createHash('sha256').update(text).digest('hex');
 }
 
 /** True if the folder's kustomization lists only files beside it. */

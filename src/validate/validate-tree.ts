@@ -269,8 +269,8 @@ function validateObjects(
   }
 
   if (crossFolder) findings.push(...duplicateObjectFindings(identities as ReadonlyMap<string, FolderObjects>));
-  const index = folderIndex(tree);
-  for (const k of kustomizations) findings.push(...checkResources(tree, index, k.file, k.value));
+  const index = kustomizations.length ? folderIndex(tree) : undefined;
+  for (const k of kustomizations) findings.push(...checkResources(tree, index!, k.file, k.value));
   const folderStats = new Map([...perFolder].map(([dir, c]) => [dir, {
     ...c, identities: identities.get(dir) ?? { objects: [] }, facts: facts.get(dir) ?? [],
   }]));
