@@ -99,6 +99,14 @@ const BOT_ENV = { GIT_AUTHOR_NAME: BOT_NAME, GIT_AUTHOR_EMAIL: BOT_EMAIL, GIT_CO
 const CREDENTIAL_HELPER = 'git config --local credential.helper \'!f() { echo username=x-access-token; echo "password=${GH_TOKEN}"; }; f\'';
 
 /**
+ * Install for jobs that can push: no lifecycle scripts. `compile` is this
+ * repo's projen task; a config repo written by `cdk8s-gitops init` (which
+ * ships pr.yml, publish.yml and promote.yml) has no projen and no compile
+ * script, and runs its TypeScript directly, so the step must not name projen.
+ */
+const INSTALL_WITHOUT_SCRIPTS = 'npm ci --ignore-scripts && npm run --if-present compile';
+
+/**
  * Pull requests opened with the workflow's own GITHUB_TOKEN start no
  * workflows (GitHub's rule), so their checks never run. A GitHub App or
  * fine-grained token in this secret (contents + pull requests: write) lets
@@ -280,7 +288,7 @@ export function addWorkflows(project: Project, options: WorkflowOptions = {}): v
             checkout({ 'fetch-depth': 0 }),
             setupNode,
             // No lifecycle scripts in a job that can push; the tests ran in `test`.
-            { name: 'Install', run: 'npm ci --ignore-scripts && npx projen compile' },
+            { name: 'Install', run: INSTALL_WITHOUT_SCRIPTS },
             synth,
             {
               // The only step with the token, through a credential helper (never on disk).
@@ -446,7 +454,7 @@ function pinJob(
     'steps': [
       checkout({ ref: branch }),
       setupNode,
-      { name: 'Install', run: 'npm ci --ignore-scripts && npx projen compile' },
+      { name: 'Install', run: INSTALL_WITHOUT_SCRIPTS },
       {
         name: 'Set the image',
         env: { IMAGE: '${{ needs.build.outputs.image }}' },
@@ -522,7 +530,7 @@ function promoteJob(
       // The whole history: the rendered branch is the evidence.
       checkout({ 'fetch-depth': 0 }),
       setupNode,
-      { name: 'Install', run: 'npm ci --ignore-scripts && npx projen compile' },
+      { name: 'Install', run: INSTALL_WITHOUT_SCRIPTS },
       {
         // Refused (exit 2) unless the rendered branch shows the version soaked upstream.
         name: 'Check the evidence and edit the pins',

@@ -241,7 +241,7 @@ describe('publish.yml', () => {
 
   test('publishes without lifecycle scripts, one at a time, never cancelled', () => {
     const runs = (publish.steps as Obj[]).map(s => s.run).filter(Boolean);
-    expect(runs[0]).toBe('npm ci --ignore-scripts && npx projen compile');
+    expect(runs[0]).toBe('npm ci --ignore-scripts && npm run --if-present compile');
     expect(runs[2]).toMatch(/\nnpx cdk8s-gitops publish --push$/);
     expect(publish.concurrency).toEqual({ 'group': 'publish-rendered-manifests', 'cancel-in-progress': false });
   });
