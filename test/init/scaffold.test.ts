@@ -109,6 +109,20 @@ describe('scaffold (cdk8s-gitops init)', () => {
     }
   });
 
+  test('GIVEN the shipped workflows THEN jest runs with CI set: a snapshot missing from the commit fails instead of being written', () => {
+    scaffold(dir, { name: 'x' });
+    for (const file of listFiles(path.join(dir, '.github', 'workflows'))) {
+      const text = fs.readFileSync(path.join(dir, '.github', 'workflows', file), 'utf8');
+      const steps = Object.values<any>(parse(text).jobs).flatMap(job => job.steps as any[]);
+      for (const step of steps.filter(s => s.run === 'npm test')) {
+        expect({ file, env: step.env }).toEqual({ file, env: undefined });
+      }
+      expect(text).not.toContain('CI: "false"');
+    }
+    // This package's own copy keeps it (its tests skip what needs files only its CI machines have).
+    expect(fs.readFileSync(path.join(__dirname, '..', '..', '.github', 'workflows', 'pr.yml'), 'utf8')).toContain('CI: "false"');
+  });
+
   test('GIVEN files that already exist WHEN scaffolded THEN it names each one and writes nothing', () => {
     // GIVEN
     fs.writeFileSync(path.join(dir, 'package.json'), '{"name":"mine"}');
