@@ -39,6 +39,8 @@ export interface LoadedInput {
 }
 
 const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+/** The apiVersion kustomize gives a kustomization file that names none. */
+const KUSTOMIZE_API_VERSION = 'kustomize.config.k8s.io/v1beta1';
 const KUSTOMIZATION_FIELDS = new Set(['apiVersion', 'kind', 'namespace', 'resources', 'images']);
 
 /** Kinds without a namespace: Kustomize's `namespace` leaves them alone. */
@@ -88,6 +90,7 @@ export function loadInputs(paths: readonly string[], cwd: string, limits: YamlLi
       return undefined;
     }
     const out: Record<string, any>[] = [];
+    const defaultsToKustomization = KUSTOMIZATION_FILES.includes(path.basename(abs)) && list.length === 1;
     list.forEach((doc, i) => {
       const where = { path: display(abs), field: `document ${i + 1}` };
       if (doc.errors.length) {
@@ -100,6 +103,11 @@ export function loadInputs(paths: readonly string[], cwd: string, limits: YamlLi
       if (typeof json !== 'object' || Array.isArray(json)) {
         problems.push({ ...where, message: 'must be a mapping (a Kubernetes object)', value: json });
         out.push(undefined as any);
+        return;
+      }
+      if (defaultsToKustomization && json.apiVersion === undefined && json.kind === undefined) {
+        // kustomize reads a kustomization file without apiVersion and kind (many hand-written ones have neither).
+        out.push({ apiVersion: KUSTOMIZE_API_VERSION, kind: 'Kustomization', ...json });
         return;
       }
       for (const key of ['apiVersion', 'kind'] as const) {
