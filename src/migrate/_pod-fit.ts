@@ -216,13 +216,17 @@ export function podTemplateProps(o: SourceObject, options: PodFitOptions): PodFi
   if (!isObject(spec) || !Array.isArray(containers) || !containers.length || !containers.every(isObject)) {
     return { field: `${field}.containers`, message: 'is not a list of containers' };
   }
-  const all: Record<string, any>[] = [...containers, ...(Array.isArray(spec.initContainers) ? spec.initContainers : [])];
+  if (spec.initContainers !== undefined && (!Array.isArray(spec.initContainers) || !spec.initContainers.every(isObject))) {
+    return { field: `${field}.initContainers`, message: 'is not a list of containers', value: spec.initContainers };
+  }
+  const all: Record<string, any>[] = [...containers, ...(spec.initContainers ?? [])];
+  const mountsOf = (c: Record<string, any>): any[] => (Array.isArray(c.volumeMounts) ? c.volumeMounts : []);
   const volumes: Record<string, any>[] = Array.isArray(spec.volumes) ? spec.volumes.filter(isObject) : [];
   // The constructs' writable /tmp: kept as writableTmp when the input has it; refused where the input mounts its own /tmp.
   const tmpVolume = volumes.find(v => v.name === 'tmp');
   const hasConstructTmp = !!tmpVolume && JSON.stringify(tmpVolume) === TMP_VOLUME
-    && all.every(c => (c.volumeMounts ?? []).some((m: any) => m?.name === 'tmp' && m.mountPath === '/tmp' && Object.keys(m).length === 2));
-  const ownTmp = !hasConstructTmp && (tmpVolume !== undefined || all.some(c => (c.volumeMounts ?? []).some((m: any) => m?.mountPath === '/tmp')));
+    && all.every(c => mountsOf(c).some(m => m?.name === 'tmp' && m.mountPath === '/tmp' && Object.keys(m).length === 2));
+  const ownTmp = !hasConstructTmp && (tmpVolume !== undefined || all.some(c => mountsOf(c).some(m => m?.mountPath === '/tmp')));
   const writableTmp = hasConstructTmp || (!ownTmp && !options.strict);
 
   for (const [i, c] of all.entries()) {
@@ -259,7 +263,6 @@ export function podTemplateProps(o: SourceObject, options: PodFitOptions): PodFi
   if (!Array.isArray(sidecars)) return sidecars;
   if (sidecars.length) props.sidecars = sidecars;
   if (spec.initContainers !== undefined) {
-    if (!Array.isArray(spec.initContainers) || !spec.initContainers.every(isObject)) return { field: `${field}.initContainers`, message: 'is not a list of containers' };
     const init = specs(spec.initContainers, 'initContainers', false);
     if (!Array.isArray(init)) return init;
     if (init.length) props.initContainers = init;

@@ -75,8 +75,9 @@ export function planWorkloads(objects: readonly SourceObject[], handled: Readonl
   const webService = objects.some((x, i) => handled.has(i) && x.json.kind === 'Deployment');
   const autoscalers = objects.filter(o => o.json.kind === 'HorizontalPodAutoscaler' && o.json.spec?.scaleTargetRef?.kind === 'Deployment');
   objects.forEach((o, index) => {
-    if (handled.has(index)) return;
     const j = o.json;
+    // Without a name it is no workload a construct can take (the typed class reports it).
+    if (handled.has(index) || !isObject(j.metadata) || typeof j.metadata.name !== 'string') return;
     let candidate: { className: string; fit: () => KindFit | Misfit } | undefined;
     if (j.kind === 'Deployment' && !services.some(s => selects(s.json.spec.selector, j.spec?.template?.metadata?.labels))) {
       candidate = { className: 'Worker', fit: () => fitWorker(o, kindOptions) };
