@@ -74,7 +74,8 @@ validations:
 }
 
 export function mainTs(v: TemplateValues): string {
-  return `import * as path from 'path';
+  return `import * as fs from 'fs';
+import * as path from 'path';
 import { AppChart, ArgoCd, Environment, GitOpsApp, ImagePins, WebService, synthFailure, validationGate } from 'cdk8s-gitops';
 
 /**
@@ -101,7 +102,14 @@ export function buildApp(): GitOpsApp {
 
 if (require.main === module) {
   try {
-    buildApp().synth();
+    const app = buildApp();
+    app.synth();
+    // The root "app of apps": applied once by a person (kubectl apply -n argocd -f
+    // bootstrap/root-application.yaml; see docs/argocd.md in the package), committed here.
+    // Outside dist/, so the root app never manages itself.
+    const bootstrap = path.join(__dirname, '..', 'bootstrap', 'root-application.yaml');
+    fs.mkdirSync(path.dirname(bootstrap), { recursive: true });
+    fs.writeFileSync(bootstrap, (app.node.findChild('argocd') as ArgoCd).bootstrapManifest());
   } catch (e) {
     // Bad input: one line per problem and exit 2, no stack trace (CDK8S_GITOPS_DEBUG=1 shows it);
     // under \`cdk8s synth\` the validation plugin reports it.
@@ -190,7 +198,13 @@ npm test                     # the tree's tests and snapshot (npm run test:updat
 
 \`.github/workflows/pr.yml\` tests, renders, validates and shows the rendered diff of each pull
 request; \`.github/workflows/publish.yml\` publishes \`dist/\` from the default branch to the
-rendered branch. Argo CD is bootstrapped once with the root Application described in the
-cdk8s-gitops docs (\`docs/argocd.md\` in the package).
+rendered branch.
+
+## Argo CD
+
+Once, after the first publish: \`kubectl apply -n argocd -f bootstrap/root-application.yaml\`.
+That root Application (written by every synth; commit it) syncs \`argocd/\` of the rendered
+branch, which holds the AppProjects and an Application per environment and app (see
+\`docs/argocd.md\` in the cdk8s-gitops package).
 `;
 }

@@ -78,6 +78,14 @@ describe('scaffold (cdk8s-gitops init)', () => {
     });
   });
 
+  test('GIVEN defaults THEN main.ts writes the root Application beside dist/ and the README says to apply it once', () => {
+    scaffold(dir, { name: 'x' });
+    const main = fs.readFileSync(path.join(dir, 'src', 'main.ts'), 'utf8');
+    expect(main).toContain("path.join(__dirname, '..', 'bootstrap', 'root-application.yaml')");
+    expect(main).toContain("(app.node.findChild('argocd') as ArgoCd).bootstrapManifest()");
+    expect(fs.readFileSync(path.join(dir, 'README.md'), 'utf8')).toContain('`kubectl apply -n argocd -f bootstrap/root-application.yaml`');
+  });
+
   test('GIVEN defaults THEN pipeline.yaml is a dev -> prod pipeline that promote reads', () => {
     scaffold(dir, { name: 'x' });
     const pipeline = Pipeline.load(path.join(dir, 'pipeline.yaml'));

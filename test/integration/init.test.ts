@@ -1,6 +1,7 @@
 import { execFileSync, spawnSync, SpawnSyncReturns } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
 import { hasTool, tmpDir } from '../support/tools';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -59,6 +60,11 @@ const needs = hasTool('npm', ['--version']) && hasTool('kubectl') && hasTool('ta
     expect(res.status).toBe(0);
     const files = fs.readdirSync(path.join(repo, 'dist'), { recursive: true }).map(String).filter(f => f.endsWith('.yaml')).sort();
     expect(files).toEqual(expect.arrayContaining(['dev/shop/deployment-shop.yaml', 'prod/shop/kustomization.yaml', 'prod/shop/poddisruptionbudget-shop.yaml']));
+    // The root Application the README says to apply once, outside dist/: it syncs argocd/ of the rendered branch.
+    const root = parseAllDocuments(fs.readFileSync(path.join(repo, 'bootstrap', 'root-application.yaml'), 'utf8')).map(d => d.toJS());
+    expect(root.map(o => `${o.kind} ${o.metadata.name}`)).toEqual(['AppProject root', 'Application root']);
+    expect(root[1].spec.source).toMatchObject({ path: 'argocd', targetRevision: 'rendered-manifests' });
+    expect(fs.readFileSync(path.join(repo, 'README.md'), 'utf8')).toContain('kubectl apply -n argocd -f bootstrap/root-application.yaml');
   }, 120_000);
 
   test('GIVEN a broken prop in the new repo WHEN synthesized THEN exit 2 naming it, no stack trace, dist/ untouched', () => {
