@@ -18,7 +18,8 @@ export const registerInit: RegisterCommand = (program, io, setExitCode) => {
     .summary('create a config repo: package.json, cdk8s.yaml, src/main.ts, images.yaml, a test, workflows')
     .description('Create a config repo in <dir> (default: the current folder): package.json with cdk8s-gitops '
       + 'and its peers, tsconfig.json, cdk8s.yaml, src/main.ts with one app in dev and prod, images.yaml, '
-      + 'a jest test of the rendered tree, the pull-request and publish workflows, a README and a .gitignore. '
+      + 'pipeline.yaml (dev, then prod), a jest test of the rendered tree, the pull-request, publish and promote '
+      + 'workflows, a README and a .gitignore. '
       + 'Never overwrites a file: if any of them exists, nothing is written.')
     .argument('[dir]', 'folder of the new repo (created if missing)', '.')
     .option('--name <name>', 'npm name of the repo (default: the folder name)')
