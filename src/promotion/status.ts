@@ -2,6 +2,7 @@ import { Duration } from './duration';
 import { Pipeline } from './pipeline';
 import { iso } from './promotion';
 import { StageHistory, StageRun } from './stage-history';
+import { ValidationError } from '../errors';
 import { ImagePins } from '../pins/image-pins';
 
 /** One app in one stage. */
@@ -61,7 +62,8 @@ export interface PipelineStatusOptions {
    */
   readonly pins?: ImagePins;
   /**
-   * Only these apps.
+   * Only these apps; one that is neither on the rendered branch nor in the
+   * pins is a `ValidationError`.
    *
    * @default - every app of the history and the pins
    */
@@ -78,7 +80,17 @@ export interface PipelineStatusOptions {
 export function pipelineStatus(options: PipelineStatusOptions): PipelineStatus {
   const { pipeline, history, pins } = options;
   const now = options.now ?? new Date();
-  const names = options.apps ?? [...new Set([...history.apps(), ...(pins?.apps() ?? [])])].sort();
+  const known = [...new Set([...history.apps(), ...(pins?.apps() ?? [])])].sort();
+  const unknown = (options.apps ?? []).filter(app => !known.includes(app));
+  if (unknown.length > 0) {
+    throw new ValidationError(unknown.map(app => ({
+      path: 'status',
+      field: 'app',
+      message: `is neither published on ${history.branch} nor pinned in the pins file; known apps: ${known.join(', ') || '(none)'}`,
+      value: app,
+    })));
+  }
+  const names = options.apps ?? known;
   const stages = pipeline.stages;
   const apps: AppStatus[] = [];
   for (const app of names) {

@@ -109,6 +109,14 @@ describe('pipelineStatus', () => {
     });
   });
 
+  test('GIVEN --app names an app neither published nor pinned WHEN status is asked THEN it is refused, naming it and the known apps', () => {
+    const pins = ImagePins.load(path.join(repo.dir, 'images.yaml'));
+    expect(() => pipelineStatus({ pipeline, history, pins, apps: ['hello', 'nope', 'hel'], now: at(42) })).toThrow(
+      '[status] \'app\' is neither published on rendered-manifests nor pinned in the pins file; known apps: api, hello (got "nope")\n'
+      + '[status] \'app\' is neither published on rendered-manifests nor pinned in the pins file; known apps: api, hello (got "hel")');
+    expect(pipelineStatus({ pipeline, history, pins, apps: ['hello'], now: at(42) }).apps.map(a => a.app)).toEqual(['hello']);
+  });
+
   test('an empty rendered branch says nothing is published', async () => {
     const empty = new PromotionRepo();
     try {
