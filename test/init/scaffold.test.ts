@@ -7,6 +7,7 @@ import { ValidationError } from '../../src/errors';
 import { scaffold } from '../../src/init/scaffold';
 import { Pipeline } from '../../src/promotion/pipeline';
 import { VERSION } from '../../src/version';
+import { runActionlint } from '../support/actionlint';
 import { tmpDir } from '../support/tools';
 
 function io(cwd: string) {
@@ -114,6 +115,14 @@ describe('scaffold (cdk8s-gitops init)', () => {
         const scripts = [...(step.run as string).matchAll(/npm run (?!--if-present)(\S+)/g)].map(m => m[1]);
         for (const script of scripts) expect({ file, script, defined: script in pkg.scripts }).toEqual({ file, script, defined: true });
       }
+    }
+  });
+
+  test('GIVEN the workflows init writes THEN each passes actionlint', async () => {
+    scaffold(dir, { name: 'x' });
+    for (const file of listFiles(path.join(dir, '.github', 'workflows'))) {
+      const text = fs.readFileSync(path.join(dir, '.github', 'workflows', file), 'utf8');
+      expect({ file, problems: await runActionlint(text, file) }).toEqual({ file, problems: [] });
     }
   });
 
