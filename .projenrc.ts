@@ -83,8 +83,9 @@ const project = new typescript.TypeScriptProject({
       testSequencer: '<rootDir>/test/support/sequencer.js',
     },
   },
-  // ts-jest transpiles only: the `test:types` step type-checks the tests once,
-  // instead of a language service in every jest worker.
+  // ts-jest transpiles only (and is replaced by an esbuild transform below):
+  // the `test:types` step type-checks the tests once, instead of a language
+  // service in every jest worker.
   tsJestOptions: { transformOptions: { isolatedModules: true } },
   eslintOptions: {
     dirs: ['src'],
@@ -103,6 +104,14 @@ const project = new typescript.TypeScriptProject({
   repository: 'https://github.com/cdk8s-gitops/cdk8s-gitops.git',
   homepage: 'https://github.com/cdk8s-gitops/cdk8s-gitops#readme',
   keywords: ['cdk8s', 'kubernetes', 'gitops', 'argo-cd', 'kustomize', 'rendered-manifests'],
+});
+
+// Jest strips the tests' types with esbuild (test/support/esbuild-transform.js),
+// file by file as ts-jest's isolatedModules did, with a fraction of its CPU:
+// a clean clone (CI) transpiles every file in every worker. `test:types`
+// type-checks them.
+project.tryFindObjectFile('package.json')?.addOverride('jest.transform', {
+  '^.+\\.[t]sx?$': '<rootDir>/test/support/esbuild-transform.js',
 });
 
 // Semver from 0.1.0; CHANGELOG.md is generated from the Conventional Commits
