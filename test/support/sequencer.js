@@ -8,33 +8,36 @@
 // duration when there is one, else the estimate below, else nothing (then the
 // larger file first); failed files still go first.
 //
-// ESTIMATES are seconds for one file alone on a quiet 2-core machine
-// (measured with `CI=true npx jest --ci <file>`); only the order matters, so
-// re-measure when a file becomes much slower or faster.
+// ESTIMATES are CPU seconds (user + sys, jest's start included) of each file
+// run alone (`CI=true npx jest --ci <file>`), measured on the 2-core machine
+// at load average ~10; only their order matters: re-measure when a file
+// becomes much slower or faster.
 'use strict';
 const path = require('path');
 const Sequencer = require('@jest/test-sequencer').default;
 
 const ESTIMATES = {
-  'test/integration/init.test.ts': 25,
-  'test/integration/consumer.test.ts': 24,
-  'test/publish/race-sources.test.ts': 20,
-  'test/publish/race-and-crash.test.ts': 20,
-  'test/publish/source.test.ts': 18,
-  'test/integration/synth.test.ts': 16,
-  'test/publish/refusals.test.ts': 14,
-  'test/migrate/migrate.test.ts': 12,
-  'test/publish/publish.test.ts': 11,
-  'test/publish/diff-history-rollback.test.ts': 10,
-  'test/validate/schemas.test.ts': 10,
-  'test/publish/injection.test.ts': 8,
+  'test/integration/init.test.ts': 22,
+  'test/integration/consumer.test.ts': 19,
+  'test/publish/race-sources.test.ts': 15,
+  'test/publish/race-and-crash.test.ts': 14,
+  'test/validate/schemas.test.ts': 12,
+  'test/publish/source.test.ts': 11,
+  'test/integration/synth.test.ts': 11,
+  'test/publish/refusals.test.ts': 9,
+  'test/migrate/migrate.test.ts': 9,
   'test/publish/push-to.test.ts': 8,
-  'test/constructs/argo-schema.test.ts': 7,
-  'test/promotion/cli.test.ts': 7,
-  'test/promotion/promotion.test.ts': 7,
+  'test/publish/publish.test.ts': 8,
+  'test/publish/diff-history-rollback.test.ts': 7,
   'test/workflows.test.ts': 6,
   'test/constructs/tenancy.test.ts': 6,
-  'test/yaml/go-oracle.test.ts': 5,
+  'test/constructs/argo-schema.test.ts': 6,
+  'test/promotion/cli.test.ts': 5,
+  'test/promotion/promotion.test.ts': 5,
+  'test/prebuilt.test.ts': 4,
+  'test/publish/injection.test.ts': 3,
+  'test/bin.test.ts': 3,
+  'test/cli-startup.test.ts': 3,
 };
 
 class LongestFirst extends Sequencer {
