@@ -6,7 +6,7 @@ import { fitSecretSource } from './_secret-source-fit';
 import { fitTrafficObject, fitTrafficObjects, TrafficConstruct, TrafficFits, WebServiceTarget } from './_traffic-fit';
 import { Code, TypeMismatch, literal, str, toL1 } from './_ts';
 import { fitWebService, WebServiceFit } from './_web-service-fit';
-import { planWorkloads, workloadCode } from './_workload-fit';
+import { planWorkloads, renderedPatchCode, workloadCode } from './_workload-fit';
 
 /** How one input object is written in code. */
 export type MigratedAs = 'WebService' | 'ArgoApplication' | 'ExternalSecret' | 'SealedSecret' | 'L1' | 'ApiObject'
@@ -37,7 +37,28 @@ export interface GenerateOptions {
   readonly appFolderRequested?: boolean;
   /** JSON patches per object index (strict mode's second pass). */
   readonly patches?: ReadonlyMap<number, readonly FieldChange[]>;
+  /**
+   * Under `strict`, write the traffic, config and secret constructs
+   * (Autoscaler, NetworkAccess, NetworkIsolation, HashedConfigMap,
+   * ExternalSecret, SealedSecret) with `RenderedPatch`es undoing what they
+   * change; `false` keeps those objects typed k8s objects.
+   *
+   * @default true
+   */
+  readonly strictConstructs?: boolean;
 }
+
+/** The property of each traffic, config and secret construct holding the object it renders (what `RenderedPatch.of` takes). */
+const RENDERED: Record<TrafficConstruct | 'ExternalSecret' | 'SealedSecret', string> = {
+  IngressRoute: 'ingress',
+  GatewayHttpRoute: 'route',
+  Autoscaler: 'hpa',
+  NetworkAccess: 'policy',
+  NetworkIsolation: 'defaultDeny',
+  HashedConfigMap: 'configMap',
+  ExternalSecret: 'externalSecret',
+  SealedSecret: 'sealedSecret',
+};
 
 /** The generated program and what each object became. */
 export interface GeneratedCode {
@@ -97,15 +118,17 @@ export function generateCode(input: LoadedInput, options: GenerateOptions): Gene
     planned.push({ index, as: className, className, name: input.objects[index].json.metadata.name });
   }
 
-  // Ingress, HTTPRoute, HPA, NetworkPolicy and ConfigMap objects a construct expresses (not under --strict: constructs add labels).
+  // Ingress, HTTPRoute, HPA, NetworkPolicy and ConfigMap objects a construct expresses (under --strict with
+  // RenderedPatches undoing what it adds; no WebService there, so no route and nothing pointing at one).
+  const constructs = !options.strict || options.strictConstructs !== false;
   const web = fit && webServiceTarget(input, fit, webVariable!);
-  const workers = new Map(options.strict ? [] : [...workloads.fits].filter(([, w]) => w.className === 'Worker').map(([index, w]) => [index, {
+  const workers = new Map(!constructs ? [] : [...workloads.fits].filter(([, w]) => w.className === 'Worker').map(([index, w]) => [index, {
     variable: variable(String(w.props.name)),
     className: 'Worker' as const,
     name: String(w.props.name),
     selector: { ...input.objects[index].json.spec?.selector?.matchLabels },
   }]));
-  const traffic: TrafficFits = options.strict
+  const traffic: TrafficFits = !constructs
     ? { fits: new Map(), covered: new Map(), notes: [] }
     : fitTrafficObjects(handled, { ...options, objects: input.objects, web, workloads: [...(web ? [{ ...web, className: 'WebService' as const }] : []), ...workers.values()] });
   notes.push(...traffic.notes);
@@ -178,7 +201,12 @@ export function generateCode(input: LoadedInput, options: GenerateOptions): Gene
       const head = `new ${construct.className}(${construct.scope}, ${str(constructId)}, ${literal(construct.props)})`;
       const calls = construct.calls.join('');
       const expr = head.includes('\n') || head.length + calls.length > 110 ? `${head}${construct.calls.map(c => `\n  ${c}`).join('')}` : `${head}${calls}`;
-      const lines = [...construct.comments.map(c => `// ${c}`), `${expr};`, ''];
+      // --strict: its own object's differences, and those of the allow-dns policy a NetworkIsolation renders too.
+      const changes = [
+        { resource: RENDERED[construct.className], changes: options.patches?.get(index) ?? [] },
+        ...construct.className === 'NetworkIsolation' ? construct.also.map(a => ({ resource: 'allowDns!', changes: options.patches?.get(a.index) ?? [] })) : [],
+      ].filter(c => c.changes.length);
+      const lines = [...construct.comments.map(c => `// ${c}`), ...patchedStatement(expr, construct.className, constructId, changes), ''];
       if (construct.refs.every(r => declared.has(r))) body.push(...lines);
       else waiting.push({ refs: construct.refs, lines });
       planned.push({ index, as: construct.className, className: construct.className, name });
@@ -240,6 +268,20 @@ export function generateCode(input: LoadedInput, options: GenerateOptions): Gene
   });
   // Never dropped: a statement whose workload was not written still renders (and fails loudly).
   for (const rest of waiting) body.push(...rest.lines);
+
+  /** A construct statement; with --strict's differences, bound to a variable and followed by the `RenderedPatch`es undoing them. */
+  function patchedStatement(
+    expr: string, className: string, id: string, changes: readonly { resource: string; changes: readonly FieldChange[] }[],
+  ): string[] {
+    if (!changes.length) return [`${expr};`];
+    used.lib.add('RenderedPatch');
+    const v = variable(id);
+    return [
+      `const ${v} = ${expr};`,
+      `// --strict: undo what ${className} changes, so the output equals the input exactly.`,
+      ...changes.flatMap(c => renderedPatchCode(`${v}.${c.resource}`, c.changes)),
+    ];
+  }
 
   function emit(expr: string, patches: string[], id: string): void {
     if (!patches.length) {

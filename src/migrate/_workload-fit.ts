@@ -265,19 +265,27 @@ export function workloadCode(
   if (!patches?.length) return { lines: [...lines, `${binding ? `const ${binding} = ` : ''}${expr};`], uses };
   const v = binding ?? variable(id);
   uses.push('RenderedPatch');
-  const ops = patches.map(p => {
-    if (p.op === 'added') return `  .remove(${str(p.pointer)})`;
-    return `  .${p.op === 'removed' ? 'add' : 'replace'}(${str(p.pointer)}, ${literal(p.from, '  ')})`;
-  });
   return {
     lines: [
       ...lines,
       `const ${v} = ${expr};`,
       `// --strict: undo what ${fit.className} changes, so the output equals the input exactly.`,
-      `RenderedPatch.of(${v}.${fit.resource})`,
-      ...ops.slice(0, -1),
-      `${ops[ops.length - 1]};`,
+      ...renderedPatchCode(`${v}.${fit.resource}`, patches),
     ],
     uses,
   };
+}
+
+/**
+ * `RenderedPatch.of(<object>)` with one chained operation per difference,
+ * undoing it (an added field removed, a removed one added back, a changed one
+ * replaced by the input's value); no lines when nothing differs.
+ */
+export function renderedPatchCode(object: string, patches: readonly FieldChange[]): string[] {
+  if (!patches.length) return [];
+  const ops = patches.map(p => {
+    if (p.op === 'added') return `  .remove(${str(p.pointer)})`;
+    return `  .${p.op === 'removed' ? 'add' : 'replace'}(${str(p.pointer)}, ${literal(p.from, '  ')})`;
+  });
+  return [`RenderedPatch.of(${object})`, ...ops.slice(0, -1), `${ops[ops.length - 1]};`];
 }

@@ -1,6 +1,6 @@
 import { ARGO_FOLDER, isArgoApplicationObject } from './_argo-fit';
 import { FieldChange, diffJson } from './_diff';
-import { generateCode, MigratedAs, PlannedObject } from './_generate';
+import { generateCode, GenerateOptions, MigratedAs, PlannedObject } from './_generate';
 import { LoadedInput, loadInputs } from './_load';
 import { RenderedObjects, runGeneratedCode } from './_run';
 import { plaintextSecretProblems } from './_secrets';
@@ -131,22 +131,42 @@ export function migrate(paths: readonly string[], options: MigrateOptions = {}):
   const appFolderRequested = options.app !== undefined || options.env !== undefined;
   const base = { app, env, namespace, strict, importFrom, appFolderRequested };
 
-  let generated = generateCode(input, base);
-  let run = runGeneratedCode(generated.code, importFrom);
-  let compared = compare(input, generated.planned, run.objects);
-  if (strict) {
-    const patches = new Map(compared.objects.map((o, i) => [i, o.changes] as const));
-    generated = generateCode(input, { ...base, patches });
-    run = runGeneratedCode(generated.code, importFrom);
-    compared = compare(input, generated.planned, run.objects);
+  const pass = (generateOptions: GenerateOptions) => {
+    let generated = generateCode(input, generateOptions);
+    let run = runGeneratedCode(generated.code, importFrom);
+    let compared = compare(input, generated.planned, run.objects);
+    if (strict) {
+      const patches = new Map(compared.objects.map((o, i) => [i, o.changes] as const));
+      generated = generateCode(input, { ...generateOptions, patches });
+      run = runGeneratedCode(generated.code, importFrom);
+      compared = compare(input, generated.planned, run.objects);
+    }
+    const exact = compared.added.length === 0 && compared.objects.every(o => o.changes.length === 0 && o.rendered !== undefined);
+    return { generated, run, compared, exact, notes: generated.notes };
+  };
+  let result = pass(base);
+  const constructs = result.compared.objects.filter(o => STRICT_CONSTRUCTS.has(o.as));
+  if (strict && !result.exact && constructs.length) {
+    // A construct rendered what no patch undoes (an object the input lacks, e.g. a Worker's PodDisruptionBudget once
+    // an Autoscaler's minimum is 2): those objects stay typed k8s objects, as the note says.
+    const why = strictProblems(result.compared).map(formatProblem);
+    const typed = pass({ ...base, strictConstructs: false });
+    const which = constructs.map(o => `${o.kind} ${o.name} (${o.file}#${o.document})`).join(', ');
+    const note = `--strict: ${which} stay typed k8s objects, not ${[...new Set(constructs.map(o => o.className))].join(', ')}: with them the output differs from the input where no RenderedPatch reaches (${why.slice(0, 3).join('; ')}${why.length > 3 ? `; and ${why.length - 3} more` : ''})`;
+    result = { ...typed, notes: [...typed.notes, note] };
   }
-  const exact = compared.added.length === 0 && compared.objects.every(o => o.changes.length === 0 && o.rendered !== undefined);
+  const { generated, run, compared, exact } = result;
   // --strict promises the input back exactly: anything else is an error naming file, field and value.
   if (strict && !exact) throw new ValidationError(strictProblems(compared));
   // The generated app keeps the validation gate: say now what its first synth will refuse.
   const gate = { on: run.gateOn, problems: validationGate()(run.tree).map(formatProblem) };
-  return { code: generated.code, app, env, namespace, strict, ...compared, notes: generated.notes, exact, gate };
+  return { code: generated.code, app, env, namespace, strict, ...compared, notes: result.notes, exact, gate };
 }
+
+/** The constructs --strict gives up (keeping their objects typed) when they do not give the input back exactly. */
+const STRICT_CONSTRUCTS: ReadonlySet<MigratedAs> = new Set<MigratedAs>([
+  'IngressRoute', 'GatewayHttpRoute', 'Autoscaler', 'NetworkAccess', 'NetworkIsolation', 'HashedConfigMap', 'ExternalSecret', 'SealedSecret',
+]);
 
 function compare(input: LoadedInput, planned: readonly PlannedObject[], rendered: RenderedObjects) {
   const left = new Map(rendered);

@@ -278,10 +278,31 @@ describe('migrate: Ingress, HTTPRoute, HPA, NetworkPolicy and ConfigMap become t
     expect(r.added.map(a => a.file)).toEqual(['dev/shop/poddisruptionbudget-shop.yaml']);
   });
 
-  test('GIVEN --strict WHEN migrated THEN no traffic or config construct is used (they add labels) and the output equals the input', () => {
+  test('GIVEN --strict WHEN migrated THEN HashedConfigMap, NetworkIsolation and the Worker\'s Autoscaler are used, patched back to exactly the input', () => {
     const strict = results.get('traffic --strict')!;
-    expect(strict.objects.filter(o => o.kind !== 'Deployment').every(o => o.className.startsWith('k8s.') || o.className === 'ApiObject')).toBe(true);
     expect(strict.exact).toBe(true);
+    expect(strict.added).toEqual([]);
+    expect(strict.objects.filter(o => !o.className.startsWith('k8s.') && o.className !== 'ApiObject').map(o => `${o.kind} ${o.name} → ${o.className}`)).toEqual([
+      'ConfigMap shop-settings-9t796822f2 → HashedConfigMap',
+      'NetworkPolicy default-deny → NetworkIsolation',
+      'NetworkPolicy allow-dns → NetworkIsolation',
+      'HorizontalPodAutoscaler queue → Autoscaler',
+      'Deployment queue → Worker',
+      'Deployment indexer → Worker',
+    ]);
+    expect(strict.code).toContain("RenderedPatch.of(configmapShopSettings9t796822f2.configMap)\n  .remove('/metadata/annotations')\n  .remove('/metadata/labels');");
+    expect(strict.code).toContain("RenderedPatch.of(networkPolicy.allowDns!)\n  .remove('/metadata/labels');");
+    // The Worker is written without replicas (the Autoscaler owns them); the input's are patched back.
+    expect(strict.code).toContain("  .add('/spec/replicas', 1)\n");
+  });
+
+  test('GIVEN --strict WHEN the construct cannot express an object (no WebService under --strict) THEN it stays typed, and the note says why', () => {
+    const strict = results.get('traffic --strict')!;
+    expect(strict.objects.filter(o => ['Ingress', 'HTTPRoute'].includes(o.kind)).map(o => o.className)).toEqual(['ApiObject', 'ApiObject', 'k8s.KubeIngress', 'k8s.KubeIngress', 'k8s.KubeIngress']);
+    expect(strict.notes).toContain('Ingress shop (traffic/ingress.yaml#1) stays a typed k8s object, not an IngressRoute: '
+      + 'its backend Service "shop" is not a WebService here (IngressRoute routes to a WebService)');
+    expect(strict.notes).toContain('HorizontalPodAutoscaler shop (traffic/hpa.yaml#1) stays a typed k8s object, not an Autoscaler: '
+      + 'its target Deployment "shop" is not a WebService or Worker here (Autoscaler scales one)');
   });
 });
 
@@ -314,6 +335,29 @@ describe('migrate: a Deployment + Service a WebService would clash with', () => 
     expect(m.notes).toContain('Deployment shop + Service shop stay typed k8s objects, not a WebService: with 3 replicas a WebService renders its own '
       + 'PodDisruptionBudget shop, and pdb.yaml#1 is one already');
     expect(m.exact).toBe(true);
+  });
+});
+
+describe('migrate --strict: a construct whose rendering no patch undoes', () => {
+  test('GIVEN a Worker\'s HPA with minReplicas 2 WHEN migrated with --strict THEN the Autoscaler (which makes the Worker render a PodDisruptionBudget) is given up: typed objects, exact, and a note says why', () => {
+    // GIVEN a Deployment no Service selects, and an HPA Autoscaler expresses, with a minimum of 2
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'migrate-strict-hpa-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'queue.yaml'), 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: queue, namespace: shop}\n'
+        + 'spec: {selector: {matchLabels: {app: queue}}, template: {metadata: {labels: {app: queue}}, spec: {containers: [{name: queue, image: "ghcr.io/example/shop:1.4.2", '
+        + 'readinessProbe: {exec: {command: [/bin/healthcheck]}}}]}}}\n---\n'
+        + 'apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: queue, namespace: shop}\n'
+        + 'spec: {scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: queue}, minReplicas: 2, maxReplicas: 5, '
+        + 'metrics: [{type: Resource, resource: {name: cpu, target: {type: Utilization, averageUtilization: 60}}}]}\n');
+      // WHEN
+      const m = migrate(['queue.yaml'], { cwd: dir, importFrom: SRC, app: 'shop', strict: true });
+      // THEN the round trip is exact without the Autoscaler, and the note names what did not come back
+      expect(m.exact).toBe(true);
+      expect(m.objects.map(o => o.className)).toEqual(['Worker', 'k8s.KubeHorizontalPodAutoscalerV2']);
+      expect(m.notes).toContainEqual(expect.stringMatching(/^--strict: HorizontalPodAutoscaler queue \(queue\.yaml#2\) stay typed k8s objects, not Autoscaler: .*PodDisruptionBudget queue, which is not in the input/));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -619,7 +663,7 @@ describe('migrate: Worker, ScheduledJob and MigrationJob (fixtures/workloads)', 
     expect(strict.added).toEqual([]);
     expect(strict.objects.filter(o => !o.className.startsWith('k8s.')).map(o => `${o.name} → ${o.className}`)).toEqual([
       'nightly → ScheduledJob', 'db-migrate → MigrationJob', 'shop → Worker', 'mailer → Worker', 'report → ScheduledJob', 'seed → MigrationJob',
-      'crawler → Worker', 'thumbnailer → Worker', 'queue → Worker',
+      'crawler → Worker', 'thumbnailer → Worker', 'thumbnailer → Autoscaler', 'queue → Worker',
     ]);
     // What the construct has no prop for comes back through a patch
     expect(strict.code).toContain('RenderedPatch.of(deploymentShop.deployment)\n');
