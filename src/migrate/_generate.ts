@@ -230,11 +230,13 @@ export function generateCode(input: LoadedInput, options: GenerateOptions): Gene
       planned.push({ index, as: workload.className, className: workload.className, name });
       return;
     }
-    const secretSource = options.strict ? undefined : fitSecretSource(o, options);
+    const secretSource = constructs ? fitSecretSource(o, options) : undefined;
     if (secretSource !== undefined && typeof secretSource !== 'string') {
       used.lib.add(secretSource.className);
       for (const u of secretSource.uses) used.lib.add(u);
-      emit(`new ${secretSource.className}(chart, ${str(id)}, ${literal(secretSource.props)})`, [], id);
+      const changes = options.patches?.get(index) ?? [];
+      const expr = `new ${secretSource.className}(chart, ${str(id)}, ${literal(secretSource.props)})`;
+      body.push(...patchedStatement(expr, secretSource.className, id, changes.length ? [{ resource: RENDERED[secretSource.className], changes }] : []), '');
       planned.push({ index, as: secretSource.className, className: secretSource.className, name });
       return;
     }

@@ -130,10 +130,14 @@ describe('migrate: ExternalSecret and SealedSecret become their constructs', () 
     expect(r.gate.problems).toEqual([]);
   });
 
-  test('GIVEN --strict WHEN migrated THEN no construct is used and the output equals the input', () => {
+  test('GIVEN --strict WHEN migrated THEN the constructs are used, RenderedPatches undo what they add, and the output equals the input', () => {
     const strict = results.get('secret-sources --strict')!;
-    expect(strict.objects.every(o => o.className === 'ApiObject')).toBe(true);
+    expect(strict.objects.map(o => `${o.name} → ${o.className}`)).toEqual([
+      'db-credentials → ExternalSecret', 'api-keys → ExternalSecret', 'dsn → ApiObject', 'smtp → SealedSecret', 'tls → SealedSecret', 'legacy → ApiObject',
+    ]);
     expect(strict.exact).toBe(true);
+    expect(strict.code).toContain('RenderedPatch.of(externalsecretApiKeys.externalSecret)\n  .remove(\'/metadata/labels\')\n');
+    expect(strict.code).toContain("  .add('/spec/template/metadata/namespace', 'shop');");
   });
 });
 
