@@ -206,7 +206,12 @@ export function generateCode(input: LoadedInput, options: GenerateOptions): Gene
         { resource: RENDERED[construct.className], changes: options.patches?.get(index) ?? [] },
         ...construct.className === 'NetworkIsolation' ? construct.also.map(a => ({ resource: 'allowDns!', changes: options.patches?.get(a.index) ?? [] })) : [],
       ].filter(c => c.changes.length);
-      const lines = [...construct.comments.map(c => `// ${c}`), ...patchedStatement(expr, construct.className, constructId, changes), ''];
+      // Under --strict the workload's Deployment gets the input's replicas back through a patch: say what that costs.
+      const said = options.strict && construct.className === 'Autoscaler'
+        ? ['The autoscaler owns the replica count: its workload is written without replicas, and --strict patches the input\'s back if it had any '
+          + '(remove that patch: with replicas in git, Argo CD\'s self-heal resets each scale-out).']
+        : construct.comments;
+      const lines = [...said.map(c => `// ${c}`), ...patchedStatement(expr, construct.className, constructId, changes), ''];
       if (construct.refs.every(r => declared.has(r))) body.push(...lines);
       else waiting.push({ refs: construct.refs, lines });
       planned.push({ index, as: construct.className, className: construct.className, name });

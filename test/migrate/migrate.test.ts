@@ -342,26 +342,42 @@ describe('migrate: a Deployment + Service a WebService would clash with', () => 
   });
 });
 
-describe('migrate --strict: a construct whose rendering no patch undoes', () => {
+describe('migrate --strict: a Worker with its NetworkAccess and Autoscaler', () => {
+  const QUEUE = 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: queue, namespace: shop}\n'
+    + 'spec: {replicas: 1, selector: {matchLabels: {app: queue}}, template: {metadata: {labels: {app: queue}}, spec: {containers: [{name: queue, image: "ghcr.io/example/shop:1.4.2", '
+    + 'readinessProbe: {exec: {command: [/bin/healthcheck]}}}]}}}\n';
+  const hpa = (min: number) => 'apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: queue, namespace: shop}\n'
+    + `spec: {scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: queue}, minReplicas: ${min}, maxReplicas: 5, `
+    + 'metrics: [{type: Resource, resource: {name: cpu, target: {type: Utilization, averageUtilization: 60}}}]}\n';
+  let dir: string;
+  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'migrate-strict-hpa-')); });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('GIVEN a Worker, its allow policy and its HPA WHEN migrated with --strict THEN NetworkAccess and Autoscaler are used, patched back to exactly the input', () => {
+    // GIVEN
+    fs.writeFileSync(path.join(dir, 'queue.yaml'), `${QUEUE}---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: queue-allow, namespace: shop}\n`
+      + 'spec: {podSelector: {matchLabels: {app: queue}}, policyTypes: [Ingress], ingress: [{from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: monitoring}}}], '
+      + `ports: [{port: 9090}]}]}\n---\n${hpa(1)}`);
+    // WHEN
+    const m = migrate(['queue.yaml'], { cwd: dir, importFrom: SRC, app: 'shop', strict: true });
+    // THEN
+    expect(m.exact).toBe(true);
+    expect(m.objects.map(o => o.className)).toEqual(['Worker', 'NetworkAccess', 'Autoscaler']);
+    expect(m.code).toContain("new NetworkAccess(chart, 'networkpolicy-queue-allow', { target: queue })\n  .allowFromNamespace('monitoring', { port: 9090 });");
+    expect(m.code).toContain('RenderedPatch.of(networkpolicyQueueAllow.policy)\n');
+    expect(m.code).toContain('RenderedPatch.of(horizontalpodautoscalerQueue.hpa)\n');
+    expect(m.code).toContain('--strict patches the input\'s back if it had any');
+  });
+
   test('GIVEN a Worker\'s HPA with minReplicas 2 WHEN migrated with --strict THEN the Autoscaler (which makes the Worker render a PodDisruptionBudget) is given up: typed objects, exact, and a note says why', () => {
     // GIVEN a Deployment no Service selects, and an HPA Autoscaler expresses, with a minimum of 2
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'migrate-strict-hpa-'));
-    try {
-      fs.writeFileSync(path.join(dir, 'queue.yaml'), 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: queue, namespace: shop}\n'
-        + 'spec: {selector: {matchLabels: {app: queue}}, template: {metadata: {labels: {app: queue}}, spec: {containers: [{name: queue, image: "ghcr.io/example/shop:1.4.2", '
-        + 'readinessProbe: {exec: {command: [/bin/healthcheck]}}}]}}}\n---\n'
-        + 'apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: queue, namespace: shop}\n'
-        + 'spec: {scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: queue}, minReplicas: 2, maxReplicas: 5, '
-        + 'metrics: [{type: Resource, resource: {name: cpu, target: {type: Utilization, averageUtilization: 60}}}]}\n');
-      // WHEN
-      const m = migrate(['queue.yaml'], { cwd: dir, importFrom: SRC, app: 'shop', strict: true });
-      // THEN the round trip is exact without the Autoscaler, and the note names what did not come back
-      expect(m.exact).toBe(true);
-      expect(m.objects.map(o => o.className)).toEqual(['Worker', 'k8s.KubeHorizontalPodAutoscalerV2']);
-      expect(m.notes).toContainEqual(expect.stringMatching(/^--strict: HorizontalPodAutoscaler queue \(queue\.yaml#2\) stay typed k8s objects, not Autoscaler: .*PodDisruptionBudget queue, which is not in the input/));
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    fs.writeFileSync(path.join(dir, 'queue.yaml'), `${QUEUE}---\n${hpa(2)}`);
+    // WHEN
+    const m = migrate(['queue.yaml'], { cwd: dir, importFrom: SRC, app: 'shop', strict: true });
+    // THEN the round trip is exact without the Autoscaler, and the note names what did not come back
+    expect(m.exact).toBe(true);
+    expect(m.objects.map(o => o.className)).toEqual(['Worker', 'k8s.KubeHorizontalPodAutoscalerV2']);
+    expect(m.notes).toContainEqual(expect.stringMatching(/^--strict: HorizontalPodAutoscaler queue \(queue\.yaml#2\) stay typed k8s objects, not Autoscaler: .*PodDisruptionBudget queue, which is not in the input/));
   });
 });
 
