@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { Finding, formatFinding, ValidationReport } from './finding';
-import { failureReport } from '../errors';
+import { EnvironmentError, failureReport } from '../errors';
 import { ValidateDirOptions, validateTreeWithKustomize } from './validate-dir';
 import { defaultCacheDir } from './validate-folders';
 import { readTree } from '../render/tree';
@@ -82,7 +82,22 @@ export class Cdk8sGitOpsValidation {
     const tree = readTree(root);
     const { cache, ...options } = this.props;
     const cacheDir = cache === false ? undefined : options.cacheDir ?? defaultCacheDir();
-    const report = await validateTreeWithKustomize(tree, { ...options, cacheDir });
+    let report: ValidationReport;
+    try {
+      report = await validateTreeWithKustomize(tree, { ...options, cacheDir });
+    } catch (e) {
+      if (!(e instanceof EnvironmentError)) throw e;
+      // kubectl missing or failing: one violation the CLI prints, not a stack trace.
+      const message = e.message.replace(/; install kubectl or pass --skip-kustomize$/, ''); // a CLI flag, not the plugin's
+      context.report.addViolation({
+        ruleName: 'environment',
+        recommendation: message,
+        fix: 'install kubectl, or set `properties: { skipKustomize: true }` on this plugin in cdk8s.yaml',
+        violatingResources: [{ resourceName: 'cdk8s-gitops', locations: [message], manifestPath: root }],
+      });
+      context.report.submit('failure', { version: VERSION });
+      return;
+    }
     reportTo(context, report, root);
   }
 }
