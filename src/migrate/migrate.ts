@@ -32,7 +32,8 @@ export interface MigrateOptions {
    */
   readonly namespace?: string;
   /**
-   * Reproduce the input exactly: typed k8s classes only (no WebService), and
+   * Reproduce the input exactly: no WebService; the other constructs where
+   * `RenderedPatch`es can undo what they add, else typed k8s classes; and
    * JSON patches undoing whatever the constructs still change.
    *
    * @default false

@@ -33,7 +33,7 @@ export const registerMigrate: RegisterCommand = (program, io, setExitCode) => {
     .option('--app <name>', 'app name (default: the first Deployment\'s name)')
     .option('-e, --env <name>', 'environment name', 'dev')
     .option('--namespace <ns>', 'environment namespace (default: the kustomization\'s, else the objects\')')
-    .option('--strict', 'typed k8s classes plus JSON patches: the output equals the input exactly')
+    .option('--strict', 'constructs (no WebService) or typed k8s classes, plus patches undoing what they change: the output equals the input exactly')
     .option('--force', 'overwrite --out if it exists')
     .option('--import-from <module>', 'module the program imports cdk8s-gitops from', 'cdk8s-gitops')
     .option('--json', 'print the result (code, objects, differences) as JSON')
