@@ -192,6 +192,8 @@ npm test                     # the tree's tests and snapshot (npm run test:updat
 - Pin a new image: \`npx cdk8s-gitops set-image ${v.app}=${v.image}:<tag> --env dev\`.
 - Promote: \`npx cdk8s-gitops promote --to prod\` (stages and soak times in \`pipeline.yaml\`), as a pull request;
   \`npx cdk8s-gitops status\` shows which version runs where.
+- Add a stage (e.g. staging): in \`pipeline.yaml\`, and in \`.github/workflows/promote.yml\` add it to the
+  \`stage\` choices and copy the \`promote-prod\` job for it (the workflow is written once, not regenerated).
 - See what would change on the rendered branch: \`npx cdk8s-gitops diff\`.
 
 ## CI

@@ -87,6 +87,15 @@ describe('scaffold (cdk8s-gitops init)', () => {
     expect(fs.readFileSync(path.join(dir, 'README.md'), 'utf8')).toContain('`kubectl apply -n argocd -f bootstrap/root-application.yaml`');
   });
 
+  test('GIVEN defaults THEN promote.yml has a job for each stage after the first of pipeline.yaml, and the README says how to add one', () => {
+    scaffold(dir, { name: 'x' });
+    const promote = parse(fs.readFileSync(path.join(dir, '.github', 'workflows', 'promote.yml'), 'utf8'));
+    const stages = Pipeline.load(path.join(dir, 'pipeline.yaml')).stages.filter(s => s.after !== undefined).map(s => s.name);
+    expect(promote.on.workflow_dispatch.inputs.stage.options).toEqual(stages);
+    expect(Object.keys(promote.jobs)).toEqual(stages.map(s => `promote-${s}`));
+    expect(fs.readFileSync(path.join(dir, 'README.md'), 'utf8')).toContain('copy the `promote-prod` job');
+  });
+
   test('GIVEN defaults THEN pipeline.yaml is a dev -> prod pipeline that promote reads', () => {
     scaffold(dir, { name: 'x' });
     const pipeline = Pipeline.load(path.join(dir, 'pipeline.yaml'));
