@@ -1,6 +1,7 @@
-import { ApiObject, App, Chart } from 'cdk8s';
+import { App, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { ARGOCD_NAMESPACE, IN_CLUSTER, RENDERED_BRANCH, appDependencies, checkRepoUrl, isAppChart, validationMessage } from './_argo';
+import { chartObjects } from './_chart-objects';
 import { checkDnsLabel } from './_checks';
 import { isDestinationPermitted, isResourcePermitted } from './_project-rules';
 import { CLUSTER_SCOPED_KINDS, argoName } from './_tenancy';
@@ -461,8 +462,7 @@ export class ArgoCd extends GitOpsChart {
       const application = this.applications.get(app);
       const project = application && projects.get(application.project);
       if (!project || !application.destination.namespace) continue;
-      for (const obj of app.node.findAll()) {
-        if (!ApiObject.isApiObject(obj) || Chart.of(obj) !== app) continue;
+      for (const obj of chartObjects(app)) {
         const group = obj.apiVersion.includes('/') ? obj.apiVersion.split('/')[0] : '';
         const clusterScoped = CLUSTER_SCOPED_KINDS.has(obj.kind);
         if (!isResourcePermitted(rules(project), group, obj.kind, obj.name, !clusterScoped)) {

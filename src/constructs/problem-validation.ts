@@ -34,6 +34,8 @@ export function addProblemValidation(scope: IConstruct, check: () => readonly Pr
  */
 export function validateConstruct(scope: IConstruct): Problem[] {
   const messages = scope.node.validate();
+  // No message: no registered validation found a problem either (each returns one message per problem).
+  if (messages.length === 0) return [];
   const structured = (REGISTRY.get(scope) ?? []).flatMap(v => v.last);
   const rest = [...messages];
   for (const p of structured) {

@@ -2,6 +2,7 @@ import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { KUSTOMIZATION_FILE, apiGroup, objectFileName } from './layout';
 import { RenderedTree, sortTree, unsafeTreePath } from './tree';
+import { chartObjects } from '../constructs/_chart-objects';
 import { CLUSTER_SCOPED_KINDS } from '../constructs/_tenancy';
 import { GitOpsChart } from '../constructs/gitops-chart';
 import { validateConstruct } from '../constructs/problem-validation';
@@ -114,8 +115,7 @@ function renderChart(chart: GitOpsChart, problems: Problem[], emitted: [string, 
   const kustomization = chart.kustomization;
   const labels = kustomization?.commonLabels ?? {};
   const annotations = kustomization?.commonAnnotations ?? {};
-  for (const obj of chart.node.findAll()) {
-    if (!ApiObject.isApiObject(obj) || Chart.of(obj) !== chart) continue;
+  for (const obj of chartObjects(chart)) {
     const path = obj.node.path;
     const json = withRenderedPatches(obj, path, problems);
     const kind = json?.kind;
