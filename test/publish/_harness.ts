@@ -31,14 +31,6 @@ export function gitEnv(home: string, extra: Record<string, string> = {}): Record
   };
 }
 
-/** This test file's first fresh sandbox as it was made, which later fresh ones copy. */
-let pristine: Sandbox | undefined;
-// Removed after the test file's tests (jest loads this module once per test file).
-afterAll(() => {
-  pristine?.cleanup();
-  pristine = undefined;
-});
-
 /** A sandbox: a bare remote and a source repository cloned from it, with `dist/` ignored. */
 export class Sandbox {
   public readonly root: string;
@@ -47,11 +39,6 @@ export class Sandbox {
   public readonly env: Record<string, string>;
   private readonly cleanupFn: () => void;
 
-  /**
-   * A fresh sandbox (one commit of main, pushed), or a copy of `from`. A
-   * fresh one is a copy of the file's first, made once: a copy runs two git
-   * processes, a new one seven (most of a short publish test's time).
-   */
   constructor(from?: Sandbox) {
     const { dir, cleanup } = tmpDir('cdk8s-gitops-publish-');
     this.root = dir;
@@ -59,21 +46,14 @@ export class Sandbox {
     this.env = gitEnv(dir);
     this.remote = path.join(dir, 'remote.git');
     this.src = path.join(dir, 'src');
-    if (!from && !pristine) {
-      this.init();
-      pristine = new Sandbox(this);
+    if (from) {
+      // A copy of another sandbox (cheaper than replaying its history).
+      fs.cpSync(from.root, dir, { recursive: true });
+      this.git(this.src, 'remote', 'set-url', 'origin', this.remote);
       return;
     }
-    // A copy of another sandbox (cheaper than replaying its history), whose
-    // index then gets the copied files' stat data, as if they were its own.
-    fs.cpSync((from ?? pristine!).root, dir, { recursive: true });
-    this.git(this.src, 'remote', 'set-url', 'origin', this.remote);
-    this.git(this.src, 'update-index', '-q', '--refresh');
-  }
-
-  private init(): void {
-    this.git(this.root, 'init', '-q', '--bare', '-b', 'main', this.remote);
-    this.git(this.root, 'init', '-q', '-b', 'main', this.src);
+    this.git(dir, 'init', '-q', '--bare', '-b', 'main', this.remote);
+    this.git(dir, 'init', '-q', '-b', 'main', this.src);
     this.git(this.src, 'remote', 'add', 'origin', this.remote);
     fs.writeFileSync(path.join(this.src, '.gitignore'), '/dist/\n');
     fs.writeFileSync(path.join(this.src, 'main.ts'), '// app\n');
