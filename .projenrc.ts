@@ -81,6 +81,8 @@ const project = new typescript.TypeScriptProject({
       // Longest files first, also in a clean clone where jest has no timings
       // of its own (it would start the short-but-slow files last).
       testSequencer: '<rootDir>/test/support/sequencer.js',
+      // A cache folder of its own per test file (see the file).
+      setupFilesAfterEnv: ['<rootDir>/test/support/cache-dir.js'],
     },
   },
   // ts-jest transpiles only (and is replaced by an esbuild transform below):

@@ -12,7 +12,7 @@ export interface CliRun {
 
 /** Runs `cdk8s-gitops argv...` in `cwd` with captured output (no TTY, so no colour) and an empty environment. */
 export async function cli(cwd: string, ...argv: string[]): Promise<CliRun> {
-  return cliWithEnv(cwd, {}, ...argv);
+  return cliWithEnv(cwd, { CDK8S_GITOPS_CACHE_DIR: process.env.CDK8S_GITOPS_CACHE_DIR! }, ...argv);
 }
 
 /** `cli` with the environment `env`. */

@@ -17,7 +17,7 @@ const withKubectl = kubectl ? describe : describe.skip;
 function io(cwd: string) {
   let out = '';
   let err = '';
-  return { io: { out: (t: string) => { out += t; }, err: (t: string) => { err += t; }, cwd, env: {}, isTTY: false }, out: () => out, err: () => err };
+  return { io: { out: (t: string) => { out += t; }, err: (t: string) => { err += t; }, cwd, env: { CDK8S_GITOPS_CACHE_DIR: process.env.CDK8S_GITOPS_CACHE_DIR! }, isTTY: false }, out: () => out, err: () => err };
 }
 
 function badTree() {
@@ -180,7 +180,7 @@ for (const [rel, content] of Object.entries(files)) { const f = path.join(out, r
       language: 'typescript',
       app: 'node app.js',
       output: '.cdk8s.out',
-      validations: [{ package: plugin, class: 'Cdk8sGitOpsValidation', version: '0.0.0', properties: { skipKustomize: true } }],
+      validations: [{ package: plugin, class: 'Cdk8sGitOpsValidation', version: '0.0.0', properties: { skipKustomize: true, cacheDir: process.env.CDK8S_GITOPS_CACHE_DIR } }],
     }));
     // WHEN
     let output = '';
