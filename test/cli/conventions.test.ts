@@ -8,7 +8,8 @@ import { hasTool, tmpDir } from '../support/tools';
 function io(cwd: string, env: Record<string, string> = {}, errIsTTY = false) {
   const out: string[] = [];
   const err: string[] = [];
-  const value: CliIo = { out: t => out.push(t), err: t => err.push(t), cwd, env: { CDK8S_GITOPS_CACHE_DIR: process.env.CDK8S_GITOPS_CACHE_DIR!, ...env }, isTTY: false, errIsTTY };
+  const withCache = { CDK8S_GITOPS_CACHE_DIR: process.env.CDK8S_GITOPS_CACHE_DIR!, ...env };
+  const value: CliIo = { out: t => out.push(t), err: t => err.push(t), cwd, env: withCache, isTTY: false, errIsTTY };
   return { io: value, out: () => out.join(''), err: () => err.join('') };
 }
 

@@ -6,7 +6,8 @@ import { VERSION } from '../../src/version';
 function io(env: Record<string, string> = {}, isTTY = false) {
   const out: string[] = [];
   const err: string[] = [];
-  const value: CliIo = { out: t => out.push(t), err: t => err.push(t), cwd: process.cwd(), env: { CDK8S_GITOPS_CACHE_DIR: process.env.CDK8S_GITOPS_CACHE_DIR!, ...env }, isTTY };
+  const withCache = { CDK8S_GITOPS_CACHE_DIR: process.env.CDK8S_GITOPS_CACHE_DIR!, ...env };
+  const value: CliIo = { out: t => out.push(t), err: t => err.push(t), cwd: process.cwd(), env: withCache, isTTY };
   return { io: value, out: () => out.join(''), err: () => err.join('') };
 }
 

@@ -17,7 +17,8 @@ const withKubectl = kubectl ? describe : describe.skip;
 function io(cwd: string) {
   let out = '';
   let err = '';
-  return { io: { out: (t: string) => { out += t; }, err: (t: string) => { err += t; }, cwd, env: { CDK8S_GITOPS_CACHE_DIR: process.env.CDK8S_GITOPS_CACHE_DIR! }, isTTY: false }, out: () => out, err: () => err };
+  const env = { CDK8S_GITOPS_CACHE_DIR: process.env.CDK8S_GITOPS_CACHE_DIR! };
+  return { io: { out: (t: string) => { out += t; }, err: (t: string) => { err += t; }, cwd, env, isTTY: false }, out: () => out, err: () => err };
 }
 
 function badTree() {
