@@ -2,6 +2,7 @@ import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkAnnotations, checkDnsLabel, checkDns1035Label, checkInteger, checkLabels } from './_checks';
+import { containerPorts, containerProbe, kplusVolume, perAppServiceAccount, sortKeys } from './_pod-parts';
 import { AppChart } from './app-chart';
 import { GitOpsApp } from './gitops-app';
 import { addProblemValidation } from './problem-validation';
@@ -9,7 +10,7 @@ import { ResourceRequirements, resolveResources } from './resources';
 import { Problem, ValidationError } from '../errors';
 import { ImageRef } from '../image-ref';
 
-import { ContainerSettings, ContainerSpec, EnvFromSource, EnvValue, HealthCheck, NamedPort, PodVolume, ServiceAccountSpec, VolumeMountSpec } from './pod-spec';
+import { ContainerSettings, ContainerSpec, EnvFromSource, EnvValue, HealthCheck, PodVolume, ServiceAccountSpec, VolumeMountSpec } from './pod-spec';
 
 /** Props every workload kind accepts: the pod template. */
 export interface WorkloadProps extends ContainerSettings {
@@ -147,8 +148,6 @@ export function selectorLabels(name: string, envName: string): Record<string, st
 }
 
 const ENV_NAME = /^[^=\s]+$/;
-const PORT_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
-const VOLUME_SIZE = /^([1-9]\d*)(Mi|Gi)$/;
 const TMP = 'tmp';
 
 /**
@@ -215,7 +214,8 @@ export abstract class Workload extends Construct {
 
     this.selectorValue = selectorLabels(options.selectByAppName ? this.appName : this.name, this.envName);
     this.objectLabels = { ...props.labels, ...this.selectorValue, 'app.kubernetes.io/managed-by': 'cdk8s-gitops' };
-    this.serviceAccountName = props.serviceAccount ? this.createServiceAccount(props.serviceAccount) : undefined;
+    this.serviceAccountName = props.serviceAccount
+      ? perAppServiceAccount(this.chart, where, props.serviceAccount, this.appName, props.labels, this.problems) : undefined;
   }
 
   /** The labels selecting this workload's pods (a copy). */
@@ -414,9 +414,9 @@ export abstract class Workload extends Construct {
         this.report({ path: where, field: f(name), message: 'must be a list of strings', value: list });
       }
     }
-    const ports = this.ports(spec.ports ?? [], f('ports'), main?.portNumber);
-    const readiness = this.probe(spec.healthCheck ?? main?.healthCheck, f('healthCheck'), init, main?.portNumber);
-    const liveness = main?.liveness ? this.probe(main.liveness, f('liveness'), init, main.portNumber) : readiness;
+    const ports = containerPorts(where, spec.ports ?? [], f('ports'), main?.portNumber, this.kindOptions, this.problems);
+    const readiness = containerProbe(where, spec.healthCheck ?? main?.healthCheck, f('healthCheck'), init, main?.portNumber, this.problems);
+    const liveness = main?.liveness ? containerProbe(where, main.liveness, f('liveness'), init, main.portNumber, this.problems) : readiness;
     const container: kplus.ContainerProps = {
       name: spec.name,
       image: image.toString(),
@@ -450,71 +450,6 @@ export abstract class Workload extends Construct {
       envFrom: c.env.sources,
       volumeMounts: c.mounts,
     };
-  }
-
-  private ports(ports: NamedPort[], field: string, mainPort: number | undefined): kplus.ContainerPort[] | undefined {
-    const where = this.node.path;
-    if (!Array.isArray(ports)) {
-      this.report({ path: where, field, message: 'must be a list of { name, port }', value: ports });
-      return undefined;
-    }
-    const seen = new Map<unknown, string>(mainPort !== undefined ? [[mainPort, 'port']] : []);
-    const out: kplus.ContainerPort[] = [];
-    for (const [i, p] of ports.entries()) {
-      const f = `${field}[${i}]`;
-      let ok = true;
-      if (typeof p.name !== 'string' || p.name.length > 15 || !PORT_NAME.test(p.name)) {
-        ok = this.check({ path: where, field: `${f}.name`, message: 'must be an IANA service name: at most 15 lowercase letters, digits and "-", with a letter', value: p.name }) && ok;
-      }
-      ok = this.check(checkInteger(where, `${f}.port`, p.port, 1, 65535)) && ok;
-      if (p.protocol !== undefined && !['TCP', 'UDP', 'SCTP'].includes(p.protocol)) {
-        ok = this.check({ path: where, field: `${f}.protocol`, message: 'must be TCP, UDP or SCTP', value: p.protocol }) && ok;
-      }
-      if (p.servicePort !== undefined) {
-        if (!this.kindOptions.hasService) {
-          this.report({ path: where, field: `${f}.servicePort`, message: `a ${this.kindOptions.kind} has no Service; remove servicePort (or use a WebService)`, value: p.servicePort });
-        } else {
-          this.check(checkInteger(where, `${f}.servicePort`, p.servicePort, 1, 65535));
-        }
-      }
-      for (const key of [p.port, p.name]) {
-        const other = seen.get(key);
-        if (other !== undefined) {
-          ok = this.check({ path: where, field: f, message: `repeats the ${typeof key === 'number' ? 'port number' : 'name'} of ${other}`, value: key }) && ok;
-        }
-        seen.set(key, f);
-      }
-      if (ok) out.push({ name: p.name, number: p.port, protocol: p.protocol as kplus.Protocol | undefined });
-    }
-    return out.length ? out : undefined;
-  }
-
-  private probe(check: HealthCheck | undefined, field: string, init: boolean, mainPort?: number): kplus.Probe | undefined {
-    if (check === undefined || init) return undefined;
-    const where = this.node.path;
-    if (!(check instanceof HealthCheck)) {
-      this.report({ path: where, field, message: 'must be a HealthCheck (HealthCheck.http, .tcp, .exec or .none)', value: check });
-      return undefined;
-    }
-    const { path, port, command, reason } = check._check;
-    if (reason !== undefined) {
-      if (typeof reason !== 'string' || !reason.trim()) this.report({ path: where, field, message: 'HealthCheck.none needs a reason (why this container has no probe)', value: reason });
-      return undefined;
-    }
-    if (command !== undefined) {
-      if (!Array.isArray(command) || !command.length || command.some(a => typeof a !== 'string' || !a)) {
-        this.report({ path: where, field: `${field}.command`, message: 'must be a non-empty list of non-empty strings', value: command });
-        return undefined;
-      }
-      return kplus.Probe.fromCommand(command);
-    }
-    if (port !== mainPort && !this.check(checkInteger(where, `${field}.port`, port, 1, 65535))) return undefined;
-    if (path === undefined) return kplus.Probe.fromTcpSocket({ port });
-    if (typeof path !== 'string' || !path.startsWith('/') || /\s/.test(path)) {
-      this.report({ path: where, field: `${field}.path`, message: 'must be an HTTP path starting with "/"', value: path });
-      return undefined;
-    }
-    return kplus.Probe.fromHttpGet(path, { port });
   }
 
   private addEnvTo(c: kplus.Container, field: string, name: string, value: string | EnvValue): void {
@@ -597,31 +532,8 @@ export abstract class Workload extends Construct {
       this.report({ path: where, field: `${field}.name`, message: `names a volume the pod has already${volume.name === TMP ? ' (the writable /tmp; set writableTmp: false to replace it)' : ''}`, value: volume.name });
       return undefined;
     }
-    const s = volume._source;
-    const id = `Volume-${volume.name}`;
-    let v: kplus.Volume | undefined;
-    if (s.kind === 'emptyDir') {
-      const size = s.sizeLimit === undefined ? undefined : VOLUME_SIZE.exec(s.sizeLimit);
-      if (s.sizeLimit !== undefined && !size) {
-        this.report({ path: where, field: `${field}.sizeLimit`, message: 'must be a size in Mi or Gi, such as "256Mi" or "1Gi"', value: s.sizeLimit });
-        return undefined;
-      }
-      v = kplus.Volume.fromEmptyDir(this, id, volume.name, {
-        sizeLimit: size ? Size.mebibytes(Number(size[1]) * (size[2] === 'Gi' ? 1024 : 1)) : undefined,
-        medium: s.memory ? kplus.EmptyDirMedium.MEMORY : undefined,
-      });
-    } else if (!this.checkRef(`${field}.${s.kind}`, s.ref)) {
-      return undefined;
-    } else if (s.kind === 'persistentVolumeClaim') {
-      v = kplus.Volume.fromPersistentVolumeClaim(this, id, kplus.PersistentVolumeClaim.fromClaimName(this, `${id}-claim`, s.ref!), { name: volume.name, readOnly: s.readOnly });
-    } else {
-      if (s.defaultMode !== undefined) this.check(checkInteger(where, `${field}.defaultMode`, s.defaultMode, 0, 0o777));
-      const items = s.items ? Object.fromEntries(Object.entries(s.items).map(([k, path]) => [k, { path }])) : undefined;
-      const options = { name: volume.name, defaultMode: s.defaultMode, items };
-      v = s.kind === 'configMap'
-        ? kplus.Volume.fromConfigMap(this, id, this.ref('configMap', s.ref!) as kplus.IConfigMap, options)
-        : kplus.Volume.fromSecret(this, id, this.ref('secret', s.ref!) as kplus.ISecret, options);
-    }
+    const v = kplusVolume(this, volume, field, where, (kind, name) => this.ref(kind, name), this.problems);
+    if (!v) return undefined;
     this.volumes.set(volume.name, v);
     return v;
   }
@@ -641,39 +553,10 @@ export abstract class Workload extends Construct {
     c.mount(m.path, volume, { readOnly: m.readOnly, subPath: m.subPath });
   }
 
-  private createServiceAccount(spec: ServiceAccountSpec): string {
-    const where = this.node.path;
-    const name = spec.name ?? this.appName;
-    this.check(checkDnsLabel(where, 'serviceAccount.name', name, 253));
-    this.report(...checkAnnotations(where, 'serviceAccount.annotations', spec.annotations));
-    const id = `ServiceAccount-${name}`;
-    const existing = this.chart.node.tryFindChild(id) as kplus.k8s.KubeServiceAccount | undefined;
-    const annotations = spec.annotations && Object.keys(spec.annotations).length ? sortKeys(spec.annotations) : undefined;
-    if (existing) {
-      const before = SERVICE_ACCOUNT_ANNOTATIONS.get(existing);
-      if (JSON.stringify(before ?? {}) !== JSON.stringify(annotations ?? {})) {
-        this.report({ path: where, field: 'serviceAccount.annotations', message: `differ from those another workload of the app gave ServiceAccount ${JSON.stringify(name)} (${JSON.stringify(before ?? {})})`, value: annotations ?? {} });
-      }
-      return name;
-    }
-    const account = new kplus.k8s.KubeServiceAccount(this.chart, id, {
-      metadata: { name, labels: { ...this.props.labels, 'app.kubernetes.io/managed-by': 'cdk8s-gitops' }, annotations },
-      automountServiceAccountToken: false,
-    });
-    SERVICE_ACCOUNT_ANNOTATIONS.set(account, annotations);
-    return name;
-  }
 }
-
-/** The annotations each per-app ServiceAccount was created with. */
-const SERVICE_ACCOUNT_ANNOTATIONS = new WeakMap<kplus.k8s.KubeServiceAccount, Record<string, string> | undefined>();
 
 /** Stands in for an image that failed its checks; the synth fails before anything is written. */
 const PLACEHOLDER_IMAGE = ImageRef.parse('invalid.invalid/unset:unset');
-
-function sortKeys<T>(r: Record<string, T>): Record<string, T> {
-  return Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : 1)));
-}
 
 /** Why a value given (from JavaScript, or cast) as `image` is not an ImageRef. */
 function notAnImageRef(value: unknown): string {
