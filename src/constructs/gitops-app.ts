@@ -6,7 +6,7 @@ import { Problem, ValidationError } from '../errors';
 import { ImageRef } from '../image-ref';
 import { renderAppDetailed } from '../render/render';
 import { RenderedTree, writeTree } from '../render/tree';
-import { gateByFolder, isValidationGate, validationGate } from '../validate/gate';
+import { isValidationGate, validationGate } from '../validate/gate';
 
 /** Where image pins come from (the pins file, `ImagePins`). */
 export interface ImagePinSource {
@@ -136,16 +136,9 @@ export class GitOpsApp extends App {
 
   /** Renders the tree in memory (validations included), writing nothing. */
   public render(): RenderedTree {
-    // The validation gate checks each folder as it is rendered, so its objects need not outlive it;
-    // other gates get every object at the end.
-    const byFolder = this.gates.map(gate => gateByFolder(gate));
-    const streamed = byFolder.filter(g => g !== undefined);
-    const { tree, objects } = renderAppDetailed(this, {
-      keepObjects: streamed.length < this.gates.length,
-      ...(streamed.length ? { onFolder: files => streamed.forEach(g => g.folder(files)) } : {}),
-    });
+    const { tree, objects } = renderAppDetailed(this);
     const stale = this.allowUnusedPins ? [] : this.pins?.unused?.(this.pinLookups) ?? [];
-    const problems = [...stale, ...this.gates.flatMap((gate, i) => byFolder[i]?.finish(tree) ?? gate(tree, objects))];
+    const problems = [...stale, ...this.gates.flatMap(gate => gate(tree, objects))];
     if (problems.length) throw new ValidationError(problems);
     return tree;
   }

@@ -24,27 +24,8 @@ export interface RenderedApp {
    * Path → the JSON value the file's text was emitted from by `toYaml`
    * (one object per file). Parsing the text gives the same value back.
    * Validators use it to skip re-parsing (see `validateTree`'s `objects`).
-   * Empty when `keepObjects` is false.
    */
   readonly objects: ReadonlyMap<string, unknown>;
-}
-
-/** Options of `renderAppDetailed`. */
-export interface RenderOptions {
-  /**
-   * Called with each chart's files (tree path → the value its text was
-   * emitted from) as soon as the chart is rendered, while no problem has been
-   * found, e.g. to validate folder by folder and let the objects go.
-   *
-   * @default - none
-   */
-  readonly onFolder?: (files: ReadonlyArray<readonly [string, unknown]>) => void;
-  /**
-   * Keep every emitted object until the end, in `RenderedApp.objects`.
-   *
-   * @default true
-   */
-  readonly keepObjects?: boolean;
 }
 
 /**
@@ -60,10 +41,9 @@ export function renderApp(app: App): RenderedTree {
  * `renderApp`, also returning the object each file was emitted from, so a
  * gate can validate the objects instead of parsing the text back.
  */
-export function renderAppDetailed(app: App, options: RenderOptions = {}): RenderedApp {
+export function renderAppDetailed(app: App): RenderedApp {
   const problems = collectValidationProblems(app);
   if (problems.length) throw new ValidationError(problems);
-  const keepObjects = options.keepObjects ?? true;
 
   const files: [string, string][] = [];
   const objects = new Map<string, unknown>();
@@ -85,10 +65,7 @@ export function renderAppDetailed(app: App, options: RenderOptions = {}): Render
       continue;
     }
     folders.set(chart.folder, chart.node.path);
-    const emitted: [string, unknown][] = [];
-    for (const [file, text] of renderChart(chart, problems, emitted, identities)) files.push([file, text]);
-    if (keepObjects) for (const [file, json] of emitted) objects.set(file, json);
-    if (options.onFolder && problems.length === 0) options.onFolder(emitted);
+    files.push(...renderChart(chart, problems, objects, identities));
   }
   if (problems.length) throw new ValidationError(problems);
   return { tree: sortTree(files), objects };
@@ -110,7 +87,7 @@ function chartsInOrder(app: App): Chart[] {
   return Object.values(byPath);
 }
 
-function renderChart(chart: GitOpsChart, problems: Problem[], emitted: [string, unknown][], identities: Map<string, string>): [string, string][] {
+function renderChart(chart: GitOpsChart, problems: Problem[], emitted: Map<string, unknown>, identities: Map<string, string>): [string, string][] {
   const objects: RenderedObject[] = [];
   const kustomization = chart.kustomization;
   const labels = kustomization?.commonLabels ?? {};
@@ -135,7 +112,7 @@ function renderChart(chart: GitOpsChart, problems: Problem[], emitted: [string, 
   const out: [string, string][] = [];
   const emit = (file: string, json: unknown) => {
     out.push([file, toYaml(json)]);
-    emitted.push([file, json]);
+    emitted.set(file, json);
   };
   for (const o of objects) emit(`${chart.folder}/${o.file}`, o.json);
   if (kustomization) {

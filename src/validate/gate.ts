@@ -1,7 +1,7 @@
 import { Finding, ValidationReport } from './finding';
 import type { KustomizeCheckOptions } from './kustomize-build';
-import { ValidateTreeOptions, validateByFolder, validateTree } from './validate-tree';
-import { Problem, ValidationError } from '../errors';
+import { ValidateTreeOptions, validateTree } from './validate-tree';
+import { Problem } from '../errors';
 import { RenderedTree } from '../render/tree';
 
 /** A finding as a `Problem`: `[file: Kind/namespace/name] 'field' message [rule] (got value)`. */
@@ -21,48 +21,10 @@ export function validationGate(options: ValidateTreeOptions = {}): (tree: Render
   const gate = (tree: RenderedTree, objects?: ReadonlyMap<string, unknown>) => validateTree(tree, objects ? { ...options, objects } : options)
     .findings.filter(f => f.severity === 'error').map(findingToProblem);
   Object.defineProperty(gate, VALIDATION_GATE, { value: true });
-  const byFolder = (): GateByFolder | undefined => {
-    let run;
-    try {
-      run = validateByFolder(options);
-    } catch (e) {
-      // Bad options: the gate itself throws them when it runs, after the render's own problems.
-      if (e instanceof ValidationError) return undefined;
-      throw e;
-    }
-    return {
-      folder: files => run.folder(files),
-      finish: tree => run.finish(tree).findings.filter(f => f.severity === 'error').map(findingToProblem),
-    };
-  };
-  Object.defineProperty(gate, BY_FOLDER, { value: byFolder });
   return gate;
 }
 
 const VALIDATION_GATE = Symbol.for('cdk8s-gitops.validationGate');
-const BY_FOLDER = Symbol.for('cdk8s-gitops.validationGate.byFolder');
-
-/**
- * The run of a gate made by `validationGate()` fed folder by folder while the
- * tree is rendered: `folder` checks one folder's emitted objects (then let
- * go), `finish` gives the same problems as calling the gate on the whole tree
- * with every object.
- * @internal
- */
-export interface GateByFolder {
-  folder(files: ReadonlyArray<readonly [string, unknown]>): void;
-  finish(tree: RenderedTree): Problem[];
-}
-
-/**
- * Starts `gate`'s folder-by-folder run, or `undefined` when the gate has none
- * (not made by `validationGate()`, or made with bad options).
- * @internal
- */
-export function gateByFolder(gate: unknown): GateByFolder | undefined {
-  if (typeof gate !== 'function' || !(BY_FOLDER in gate)) return undefined;
-  return (gate as unknown as Record<symbol, () => GateByFolder | undefined>)[BY_FOLDER]();
-}
 
 /** True if `gate` was made by `validationGate()`. */
 export function isValidationGate(gate: unknown): boolean {

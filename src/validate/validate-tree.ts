@@ -163,96 +163,10 @@ export function acrossFolderFindings(
 function validateObjects(
   tree: RenderedTree, options: ValidateTreeOptions & PartialRun, parsed?: Map<string, unknown[]>,
 ): ValidationReport & FolderStats {
-  const run = startRun(options);
-  const crossFolder = options.crossFolder ?? true;
-  if (crossFolder) run.findings.push(...treeShapeFindings(tree));
-  const folders = new Map<string, LocatedObject[]>();
-
-  // Paths first: a file's text is read only when its folder is checked (a DiskTree reads it from disk then).
-  for (const file of tree.keys()) {
-    if (!isYamlFile(file)) continue;
-    const folder = posix.dirname(file);
-    if (options.only && !options.only.has(folder)) continue;
-    const given = options.objects?.get(file);
-    const docs: readonly ParsedDocument[] = given !== undefined ? [{ value: given, problems: [] }] : parseYamlFile(tree.get(file)!);
-    parsed?.set(file, docs.map(d => d.value));
-    let list = folders.get(folder);
-    if (!list) folders.set(folder, list = []);
-    run.checkFile(file, folder, docs, list);
-  }
-
-  const all = [...folders.values()].flat();
-  for (const [dir, list] of folders) if (list.length) run.checkFolder(dir, list, all);
-  return run.report(tree);
-}
-
-/**
- * A validation of a rendered tree handed over one folder at a time, as the
- * renderer emits it (`GitOpsApp`'s gate): each folder's objects are checked
- * soon after it is given (in batches of 64 folders) and then let go; only what the rules that span folders need is
- * kept (object identities, the facts of `acrossFolders` rules, the
- * kustomizations' `resources`). `finish` returns the same report as
- * `validateTree(tree, { objects })` over the whole tree.
- * @internal
- */
-export interface FolderStream {
-  /** Checks one folder's files, given as the values they were emitted from (see `ValidateTreeOptions.objects`). */
-  folder(files: Iterable<readonly [string, unknown]>): void;
-  /** The rules over the whole tree (tree shape, duplicates, `acrossFolders` rules, `resources`) and the report. */
-  finish(tree: RenderedTree): ValidationReport;
-}
-
-/**
- * Starts a {@link FolderStream}. Throws `ValidationError` for bad options,
- * as `validateTree` does.
- * @internal
- */
-export function validateByFolder(options: ValidateTreeOptions = {}): FolderStream {
-  const run = startRun({ ...options, crossFolder: false });
-  let pending: (readonly (readonly [string, unknown])[])[] = [];
-  // Folders are checked in batches: checking each one between the renders of the next costs ≈ 1.5× the CPU
-  // (measured at 1,000 apps), a batch of 64 costs no more than checking the whole tree at the end.
-  const flush = () => withPodTemplateMemo(() => {
-    for (const files of pending) {
-      const folders = new Map<string, LocatedObject[]>();
-      for (const [file, value] of files) {
-        if (!isYamlFile(file)) continue;
-        const dir = posix.dirname(file);
-        let list = folders.get(dir);
-        if (!list) folders.set(dir, list = []);
-        run.checkFile(file, dir, [{ value, problems: [] }], list);
-      }
-      for (const [dir, list] of folders) if (list.length) run.checkFolder(dir, list, undefined);
-    }
-    pending = [];
-  });
-  return {
-    folder(files) {
-      pending.push([...files]);
-      if (pending.length >= FOLDER_BATCH) flush();
-    },
-    finish(tree) {
-      flush();
-      run.findings.push(...treeShapeFindings(tree));
-      run.findings.push(...duplicateObjectFindings(run.identities as ReadonlyMap<string, FolderObjects>));
-      const across = acrossFolderFindings([...run.facts.values()].flat(), options);
-      run.findings.push(...across.findings);
-      run.waived.push(...across.waived);
-      const { folderStats: _, ...report } = run.report(tree);
-      return report;
-    },
-  };
-}
-
-/** Folders a {@link FolderStream} keeps before checking them. */
-const FOLDER_BATCH = 64;
-
-/** The state of one validation run and its two steps: each file's own checks, then each folder's policy rules. */
-function startRun(options: ValidateTreeOptions & PartialRun) {
   checkOptions(options);
   const k8sVersion = options.kubernetesVersion === undefined ? DEFAULT_KUBERNETES_VERSION : bundledKubernetesVersion(options.kubernetesVersion)!;
   const crossFolder = options.crossFolder ?? true;
-  const findings: Finding[] = [];
+  const findings: Finding[] = crossFolder ? treeShapeFindings(tree) : [];
   const perFolder = new Map<string, { files: number; objects: number }>();
   const countIn = (dir: string) => {
     let c = perFolder.get(dir);
@@ -260,6 +174,7 @@ function startRun(options: ValidateTreeOptions & PartialRun) {
     return c;
   };
   const waived: WaivedFinding[] = [];
+  const folders = new Map<string, LocatedObject[]>();
   const identities = new Map<string, { namespace?: string; objects: ObjectIdentity[] }>();
   const identitiesOf = (dir: string) => {
     let entry = identities.get(dir);
@@ -267,21 +182,22 @@ function startRun(options: ValidateTreeOptions & PartialRun) {
     return entry;
   };
   const kustomizations: { file: string; value: K8sObject }[] = [];
-  const facts = new Map<string, RuleFact[]>();
   let files = 0;
   let objects = 0;
   const setting = (id: string, dflt: Severity): RuleSetting => options.rules?.[id] ?? dflt;
-  const rules = POLICY_RULES.map(rule => ({ rule, severity: setting(rule.id, rule.severity) })).filter(r => r.severity !== 'off');
-  // In a run over part of a tree, rules that span folders leave a fact per object instead (judged over the whole tree by the caller).
-  const spanning = crossFolder ? [] : rules.filter(r => r.rule.acrossFolders);
-  const local = crossFolder ? rules : rules.filter(r => !r.rule.acrossFolders);
 
-  /** A file's own checks (identity, schema); its objects are added to `list`, its folder's. */
-  const checkFile = (file: string, folder: string, docs: readonly ParsedDocument[], list: LocatedObject[]) => {
+  // Paths first: a file's text is read only when its folder is checked (a DiskTree reads it from disk then).
+  for (const file of tree.keys()) {
+    if (!isYamlFile(file)) continue;
+    const folder = posix.dirname(file);
+    if (options.only && !options.only.has(folder)) continue;
     files++;
     const counts = countIn(folder);
     counts.files++;
     const kustomization = isKustomizationFile(file);
+    const given = options.objects?.get(file);
+    const docs: readonly ParsedDocument[] = given !== undefined ? [{ value: given, problems: [] }] : parseYamlFile(tree.get(file)!);
+    parsed?.set(file, docs.map(d => d.value));
     for (const doc of docs) {
       const loc = locate(file, doc.value);
       for (const p of doc.problems) findings.push({ ...loc, severity: 'error', ...p });
@@ -314,12 +230,19 @@ function startRun(options: ValidateTreeOptions & PartialRun) {
           }
         }
       }
+      let list = folders.get(folder);
+      if (!list) folders.set(folder, list = []);
       list.push({ file, object: obj, loc });
     }
-  };
+  }
 
-  /** The policy rules over the objects of one folder (`all`: every object of the run, for rules that span folders). */
-  const checkFolder = (dir: string, list: readonly LocatedObject[], all: readonly LocatedObject[] | undefined) => {
+  const all = [...folders.values()].flat();
+  const rules = POLICY_RULES.map(rule => ({ rule, severity: setting(rule.id, rule.severity) })).filter(r => r.severity !== 'off');
+  // In a run over part of a tree, rules that span folders leave a fact per object instead (judged over the whole tree by the caller).
+  const spanning = crossFolder ? [] : rules.filter(r => r.rule.acrossFolders);
+  const local = crossFolder ? rules : rules.filter(r => !r.rule.acrossFolders);
+  const facts = new Map<string, RuleFact[]>();
+  for (const [dir, list] of folders) {
     for (const item of list) {
       const loc = item.loc;
       const waivers = readWaivers(item.object, loc, findings);
@@ -331,7 +254,7 @@ function startRun(options: ValidateTreeOptions & PartialRun) {
         const waiver = waivers.get(rule.id);
         kept.push({ rule: rule.id, loc, fact, ...(waiver !== undefined ? { waiver } : {}) });
       }
-      const context = { object: item.object, file: item.file, folder: list, ...(all ? { tree: all } : {}) };
+      const context = { object: item.object, file: item.file, folder: list, tree: all };
       for (const { rule, severity: s } of local) {
         if (s === 'off') continue;
         const hits = rule.check(context);
@@ -343,20 +266,15 @@ function startRun(options: ValidateTreeOptions & PartialRun) {
         }
       }
     }
-  };
+  }
 
-  /** `object-duplicate` (over the whole tree only), the kustomizations' `resources`, counts and the sorted report. */
-  const report = (tree: RenderedTree): ValidationReport & FolderStats => {
-    if (crossFolder) findings.push(...duplicateObjectFindings(identities as ReadonlyMap<string, FolderObjects>));
-    const index = kustomizations.length ? folderIndex(tree) : undefined;
-    for (const k of kustomizations) findings.push(...checkResources(tree, index!, k.file, k.value));
-    const folderStats = new Map([...perFolder].map(([dir, c]) => [dir, {
-      ...c, identities: identities.get(dir) ?? { objects: [] }, facts: facts.get(dir) ?? [],
-    }]));
-    return { ...makeReport(findings, files, objects, waived), folderStats };
-  };
-
-  return { findings, waived, identities, facts, checkFile, checkFolder, report };
+  if (crossFolder) findings.push(...duplicateObjectFindings(identities as ReadonlyMap<string, FolderObjects>));
+  const index = kustomizations.length ? folderIndex(tree) : undefined;
+  for (const k of kustomizations) findings.push(...checkResources(tree, index!, k.file, k.value));
+  const folderStats = new Map([...perFolder].map(([dir, c]) => [dir, {
+    ...c, identities: identities.get(dir) ?? { objects: [] }, facts: facts.get(dir) ?? [],
+  }]));
+  return { ...makeReport(findings, files, objects, waived), folderStats };
 }
 
 function checkOptions(options: ValidateTreeOptions): void {

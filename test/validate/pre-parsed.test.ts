@@ -1,6 +1,6 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { parse } from 'yaml';
-import { appFolder, deployment, mutated, networkPolicy, service } from './_fixtures';
+import { deployment, service } from './_fixtures';
 import { AppChart } from '../../src/constructs/app-chart';
 import { Environment } from '../../src/constructs/environment';
 import { GitOpsApp } from '../../src/constructs/gitops-app';
@@ -10,7 +10,7 @@ import { exampleApp } from '../../src/main';
 import { renderApp, renderAppDetailed } from '../../src/render/render';
 import { RenderedTree } from '../../src/render/tree';
 import { validationGate } from '../../src/validate/gate';
-import { validateByFolder, validateTree } from '../../src/validate/validate-tree';
+import { validateTree } from '../../src/validate/validate-tree';
 import { toYaml } from '../../src/yaml';
 
 function badApp(): GitOpsApp {
@@ -74,76 +74,5 @@ describe('validation of pre-parsed objects (the synth gate)', () => {
     const yamlFindings = report.findings.filter(f => f.rule.startsWith('yaml-'));
     expect(yamlFindings.map(f => [f.file, f.rule])).toEqual([['dev/hello/service-hello.yaml', 'yaml-duplicate-key']]);
     expect(report.files).toBe(2);
-  });
-});
-
-describe('validation folder by folder (the synth gate while rendering)', () => {
-  /** Folders whose findings span folders: duplicates, a NetworkPolicy judged in another folder, waivers, a kustomization missing a file. */
-  function mixedTree(): Map<string, string> {
-    const allowOnly = mutated(networkPolicy(), p => {
-      p.metadata.name = 'allow-web';
-      p.spec.podSelector = { matchLabels: { app: 'hello' } };
-    });
-    const waived = mutated(deployment('other'), d => {
-      d.metadata.annotations = { 'cdk8s-gitops.io/waive.network-default-deny': 'judged elsewhere', 'cdk8s-gitops.io/waive.no-such-rule': 'x' };
-      d.spec.template.spec.containers[0].securityContext.privileged = true;
-    });
-    const tree = new Map([
-      ...appFolder('dev/hello', [deployment(), service()]),
-      ...appFolder('dev/copy', [deployment(), service(), allowOnly]),
-      ...appFolder('dev/other', [waived]),
-      // More folders than one batch of the folder-by-folder run (64).
-      ...Array.from({ length: 70 }, (_, i) => [...appFolder(`dev/app-${i}`, [deployment(`app-${i}`), service(`app-${i}`)])]).flat(),
-    ]);
-    tree.set('dev/other/configmap-stray.yaml', toYaml({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'stray', namespace: 'dev' }, data: { a: 'b' } }));
-    return tree;
-  }
-
-  test('GIVEN folders with findings within and across folders WHEN validated folder by folder THEN the report equals validateTree of the whole tree', () => {
-    // GIVEN
-    const tree = mixedTree();
-    const objects = new Map([...tree].map(([file, text]) => [file, parse(text)]));
-    const byDir = new Map<string, [string, unknown][]>();
-    for (const [file, value] of objects) {
-      const dir = file.slice(0, file.lastIndexOf('/'));
-      byDir.set(dir, [...(byDir.get(dir) ?? []), [file, value]]);
-    }
-    // WHEN
-    const run = validateByFolder();
-    for (const files of byDir.values()) run.folder(files);
-    const streamed = run.finish(tree);
-    // THEN
-    const whole = validateTree(tree, { objects });
-    const rules = new Set(whole.findings.map(f => f.rule));
-    for (const r of ['object-duplicate', 'network-default-deny', 'waiver-unknown-rule', 'kustomization-resources']) expect(rules).toContain(r);
-    expect(whole.waived.map(w => w.rule)).toContain('network-default-deny');
-    const { folderStats: _, ...wholeReport } = whole as typeof whole & { folderStats?: unknown };
-    expect(streamed).toEqual(wholeReport);
-  });
-
-  test('GIVEN a GitOpsApp with only the validation gate WHEN rendered THEN the render keeps no object and the problems equal those of the whole-tree gate', () => {
-    // GIVEN
-    const folders: string[] = [];
-    // WHEN
-    const detailed = renderAppDetailed(badApp(), { keepObjects: false, onFolder: files => folders.push(...files.map(([f]) => f)) });
-    let thrown: unknown;
-    try {
-      badApp().render();
-    } catch (e) {
-      thrown = e;
-    }
-    // THEN
-    expect(detailed.objects.size).toBe(0);
-    expect(folders.sort()).toEqual([...detailed.tree.keys()]);
-    const full = renderAppDetailed(badApp());
-    expect((thrown as { problems?: unknown }).problems).toEqual(validationGate()(full.tree, full.objects));
-  });
-
-  test('GIVEN a validation gate with an unknown rule id WHEN a GitOpsApp renders THEN the gate throws its options error after rendering', () => {
-    // GIVEN
-    const app = exampleApp();
-    app.addGate(validationGate({ rules: { 'no-such-rule': 'off' } }));
-    // WHEN / THEN
-    expect(() => app.render()).toThrow(/rules.no-such-rule.*is not a rule that can be configured/s);
   });
 });
