@@ -38,6 +38,8 @@ describe('git URLs', () => {
     ['ftp://github.com/a/b.git', 'must be an https:// URL or an ssh URL (ssh://git@host/org/repo.git or git@host:org/repo.git)'],
     ['https://bot@github.com/a/b.git', 'must not carry credentials ("user:token@" or "user@"): put them in a repository Secret labelled argocd.argoproj.io/secret-type: repository (see docs/argocd.md)'],
     ['https://', 'is not a valid URL'],
+    ['https://github.com/a b.git', 'must not contain whitespace'],
+    ['ssh:///a/b.git', 'has no host'],
     ['', 'is required: the git URL of the repository holding the rendered branch'],
   ])('GIVEN repository URL %j WHEN checked for Argo CD THEN the problem is %s', (url, message) => {
     expect(repoUrlProblem(url)?.message).toBe(message);
