@@ -207,6 +207,14 @@ project.addTask('bench:status', {
 // npm writes a lock file that `npm ci` rejects. 1.12.2 exists for all of them.
 project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
 
+// npm 11 runs a dependency's install script only when `allowScripts` names it,
+// and lists every one it skipped at the end of `npm ci`. None is needed here:
+// esbuild's postinstall only checks the binary its optional per-platform
+// package already ships, unrs-resolver's likewise, and @parcel/watcher (a
+// devDependency of a devDependency, unused by our tasks) would compile with
+// node-gyp. Denying them records that review and keeps `npm ci` quiet.
+project.package.addField('allowScripts', { '@parcel/watcher': false, 'esbuild': false, 'unrs-resolver': false });
+
 project.addPackageIgnore('/dist/');
 project.addPackageIgnore('/bench/');
 project.addPackageIgnore('/examples/');
