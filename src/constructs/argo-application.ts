@@ -5,6 +5,7 @@ import {
   checkRepoUrl, checkServer, checkSourcePath, isAppChart, resolveSync, syncWaveOf, validationMessage,
 } from './_argo';
 import { checkAnnotations, checkDnsLabel, checkInteger, checkLabels } from './_checks';
+import { treeConstructs } from './_tree-walk';
 import { AppChart } from './app-chart';
 import { ArgoSyncOptions } from './argo-sync';
 import { GitOpsChart } from './gitops-chart';
@@ -290,7 +291,7 @@ function buildIndex(root: IConstruct): ArgoIndex {
   const appFolders: string[] = [];
   const firstByName = new Map<string, ArgoApplication>();
   const firstBySource = new Map<string, ArgoApplication>();
-  for (const c of root.node.findAll()) {
+  for (const c of treeConstructs(root)) {
     if (GitOpsChart.isGitOpsChart(c)) folders.add(c.folder);
     if (isAppChart(c)) appFolders.push(c.folder);
     if (ArgoApplication.isArgoApplication(c)) {

@@ -5,6 +5,7 @@ import { chartObjects } from './_chart-objects';
 import { checkDnsLabel } from './_checks';
 import { isDestinationPermitted, isResourcePermitted } from './_project-rules';
 import { CLUSTER_SCOPED_KINDS, argoName } from './_tenancy';
+import { treeConstructs } from './_tree-walk';
 import { AppChart } from './app-chart';
 import { ArgoApplication } from './argo-application';
 import { ArgoApplicationSet, ArgoApplicationSetEnvironment } from './argo-application-set';
@@ -401,17 +402,17 @@ export class ArgoCd extends GitOpsChart {
 
   private validateWiring(): string[] {
     const errors: string[] = [];
-    const all = this.node.root.node.findAll();
-    const apps = all.filter(isAppChart);
-    errors.push(...this.validateProjects(all));
-    for (const env of all.filter((c): c is Environment => c instanceof Environment)) {
+    const parts = treeParts(treeConstructs(this.node.root));
+    const apps = parts.apps;
+    errors.push(...this.validateProjects(parts));
+    for (const env of parts.environments) {
       if (env.envName === this.folder.split('/')[0]) {
         errors.push(validationMessage('folder', `is also the folder of the environment ${env.node.path}: rename one`, this.folder));
       }
     }
     if (this.mode === ArgoMode.APPLICATIONS) {
       if (this.discover) {
-        for (const ns of all.filter(ManagedNamespace.isManagedNamespace).filter(n => !this.namespaceApps.has(n))) {
+        for (const ns of parts.namespaces.filter(n => !this.namespaceApps.has(n))) {
           errors.push(validationMessage('applications', `has no Application for the namespace ${ns.node.path} (folder ${ns.folder}): its environment was created after the ArgoCd construct; create ArgoCd last or call argocd.addNamespaceApplication(ns)`, ns.folder));
         }
         for (const app of apps.filter(a => !this.applications.has(a))) {
@@ -445,11 +446,11 @@ export class ArgoCd extends GitOpsChart {
    * object in a namespace or of a cluster-scoped kind the project does not
    * allow; and two teams sharing a namespace on one cluster.
    */
-  private validateProjects(all: IConstruct[]): string[] {
+  private validateProjects(parts: TreeParts): string[] {
     const errors: string[] = [];
     const projects = new Map([...this.projects.values()].map(p => [p.name, p]));
-    const servers = new Map(all.filter(Cluster.isCluster).map(c => [c.clusterName, c.server]));
-    for (const application of all.filter(ArgoApplication.isArgoApplication)) {
+    const servers = new Map(parts.clusters.map(c => [c.clusterName, c.server]));
+    for (const application of parts.applications) {
       const project = projects.get(application.project);
       const d = application.destination;
       if (!project || d.namespace === undefined) continue;
@@ -458,7 +459,7 @@ export class ArgoCd extends GitOpsChart {
         errors.push(validationMessage('destination', `of ${application.node.path} (cluster ${d.name ?? d.server}, namespace ${d.namespace}) is outside its AppProject ${project.name}, which allows ${describeDestinations(project)}: Argo CD would refuse to sync it`, d.namespace));
       }
     }
-    for (const app of all.filter(isAppChart)) {
+    for (const app of parts.apps) {
       const application = this.applications.get(app);
       const project = application && projects.get(application.project);
       if (!project || !application.destination.namespace) continue;
@@ -476,7 +477,7 @@ export class ArgoCd extends GitOpsChart {
       }
     }
     const owners = new Map<string, Environment>();
-    for (const env of all.filter((c): c is Environment => c instanceof Environment && c.targets[0] === c)) {
+    for (const env of parts.environments.filter(c => c.targets[0] === c)) {
       const key = `${env.server}\n${env.namespace}`;
       const other = owners.get(key);
       if (other && other.team !== env.team) {
@@ -487,6 +488,28 @@ export class ArgoCd extends GitOpsChart {
     }
     return errors;
   }
+}
+
+/** The constructs of a tree that `validateWiring` looks at, each kind in tree (pre-order) order. */
+interface TreeParts {
+  readonly apps: AppChart[];
+  readonly environments: Environment[];
+  readonly namespaces: ManagedNamespace[];
+  readonly clusters: Cluster[];
+  readonly applications: ArgoApplication[];
+}
+
+/** One pass over `all` instead of a filter per kind. */
+function treeParts(all: readonly IConstruct[]): TreeParts {
+  const parts: TreeParts = { apps: [], environments: [], namespaces: [], clusters: [], applications: [] };
+  for (const c of all) {
+    if (isAppChart(c)) parts.apps.push(c);
+    if (c instanceof Environment) parts.environments.push(c);
+    if (ManagedNamespace.isManagedNamespace(c)) parts.namespaces.push(c);
+    if (Cluster.isCluster(c)) parts.clusters.push(c);
+    if (ArgoApplication.isArgoApplication(c)) parts.applications.push(c);
+  }
+  return parts;
 }
 
 function rules(project: ArgoProject) {

@@ -4,6 +4,7 @@ import { KUSTOMIZATION_FILE, apiGroup, objectFileName } from './layout';
 import { RenderedTree, sortTree, unsafeTreePath } from './tree';
 import { chartObjects } from '../constructs/_chart-objects';
 import { CLUSTER_SCOPED_KINDS } from '../constructs/_tenancy';
+import { withTreeWalk } from '../constructs/_tree-walk';
 import { GitOpsChart } from '../constructs/gitops-chart';
 import { validateConstruct } from '../constructs/problem-validation';
 import { RenderedPatch } from '../constructs/rendered-patch';
@@ -42,14 +43,17 @@ export function renderApp(app: App): RenderedTree {
  * gate can validate the objects instead of parsing the text back.
  */
 export function renderAppDetailed(app: App): RenderedApp {
-  const problems = collectValidationProblems(app);
+  // One walk of the tree for the validations (those that look at the whole
+  // tree share it, see `withTreeWalk`) and the chart order.
+  const all = app.node.findAll();
+  const problems = validationProblems(app, all);
   if (problems.length) throw new ValidationError(problems);
 
   const files: [string, string][] = [];
   const objects = new Map<string, unknown>();
   const folders = new Map<string, string>();
   const identities = new Map<string, string>();
-  for (const chart of chartsInOrder(app)) {
+  for (const chart of chartsInOrder(app, all)) {
     if (!GitOpsChart.isGitOpsChart(chart)) {
       problems.push({ path: chart.node.path, message: 'is a plain cdk8s Chart; put objects in an AppChart (one app in one Environment) so they have a folder in the rendered tree' });
       continue;
@@ -78,9 +82,9 @@ export function renderAppDetailed(app: App): RenderedApp {
  * app that order is the key order of such an object, so only an app with
  * dependencies pays for the graph.
  */
-function chartsInOrder(app: App): Chart[] {
+function chartsInOrder(app: App, all: readonly IConstruct[]): Chart[] {
   const byPath: Record<string, Chart> = {};
-  for (const c of app.node.findAll()) {
+  for (const c of all) {
     if (c.node.dependencies.length > 0) return app.charts;
     if (c instanceof Chart) byPath[c.node.path] = c;
   }
@@ -212,8 +216,20 @@ function sortKeys<T>(r: Record<string, T>): Record<string, T> {
 
 /** Runs every construct's validations (`node.addValidation`): every problem of every construct, at once. */
 export function collectValidationProblems(root: IConstruct): Problem[] {
+  return validationProblems(root, root.node.findAll());
+}
+
+/** `collectValidationProblems` over `all`, the walk of `root`'s tree (shared with whole-tree validations when `root` is the tree's root). */
+function validationProblems(root: IConstruct, all: readonly IConstruct[]): Problem[] {
   const problems: Problem[] = [];
-  for (const c of root.node.findAll()) problems.push(...validateConstruct(c));
+  const run = () => {
+    for (const c of all) {
+      const found = validateConstruct(c);
+      if (found.length) problems.push(...found);
+    }
+  };
+  if (root.node.scope === undefined) withTreeWalk(root, all, run);
+  else run();
   return problems;
 }
 
