@@ -439,7 +439,10 @@ export abstract class Workload extends Construct {
       },
       volumeMounts: [],
     };
-    const c = new kplus.Container(container);
+    // The environment and mounts are gathered the way a kplus Container takes
+    // them (its Env and mount()), without building a whole Container (probes,
+    // resources, security context, ports) that the kind's kplus object builds again.
+    const c = containerParts(container);
     for (const [name, value] of Object.entries(spec.env ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))) this.addEnvTo(c, f('env'), name, value);
     for (const [i, source] of (spec.envFrom ?? []).entries()) c.env.copyFrom(this.envFrom(source, `${f('envFrom')}[${i}]`));
     if (this.props.writableTmp ?? true) c.mount('/tmp', this.tmpVolume());
@@ -452,7 +455,7 @@ export abstract class Workload extends Construct {
     };
   }
 
-  private addEnvTo(c: kplus.Container, field: string, name: string, value: string | EnvValue): void {
+  private addEnvTo(c: ContainerParts, field: string, name: string, value: string | EnvValue): void {
     const where = this.node.path;
     const f = `${field}.${name}`;
     if (!ENV_NAME.test(name)) this.report({ path: where, field: f, message: 'is not a valid environment variable name (no "=" or whitespace)', value: name });
@@ -538,7 +541,7 @@ export abstract class Workload extends Construct {
     return v;
   }
 
-  private mountInto(c: kplus.Container, m: VolumeMountSpec, field: string): void {
+  private mountInto(c: ContainerParts, m: VolumeMountSpec, field: string): void {
     const where = this.node.path;
     const volume = typeof m?.volume === 'string' ? this.volumes.get(m.volume) : undefined;
     if (!volume) {
@@ -553,6 +556,21 @@ export abstract class Workload extends Construct {
     c.mount(m.path, volume, { readOnly: m.readOnly, subPath: m.subPath });
   }
 
+}
+
+/** What `addEnvTo` and `mountInto` use of a container: its environment and `mount()`. */
+type ContainerParts = Pick<kplus.Container, 'env' | 'mount'>;
+
+/** A container's environment and mounts, starting from `props`' (its `volumeMounts` array is the one mounted into). */
+function containerParts(props: kplus.ContainerProps): ContainerParts & { readonly mounts: kplus.VolumeMount[] } {
+  const mounts = props.volumeMounts ? props.volumeMounts as kplus.VolumeMount[] : [];
+  return {
+    env: new kplus.Env([...props.envFrom ?? []], { ...props.envVariables }),
+    mounts,
+    mount: (path, storage, options = {}) => {
+      mounts.push({ path, volume: storage.asVolume(), ...options });
+    },
+  };
 }
 
 /** Stands in for an image that failed its checks; the synth fails before anything is written. */
