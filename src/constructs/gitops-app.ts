@@ -4,8 +4,8 @@ import { IConstruct } from 'constructs';
 import { checkTeam } from './_tenancy';
 import { Problem, ValidationError } from '../errors';
 import { ImageRef } from '../image-ref';
-import { renderAppDetailed } from '../render/render';
-import { RenderedTree, writeTree } from '../render/tree';
+import { RenderedApp, renderAppDetailed, TextSink } from '../render/render';
+import { RenderedTree, StagedTree } from '../render/tree';
 import { isValidationGate, validationGate } from '../validate/gate';
 
 /** Where image pins come from (the pins file, `ImagePins`). */
@@ -136,26 +136,55 @@ export class GitOpsApp extends App {
 
   /** Renders the tree in memory (validations included), writing nothing. */
   public render(): RenderedTree {
-    const { tree, objects } = renderAppDetailed(this);
-    const stale = this.allowUnusedPins ? [] : this.pins?.unused?.(this.pinLookups) ?? [];
-    const problems = [...stale, ...this.gates.flatMap(gate => gate(tree, objects))];
-    if (problems.length) throw new ValidationError(problems);
-    return tree;
+    return this.checked(renderAppDetailed(this));
   }
 
   /**
    * Renders and replaces `outdir` with the tree. Under `cdk8s synth`, also
    * copies the tree into the CLI's own output directory (`CDK8S_OUTDIR`) so
    * its listing and validation plugins see the same files.
+   *
+   * Each text is written into a temporary sibling of the output as soon as it
+   * is rendered (the tree does not hold them while the gates run); the output
+   * is swapped in only when the render and every gate passed, else the
+   * temporary folder is removed and the output left as it was.
    */
   public synth(): void {
     // The library never prints: an opt-out is a warning event, which Node.js prints to stderr.
     for (const notice of this.notices) process.emitWarning(notice, { code: 'CDK8S_GITOPS_VALIDATION_OFF' });
-    const tree = this.render();
-    writeTree(this.outdir, tree);
     const cliOutdir = process.env.CDK8S_OUTDIR;
-    if (cliOutdir && path.resolve(cliOutdir) !== path.resolve(this.outdir)) {
-      writeTree(cliOutdir, tree);
+    const outputs = [new StagedTree(this.outdir)];
+    if (cliOutdir && path.resolve(cliOutdir) !== path.resolve(this.outdir)) outputs.push(new StagedTree(cliOutdir));
+    // A write that fails is reported after the render and the gates, as when
+    // the tree was written at the end: bad input is named first.
+    let writeError: unknown;
+    const sink: TextSink = {
+      write: (file, text) => {
+        if (writeError !== undefined) return false;
+        try {
+          for (const out of outputs) out.add(file, text);
+          return true;
+        } catch (e) {
+          writeError = e;
+          return false;
+        }
+      },
+      read: file => outputs[0].read(file),
+    };
+    try {
+      this.checked(renderAppDetailed(this, { sink }));
+      if (writeError !== undefined) throw writeError;
+      for (const out of outputs) out.commit();
+    } finally {
+      for (const out of outputs) out.abort();
     }
+  }
+
+  /** Runs the stale-pin check and the gates on a rendered tree; returns the tree if nothing failed. */
+  private checked({ tree, objects }: RenderedApp): RenderedTree {
+    const stale = this.allowUnusedPins ? [] : this.pins?.unused?.(this.pinLookups) ?? [];
+    const problems = [...stale, ...this.gates.flatMap(gate => gate(tree, objects))];
+    if (problems.length) throw new ValidationError(problems);
+    return tree;
   }
 }

@@ -1,7 +1,7 @@
 import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { KUSTOMIZATION_FILE, apiGroup, objectFileName } from './layout';
-import { RenderedTree, sortTree, unsafeTreePath } from './tree';
+import { RenderedTree, sortTree, TextsOnDemand, unsafeTreePath } from './tree';
 import { chartObjects } from '../constructs/_chart-objects';
 import { CLUSTER_SCOPED_KINDS } from '../constructs/_tenancy';
 import { withTreeWalk } from '../constructs/_tree-walk';
@@ -30,6 +30,32 @@ export interface RenderedApp {
 }
 
 /**
+ * Where `renderAppDetailed` hands each file's text as soon as it is emitted,
+ * so the rendered tree need not hold every text (e.g. a `StagedTree` writing
+ * them into the output's temporary directory).
+ */
+export interface TextSink {
+  /**
+   * Takes one file's text. Returns `true` when `read` can give it back, so the
+   * tree does not hold it; `false` (e.g. it could not be written) keeps it in the tree.
+   */
+  write(path: string, text: string): boolean;
+  /** The text of a file `write` took. */
+  read(path: string): string;
+}
+
+/** Options of `renderAppDetailed`. */
+export interface RenderOptions {
+  /**
+   * Hand each text to this sink as soon as it is emitted; the returned tree
+   * then reads the texts it took back from it (`TextsOnDemand`).
+   *
+   * @default - every text is held in the returned tree
+   */
+  readonly sink?: TextSink;
+}
+
+/**
  * Renders every chart of `app` to an in-memory tree, writing nothing.
  * Runs all construct validations first and reports every problem at once;
  * throws `ValidationError` on bad input.
@@ -42,14 +68,14 @@ export function renderApp(app: App): RenderedTree {
  * `renderApp`, also returning the object each file was emitted from, so a
  * gate can validate the objects instead of parsing the text back.
  */
-export function renderAppDetailed(app: App): RenderedApp {
+export function renderAppDetailed(app: App, options: RenderOptions = {}): RenderedApp {
   // One walk of the tree for the validations (those that look at the whole
   // tree share it, see `withTreeWalk`) and the chart order.
   const all = app.node.findAll();
   const problems = validationProblems(app, all);
   if (problems.length) throw new ValidationError(problems);
 
-  const files: [string, string][] = [];
+  const files: [string, string | undefined][] = [];
   const objects = new Map<string, unknown>();
   const folders = new Map<string, string>();
   const identities = new Map<string, string>();
@@ -69,10 +95,12 @@ export function renderAppDetailed(app: App): RenderedApp {
       continue;
     }
     folders.set(chart.folder, chart.node.path);
-    files.push(...renderChart(chart, problems, objects, identities));
+    files.push(...renderChart(chart, problems, objects, identities, options.sink));
   }
   if (problems.length) throw new ValidationError(problems);
-  return { tree: sortTree(files), objects };
+  const sink = options.sink;
+  // Without a sink every text is a string (renderChart returns `undefined` only for a text the sink took).
+  return { tree: sink ? new TextsOnDemand(sortTree(files), p => sink.read(p)) : sortTree(files as [string, string][]), objects };
 }
 
 /**
@@ -91,7 +119,9 @@ function chartsInOrder(app: App, all: readonly IConstruct[]): Chart[] {
   return Object.values(byPath);
 }
 
-function renderChart(chart: GitOpsChart, problems: Problem[], emitted: Map<string, unknown>, identities: Map<string, string>): [string, string][] {
+function renderChart(
+  chart: GitOpsChart, problems: Problem[], emitted: Map<string, unknown>, identities: Map<string, string>, sink: TextSink | undefined,
+): [string, string | undefined][] {
   const objects: RenderedObject[] = [];
   const kustomization = chart.kustomization;
   const labels = kustomization?.commonLabels ?? {};
@@ -113,9 +143,10 @@ function renderChart(chart: GitOpsChart, problems: Problem[], emitted: Map<strin
   }
   assignFileNames(chart, objects, problems);
   if (chart.destination !== undefined) checkIdentities(chart, chart.destination, objects, identities, problems);
-  const out: [string, string][] = [];
+  const out: [string, string | undefined][] = [];
   const emit = (file: string, json: unknown) => {
-    out.push([file, toYaml(json)]);
+    const text = toYaml(json);
+    out.push([file, sink?.write(file, text) ? undefined : text]);
     emitted.set(file, json);
   };
   for (const o of objects) emit(`${chart.folder}/${o.file}`, o.json);

@@ -10,7 +10,7 @@ import { EnvironmentError, ValidationError } from '../errors';
 export type RenderedTree = ReadonlyMap<string, string>;
 
 /** Returns a copy of `tree` with its paths in sorted (byte) order. */
-export function sortTree(tree: Iterable<[string, string]>): Map<string, string> {
+export function sortTree<T = string>(tree: Iterable<[string, T]>): Map<string, T> {
   return new Map([...tree].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
@@ -64,41 +64,158 @@ export function readTree(dir: string): Map<string, string> {
  * 0644, directories 0755; nothing but the tree's files ends up in `outdir`.
  */
 export function writeTree(outdir: string, tree: RenderedTree): void {
-  const target = path.resolve(outdir);
-  const parent = path.dirname(target);
-  const base = path.basename(target);
-  const suffix = `${process.pid}-${randomBytes(4).toString('hex')}`;
-  const tmp = path.join(parent, `.${base}.tmp-${suffix}`);
-  const old = path.join(parent, `.${base}.old-${suffix}`);
+  const staged = new StagedTree(outdir);
   try {
-    fs.mkdirSync(parent, { recursive: true });
-    fs.mkdirSync(tmp, { mode: 0o755 });
-    const made = new Set<string>();
-    for (const [rel, content] of tree) {
-      const file = safeJoin(tmp, rel);
+    for (const [rel, content] of tree) staged.add(rel, content);
+  } catch (e) {
+    staged.abort();
+    throw e;
+  }
+  staged.commit();
+}
+
+/**
+ * A tree written file by file into a sibling temporary directory of
+ * `outdir`, then swapped in whole by `commit()` (or removed by `abort()`), as
+ * `writeTree` does: a renderer can write each text as soon as it is emitted
+ * instead of holding every text until the tree is checked, and the previous
+ * `outdir` stays untouched until the commit.
+ */
+export class StagedTree {
+  private readonly target: string;
+  private readonly tmp: string;
+  private readonly old: string;
+  private readonly made = new Set<string>();
+  private started = false;
+  private done = false;
+
+  constructor(outdir: string) {
+    this.target = path.resolve(outdir);
+    const parent = path.dirname(this.target);
+    const base = path.basename(this.target);
+    const suffix = `${process.pid}-${randomBytes(4).toString('hex')}`;
+    this.tmp = path.join(parent, `.${base}.tmp-${suffix}`);
+    this.old = path.join(parent, `.${base}.old-${suffix}`);
+  }
+
+  /**
+   * Writes one file (a relative tree path) into the temporary directory.
+   * Throws `ValidationError` for an unsafe path and `EnvironmentError` when
+   * the file cannot be written; the caller then calls `abort()`.
+   */
+  public add(rel: string, content: string): void {
+    const file = safeJoin(this.tmp, rel);
+    try {
+      this.start();
       const dir = path.dirname(file);
-      if (!made.has(dir)) {
+      if (!this.made.has(dir)) {
         fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
-        made.add(dir);
+        this.made.add(dir);
       }
       fs.writeFileSync(file, content, { mode: 0o644 });
+    } catch (e) {
+      throw new EnvironmentError(`cannot write the rendered tree to ${this.tmp}: ${(e as Error).message}`, { cause: e });
     }
-  } catch (e) {
-    fs.rmSync(tmp, { recursive: true, force: true });
-    if (e instanceof ValidationError) throw e;
-    throw new EnvironmentError(`cannot write the rendered tree to ${tmp}: ${(e as Error).message}`, { cause: e });
   }
-  let movedOld = false;
-  try {
-    if (fs.existsSync(target)) {
-      fs.renameSync(target, old);
-      movedOld = true;
+
+  /** The text of a file already added (read back from the temporary directory). */
+  public read(rel: string): string {
+    return fs.readFileSync(safeJoin(this.tmp, rel), 'utf8');
+  }
+
+  /** Replaces `outdir` with the files added (none: an empty folder); on failure `outdir` is left as it was. */
+  public commit(): void {
+    try {
+      this.start();
+    } catch (e) {
+      this.abort();
+      throw new EnvironmentError(`cannot write the rendered tree to ${this.tmp}: ${(e as Error).message}`, { cause: e });
     }
-    fs.renameSync(tmp, target);
-  } catch (e) {
-    if (movedOld && !fs.existsSync(target)) fs.renameSync(old, target);
-    fs.rmSync(tmp, { recursive: true, force: true });
-    throw new EnvironmentError(`cannot swap the rendered tree into ${target}: ${(e as Error).message}`, { cause: e });
+    this.done = true;
+    const { target, tmp, old } = this;
+    let movedOld = false;
+    try {
+      if (fs.existsSync(target)) {
+        fs.renameSync(target, old);
+        movedOld = true;
+      }
+      fs.renameSync(tmp, target);
+    } catch (e) {
+      if (movedOld && !fs.existsSync(target)) fs.renameSync(old, target);
+      fs.rmSync(tmp, { recursive: true, force: true });
+      throw new EnvironmentError(`cannot swap the rendered tree into ${target}: ${(e as Error).message}`, { cause: e });
+    }
+    if (movedOld) fs.rmSync(old, { recursive: true, force: true });
   }
-  if (movedOld) fs.rmSync(old, { recursive: true, force: true });
+
+  /** Removes the temporary directory (nothing once committed). */
+  public abort(): void {
+    if (this.done) return;
+    this.done = true;
+    if (this.started) fs.rmSync(this.tmp, { recursive: true, force: true });
+  }
+
+  private start(): void {
+    if (this.started) return;
+    fs.mkdirSync(path.dirname(this.target), { recursive: true });
+    fs.mkdirSync(this.tmp, { mode: 0o755 });
+    this.started = true;
+  }
+}
+
+/**
+ * A rendered tree whose texts are not held in memory: its paths are known
+ * (sorted), each text is fetched by `read` when asked for, unless it was
+ * handed over with its path. What `GitOpsApp.synth()` hands its gates while
+ * the texts already sit in the temporary directory of a `StagedTree`.
+ */
+export class TextsOnDemand implements RenderedTree {
+  private readonly texts: ReadonlyMap<string, string | undefined>;
+
+  /** `files`: path → its text, or `undefined` to `read` it when asked for; in byte order of paths. */
+  constructor(files: ReadonlyMap<string, string | undefined>, private readonly read: (path: string) => string) {
+    this.texts = files;
+  }
+
+  public get size(): number {
+    return this.texts.size;
+  }
+
+  public has(p: string): boolean {
+    return this.texts.has(p);
+  }
+
+  public get(p: string): string | undefined {
+    if (!this.texts.has(p)) return undefined;
+    return this.texts.get(p) ?? this.read(p);
+  }
+
+  public keys(): MapIterator<string> {
+    return this.texts.keys();
+  }
+
+  public values(): MapIterator<string> {
+    return lazily(this.texts.keys(), p => this.get(p)!);
+  }
+
+  public entries(): MapIterator<[string, string]> {
+    return lazily(this.texts.keys(), p => [p, this.get(p)!]);
+  }
+
+  public [Symbol.iterator](): MapIterator<[string, string]> {
+    return this.entries();
+  }
+
+  public forEach(fn: (value: string, key: string, map: ReadonlyMap<string, string>) => void, thisArg?: unknown): void {
+    for (const [p, text] of this.entries()) fn.call(thisArg, text, p, this);
+  }
+}
+
+/** A map iterator over `keys` that computes each value when it is reached. */
+function lazily<T>(keys: MapIterator<string>, value: (p: string) => T): MapIterator<T> {
+  function* gen() {
+    for (const p of keys) yield value(p);
+  }
+  // A generator is a MapIterator in all but its type name (the lib types add methods Node 20 lacks).
+  return gen() as unknown as MapIterator<T>;
 }

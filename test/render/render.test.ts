@@ -6,7 +6,7 @@ import { AppChart } from '../../src/constructs/app-chart';
 import { Environment } from '../../src/constructs/environment';
 import { GitOpsApp } from '../../src/constructs/gitops-app';
 import { WebService } from '../../src/constructs/web-service';
-import { ValidationError } from '../../src/errors';
+import { EnvironmentError, ValidationError } from '../../src/errors';
 import { exampleApp } from '../../src/main';
 import { readTree } from '../../src/render/tree';
 import { renderFiles } from '../../src/testing';
@@ -94,6 +94,55 @@ describe('GitOpsApp.synth', () => {
     app.addGate(tree => [{ path: 'dev/a/deployment-a.yaml', field: 'spec.replicas', message: 'is checked by the gate', value: tree.size }]);
     expect(() => app.synth()).toThrow("[dev/a/deployment-a.yaml] 'spec.replicas' is checked by the gate (got 3)");
     expect(fs.existsSync(out)).toBe(false);
+  });
+
+  test('GIVEN a gate that reads the texts WHEN synthesized THEN it sees every text as written, and the output is what render() returns', () => {
+    // GIVEN
+    const out = path.join(dir, 'dist');
+    const app = twoApps(out, ['a', 'b']);
+    const seen = new Map<string, string>();
+    app.addGate(tree => {
+      for (const [file, text] of tree) seen.set(file, text);
+      return [];
+    });
+    // WHEN
+    app.synth();
+    // THEN
+    const written = readTree(out);
+    expect(seen).toEqual(written);
+    expect(written).toEqual(new Map(app.render()));
+    expect(fs.readdirSync(dir)).toEqual(['dist']);
+  });
+
+  test('GIVEN CDK8S_OUTDIR WHEN synthesized THEN both folders hold the same tree and no temporary folder is left', () => {
+    // GIVEN
+    const out = path.join(dir, 'dist');
+    const cli = path.join(dir, 'cdk8s.out');
+    const before = process.env.CDK8S_OUTDIR;
+    process.env.CDK8S_OUTDIR = cli;
+    try {
+      // WHEN
+      twoApps(out, ['a']).synth();
+    } finally {
+      if (before === undefined) delete process.env.CDK8S_OUTDIR;
+      else process.env.CDK8S_OUTDIR = before;
+    }
+    // THEN
+    expect([...readTree(out).keys()]).toEqual(['dev/a/deployment-a.yaml', 'dev/a/kustomization.yaml', 'dev/a/service-a.yaml']);
+    expect(readTree(cli)).toEqual(readTree(out));
+    expect(fs.readdirSync(dir).sort()).toEqual(['cdk8s.out', 'dist']);
+  });
+
+  test('GIVEN an output folder that cannot be written WHEN synthesized THEN bad input is named first, else the write fails with an EnvironmentError', () => {
+    // GIVEN: the output's parent is a file
+    fs.writeFileSync(path.join(dir, 'file'), 'x\n');
+    const out = path.join(dir, 'file', 'dist');
+    const bad = twoApps(out, ['a']);
+    bad.addGate(() => [{ path: 'dev/a', message: 'is refused by the gate' }]);
+    // WHEN / THEN
+    expect(() => bad.synth()).toThrow('[dev/a] is refused by the gate');
+    expect(() => twoApps(out, ['a']).synth()).toThrow(EnvironmentError);
+    expect(fs.readdirSync(dir)).toEqual(['file']);
   });
 
   test('GIVEN a plain cdk8s Chart in the app WHEN rendered THEN it is refused with the fix', () => {
