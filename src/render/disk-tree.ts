@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { RenderedTree } from './tree';
+import { RenderedTree, TextsOnDemand } from './tree';
 import { EnvironmentError, ValidationError } from '../errors';
 
 /**
@@ -167,9 +167,9 @@ export function blobIdIn(tree: RenderedTree, p: string): string | undefined {
   return text === undefined ? undefined : gitBlobId(text);
 }
 
-/** True if `p` in `tree` holds only white space (a {@link DiskTree} answers without reading it). */
+/** True if `p` in `tree` holds only white space (a {@link DiskTree} or `TextsOnDemand` answers without reading it). */
 export function isBlankIn(tree: RenderedTree, p: string): boolean {
-  if (tree instanceof DiskTree) return tree.isBlank(p);
+  if (tree instanceof DiskTree || tree instanceof TextsOnDemand) return tree.isBlank(p);
   return (tree.get(p) ?? '').trim() === '';
 }
 

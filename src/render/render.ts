@@ -146,7 +146,8 @@ function renderChart(
   const out: [string, string | undefined][] = [];
   const emit = (file: string, json: unknown) => {
     const text = toYaml(json);
-    out.push([file, sink?.write(file, text) ? undefined : text]);
+    // A blank text stays in the tree too, so that the gate's empty-file rule reads nothing back (`TextsOnDemand`).
+    out.push([file, sink?.write(file, text) && !isBlankText(text) ? undefined : text]);
     emitted.set(file, json);
   };
   for (const o of objects) emit(`${chart.folder}/${o.file}`, o.json);
@@ -156,6 +157,10 @@ function renderChart(
     emit(`${chart.folder}/${KUSTOMIZATION_FILE}`, k);
   }
   return out;
+}
+
+function isBlankText(text: string): boolean {
+  return !/\S/.test(text);
 }
 
 /** Names each object's file; qualifies the kind with its API group on a clash; duplicates are errors. */

@@ -172,9 +172,19 @@ export class StagedTree {
 export class TextsOnDemand implements RenderedTree {
   private readonly texts: ReadonlyMap<string, string | undefined>;
 
-  /** `files`: path → its text, or `undefined` to `read` it when asked for; in byte order of paths. */
+  /**
+   * `files`: path → its text, or `undefined` to `read` it when asked for (only
+   * for a text that is not blank: a blank one is handed over, so `isBlank`
+   * never reads); in byte order of paths.
+   */
   constructor(files: ReadonlyMap<string, string | undefined>, private readonly read: (path: string) => string) {
     this.texts = files;
+  }
+
+  /** True if `p` holds only white space, answered without reading a text (see `isBlankIn`). */
+  public isBlank(p: string): boolean {
+    const text = this.texts.get(p);
+    return text !== undefined && text.trim() === '';
   }
 
   public get size(): number {

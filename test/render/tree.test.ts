@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { EnvironmentError, ValidationError } from '../../src/errors';
-import { readTree, safeJoin, unsafeTreePath, writeTree } from '../../src/render/tree';
+import { isBlankIn } from '../../src/render/disk-tree';
+import { readTree, safeJoin, TextsOnDemand, unsafeTreePath, writeTree } from '../../src/render/tree';
 import { tmpDir } from '../support/tools';
 
 describe('writeTree', () => {
@@ -69,5 +70,23 @@ describe('paths', () => {
     } finally {
       cleanup();
     }
+  });
+});
+
+describe('TextsOnDemand', () => {
+  test('GIVEN texts handed to a sink WHEN the tree-shape rules ask which files are blank THEN no text is read back, and a blank one is found', () => {
+    // GIVEN a tree whose non-blank text sits elsewhere (read counts what is fetched) and a blank text held with its path
+    const reads: string[] = [];
+    const tree = new TextsOnDemand(new Map([['dev/a/blank.yaml', ' \n'], ['dev/a/deployment-a.yaml', undefined]]), p => {
+      reads.push(p);
+      return 'kind: Deployment\n';
+    });
+    // WHEN
+    const blank = [...tree.keys()].filter(p => isBlankIn(tree, p));
+    // THEN
+    expect(blank).toEqual(['dev/a/blank.yaml']);
+    expect(reads).toEqual([]);
+    expect(tree.get('dev/a/deployment-a.yaml')).toBe('kind: Deployment\n');
+    expect(reads).toEqual(['dev/a/deployment-a.yaml']);
   });
 });
