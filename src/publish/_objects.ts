@@ -1,4 +1,7 @@
-import { createHash } from 'crypto';
+import { createHash, randomBytes } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import { deflateSync } from 'zlib';
 import { Git } from './_git';
 
 /** The repository's object hash: `sha1` or `sha256`. */
@@ -38,6 +41,70 @@ export interface TreeEntry {
  * ones can be written.
  */
 export function treeId(files: ReadonlyMap<string, string>, format: ObjectFormat): { id: string; trees: Map<string, TreeEntry[]> } {
+  return sortedTreeId(files, format) ?? anyTreeId(files, format);
+}
+
+/** The id of a tree object holding `entries` (in git's order). */
+function hashTree(entries: readonly TreeEntry[], ascii: boolean, format: ObjectFormat): string {
+  const body = treeBody(entries, ascii, format);
+  return createHash(format).update(`tree ${body.length}\0`).update(body, 'latin1').digest('hex');
+}
+
+/** The body of a tree object holding `entries` (in git's order), as a latin1 string (one byte per character). */
+function treeBody(entries: readonly TreeEntry[], ascii: boolean, format: ObjectFormat): string {
+  const idBytes = format === 'sha256' ? 32 : 20;
+  // The body as a latin1 string (one byte per character): every id decoded from hex in one call.
+  let hex = '';
+  for (const e of entries) hex += e.id;
+  const raw = Buffer.from(hex, 'hex').toString('latin1');
+  let body = '';
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i];
+    const name = ascii ? entry.name : Buffer.from(entry.name, 'utf8').toString('latin1');
+    body += `${entry.type === 'tree' ? '40000' : '100644'} ${name}\0${raw.slice(i * idBytes, (i + 1) * idBytes)}`;
+  }
+  return body;
+}
+
+/**
+ * {@link treeId} in one pass for the usual case: ASCII paths in sorted order
+ * (then each folder's entries come in git's order, a folder's name followed
+ * by '/', and each folder's paths are contiguous). `undefined` otherwise.
+ */
+function sortedTreeId(files: ReadonlyMap<string, string>, format: ObjectFormat): { id: string; trees: Map<string, TreeEntry[]> } | undefined {
+  const trees = new Map<string, TreeEntry[]>();
+  // The open folders, root first: each one's path with a trailing '/' ('' for the root), name and entries so far.
+  const stack: { prefix: string; name: string; entries: TreeEntry[] }[] = [{ prefix: '', name: '', entries: [] }];
+  const close = () => {
+    const dir = stack.pop()!;
+    const id = hashTree(dir.entries, true, format);
+    trees.set(id, dir.entries);
+    return { id, name: dir.name };
+  };
+  let prev: string | undefined;
+  for (const [p, blob] of files) {
+    if ((prev !== undefined && !(prev < p)) || !ASCII.test(p)) return undefined;
+    prev = p;
+    while (!p.startsWith(stack[stack.length - 1].prefix)) {
+      const { id, name } = close();
+      stack[stack.length - 1].entries.push({ mode: '040000', type: 'tree', id, name });
+    }
+    let start = stack[stack.length - 1].prefix.length;
+    for (let slash = p.indexOf('/', start); slash >= 0; slash = p.indexOf('/', start)) {
+      stack.push({ prefix: p.slice(0, slash + 1), name: p.slice(start, slash), entries: [] });
+      start = slash + 1;
+    }
+    stack[stack.length - 1].entries.push({ mode: '100644', type: 'blob', id: blob, name: p.slice(start) });
+  }
+  while (stack.length > 1) {
+    const { id, name } = close();
+    stack[stack.length - 1].entries.push({ mode: '040000', type: 'tree', id, name });
+  }
+  return { id: close().id, trees };
+}
+
+/** {@link treeId} for paths in any order and of any characters. */
+function anyTreeId(files: ReadonlyMap<string, string>, format: ObjectFormat): { id: string; trees: Map<string, TreeEntry[]> } {
   const root: Dir = { files: new Map(), dirs: new Map() };
   for (const [p, blob] of files) {
     const segs = p.split('/');
@@ -50,7 +117,6 @@ export function treeId(files: ReadonlyMap<string, string>, format: ObjectFormat)
     d.files.set(segs[segs.length - 1], blob);
   }
   const trees = new Map<string, TreeEntry[]>();
-  const idBytes = format === 'sha256' ? 32 : 20;
   const build = (d: Dir): string => {
     // Git orders entries by the bytes of the name, a directory's name followed by '/'.
     const entries: { key: string; entry: TreeEntry }[] = [];
@@ -65,15 +131,9 @@ export function treeId(files: ReadonlyMap<string, string>, format: ObjectFormat)
     }
     // For ASCII names UTF-16 order is byte order; otherwise compare the UTF-8 bytes.
     entries.sort(ascii ? (a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) : (a, b) => Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)));
-    // The body as a latin1 string (one byte per character): every id decoded from hex in one call.
-    const raw = Buffer.from(entries.map(e => e.entry.id).join(''), 'hex').toString('latin1');
-    let body = '';
-    entries.forEach(({ entry }, i) => {
-      const name = ascii ? entry.name : Buffer.from(entry.name, 'utf8').toString('latin1');
-      body += `${entry.type === 'tree' ? '40000' : '100644'} ${name}\0${raw.slice(i * idBytes, (i + 1) * idBytes)}`;
-    });
-    const id = createHash(format).update(`tree ${body.length}\0`).update(body, 'latin1').digest('hex');
-    trees.set(id, entries.map(e => e.entry));
+    const sorted = entries.map(e => e.entry);
+    const id = hashTree(sorted, ascii, format);
+    trees.set(id, sorted);
     return id;
   };
   const id = build(root);
@@ -116,21 +176,69 @@ export async function readBlobs(git: Git, ids: Iterable<string>): Promise<Map<st
   return result;
 }
 
+/** Most objects one commit writes as loose files; beyond, they go into one pack (`git fast-import`) and `git mktree`. */
+export const MAX_LOOSE_OBJECTS = 64;
+
 /**
- * Writes the blobs of `files` that `known` does not already hold, with one
- * `git fast-import` (a single pack; no process per file) and, beside it, the tree
+ * Writes one object as a loose file under `objectsDir` (what `git
+ * hash-object -w` does: zlib-deflated header and body, written beside and
+ * then linked into place, read-only) unless it is there already, and returns
+ * its id. No git process: for the handful of objects a one-app change makes.
+ */
+export function writeLooseObject(objectsDir: string, type: 'blob' | 'tree' | 'commit', body: Buffer, format: ObjectFormat): string {
+  const head = Buffer.from(`${type} ${body.length}\0`, 'latin1');
+  const id = createHash(format).update(head).update(body).digest('hex');
+  const dir = path.join(objectsDir, id.slice(0, 2));
+  const file = path.join(dir, id.slice(2));
+  if (fs.existsSync(file)) return id;
+  fs.mkdirSync(dir, { recursive: true });
+  // git's own temporary name: `git gc` removes one a crash left behind.
+  const tmp = path.join(dir, `tmp_obj_${process.pid}_${randomBytes(4).toString('hex')}`);
+  try {
+    fs.writeFileSync(tmp, deflateSync(Buffer.concat([head, body])), { mode: 0o444 });
+    try {
+      fs.linkSync(tmp, file);
+    } catch (e) {
+      // Another writer made the same object meanwhile: same id, same content.
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
+  return id;
+}
+
+/**
+ * Writes the blobs of `files` that `known` does not already hold and the tree
  * objects of `trees` (from {@link treeId}) that `knownTrees` does not hold,
- * with one `git mktree --batch` — for a one-app change only that app's
- * folder and its parents — and returns the root tree id git wrote.
+ * and returns the root tree id written. With `loose` and at most
+ * {@link MAX_LOOSE_OBJECTS} objects (a one-app change: its changed files, its
+ * folder and their parents) they are written as loose files without a git
+ * process; otherwise the blobs go into one pack with one `git fast-import`
+ * and, beside it, the trees with one `git mktree --batch`.
  */
 export async function writeTreeObjects(
   git: Git, files: readonly TreeFile[], known: ReadonlySet<string>,
   trees: ReadonlyMap<string, readonly TreeEntry[]>, knownTrees: ReadonlySet<string>, root: string,
+  loose?: { readonly objectsDir: string; readonly format: ObjectFormat },
 ): Promise<string> {
   const missing = new Map<string, Buffer>();
   for (const f of files) {
     if (known.has(f.blob) || missing.has(f.blob)) continue;
     missing.set(f.blob, Buffer.from(typeof f.content === 'function' ? f.content() : f.content));
+  }
+  const newTrees = [...trees].filter(([id]) => !knownTrees.has(id) || id === root);
+  if (loose && missing.size + newTrees.length <= MAX_LOOSE_OBJECTS) {
+    for (const [id, content] of missing) {
+      const written = writeLooseObject(loose.objectsDir, 'blob', content, loose.format);
+      if (written !== id) throw new Error(`blob id mismatch: computed ${id}, wrote ${written}`);
+    }
+    for (const [id, entries] of newTrees) {
+      const ascii = entries.every(e => ASCII.test(e.name));
+      const written = writeLooseObject(loose.objectsDir, 'tree', Buffer.from(treeBody(entries, ascii, loose.format), 'latin1'), loose.format);
+      if (written !== id) throw new Error(`tree id mismatch: computed ${id}, wrote ${written}`);
+    }
+    return root;
   }
   let blobsWritten: Promise<unknown> = Promise.resolve();
   if (missing.size > 0) {
@@ -145,12 +253,40 @@ export async function writeTreeObjects(
   // entry is in the base or is written by the fast-import above, so `--missing` lets mktree run beside
   // it and skips its per-entry object lookup (≈ 1,000 for an environment's folder); the caller still
   // checks the root id git wrote.
-  const batch: string[] = [];
-  for (const [id, entries] of trees) {
-    if (knownTrees.has(id) && id !== root) continue;
-    batch.push(`${entries.map(e => `${e.mode} ${e.type} ${e.id}\t${e.name}\0`).join('')}\0`);
-  }
+  const batch = newTrees.map(([, entries]) => `${entries.map(e => `${e.mode} ${e.type} ${e.id}\t${e.name}\0`).join('')}\0`);
   const [, out] = await Promise.all([blobsWritten, git.text(['mktree', '-z', '--missing', '--batch'], { input: batch.join('') })]);
   const written = out.split('\n');
   return written[written.length - 1];
+}
+
+/** Who made a commit and when, as git records it. */
+export interface CommitIdent {
+  readonly name: string;
+  readonly email: string;
+  /** Seconds since the epoch. */
+  readonly when: number;
+  /** Offset from UTC in minutes (east positive). */
+  readonly offset: number;
+}
+
+/** Characters git strips from the ends of a name or email (ident.c `crud`). */
+const CRUD = /^[\x00-\x20.,:;<>"\\']|[\x00-\x20.,:;<>"\\']$|[<>\n]/;
+
+/** True if git records `name` and `email` exactly as given (nothing for it to strip or refuse). */
+export function isPlainIdent(name: string, email: string): boolean {
+  return name.length > 0 && email.length > 0 && !CRUD.test(name) && !CRUD.test(email);
+}
+
+/**
+ * The body of the commit object `git commit-tree <tree> [-p <parent>] -F -`
+ * writes for `message` (verbatim, UTF-8, no encoding header) with these
+ * author and committer.
+ */
+export function commitBody(tree: string, parent: string | undefined, author: CommitIdent, committer: CommitIdent, message: string): Buffer {
+  const ident = (i: CommitIdent) => {
+    const abs = Math.abs(i.offset);
+    const tz = `${i.offset < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}${String(abs % 60).padStart(2, '0')}`;
+    return `${i.name} <${i.email}> ${i.when} ${tz}`;
+  };
+  return Buffer.from(`tree ${tree}\n${parent ? `parent ${parent}\n` : ''}author ${ident(author)}\ncommitter ${ident(committer)}\n\n${message}`, 'utf8');
 }

@@ -18,6 +18,8 @@ export interface Repo {
   readonly format: ObjectFormat;
   /** The top of the working tree (real path); undefined for a bare repository. */
   readonly worktree?: string;
+  /** Where loose objects are written (`$GIT_OBJECT_DIRECTORY`, the common folder's `objects` for a worktree). */
+  readonly objectsDir?: string;
 }
 
 /** A branch tip. */
@@ -42,13 +44,14 @@ export async function openRepo(
 ): Promise<Repo> {
   // Checked here too, before git sees it: callers of openRepo cannot forget it.
   checkUserValues({ branch });
-  const rev = await git.run(['rev-parse', '--absolute-git-dir', '--show-object-format', '--is-bare-repository', '--show-cdup'], { allowFailure: true });
+  // --show-cdup last: it prints nothing in a bare repository.
+  const rev = await git.run(['rev-parse', '--absolute-git-dir', '--show-object-format', '--is-bare-repository', '--git-path', 'objects', '--show-cdup'], { allowFailure: true });
   if (rev.code !== 0) {
     throw new PublishError('not-a-repository', `${cwd} is not inside a git repository: ${rev.stderr.trim()}`);
   }
-  const [gitDir, format, bare, cdup] = rev.stdout.toString('utf8').split('\n');
+  const [gitDir, format, bare, objects, cdup] = rev.stdout.toString('utf8').split('\n');
   const worktree = bare === 'true' ? undefined : fs.realpathSync(path.resolve(cwd, cdup ?? ''));
-  return { git, gitDir, format: format === 'sha256' ? 'sha256' : 'sha1', worktree };
+  return { git, gitDir, format: format === 'sha256' ? 'sha256' : 'sha1', worktree, ...(objects ? { objectsDir: path.resolve(cwd, objects) } : {}) };
 }
 
 /** The all-zero object id ("must not exist" for `git update-ref`). */
@@ -102,6 +105,8 @@ export function assertOwned(branch: string, tip: Tip, paths: ReadonlySet<string>
 export interface RepoConfig {
   readonly identityEnv: Record<string, string>;
   readonly remoteUrls: ReadonlyMap<string, readonly string[]>;
+  /** `i18n.commitEncoding`, when set (git then records it in the commit). */
+  readonly commitEncoding?: string;
 }
 
 /**
@@ -122,7 +127,7 @@ export function readConfig(repo: Repo, env: Readonly<Record<string, string | und
 const configs = new WeakMap<Repo, { env: Readonly<Record<string, string | undefined>>; config: Promise<RepoConfig> }>();
 
 async function readConfigNow(repo: Repo, env: Readonly<Record<string, string | undefined>>): Promise<RepoConfig> {
-  const res = await repo.git.run(['config', '-z', '--get-regexp', '^(user\\.(name|email)|remote\\..*\\.(url|pushurl))$'], { allowFailure: true });
+  const res = await repo.git.run(['config', '-z', '--get-regexp', '^(user\\.(name|email)|remote\\..*\\.(url|pushurl)|i18n\\.commitencoding)$'], { allowFailure: true });
   const values = new Map<string, string[]>();
   for (const rec of res.stdout.toString('utf8').split('\0')) {
     if (!rec) continue;
@@ -143,7 +148,8 @@ async function readConfigNow(repo: Repo, env: Readonly<Record<string, string | u
     const m = /^remote\.(.+)\.(url|pushurl)$/.exec(key);
     if (m) remoteUrls.set(m[1], [...(remoteUrls.get(m[1]) ?? []), ...vals]);
   }
-  return { identityEnv, remoteUrls };
+  const commitEncoding = values.get('i18n.commitencoding')?.slice(-1)[0];
+  return { identityEnv, remoteUrls, ...(commitEncoding ? { commitEncoding } : {}) };
 }
 
 /** True if `remote` looks like a URL or path rather than a configured remote's name. */

@@ -3,7 +3,7 @@ import { CatFile } from './_cat-file';
 import { checkDeletions, checkYaml } from './_checks';
 import { ImageChange, imageChanges } from './_images';
 import { MARKER_CONTENT, MARKER_FILE } from './_marker';
-import { blobId, ObjectFormat, TreeEntry, TreeFile, treeId, writeTreeObjects } from './_objects';
+import { blobId, commitBody, isPlainIdent, ObjectFormat, TreeEntry, TreeFile, treeId, writeLooseObject, writeTreeObjects } from './_objects';
 import {
   assertOwned, checkRemote, fetchBranch, isAncestor, pushBranch, readConfig, readTips, Repo, RepoConfig, Tip, trackingRef, zeroId,
 } from './_repo';
@@ -101,8 +101,10 @@ export interface GateContext {
 /** Blob ids and tree ids of a tree plus the marker. */
 export interface Prepared {
   readonly format: ObjectFormat;
-  readonly files: TreeFile[];
+  /** Path → blob id, the marker included (in sorted order when the tree's paths are). */
   readonly byPath: Map<string, string>;
+  /** The content of a path of `byPath`, read when its blob must be written. */
+  readonly content: (p: string) => Buffer | string;
   readonly treeId: string;
   readonly trees: Map<string, TreeEntry[]>;
 }
@@ -116,34 +118,35 @@ let lastBlobIds: { format: ObjectFormat; ids: Map<string, string> } | undefined;
 
 /** Blob ids and the tree id of `tree` plus the marker, computed in-process. */
 export function prepare(format: ObjectFormat, tree: RenderedTree): Prepared {
-  const files: TreeFile[] = [];
   const byPath = new Map<string, string>();
-  if (format === 'sha1' && tree instanceof DiskTree) {
-    // Blob ids known without reading the files; a file's text is read only if its blob must be written.
-    files.push({ path: MARKER_FILE, blob: blobId(MARKER_CONTENT, format), content: MARKER_CONTENT });
-    byPath.set(MARKER_FILE, files[0].blob);
-    for (const p of tree.keys()) {
-      const blob = tree.blobId(p)!;
-      files.push({ path: p, blob, content: () => tree.get(p)! });
-      byPath.set(p, blob);
+  const content = (p: string) => (p === MARKER_FILE ? MARKER_CONTENT : tree.get(p)!);
+  const marker = blobId(MARKER_CONTENT, format);
+  // The marker goes where it sorts, so sorted paths stay sorted (the tree id is then computed in one pass).
+  let markerAdded = false;
+  const add = (p: string, blob: string) => {
+    if (!markerAdded && MARKER_FILE < p) {
+      byPath.set(MARKER_FILE, marker);
+      markerAdded = true;
     }
-    const { id, trees } = treeId(byPath, format);
-    return { format, files, byPath, treeId: id, trees };
-  }
-  const cached = lastBlobIds?.format === format ? lastBlobIds.ids : undefined;
-  const ids = new Map<string, string>();
-  const add = (p: string, text: string) => {
-    let blob = ids.get(text) ?? cached?.get(text);
-    if (blob === undefined) blob = blobId(text, format);
-    ids.set(text, blob);
-    files.push({ path: p, blob, content: text });
     byPath.set(p, blob);
   };
-  add(MARKER_FILE, MARKER_CONTENT);
-  for (const [p, text] of tree) add(p, text);
-  lastBlobIds = { format, ids };
+  if (format === 'sha1' && tree instanceof DiskTree) {
+    // Blob ids known without reading the files; a file's text is read only if its blob must be written.
+    for (const p of tree.keys()) add(p, tree.blobId(p)!);
+  } else {
+    const cached = lastBlobIds?.format === format ? lastBlobIds.ids : undefined;
+    const ids = new Map<string, string>();
+    for (const [p, text] of tree) {
+      let blob = ids.get(text) ?? cached?.get(text);
+      if (blob === undefined) blob = blobId(text, format);
+      ids.set(text, blob);
+      add(p, blob);
+    }
+    lastBlobIds = { format, ids };
+  }
+  if (!markerAdded) byPath.set(MARKER_FILE, marker);
   const { id, trees } = treeId(byPath, format);
-  return { format, files, byPath, treeId: id, trees };
+  return { format, byPath, content, treeId: id, trees };
 }
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
@@ -313,18 +316,22 @@ async function makeCommitWith(req: WriteRequest, prepared: Prepared, base: Tip |
   wanted.forEach(([p], i) => before.set(p, blobs[i]?.content.toString('utf8') ?? ''));
   const images = imageChanges(before, req.tree, [...added, ...changed, ...deleted]);
 
-  const files = prepared.files.filter(f => !listing.sameDirs.has(dirOf(f.path)));
+  const files: TreeFile[] = [];
+  for (const [p, blob] of prepared.byPath) {
+    if (!listing.sameDirs.has(dirOf(p))) files.push({ path: p, blob, content: () => prepared.content(p) });
+  }
   // The objects are written while the message is built (it reads the source commit).
   const messageP = configP.then(c => req.message(images, c));
   messageP.catch(() => undefined);
-  const written = await writeTreeObjects(repo.git, files, new Set(oldFiles.values()), prepared.trees, listing.knownTrees, prepared.treeId);
+  const loose = repo.objectsDir ? { objectsDir: repo.objectsDir, format: repo.format } : undefined;
+  const written = await writeTreeObjects(repo.git, files, new Set(oldFiles.values()), prepared.trees, listing.knownTrees, prepared.treeId, loose);
   if (written !== prepared.treeId) {
     throw new Error(`tree id mismatch: computed ${prepared.treeId}, git wrote ${written}`);
   }
   const config = await configP;
   const message = await messageP;
-  const args = ['commit-tree', written, ...(base ? ['-p', base.commit] : []), '-F', '-'];
-  const commit = await repo.git.text(args, { input: message, env: config.identityEnv });
+  const commit = writeCommitLoose(repo, req.env, config, written, base?.commit, message)
+    ?? await repo.git.text(['commit-tree', written, ...(base ? ['-p', base.commit] : []), '-F', '-'], { input: message, env: config.identityEnv });
   return {
     commit,
     result: {
@@ -338,4 +345,25 @@ async function makeCommitWith(req: WriteRequest, prepared: Prepared, base: Tip |
       message,
     },
   };
+}
+
+/**
+ * Writes the commit as a loose object, as `git commit-tree` would (same
+ * identity, the current time and time zone), and returns its id — or
+ * undefined when git would record something else: a date or an identity it
+ * rewrites from the environment, a commit encoding, no loose-object folder.
+ */
+function writeCommitLoose(
+  repo: Repo, env: Readonly<Record<string, string | undefined>>, config: RepoConfig, tree: string, parent: string | undefined, message: string,
+): string | undefined {
+  const all = { ...env, ...config.identityEnv };
+  if (!repo.objectsDir || config.commitEncoding !== undefined) return undefined;
+  if (all.GIT_AUTHOR_DATE !== undefined || all.GIT_COMMITTER_DATE !== undefined) return undefined;
+  const [aName, aEmail, cName, cEmail] = [all.GIT_AUTHOR_NAME, all.GIT_AUTHOR_EMAIL, all.GIT_COMMITTER_NAME, all.GIT_COMMITTER_EMAIL];
+  if (!aName || !aEmail || !cName || !cEmail || !isPlainIdent(aName, aEmail) || !isPlainIdent(cName, cEmail)) return undefined;
+  const now = new Date();
+  const when = Math.floor(now.getTime() / 1000);
+  const offset = -now.getTimezoneOffset();
+  const body = commitBody(tree, parent, { name: aName, email: aEmail, when, offset }, { name: cName, email: cEmail, when, offset }, message);
+  return writeLooseObject(repo.objectsDir, 'commit', body, repo.format);
 }

@@ -45,6 +45,20 @@ describe('readDiskTree', () => {
     expect(blobIdIn(new Map([['x.yaml', 'a: 1\n']]), 'x.yaml')).toBe(tree.blobId('dev/hello/a.yaml'));
   });
 
+  test('GIVEN names whose order depends on the separator WHEN read THEN the paths come in sorted order, as git sorts a tree', () => {
+    // GIVEN: 'dev-2/' and 'dev.yaml' sort before 'dev/' ('-' and '.' are below '/'), 'dev0.yaml' after it
+    fs.mkdirSync(path.join(dist, 'dev-2'));
+    write('dev-2/x.yaml', 'x: 1\n');
+    write('dev.yaml', 'y: 1\n');
+    write('dev0.yaml', 'z: 1\n');
+    // WHEN
+    const { tree } = readDiskTree(dist, { cacheDir: cache });
+    // THEN
+    const keys = [...tree.keys()];
+    expect(keys).toEqual(['dev-2/x.yaml', 'dev.yaml', 'dev/hello/a.yaml', 'dev/hello/b.yaml', 'dev/hello/blank.yaml', 'dev0.yaml']);
+    expect(keys).toEqual([...keys].sort());
+  });
+
   test('GIVEN the stat cache and files written long before WHEN read again THEN nothing is read; the ids are the same', () => {
     // GIVEN
     const first = readDiskTree(dist, { cacheDir: cache, now: LATER() });
