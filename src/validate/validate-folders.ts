@@ -90,17 +90,23 @@ export async function validateFolders(tree: RenderedTree, options: ValidateFolde
     if (!list) byFolder.set(dir, list = []);
     list.push(p);
   }
-  const cache = options.cacheDir ? openCache(options.cacheDir, salt(options)) : undefined;
+  const saltId = options.cacheDir ? salt(options) : '';
   const kubectlId = options.skipKustomize ? '' : statKey(resolveCommand(options.kubectl ?? 'kubectl')) ?? 'missing';
   const keys = new Map<string, string>();
+  for (const [folder, files] of byFolder) keys.set(folder, folderKey(tree, files));
+  // The whole tree's results, as the last full run over exactly this tree left them (`validate`, then `publish`
+  // in one CI job): no folder's entry is read, and the rules that span folders are not judged again.
+  const whole = options.cacheDir ? wholeTreeKey(saltId, kubectlId, keys) : undefined;
+  const known = whole ? readWholeTree(options.cacheDir!, whole) : undefined;
+  if (known) return wholeTreeReport(known, options.folders);
+  const cache = options.cacheDir ? openCache(options.cacheDir, saltId) : undefined;
   const entries = new Map<string, FolderEntry>();
   const toCheck: string[] = [];
   const needKustomize: string[] = [];
   let cached = 0;
   for (const [folder, files] of byFolder) {
     const inScope = !options.folders || options.folders.has(folder);
-    const key = folderKey(tree, files);
-    keys.set(folder, key);
+    const key = keys.get(folder)!;
     const hit = cache?.entries.get(key);
     if (hit) {
       entries.set(folder, hit);
@@ -172,7 +178,83 @@ export async function validateFolders(tree: RenderedTree, options: ValidateFolde
   findings.push(...across.findings);
   waived.push(...across.waived);
   const stats: ValidationStats = { foldersChecked: checked.length, foldersCached: cached, kustomizeBuilds: kustomizeStats.builds - buildsBefore };
+  // Kept for the next run over the same tree when this run saw every folder (kustomize included unless skipped)
+  // and every result depends on the tree alone (folders that reference nothing outside themselves).
+  const fresh = new Set(toCheck);
+  if (whole && !options.folders && [...entries].every(([folder, e]) => (options.skipKustomize || e.kustomize || !byFolder.get(folder)!.some(isKustomizationFile))
+    && (!fresh.has(folder) || selfContained(tree, byFolder.get(folder)!)))) {
+    const cross = [...treeShapeFindings(tree), ...duplicateObjectFindings(identities), ...across.findings];
+    writeWholeTree(options.cacheDir!, whole, {
+      cross,
+      crossWaived: across.waived,
+      folders: [...entries].map(([folder, e]) => [folder, e.files, e.objects,
+        [...e.findings, ...(options.skipKustomize ? [] : e.kustomize ?? [])], e.waived] as WholeTreeFolder),
+    });
+  }
   return { ...makeReport(findings, files, objects, waived), stats };
+}
+
+/** One folder's results in a whole-tree entry: folder, files, objects, findings (kustomize included), waived. */
+type WholeTreeFolder = [string, number, number, Finding[], WaivedFinding[]];
+
+/** The results of a full run over one tree: the rules that span folders, and each folder's. */
+interface WholeTree {
+  readonly cross: Finding[];
+  readonly crossWaived: WaivedFinding[];
+  readonly folders: WholeTreeFolder[];
+}
+
+/** Whole-tree entries kept per cache folder (the newest first). */
+const MAX_WHOLE_TREES = 8;
+
+/** The key of a whole-tree entry: the salt, kubectl and every folder's name and content key. */
+function wholeTreeKey(saltId: string, kubectlId: string, keys: ReadonlyMap<string, string>): string {
+  const h = createHash('sha256').update(`${saltId}\0${kubectlId}\0`);
+  for (const [folder, key] of keys) h.update(`${folder}\0${key}\0`);
+  return h.digest('hex').slice(0, 32);
+}
+
+function readWholeTree(dir: string, key: string): WholeTree | undefined {
+  try {
+    const data = JSON.parse(fs.readFileSync(path.join(dir, `checked-tree-${key}.json`), 'utf8')) as WholeTree;
+    return Array.isArray(data.cross) && Array.isArray(data.crossWaived) && Array.isArray(data.folders) ? data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes a whole-tree entry (temporary file, then rename) and drops the oldest beyond {@link MAX_WHOLE_TREES}. */
+function writeWholeTree(dir: string, key: string, data: WholeTree): void {
+  const file = path.join(dir, `checked-tree-${key}.json`);
+  const tmp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(tmp, JSON.stringify(data));
+    fs.renameSync(tmp, file);
+    const old = fs.readdirSync(dir).filter(f => /^checked-tree-[0-9a-f]{32}\.json$/.test(f))
+      .map(f => ({ f, t: fs.statSync(path.join(dir, f)).mtimeMs })).sort((a, b) => b.t - a.t).slice(MAX_WHOLE_TREES);
+    for (const { f } of old) fs.rmSync(path.join(dir, f), { force: true });
+  } catch {
+    fs.rmSync(tmp, { force: true });
+  }
+}
+
+/** The report of a run over `folders` (all when undefined) from a whole-tree entry. */
+function wholeTreeReport(known: WholeTree, folders: ReadonlySet<string> | undefined): ValidationReport {
+  const findings: Finding[] = [...known.cross];
+  const waived: WaivedFinding[] = [...known.crossWaived];
+  let files = 0;
+  let objects = 0;
+  let inScope = 0;
+  for (const [folder, n, o, f, w] of known.folders) {
+    if (folders && !folders.has(folder)) continue;
+    inScope++;
+    files += n;
+    objects += o;
+    findings.push(...f);
+    waived.push(...w);
+  }
+  return { ...makeReport(findings, files, objects, waived), stats: { foldersChecked: 0, foldersCached: inScope, kustomizeBuilds: 0 } };
 }
 
 /** A folder's content key: its files' names and git blob ids (a DiskTree knows them without reading the files). */

@@ -99,6 +99,33 @@ withKubectl('validateFolders: a cache of check results per folder content and to
     expect(report.stats).toEqual({ foldersChecked: 1, foldersCached: 0, kustomizeBuilds: 1 });
   });
 
+  test('GIVEN a full run over a tree WHEN the same tree is validated for some folders THEN the whole-tree entry answers, as the folder-by-folder run would', async () => {
+    // GIVEN a duplicate across folders, a bad dev/app-2, and a full run with the cache
+    const tree = apps(3);
+    tree.set('dev/app-0/service-app-1.yaml', toYaml(service('app-1')));
+    tree.set('dev/app-0/kustomization.yaml', tree.get('dev/app-0/kustomization.yaml')!.replace('resources:\n', 'resources:\n  - service-app-1.yaml\n'));
+    tree.set('dev/app-2/deployment-app-2.yaml', toYaml(mutated(deployment('app-2'), d => { d.spec.template.spec.hostPID = true; })));
+    const cacheDir = path.join(tmp.dir, 'cache');
+    const full = await validateFolders(tree, { cacheDir, concurrency: 2 });
+    const entries = fs.readdirSync(cacheDir).filter(f => f.startsWith('checked-tree-'));
+    // WHEN the same tree is validated again: for dev/app-1 only, and whole
+    const scoped = await validateFolders(tree, { cacheDir, folders: new Set(['dev/app-1']) });
+    const again = await validateFolders(tree, { cacheDir });
+    const uncached = await validateFolders(tree, { folders: new Set(['dev/app-1']), concurrency: 2 });
+    // THEN one whole-tree entry answers both, with the findings and counts of the runs without it
+    expect(entries).toHaveLength(1);
+    expect(scoped.stats).toEqual({ foldersChecked: 0, foldersCached: 1, kustomizeBuilds: 0 });
+    expect(scoped.findings).toEqual(uncached.findings);
+    expect([scoped.files, scoped.objects]).toEqual([uncached.files, uncached.objects]);
+    expect(again.findings).toEqual(full.findings);
+    expect(again.findings.map(f => f.rule).sort()).toEqual(['no-host-namespaces', 'object-duplicate', 'service-selector']);
+    expect([again.files, again.objects, again.stats?.foldersCached]).toEqual([full.files, full.objects, 3]);
+    // WHEN a folder changes THEN the entry no longer matches: the changed folder is checked
+    tree.set('dev/app-1/service-app-1.yaml', toYaml(mutated(service('app-1'), x => { x.spec.ports[0].port = 82; })));
+    const changed = await validateFolders(tree, { cacheDir, folders: new Set(['dev/app-1']) });
+    expect(changed.stats).toEqual({ foldersChecked: 1, foldersCached: 0, kustomizeBuilds: 1 });
+  });
+
   test('`validate` then `publish` in one CI job builds each folder once', async () => {
     // GIVEN a source checkout with a rendered dist/ and the cache in the job's home
     const sb = new Sandbox();
