@@ -47,9 +47,12 @@ export class Sandbox {
     this.remote = path.join(dir, 'remote.git');
     this.src = path.join(dir, 'src');
     if (from) {
-      // A copy of another sandbox (cheaper than replaying its history).
+      // A copy of another sandbox (cheaper than replaying its history). The
+      // copied index's stat data is stale: refreshed here, as a fresh clone's
+      // is, so a test's first `git status` does not rewrite it.
       fs.cpSync(from.root, dir, { recursive: true });
       this.git(this.src, 'remote', 'set-url', 'origin', this.remote);
+      this.git(this.src, 'update-index', '-q', '--refresh');
       return;
     }
     this.git(dir, 'init', '-q', '--bare', '-b', 'main', this.remote);

@@ -8,9 +8,13 @@ import { hasTool } from '../support/tools';
 const describeGit = hasTool('git', ['--version']) ? describe : describe.skip;
 
 describeGit('publish', () => {
+  // Each test gets a copy of one fresh sandbox (2 git processes instead of 6).
+  let template: Sandbox;
   let sb: Sandbox;
-  beforeEach(() => { sb = new Sandbox(); });
+  beforeAll(() => { template = new Sandbox(); });
+  beforeEach(() => { sb = new Sandbox(template); });
   afterEach(() => sb.cleanup());
+  afterAll(() => template.cleanup());
 
   const v1 = () => ({ ...app('dev', 'hello', 'ghcr.io/acme/hello:1.0.0'), ...app('dev', 'api', 'ghcr.io/acme/api:2.0.0') });
 

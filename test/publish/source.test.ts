@@ -30,9 +30,12 @@ async function expectNothingWritten(sb: Sandbox, argv: string[], code: number, c
 }
 
 describeGit('honest provenance: a dirty checkout', () => {
+  let template: Sandbox;
   let sb: Sandbox;
-  beforeEach(() => { sb = new Sandbox(); sb.writeDist(tree('1.0.0')); });
+  beforeAll(() => { template = new Sandbox(); });
+  beforeEach(() => { sb = new Sandbox(template); sb.writeDist(tree('1.0.0')); });
   afterEach(() => sb.cleanup());
+  afterAll(() => template.cleanup());
 
   test.each([
     ['a changed tracked file', (s: Sandbox) => fs.writeFileSync(path.join(s.src, 'main.ts'), '// edited\n'), 'main.ts'],
