@@ -44,6 +44,7 @@ export * from './validate/cdk8s-plugin';
 export * from './validate/duplicate-objects';
 export * from './validate/finding';
 export * from './validate/gate';
+export * from './validate/publish-gate';
 export * from './validate/kubernetes-versions';
 export * from './validate/kustomize-build';
 export * from './validate/rules';

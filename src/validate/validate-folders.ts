@@ -1,19 +1,17 @@
-import { createHash, randomBytes } from 'crypto';
+import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as posix from 'path/posix';
+import { readWholeTree, treeKeys, WholeTreeFolder, wholeTreeReport, writeWholeTree } from './_whole-tree';
 import { FolderObjects, duplicateObjectFindings } from './duplicate-objects';
 import { Finding, makeReport, ValidationReport, WaivedFinding } from './finding';
-import { bundledKubernetesVersion, DEFAULT_KUBERNETES_VERSION } from './kubernetes-versions';
 import { checkKustomizeFolders, KustomizeCheckOptions, kustomizeStats } from './kustomize-build';
 import { treeShapeFindings } from './tree-shape';
 import { acrossFolderFindings, isKustomizationFile, RuleFact, validateTreeParsed, ValidateTreeOptions } from './validate-tree';
-import { blobIdIn } from '../render/disk-tree';
 import { RenderedTree, safeJoin } from '../render/tree';
 
 export { defaultCacheDir } from '../cache-dir';
-import { VERSION } from '../version';
 
 /** Options of {@link validateFolders}. */
 export interface ValidateFoldersOptions extends ValidateTreeOptions, KustomizeCheckOptions {
@@ -83,20 +81,9 @@ interface FolderEntry {
  */
 export async function validateFolders(tree: RenderedTree, options: ValidateFoldersOptions = {}): Promise<ValidationReport> {
   const buildsBefore = kustomizeStats.builds;
-  const byFolder = new Map<string, string[]>();
-  for (const p of tree.keys()) {
-    const dir = posix.dirname(p);
-    let list = byFolder.get(dir);
-    if (!list) byFolder.set(dir, list = []);
-    list.push(p);
-  }
-  const saltId = options.cacheDir ? salt(options) : '';
-  const kubectlId = options.skipKustomize ? '' : statKey(resolveCommand(options.kubectl ?? 'kubectl')) ?? 'missing';
-  const keys = new Map<string, string>();
-  for (const [folder, files] of byFolder) keys.set(folder, folderKey(tree, files));
+  const { byFolder, keys, saltId, kubectlId, whole } = treeKeys(tree, options);
   // The whole tree's results, as the last full run over exactly this tree left them (`validate`, then `publish`
   // in one CI job): no folder's entry is read, and the rules that span folders are not judged again.
-  const whole = options.cacheDir ? wholeTreeKey(saltId, kubectlId, keys) : undefined;
   const known = whole ? readWholeTree(options.cacheDir!, whole) : undefined;
   if (known) return wholeTreeReport(known, options.folders);
   const cache = options.cacheDir ? openCache(options.cacheDir, saltId) : undefined;
@@ -181,7 +168,8 @@ export async function validateFolders(tree: RenderedTree, options: ValidateFolde
   // Kept for the next run over the same tree when this run saw every folder (kustomize included unless skipped)
   // and every result depends on the tree alone (folders that reference nothing outside themselves).
   const fresh = new Set(toCheck);
-  if (whole && !options.folders && [...entries].every(([folder, e]) => (options.skipKustomize || e.kustomize || !byFolder.get(folder)!.some(isKustomizationFile))
+  const complete = (folder: string, e: FolderEntry) => options.skipKustomize || e.kustomize || !byFolder.get(folder)!.some(isKustomizationFile);
+  if (whole && !options.folders && [...entries].every(([folder, e]) => complete(folder, e)
     && (!fresh.has(folder) || selfContained(tree, byFolder.get(folder)!)))) {
     const cross = [...treeShapeFindings(tree), ...duplicateObjectFindings(identities), ...across.findings];
     writeWholeTree(options.cacheDir!, whole, {
@@ -192,76 +180,6 @@ export async function validateFolders(tree: RenderedTree, options: ValidateFolde
     });
   }
   return { ...makeReport(findings, files, objects, waived), stats };
-}
-
-/** One folder's results in a whole-tree entry: folder, files, objects, findings (kustomize included), waived. */
-type WholeTreeFolder = [string, number, number, Finding[], WaivedFinding[]];
-
-/** The results of a full run over one tree: the rules that span folders, and each folder's. */
-interface WholeTree {
-  readonly cross: Finding[];
-  readonly crossWaived: WaivedFinding[];
-  readonly folders: WholeTreeFolder[];
-}
-
-/** Whole-tree entries kept per cache folder (the newest first). */
-const MAX_WHOLE_TREES = 8;
-
-/** The key of a whole-tree entry: the salt, kubectl and every folder's name and content key. */
-function wholeTreeKey(saltId: string, kubectlId: string, keys: ReadonlyMap<string, string>): string {
-  const h = createHash('sha256').update(`${saltId}\0${kubectlId}\0`);
-  for (const [folder, key] of keys) h.update(`${folder}\0${key}\0`);
-  return h.digest('hex').slice(0, 32);
-}
-
-function readWholeTree(dir: string, key: string): WholeTree | undefined {
-  try {
-    const data = JSON.parse(fs.readFileSync(path.join(dir, `checked-tree-${key}.json`), 'utf8')) as WholeTree;
-    return Array.isArray(data.cross) && Array.isArray(data.crossWaived) && Array.isArray(data.folders) ? data : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Writes a whole-tree entry (temporary file, then rename) and drops the oldest beyond {@link MAX_WHOLE_TREES}. */
-function writeWholeTree(dir: string, key: string, data: WholeTree): void {
-  const file = path.join(dir, `checked-tree-${key}.json`);
-  const tmp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}`;
-  try {
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(tmp, JSON.stringify(data));
-    fs.renameSync(tmp, file);
-    const old = fs.readdirSync(dir).filter(f => /^checked-tree-[0-9a-f]{32}\.json$/.test(f))
-      .map(f => ({ f, t: fs.statSync(path.join(dir, f)).mtimeMs })).sort((a, b) => b.t - a.t).slice(MAX_WHOLE_TREES);
-    for (const { f } of old) fs.rmSync(path.join(dir, f), { force: true });
-  } catch {
-    fs.rmSync(tmp, { force: true });
-  }
-}
-
-/** The report of a run over `folders` (all when undefined) from a whole-tree entry. */
-function wholeTreeReport(known: WholeTree, folders: ReadonlySet<string> | undefined): ValidationReport {
-  const findings: Finding[] = [...known.cross];
-  const waived: WaivedFinding[] = [...known.crossWaived];
-  let files = 0;
-  let objects = 0;
-  let inScope = 0;
-  for (const [folder, n, o, f, w] of known.folders) {
-    if (folders && !folders.has(folder)) continue;
-    inScope++;
-    files += n;
-    objects += o;
-    findings.push(...f);
-    waived.push(...w);
-  }
-  return { ...makeReport(findings, files, objects, waived), stats: { foldersChecked: 0, foldersCached: inScope, kustomizeBuilds: 0 } };
-}
-
-/** A folder's content key: its files' names and git blob ids (a DiskTree knows them without reading the files). */
-function folderKey(tree: RenderedTree, files: readonly string[]): string {
-  let text = '';
-  for (const p of files) text += `${p.slice(p.lastIndexOf('/') + 1)}\0${blobIdIn(tree, p)}\0`;
-  return createHash('sha256').update(text).digest('hex');
 }
 
 /** True if the folder's kustomization lists only files beside it. */
@@ -283,52 +201,6 @@ async function inTempDir<T>(tree: RenderedTree, paths: readonly string[], fn: (d
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
-}
-
-/** The cache's salt: everything besides a folder's content that its results depend on. */
-function salt(options: ValidateFoldersOptions): string {
-  const h = createHash('sha256');
-  const asked = options.kubernetesVersion;
-  const k8s = asked === undefined ? DEFAULT_KUBERNETES_VERSION : bundledKubernetesVersion(asked) ?? asked;
-  h.update(`v2\0${VERSION}\0${k8s}\0${JSON.stringify(options.rules ?? {})}\0`);
-  // This module's code and schemas (a changed rule or bundle, even at the same version); not
-  // dotfiles (in a prebuilt bundle's folder: code caches and build records, rewritten without a code change).
-  for (const dir of [__dirname, path.join(__dirname, 'rules'), path.join(__dirname, 'schemas')]) {
-    for (const name of safeReaddir(dir).filter(n => !n.startsWith('.')).sort()) h.update(`${name}\0${statKey(path.join(dir, name))}\0`);
-  }
-  return h.digest('hex').slice(0, 32);
-}
-
-function safeReaddir(dir: string): string[] {
-  try {
-    return fs.readdirSync(dir);
-  } catch {
-    return [];
-  }
-}
-
-function statKey(file: string | undefined): string | undefined {
-  if (!file) return undefined;
-  try {
-    const s = fs.statSync(file);
-    return `${file}:${s.size}:${s.mtimeMs}:${s.ino}`;
-  } catch {
-    return undefined;
-  }
-}
-
-function resolveCommand(cmd: string): string | undefined {
-  if (cmd.includes('/') || cmd.includes(path.sep)) return path.resolve(cmd);
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    const p = path.join(dir, cmd);
-    try {
-      if (fs.statSync(p).isFile()) return p;
-    } catch {
-      // not in this folder
-    }
-  }
-  return undefined;
 }
 
 interface Cache {

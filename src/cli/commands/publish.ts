@@ -77,7 +77,7 @@ with an http.extraHeader (see docs/publishing.md).`)
       const cacheDir = options.cache ? defaultCacheDir(io.env) : undefined;
       // The validation modules (schemas, ajv) load only when a commit is about to be made: a no-op publish never needs them.
       const gate: Gate | undefined = options.validate ? async (touched, context) => {
-        const { publishGate } = await import('../../validate/gate');
+        const { publishGate } = await import('../../validate/publish-gate');
         const onProgress = progressReporter(io, Boolean(program.opts().quiet), 'kustomize builds');
         return publishGate({ skipKustomize: options.skipKustomize, cacheDir, onProgress })(touched, context);
       } : undefined;
