@@ -58,9 +58,14 @@ export function buildPeerBundles(work: string): string {
   if (!fs.existsSync(schemas)) fs.symlinkSync(path.join(REPO, 'src', 'validate', 'schemas'), schemas, 'dir');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const esbuild = require('esbuild') as typeof import('esbuild');
-  for (const name of ['ours', 'peer-env-chart', 'peer-app-chart', 'peer-naive', 'floor']) {
+  // The validation gate's worker script goes beside ours, as in the package and the prebuilt bundle.
+  const entries: [string, string][] = [
+    ...['ours', 'peer-env-chart', 'peer-app-chart', 'peer-naive', 'floor'].map((name): [string, string] => [name, path.join(__dirname, 'whole', `${name}.ts`)]),
+    ['_schema-worker', path.join(REPO, 'src', 'validate', '_schema-worker.ts')],
+  ];
+  for (const [name, entry] of entries) {
     esbuild.buildSync({
-      entryPoints: [path.join(__dirname, 'whole', `${name}.ts`)],
+      entryPoints: [entry],
       outfile: path.join(bin, `${name}.js`),
       bundle: true,
       platform: 'node',

@@ -24,6 +24,17 @@ const BUNDLES = {
   app: path.join(ROOT, 'src', 'main.ts'),
   plugin: path.join(ROOT, 'src', 'validate', 'cdk8s-plugin.ts'),
 };
+/**
+ * Bundles that are not run but started from beside another: the validation
+ * gate's schema checks in a worker thread, which the app bundle starts from
+ * .prebuilt/_schema-worker.js (src/validate/_background-schemas.ts).
+ */
+const WORKERS = {
+  '_schema-worker': path.join(ROOT, 'src', 'validate', '_schema-worker.ts'),
+};
+const ENTRIES = { ...BUNDLES, ...WORKERS };
+/** The workers a bundle starts, built and checked for staleness with it. */
+const COMPANIONS = { app: ['_schema-worker'] };
 const SCHEMAS = path.join(ROOT, 'src', 'validate', 'schemas');
 /**
  * Inputs of every bundle besides the files esbuild reads from src/ and
@@ -101,7 +112,7 @@ async function build(names) {
     const result = await esbuild.build({
       absWorkingDir: ROOT,
       metafile: true,
-      entryPoints: [BUNDLES[name]],
+      entryPoints: [ENTRIES[name]],
       outfile: tmp,
       bundle: true,
       platform: 'node',
@@ -124,7 +135,7 @@ async function build(names) {
 
 /** Rebuilds the bundles older than a file they were built from; returns the path of `name`'s bundle. */
 function ensure(name) {
-  const stale = (name ? [name] : Object.keys(BUNDLES)).filter(n => !isFresh(n));
+  const stale = (name ? [name, ...(COMPANIONS[name] ?? [])] : Object.keys(ENTRIES)).filter(n => !isFresh(n));
   if (stale.length) {
     // Callers (the cdk8s CLI loading the plugin) need the bundle synchronously: build in a child.
     const r = require('child_process').spawnSync(process.execPath, [__filename, 'build', ...stale], { stdio: ['ignore', 'inherit', 'inherit'] });
@@ -148,7 +159,7 @@ if (require.main === module) {
     require('module').runMain(file);
   } else if (cmd === undefined) {
     ensure();
-  } else if (cmd === 'build' && name && process.argv.slice(3).every(n => BUNDLES[n])) {
+  } else if (cmd === 'build' && name && process.argv.slice(3).every(n => ENTRIES[n])) {
     build(process.argv.slice(3)).catch(() => {
       process.exitCode = 1; // esbuild has printed the errors
     });

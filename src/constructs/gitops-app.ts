@@ -6,7 +6,7 @@ import { Problem, ValidationError } from '../errors';
 import { ImageRef } from '../image-ref';
 import { RenderedApp, renderAppDetailed, TextSink } from '../render/render';
 import { RenderedTree, StagedTree } from '../render/tree';
-import { isValidationGate, validationGate } from '../validate/gate';
+import { BackgroundGate, isValidationGate, startBackgroundGate, validationGate } from '../validate/gate';
 
 /** Where image pins come from (the pins file, `ImagePins`). */
 export interface ImagePinSource {
@@ -81,6 +81,9 @@ export interface GitOpsAppProps {
    */
   readonly validate?: boolean;
 }
+
+/** The charts an app renders before the validation gate's schema checks move to a worker thread. */
+const BACKGROUND_MIN_CHARTS = 64;
 
 /** Printed (as a Node.js warning) by every synth of an app that opted out of validation. */
 export const VALIDATION_OFF_NOTICE = 'the validation gate is off (GitOpsApp validate: false): the tree is written without schema, YAML-safety and policy checks';
@@ -171,19 +174,38 @@ export class GitOpsApp extends App {
       },
       read: file => outputs[0].read(file),
     };
+    // From the BACKGROUND_MIN_CHARTS-th chart on, the validation gate's schema
+    // checks run in a worker while the next charts render. A smaller app
+    // checks in-thread: a worker's start-up (and the validators compiled
+    // without the app command's V8 code cache) would cost it more than it saves.
+    const background = new Map<TreeGate, BackgroundGate>();
+    const early: [string, unknown][][] = [];
+    let started = false;
+    const onChart = this.gates.some(isValidationGate) ? (files: [string, unknown][]) => {
+      if (started) return background.forEach(b => b.add(files));
+      early.push(files);
+      if (early.length < BACKGROUND_MIN_CHARTS) return;
+      started = true;
+      for (const gate of this.gates) {
+        const b = startBackgroundGate(gate);
+        if (b) background.set(gate, b);
+      }
+      for (const f of early.splice(0)) background.forEach(b => b.add(f));
+    } : undefined;
     try {
-      this.checked(renderAppDetailed(this, { sink }));
+      this.checked(renderAppDetailed(this, { sink, ...(onChart ? { onChart } : {}) }), background);
       if (writeError !== undefined) throw writeError;
       for (const out of outputs) out.commit();
     } finally {
+      background.forEach(b => b.stop());
       for (const out of outputs) out.abort();
     }
   }
 
   /** Runs the stale-pin check and the gates on a rendered tree; returns the tree if nothing failed. */
-  private checked({ tree, objects }: RenderedApp): RenderedTree {
+  private checked({ tree, objects }: RenderedApp, background: ReadonlyMap<TreeGate, BackgroundGate> = new Map()): RenderedTree {
     const stale = this.allowUnusedPins ? [] : this.pins?.unused?.(this.pinLookups) ?? [];
-    const problems = [...stale, ...this.gates.flatMap(gate => gate(tree, objects))];
+    const problems = [...stale, ...this.gates.flatMap(gate => background.get(gate)?.check(tree, objects) ?? gate(tree, objects))];
     if (problems.length) throw new ValidationError(problems);
     return tree;
   }

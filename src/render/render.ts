@@ -53,6 +53,14 @@ export interface RenderOptions {
    * @default - every text is held in the returned tree
    */
   readonly sink?: TextSink;
+  /**
+   * Called after each chart is rendered with its files and the objects their
+   * texts were emitted from (e.g. to check them in a worker while the next
+   * charts render).
+   *
+   * @default - nothing is called
+   */
+  readonly onChart?: (files: [string, unknown][]) => void;
 }
 
 /**
@@ -95,7 +103,9 @@ export function renderAppDetailed(app: App, options: RenderOptions = {}): Render
       continue;
     }
     folders.set(chart.folder, chart.node.path);
-    files.push(...renderChart(chart, problems, objects, identities, options.sink));
+    const rendered = renderChart(chart, problems, objects, identities, options.sink);
+    files.push(...rendered);
+    if (options.onChart && !problems.length) options.onChart(rendered.map(([file]) => [file, objects.get(file)]));
   }
   if (problems.length) throw new ValidationError(problems);
   const sink = options.sink;

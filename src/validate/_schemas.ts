@@ -152,6 +152,24 @@ export function kustomizationValidator(): ValidateFunction {
   return cached(KUSTOMIZATION_KEY, DEFAULT_KUBERNETES_VERSION)!;
 }
 
+/**
+ * One rendered object's schema check as `validateTree` runs it: its
+ * violations (empty when valid), `null` when no schema is bundled for its
+ * kind, `undefined` when it is not schema-checked (not a mapping, or no
+ * string apiVersion and kind). Run in a worker by `BackgroundSchemaChecks`.
+ */
+export type SchemaResult = readonly SchemaViolation[] | null | undefined;
+
+/** `SchemaResult` of `obj`, a kustomization file's value when `kustomization`. */
+export function schemaResult(obj: unknown, kustomization: boolean, kubernetesVersion: string): SchemaResult {
+  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return undefined;
+  if (kustomization) return runValidator(kustomizationValidator(), obj);
+  const o = obj as { apiVersion?: unknown; kind?: unknown };
+  if (typeof o.apiVersion !== 'string' || typeof o.kind !== 'string') return undefined;
+  const validate = validatorFor(o.apiVersion, o.kind, kubernetesVersion);
+  return validate ? runValidator(validate, obj) : null;
+}
+
 /** Validates `value`, returning person-readable violations (empty when valid). */
 export function runValidator(validate: ValidateFunction, value: unknown): SchemaViolation[] {
   if (validate(value)) return [];

@@ -1,5 +1,5 @@
 import * as posix from 'path/posix';
-import { kustomizationValidator, runValidator, validatorFor } from './_schemas';
+import { kustomizationValidator, runValidator, SchemaResult, validatorFor } from './_schemas';
 import { duplicateObjectFindings, FolderObjects, objectIdentity, ObjectIdentity } from './duplicate-objects';
 import { Finding, makeReport, ObjectLocation, Severity, ValidationReport, WaivedFinding } from './finding';
 import { bundledKubernetesVersion, DEFAULT_KUBERNETES_VERSION, SUPPORTED_KUBERNETES_VERSIONS } from './kubernetes-versions';
@@ -47,6 +47,12 @@ export interface ValidateTreeOptions {
    * @default - every file is parsed and fully checked
    */
   readonly objects?: ReadonlyMap<string, unknown>;
+  /**
+   * The schema checks of these files already run (by `BackgroundSchemaChecks`,
+   * on the objects in `objects`): their results are used instead of running
+   * the validators again. Files not in it are checked here.
+   */
+  readonly schemaResults?: ReadonlyMap<string, SchemaResult>;
 }
 
 const KUSTOMIZATION_FILES = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
@@ -212,8 +218,9 @@ function validateObjects(
         continue;
       }
       const obj = doc.value as K8sObject;
+      const checked = given !== undefined ? options.schemaResults?.get(file) : undefined;
       if (kustomization) {
-        for (const v of runValidator(kustomizationValidator(), obj)) findings.push({ ...loc, rule: 'kustomization-schema', severity: 'error', ...v });
+        for (const v of checked ?? runValidator(kustomizationValidator(), obj)) findings.push({ ...loc, rule: 'kustomization-schema', severity: 'error', ...v });
         kustomizations.push({ file, value: obj });
         if (typeof obj.namespace === 'string' && obj.namespace !== '') identitiesOf(folder).namespace = obj.namespace;
         continue;
@@ -225,9 +232,10 @@ function validateObjects(
       const id = objectIdentity(file, obj);
       if (id) identitiesOf(folder).objects.push(id);
       if (typeof obj.apiVersion === 'string' && typeof obj.kind === 'string') {
-        const validate = validatorFor(obj.apiVersion, obj.kind, k8sVersion);
-        if (validate) {
-          for (const v of runValidator(validate, obj)) findings.push({ ...loc, rule: 'schema', severity: 'error', ...v });
+        const validate = checked !== undefined ? undefined : validatorFor(obj.apiVersion, obj.kind, k8sVersion);
+        const violations = checked ?? (validate ? runValidator(validate, obj) : null);
+        if (violations) {
+          for (const v of violations) findings.push({ ...loc, rule: 'schema', severity: 'error', ...v });
         } else {
           const s = setting('schema-unknown-kind', 'warning');
           if (s !== 'off') {
