@@ -3,11 +3,31 @@
 // beside the module that starts it: lib/validate/_schema-worker.js in the
 // package, .prebuilt/_schema-worker.js beside the app command's bundle.
 import { MessagePort, parentPort, workerData } from 'worker_threads';
-import { schemaResult, SchemaResult } from './_schemas';
+import type { SchemaResult } from './_schemas';
 
 const { kubernetesVersion, flag, port } = workerData as { kubernetesVersion: string; flag: SharedArrayBuffer; port: MessagePort };
 const done = new Int32Array(flag);
 const results: [string, SchemaResult][] = [];
+
+/** Replies on the port the main thread reads synchronously, then wakes it. */
+function finish(reply: object): void {
+  port.postMessage(reply);
+  Atomics.store(done, 0, 1);
+  Atomics.notify(done, 0);
+}
+
+// A thread that ends without answering (an uncaught error, a failure to load
+// the schema code) still wakes the main thread, which then checks in-thread:
+// it blocks on `done` at the gate and cannot see this thread's 'error' event.
+process.on('exit', () => {
+  if (Atomics.load(done, 0) === 0) {
+    Atomics.store(done, 0, 2);
+    Atomics.notify(done, 0);
+  }
+});
+// Loaded after the handler above is in place.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { schemaResult } = require('./_schemas') as typeof import('./_schemas');
 
 parentPort!.on('message', (m: { batch?: [string, unknown, boolean][]; end?: true }) => {
   try {
@@ -21,10 +41,3 @@ parentPort!.on('message', (m: { batch?: [string, unknown, boolean][]; end?: true
     finish({ error: String((e as Error)?.stack ?? e) });
   }
 });
-
-/** Replies on the port the main thread reads synchronously, then wakes it. */
-function finish(reply: object): void {
-  port.postMessage(reply);
-  Atomics.store(done, 0, 1);
-  Atomics.notify(done, 0);
-}

@@ -55,9 +55,57 @@ describe('the validation gate\'s schema checks in a worker thread (apps of 64 ch
   beforeAll(() => { app = bundleApp(dir); }, 60_000);
   afterAll(() => cleanup());
 
-  const synth = (out: string, apps: number, bad: boolean, worker: boolean) => spawnSync(process.execPath, [app, path.join(dir, out), String(apps), bad ? 'bad' : 'good'], {
+  const synth = (out: string, apps: number, bad: boolean, worker: boolean, bundle = app) => spawnSync(process.execPath, [bundle, path.join(dir, out), String(apps), bad ? 'bad' : 'good'], {
     encoding: 'utf8', timeout: 60_000, env: { ...process.env, CDK8S_GITOPS_SCHEMA_WORKER: worker ? '1' : '0' },
   });
+
+  /** A copy of the bundled app whose `_schema-worker.js` is made by `worker(bin)`. */
+  const appBeside = (name: string, worker: (bin: string) => void): string => {
+    const bin = path.join(dir, name);
+    fs.mkdirSync(bin);
+    fs.copyFileSync(app, path.join(bin, 'app.js'));
+    fs.symlinkSync(path.join(ROOT, 'src', 'validate', 'schemas'), path.join(bin, 'schemas'), 'dir');
+    worker(bin);
+    return path.join(bin, 'app.js');
+  };
+
+  test('GIVEN a worker that answers a finding of its own WHEN 70 valid charts are synthesized THEN the gate reports the worker\'s finding (its results are used, not checked again in-thread)', () => {
+    // GIVEN
+    const bundle = appBeside('fake-worker', bin => fs.writeFileSync(path.join(bin, '_schema-worker.js'), `
+const { parentPort, workerData } = require('worker_threads');
+const done = new Int32Array(workerData.flag);
+parentPort.on('message', m => {
+  if (!m.end) return;
+  workerData.port.postMessage({ results: [['dev/a3/configmap-c3.yaml', [{ field: 'data.a', message: 'flagged by the worker' }]]] });
+  Atomics.store(done, 0, 1);
+  Atomics.notify(done, 0);
+});
+`));
+    // WHEN
+    const r = synth('fake', 70, false, true, bundle);
+    // THEN
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('flagged by the worker');
+    expect(r.stdout).toContain('dev/a3/configmap-c3.yaml');
+    expect(fs.existsSync(path.join(dir, 'fake'))).toBe(false);
+  }, 120_000);
+
+  test('GIVEN a worker that cannot load the schema code WHEN 70 charts with errors are synthesized THEN the gate checks in-thread at once, with the same problems', () => {
+    // GIVEN the real worker, built without the schema module it requires at run time
+    const bundle = appBeside('broken-worker', bin => {
+      const from = path.join(ROOT, 'src', 'validate', '_schema-worker.ts');
+      const options: import('esbuild').BuildOptions = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', packages: 'external', logLevel: 'error' };
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      (require('esbuild') as typeof import('esbuild')).buildSync({ ...options, external: ['./_schemas'], entryPoints: [from], outfile: path.join(bin, '_schema-worker.js') });
+      expect(fs.readFileSync(path.join(bin, '_schema-worker.js'), 'utf8')).toContain('require("./_schemas")');
+    });
+    // WHEN
+    const broken = synth('broken', 70, true, true, bundle);
+    // THEN the same problems as in-thread, without waiting out the worker's 120 s time-out (spawnSync's 60 s would end it)
+    expect(broken.error).toBeUndefined();
+    expect(broken.status).toBe(1);
+    expect(broken.stdout).toBe(synth('broken-t', 70, true, false).stdout);
+  }, 120_000);
 
   test('GIVEN 70 charts with schema errors WHEN synthesized with and without the worker THEN the same problems, every one named, and nothing written', () => {
     // WHEN
