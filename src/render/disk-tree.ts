@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { RenderedTree, TextsOnDemand } from './tree';
+import { LazyTree, RenderedTree } from './tree';
 import { EnvironmentError, ValidationError } from '../errors';
 
 /**
@@ -86,7 +86,7 @@ interface StatCache {
  * asked for (`get`, iteration), and checked against its blob id then, so a
  * file changed after the listing is never mistaken for the listed one.
  */
-export class DiskTree implements RenderedTree {
+export class DiskTree extends LazyTree {
   /** The folder (absolute). */
   public readonly dir: string;
   /** Path → position in `blobs` and `flags`, in sorted path order. */
@@ -97,6 +97,7 @@ export class DiskTree implements RenderedTree {
 
   /** @internal use {@link readDiskTree} */
   constructor(dir: string, index: ReadonlyMap<string, number>, blobs: readonly string[], flags: readonly number[], texts: Map<string, string>) {
+    super();
     this.dir = dir;
     this.index = index;
     this.blobs = blobs;
@@ -147,31 +148,6 @@ export class DiskTree implements RenderedTree {
   public keys(): MapIterator<string> {
     return this.index.keys();
   }
-
-  public values(): MapIterator<string> {
-    return iterate(this.index.keys(), p => this.get(p)!);
-  }
-
-  public entries(): MapIterator<[string, string]> {
-    return iterate(this.index.keys(), p => [p, this.get(p)!]);
-  }
-
-  public [Symbol.iterator](): MapIterator<[string, string]> {
-    return this.entries();
-  }
-
-  public forEach(fn: (value: string, key: string, map: ReadonlyMap<string, string>) => void, thisArg?: unknown): void {
-    for (const [p, text] of this.entries()) fn.call(thisArg, text, p, this);
-  }
-}
-
-/** A map iterator over `keys` that reads each value with `read` when it is reached. */
-function iterate<T>(keys: MapIterator<string>, read: (p: string) => T): MapIterator<T> {
-  function* gen() {
-    for (const p of keys) yield read(p);
-  }
-  // A generator is a MapIterator in all but its type name (the lib types add methods Node 20 lacks).
-  return gen() as unknown as MapIterator<T>;
 }
 
 /** The blob id of `p` in `tree`: from a {@link DiskTree} without reading it, else computed from the text. */
@@ -181,9 +157,9 @@ export function blobIdIn(tree: RenderedTree, p: string): string | undefined {
   return text === undefined ? undefined : gitBlobId(text);
 }
 
-/** True if `p` in `tree` holds only white space (a {@link DiskTree} or `TextsOnDemand` answers without reading it). */
+/** True if `p` in `tree` holds only white space (a `LazyTree` answers without reading it). */
 export function isBlankIn(tree: RenderedTree, p: string): boolean {
-  if (tree instanceof DiskTree || tree instanceof TextsOnDemand) return tree.isBlank(p);
+  if (tree instanceof LazyTree) return tree.isBlank(p);
   return (tree.get(p) ?? '').trim() === '';
 }
 

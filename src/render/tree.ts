@@ -164,12 +164,43 @@ export class StagedTree {
 }
 
 /**
+ * A rendered tree that fetches texts only when asked for: a subclass gives
+ * its paths (`keys`, in byte order), `get`, `has`, `size` and `isBlank`; the
+ * iteration of a `ReadonlyMap` is built on them, each text fetched when it is
+ * reached.
+ */
+export abstract class LazyTree implements RenderedTree {
+  public abstract readonly size: number;
+  public abstract has(p: string): boolean;
+  public abstract get(p: string): string | undefined;
+  public abstract keys(): MapIterator<string>;
+  /** True if `p` holds only white space, answered without reading its text where the tree can (see `isBlankIn`). */
+  public abstract isBlank(p: string): boolean;
+
+  public values(): MapIterator<string> {
+    return lazily(this.keys(), p => this.get(p)!);
+  }
+
+  public entries(): MapIterator<[string, string]> {
+    return lazily(this.keys(), p => [p, this.get(p)!]);
+  }
+
+  public [Symbol.iterator](): MapIterator<[string, string]> {
+    return this.entries();
+  }
+
+  public forEach(fn: (value: string, key: string, map: ReadonlyMap<string, string>) => void, thisArg?: unknown): void {
+    for (const [p, text] of this.entries()) fn.call(thisArg, text, p, this);
+  }
+}
+
+/**
  * A rendered tree whose texts are not held in memory: its paths are known
  * (sorted), each text is fetched by `read` when asked for, unless it was
  * handed over with its path. What `GitOpsApp.synth()` hands its gates while
  * the texts already sit in the temporary directory of a `StagedTree`.
  */
-export class TextsOnDemand implements RenderedTree {
+export class TextsOnDemand extends LazyTree {
   private readonly texts: ReadonlyMap<string, string | undefined>;
 
   /**
@@ -178,10 +209,10 @@ export class TextsOnDemand implements RenderedTree {
    * never reads); in byte order of paths.
    */
   constructor(files: ReadonlyMap<string, string | undefined>, private readonly read: (path: string) => string) {
+    super();
     this.texts = files;
   }
 
-  /** True if `p` holds only white space, answered without reading a text (see `isBlankIn`). */
   public isBlank(p: string): boolean {
     const text = this.texts.get(p);
     return text !== undefined && text.trim() === '';
@@ -202,22 +233,6 @@ export class TextsOnDemand implements RenderedTree {
 
   public keys(): MapIterator<string> {
     return this.texts.keys();
-  }
-
-  public values(): MapIterator<string> {
-    return lazily(this.texts.keys(), p => this.get(p)!);
-  }
-
-  public entries(): MapIterator<[string, string]> {
-    return lazily(this.texts.keys(), p => [p, this.get(p)!]);
-  }
-
-  public [Symbol.iterator](): MapIterator<[string, string]> {
-    return this.entries();
-  }
-
-  public forEach(fn: (value: string, key: string, map: ReadonlyMap<string, string>) => void, thisArg?: unknown): void {
-    for (const [p, text] of this.entries()) fn.call(thisArg, text, p, this);
   }
 }
 
