@@ -200,6 +200,30 @@ describeGit('publish', () => {
     expect(Object.keys(sb.treeOf(sb.src, 'rendered-manifests')).sort()).toEqual([MARKER_FILE, ...Object.keys(next)].sort());
   });
 
+  test('with i18n.commitEncoding the commit records the encoding, as git commit-tree does (not written in-process)', async () => {
+    // GIVEN
+    sb.writeDist(v1());
+    sb.git(sb.src, 'config', 'i18n.commitEncoding', 'ISO-8859-1');
+
+    // WHEN
+    const res = await sb.cli(['publish']);
+
+    // THEN
+    expect([res.code, res.err]).toEqual([0, '']);
+    expect(sb.git(sb.src, 'cat-file', 'commit', 'rendered-manifests')).toMatch(/\nencoding ISO-8859-1\n/);
+  });
+
+  test('an identity git would tidy (outer spaces, a trailing dot) is recorded as git commit-tree records it', async () => {
+    // GIVEN
+    sb.writeDist(v1());
+
+    // WHEN
+    await publishTree({ tree: readTree(path.join(sb.src, 'dist')), cwd: sb.src, env: { ...sb.env, GIT_AUTHOR_NAME: ' Spaced Author. ', GIT_COMMITTER_EMAIL: ' ci@example.com' } });
+
+    // THEN
+    expect(sb.git(sb.src, 'log', '-1', '--format=%an|%ce', 'rendered-manifests')).toBe('Spaced Author|ci@example.com');
+  });
+
   test('without any configured identity the commit is made by cdk8s-gitops', async () => {
     // GIVEN no GIT_AUTHOR/COMMITTER env and no user.* config
     sb.writeDist(v1());
