@@ -23,7 +23,16 @@ export interface TreeKeyOptions extends Pick<ValidateTreeOptions, 'kubernetesVer
 }
 
 /** A tree's folders, their content keys, the salt, kubectl's identity and (with a cache) the whole-tree key. */
-export function treeKeys(tree: RenderedTree, options: TreeKeyOptions) {
+export interface TreeKeys {
+  readonly byFolder: Map<string, string[]>;
+  readonly keys: Map<string, string>;
+  readonly saltId: string;
+  readonly kubectlId: string;
+  readonly whole?: string;
+}
+
+/** The {@link TreeKeys} of `tree`. */
+export function treeKeys(tree: RenderedTree, options: TreeKeyOptions): TreeKeys {
   const byFolder = new Map<string, string[]>();
   for (const p of tree.keys()) {
     const dir = posix.dirname(p);
@@ -39,13 +48,14 @@ export function treeKeys(tree: RenderedTree, options: TreeKeyOptions) {
   return { byFolder, keys, saltId, kubectlId, whole };
 }
 
-/** The report of `folders` (all when undefined) from the whole-tree entry of `tree`, if the cache holds one. */
+/**
+ * The report of `folders` (all when undefined) from the whole-tree entry of
+ * `keys` (see {@link treeKeys}), if the cache holds one.
+ */
 export function wholeTreeLookup(
-  tree: RenderedTree, options: TreeKeyOptions & { readonly folders?: ReadonlySet<string> },
+  keys: TreeKeys, options: { readonly cacheDir?: string; readonly folders?: ReadonlySet<string> },
 ): ValidationReport | undefined {
-  if (!options.cacheDir) return undefined;
-  const { whole } = treeKeys(tree, options);
-  const known = whole ? readWholeTree(options.cacheDir, whole) : undefined;
+  const known = options.cacheDir && keys.whole ? readWholeTree(options.cacheDir, keys.whole) : undefined;
   return known ? wholeTreeReport(known, options.folders) : undefined;
 }
 
@@ -69,7 +79,7 @@ function wholeTreeKey(saltId: string, kubectlId: string, keys: ReadonlyMap<strin
   return h.digest('hex').slice(0, 32);
 }
 
-export function readWholeTree(dir: string, key: string): WholeTree | undefined {
+function readWholeTree(dir: string, key: string): WholeTree | undefined {
   try {
     const data = JSON.parse(fs.readFileSync(path.join(dir, `checked-tree-${key}.json`), 'utf8')) as WholeTree;
     return Array.isArray(data.cross) && Array.isArray(data.crossWaived) && Array.isArray(data.folders) ? data : undefined;
@@ -95,7 +105,7 @@ export function writeWholeTree(dir: string, key: string, data: WholeTree): void 
 }
 
 /** The report of a run over `folders` (all when undefined) from a whole-tree entry. */
-export function wholeTreeReport(known: WholeTree, folders: ReadonlySet<string> | undefined): ValidationReport {
+function wholeTreeReport(known: WholeTree, folders: ReadonlySet<string> | undefined): ValidationReport {
   const findings: Finding[] = [...known.cross];
   const waived: WaivedFinding[] = [...known.crossWaived];
   let files = 0;

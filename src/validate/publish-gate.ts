@@ -1,4 +1,4 @@
-import { wholeTreeLookup } from './_whole-tree';
+import { treeKeys, wholeTreeLookup } from './_whole-tree';
 import { Finding, ValidationReport } from './finding';
 import type { KustomizeCheckOptions } from './kustomize-build';
 import type { ValidateTreeOptions } from './validate-tree';
@@ -39,9 +39,11 @@ export function publishGate(
   options: PublishGateOptions = {}, onReport?: (report: ValidationReport) => void,
 ): (touched: RenderedTree, context: { readonly tree: RenderedTree; readonly folders?: ReadonlySet<string> }) => Promise<Problem[]> {
   return async (_touched, context) => {
-    // The whole-tree entry `validate` left for this very tree answers without loading the validation rules.
-    const known = wholeTreeLookup(context.tree, { ...options, folders: context.folders });
-    const report = known ?? await (await import('./validate-folders')).validateFolders(context.tree, { ...options, folders: context.folders });
+    // The whole-tree entry `validate` left for this very tree answers without loading the validation rules;
+    // otherwise the run reuses the keys computed for the lookup.
+    const scoped = { ...options, folders: context.folders };
+    const keys = treeKeys(context.tree, scoped);
+    const report = wholeTreeLookup(keys, scoped) ?? await (await import('./validate-folders')).validateFolders(context.tree, scoped, keys);
     onReport?.(report);
     return report.findings.filter(f => f.severity === 'error').map(findingToProblem);
   };

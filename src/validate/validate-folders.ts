@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as posix from 'path/posix';
-import { readWholeTree, treeKeys, WholeTreeFolder, wholeTreeReport, writeWholeTree } from './_whole-tree';
+import { TreeKeys, treeKeys, WholeTreeFolder, wholeTreeLookup, writeWholeTree } from './_whole-tree';
 import { FolderObjects, duplicateObjectFindings } from './duplicate-objects';
 import { Finding, makeReport, ValidationReport, WaivedFinding } from './finding';
 import { checkKustomizeFolders, KustomizeCheckOptions, kustomizeStats } from './kustomize-build';
@@ -78,14 +78,18 @@ interface FolderEntry {
  * and of the tool versions (this package, its schemas and rules, kubectl,
  * the options; the kustomize results also by kubectl's path, size and
  * modification time), so a folder already checked is not checked again.
+ *
+ * `looked`: the {@link treeKeys} of `tree` and `options` from a caller that
+ * has already looked up their whole-tree entry and found none (publish's gate).
  */
-export async function validateFolders(tree: RenderedTree, options: ValidateFoldersOptions = {}): Promise<ValidationReport> {
+export async function validateFolders(tree: RenderedTree, options: ValidateFoldersOptions = {}, looked?: TreeKeys): Promise<ValidationReport> {
   const buildsBefore = kustomizeStats.builds;
-  const { byFolder, keys, saltId, kubectlId, whole } = treeKeys(tree, options);
+  const treeKeyed = looked ?? treeKeys(tree, options);
+  const { byFolder, keys, saltId, kubectlId, whole } = treeKeyed;
   // The whole tree's results, as the last full run over exactly this tree left them (`validate`, then `publish`
   // in one CI job): no folder's entry is read, and the rules that span folders are not judged again.
-  const known = whole ? readWholeTree(options.cacheDir!, whole) : undefined;
-  if (known) return wholeTreeReport(known, options.folders);
+  const known = looked ? undefined : wholeTreeLookup(treeKeyed, options);
+  if (known) return known;
   const cache = options.cacheDir ? openCache(options.cacheDir, saltId) : undefined;
   const entries = new Map<string, FolderEntry>();
   const toCheck: string[] = [];
