@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { LazyTree, RenderedTree } from './tree';
+import { isBlankText, LazyTree, RenderedTree } from './tree';
 import { EnvironmentError, ValidationError } from '../errors';
 
 /**
@@ -160,7 +160,7 @@ export function blobIdIn(tree: RenderedTree, p: string): string | undefined {
 /** True if `p` in `tree` holds only white space (a `LazyTree` answers without reading it). */
 export function isBlankIn(tree: RenderedTree, p: string): boolean {
   if (tree instanceof LazyTree) return tree.isBlank(p);
-  return (tree.get(p) ?? '').trim() === '';
+  return isBlankText(tree.get(p) ?? '');
 }
 
 /**
@@ -201,7 +201,7 @@ export function readDiskTree(dir: string, options: ReadDiskTreeOptions = {}): Di
     texts.set(rel, text);
     filesRead++;
     const racy = !st || Math.max(st.mtimeMs, st.ctimeMs) > started - RACY_MARGIN_MS;
-    const flag = (text.trim() === '' ? 1 : 0) + (racy ? 2 : 0);
+    const flag = (isBlankText(text) ? 1 : 0) + (racy ? 2 : 0);
     const blob = gitBlobId(text);
     paths.push(rel);
     nums.push(st?.size ?? 0, st?.mtimeMs ?? 0, st?.ctimeMs ?? 0, st?.ino ?? 0, flag);

@@ -1,7 +1,7 @@
 import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { KUSTOMIZATION_FILE, apiGroup, objectFileName } from './layout';
-import { RenderedTree, sortTree, TextsOnDemand, unsafeTreePath } from './tree';
+import { isBlankText, RenderedTree, sortTree, TextsOnDemand, unsafeTreePath } from './tree';
 import { chartObjects } from '../constructs/_chart-objects';
 import { CLUSTER_SCOPED_KINDS } from '../constructs/_tenancy';
 import { withTreeWalk } from '../constructs/_tree-walk';
@@ -167,10 +167,6 @@ function renderChart(
     emit(`${chart.folder}/${KUSTOMIZATION_FILE}`, k);
   }
   return out;
-}
-
-function isBlankText(text: string): boolean {
-  return !/\S/.test(text);
 }
 
 /** Names each object's file; qualifies the kind with its API group on a clash; duplicates are errors. */

@@ -9,6 +9,11 @@ import { EnvironmentError, ValidationError } from '../errors';
  */
 export type RenderedTree = ReadonlyMap<string, string>;
 
+/** True if `text` holds only white space (what the empty-file rule refuses). */
+export function isBlankText(text: string): boolean {
+  return text.trim() === '';
+}
+
 /** Returns a copy of `tree` with its paths in sorted (byte) order. */
 export function sortTree<T = string>(tree: Iterable<[string, T]>): Map<string, T> {
   return new Map([...tree].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
@@ -215,7 +220,7 @@ export class TextsOnDemand extends LazyTree {
 
   public isBlank(p: string): boolean {
     const text = this.texts.get(p);
-    return text !== undefined && text.trim() === '';
+    return text !== undefined && isBlankText(text);
   }
 
   public get size(): number {
