@@ -27,6 +27,7 @@ export function validationGate(options: ValidateTreeOptions = {}): (tree: Render
  * A validation gate whose schema checks run in a worker thread while the
  * objects are still being rendered: `add` each chart's objects as they are
  * emitted, then `check` the whole tree (the same problems as the gate's).
+ * @internal
  */
 export interface BackgroundGate {
   /** Hands one chart's rendered objects (file → the object its text was emitted from) to the worker. */
@@ -40,6 +41,7 @@ export interface BackgroundGate {
 /**
  * The `BackgroundGate` of a gate made by `validationGate()`, `undefined` for
  * other gates or where no worker can run (then call the gate itself).
+ * @internal
  */
 export function startBackgroundGate(gate: unknown): BackgroundGate | undefined {
   return isValidationGate(gate) ? (gate as unknown as Record<symbol, () => BackgroundGate | undefined>)[BACKGROUND]() : undefined;
