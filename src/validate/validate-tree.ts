@@ -1,5 +1,5 @@
 import * as posix from 'path/posix';
-import { kustomizationValidator, runValidator, SchemaResult, validatorFor } from './_schemas';
+import { SchemaResult, schemaResult } from './_schemas';
 import { duplicateObjectFindings, FolderObjects, objectIdentity, ObjectIdentity } from './duplicate-objects';
 import { Finding, makeReport, ObjectLocation, Severity, ValidationReport, WaivedFinding } from './finding';
 import { bundledKubernetesVersion, DEFAULT_KUBERNETES_VERSION, SUPPORTED_KUBERNETES_VERSIONS } from './kubernetes-versions';
@@ -218,9 +218,11 @@ function validateObjects(
         continue;
       }
       const obj = doc.value as K8sObject;
-      const checked = given !== undefined ? options.schemaResults?.get(file) : undefined;
+      // The schema check, unless a worker already ran it on this very object.
+      const pre = given !== undefined ? options.schemaResults : undefined;
+      const schema = pre?.has(file) ? pre.get(file) : schemaResult(obj, kustomization, k8sVersion);
       if (kustomization) {
-        for (const v of checked ?? runValidator(kustomizationValidator(), obj)) findings.push({ ...loc, rule: 'kustomization-schema', severity: 'error', ...v });
+        for (const v of schema ?? []) findings.push({ ...loc, rule: 'kustomization-schema', severity: 'error', ...v });
         kustomizations.push({ file, value: obj });
         if (typeof obj.namespace === 'string' && obj.namespace !== '') identitiesOf(folder).namespace = obj.namespace;
         continue;
@@ -231,16 +233,12 @@ function validateObjects(
       for (const p of identity) findings.push({ ...loc, rule: 'object-identity', severity: 'error', ...p });
       const id = objectIdentity(file, obj);
       if (id) identitiesOf(folder).objects.push(id);
-      if (typeof obj.apiVersion === 'string' && typeof obj.kind === 'string') {
-        const validate = checked !== undefined ? undefined : validatorFor(obj.apiVersion, obj.kind, k8sVersion);
-        const violations = checked ?? (validate ? runValidator(validate, obj) : null);
-        if (violations) {
-          for (const v of violations) findings.push({ ...loc, rule: 'schema', severity: 'error', ...v });
-        } else {
-          const s = setting('schema-unknown-kind', 'warning');
-          if (s !== 'off') {
-            findings.push({ ...loc, rule: 'schema-unknown-kind', severity: s, field: 'kind', message: `no schema is bundled for ${obj.apiVersion} ${obj.kind} (Kubernetes ${k8sVersion}, Argo CD, HTTPRoute, ExternalSecret, SealedSecret and Certificate only): the object was not schema-checked`, value: obj.kind });
-          }
+      if (schema) {
+        for (const v of schema) findings.push({ ...loc, rule: 'schema', severity: 'error', ...v });
+      } else if (schema === null) {
+        const s = setting('schema-unknown-kind', 'warning');
+        if (s !== 'off') {
+          findings.push({ ...loc, rule: 'schema-unknown-kind', severity: s, field: 'kind', message: `no schema is bundled for ${obj.apiVersion} ${obj.kind} (Kubernetes ${k8sVersion}, Argo CD, HTTPRoute, ExternalSecret, SealedSecret and Certificate only): the object was not schema-checked`, value: obj.kind });
         }
       }
       let list = folders.get(folder);
