@@ -253,29 +253,40 @@ function commandOf(task: Task, extraArgs: string[] = []): string {
   return [...env, line, ...extraArgs].join(' ');
 }
 
-// `npm test`: the checks that need nothing from each other run at once (each
-// is one process on one core: on 2 cores ~half the time they take in a row),
-// every one to its end so all problems show; then jest, which needs the
-// compiled lib/ (integration tests pack it and run the built CLI). lib/ is
-// emitted with --noCheck (the same files, ~3 s less CPU): test:types checks
-// src/ with the tests. Jest's own step is the one projen's Jest component
-// made (`jest --ci`, receiving the task's args).
+// Type-check every project (src/ and imports/, test/, bench/, projenrc/) as
+// one TypeScript program and lint the same files with it (scripts/check.js):
+// `test:types` and `eslint` apart parse and check src/ three times.
+project.addTask('check', {
+  description: 'Type-check src/, test/, bench/ and projenrc/ as one program and lint them with it (fixes outside CI)',
+  exec: 'node scripts/check.js',
+});
+
+// `npm test`, in two steps of commands that run at once (each is one process
+// on one core: on 2 cores ~half the time they take in a row), every one to its
+// end so all problems show:
+// 1. lib/ emitted with --noCheck (`check` type-checks it), and the import-cycle check;
+// 2. jest, which needs the compiled lib/ (integration tests pack it and run
+//    the built CLI), beside `check`. Jest's command is the one projen's Jest
+//    component made (`jest --ci`); the task's args go to it.
 const jestSteps = project.testTask.steps.filter(step => step.execArgs?.[0] === 'jest' || step.exec?.startsWith('jest'));
 if (jestSteps.length !== 1) throw new Error(`expected one jest step in the test task, found ${jestSteps.length}`);
-const parallelChecks: [Task, string[]][] = [
+const firstChecks: [Task, string[]][] = [
   [project.compileTask, ['--noCheck']],
-  [project.tasks.tryFind('test:types')!, []],
-  [project.tasks.tryFind('eslint')!, []],
   [project.tasks.tryFind('test:cycles')!, []],
 ];
+/** `names` and commands of a `concurrently` call. */
+function concurrently(tasks: [Task, string[]][]): string {
+  return `--names ${tasks.map(([t]) => t.name).join(',')} ${tasks.map(([t, extra]) => JSON.stringify(commandOf(t, extra))).join(' ')}`;
+}
 // Written at synthesis, once projen's own components have added their lint
 // patterns (.projenrc.ts, projenrc/) to the eslint task.
 new (class extends Component {
   public preSynthesize(): void {
+    const jest = jestSteps[0].exec ?? jestSteps[0].execArgs!.join(' ');
     project.testTask.reset();
-    const commands = parallelChecks.map(([t, extra]) => JSON.stringify(commandOf(t, extra))).join(' ');
-    project.testTask.exec(`concurrently --group --names ${parallelChecks.map(([t]) => t.name).join(',')} ${commands}`);
-    project.testTask.addSteps(...jestSteps);
+    project.testTask.exec(`concurrently --group ${concurrently(firstChecks)}`);
+    // -P: the task's args (after `--`) go where {@} is, in jest's command.
+    project.testTask.exec(`concurrently -P --names jest,check ${JSON.stringify(`${jest} {@}`)} ${JSON.stringify(commandOf(project.tasks.tryFind('check')!))} --`, { receiveArgs: true });
   }
 })(project);
 // CI/CD: pr.yml, publish.yml, image.yml and promote.yml, whose stage choice
