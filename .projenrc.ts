@@ -256,9 +256,9 @@ function commandOf(task: Task, extraArgs: string[] = []): string {
 // Type-check every project (src/ and imports/, test/, bench/, projenrc/) as
 // one TypeScript program and lint the same files with it (scripts/check.js):
 // `test:types` and `eslint` apart parse and check src/ three times.
-project.addTask('check', {
+// Its args are the eslint task's patterns, set at synthesis (below).
+const checkTask = project.addTask('check', {
   description: 'Type-check src/, test/, bench/ and projenrc/ as one program and lint them with it (fixes outside CI)',
-  exec: 'node scripts/check.js',
 });
 
 // `npm test`, in two steps of commands that run at once (each is one process
@@ -283,10 +283,12 @@ function concurrently(tasks: [Task, string[]][]): string {
 new (class extends Component {
   public preSynthesize(): void {
     const jest = jestSteps[0].exec ?? jestSteps[0].execArgs!.join(' ');
+    const eslintArgs = project.tasks.tryFind('eslint')!.steps[0].execArgs!;
+    checkTask.reset(['node', 'scripts/check.js', ...eslintArgs.slice(eslintArgs.indexOf('$@') + 1)].join(' '));
     project.testTask.reset();
     project.testTask.exec(`concurrently --group ${concurrently(firstChecks)}`);
     // -P: the task's args (after `--`) go where {@} is, in jest's command.
-    project.testTask.exec(`concurrently -P --names jest,check ${JSON.stringify(`${jest} {@}`)} ${JSON.stringify(commandOf(project.tasks.tryFind('check')!))} --`, { receiveArgs: true });
+    project.testTask.exec(`concurrently -P --names jest,check ${JSON.stringify(`${jest} {@}`)} ${JSON.stringify(commandOf(checkTask))} --`, { receiveArgs: true });
   }
 })(project);
 // CI/CD: pr.yml, publish.yml, image.yml and promote.yml, whose stage choice

@@ -8,12 +8,13 @@
 // CPU, against 28 s here. Emitting lib/ stays with `tsc --build --noCheck`,
 // which runs before jest (the CLI tests run lib/); this runs beside jest.
 //
-// Prints every problem of both tools, then exits 1 if there was an error (ESLint warnings are printed only, as
-// `eslint` does). Outside
-// CI, ESLint also writes its fixes (as `eslint --fix` did); under CI=true it
-// only reports, so a fixable problem fails CI instead of passing on a copy.
+// Prints every problem of both tools, then exits 1 if there was an error
+// (ESLint warnings are printed only, as `eslint` does). Outside CI, ESLint
+// also writes its fixes (as `eslint --fix` did); under CI=true it only
+// reports, so a fixable problem fails CI instead of passing on a copy.
 //
-// Usage: `node scripts/check.js` (from anywhere in the repo).
+// Usage: `node scripts/check.js <lint patterns...>` (`npx projen check`
+// passes the eslint task's patterns: src test bench ...).
 'use strict';
 const path = require('path');
 const ts = require('typescript');
@@ -21,8 +22,6 @@ const ts = require('typescript');
 const ROOT = path.resolve(__dirname, '..');
 /** The tsconfig files whose files make the program; the root one also gives its options. */
 const PROJECTS = ['tsconfig.json', 'test/tsconfig.json', 'bench/tsconfig.json', 'projenrc/tsconfig.json'];
-/** What `eslint` lints (the projen eslint task's patterns). */
-const LINTED = ['src', 'test', 'bench', 'examples', 'projenrc', '.projenrc.ts'];
 
 function parseConfig(file) {
   const host = {
@@ -48,7 +47,7 @@ function createProgram() {
   return ts.createProgram({ rootNames: [...names].sort(), options: { ...root.options, noEmit: true } });
 }
 
-async function lint(program) {
+async function lint(program, patterns) {
   const { LegacyESLint } = require('eslint/use-at-your-own-risk');
   const fix = process.env.CI !== 'true';
   const eslint = new LegacyESLint({
@@ -58,13 +57,15 @@ async function lint(program) {
     fix,
     overrideConfig: { parserOptions: { programs: [program], project: null, projectService: null } },
   });
-  const results = await eslint.lintFiles(LINTED);
+  const results = await eslint.lintFiles(patterns);
   if (fix) await LegacyESLint.outputFixes(results);
   const formatter = await eslint.loadFormatter('stylish');
   return { text: await formatter.format(results), errors: results.reduce((n, r) => n + r.errorCount, 0) };
 }
 
 async function main() {
+  const patterns = process.argv.slice(2);
+  if (patterns.length === 0) throw new Error('usage: node scripts/check.js <lint patterns...> (npx projen check)');
   const program = createProgram();
   const diagnostics = ts.getPreEmitDiagnostics(program);
   if (diagnostics.length > 0) {
@@ -72,7 +73,7 @@ async function main() {
     process.stdout.write((color ? ts.formatDiagnosticsWithColorAndContext : ts.formatDiagnostics)(diagnostics, formatHost()));
     process.stdout.write(`\ntsc: ${diagnostics.length} error(s)\n`);
   }
-  const linted = await lint(program);
+  const linted = await lint(program, patterns);
   if (linted.text) process.stdout.write(linted.text);
   const failed = diagnostics.length > 0 || linted.errors > 0;
   if (!failed) process.stdout.write('tsc and eslint: no errors\n');
