@@ -128,8 +128,10 @@ export class GitOpsApp extends App {
    * with several images), if the pins hold one. Each lookup marks the pin used.
    */
   public pinFor(app: string, env: string, imageName?: string): ImageRef | undefined {
+    // The lookups serve only the pins' stale-pin check (`unused`): without pins there is nothing to record.
+    if (this.pins === undefined) return undefined;
     this.pinLookups.push(imageName === undefined ? { app, env } : { app, env, image: imageName });
-    return this.pins?.get(app, env, imageName);
+    return this.pins.get(app, env, imageName);
   }
 
   /** Adds a gate run on the rendered tree before writing. */

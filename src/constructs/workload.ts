@@ -184,7 +184,8 @@ export abstract class Workload extends Construct {
   private readonly props: WorkloadProps;
   private readonly kindOptions: WorkloadKindOptions;
   private readonly volumes = new Map<string, kplus.Volume>();
-  private readonly refs = new Map<string, kplus.IConfigMap | kplus.ISecret>();
+  /** ConfigMap and Secret references by `kind:name`, made on first use (most workloads have none). */
+  private refs?: Map<string, kplus.IConfigMap | kplus.ISecret>;
   private readonly envNames = new Set<string>();
   private readonly resourcePatches: { path: string; resources: Required<ResourceRequirements> }[] = [];
   private readonly images: ImageRef[] = [];
@@ -507,10 +508,11 @@ export abstract class Workload extends Construct {
 
   private ref(kind: 'configMap' | 'secret', name: string): kplus.IConfigMap | kplus.ISecret {
     const id = `${kind}:${name}`;
-    let ref = this.refs.get(id);
+    const refs = (this.refs ??= new Map());
+    let ref = refs.get(id);
     if (!ref) {
       ref = kind === 'configMap' ? kplus.ConfigMap.fromConfigMapName(this, `Ref-${id}`, name) : kplus.Secret.fromSecretName(this, `Ref-${id}`, name);
-      this.refs.set(id, ref);
+      refs.set(id, ref);
     }
     return ref;
   }

@@ -12,7 +12,8 @@ import { Problem, ValidationError } from '../errors';
 import { findUnsafeStrings, toYaml } from '../yaml';
 
 interface RenderedObject {
-  readonly path: string;
+  /** The object's construct (its path names it in problems; computed only for a problem). */
+  readonly obj: ApiObject;
   readonly json: Record<string, any>;
   file: string;
 }
@@ -86,7 +87,7 @@ export function renderAppDetailed(app: App, options: RenderOptions = {}): Render
   const files: [string, string | undefined][] = [];
   const objects = new Map<string, unknown>();
   const folders = new Map<string, string>();
-  const identities = new Map<string, string>();
+  const identities = new Map<string, ApiObject>();
   for (const chart of chartsInOrder(app, all)) {
     if (!GitOpsChart.isGitOpsChart(chart)) {
       problems.push({ path: chart.node.path, message: 'is a plain cdk8s Chart; put objects in an AppChart (one app in one Environment) so they have a folder in the rendered tree' });
@@ -130,26 +131,26 @@ function chartsInOrder(app: App, all: readonly IConstruct[]): Chart[] {
 }
 
 function renderChart(
-  chart: GitOpsChart, problems: Problem[], emitted: Map<string, unknown>, identities: Map<string, string>, sink: TextSink | undefined,
+  chart: GitOpsChart, problems: Problem[], emitted: Map<string, unknown>, identities: Map<string, ApiObject>, sink: TextSink | undefined,
 ): [string, string | undefined][] {
   const objects: RenderedObject[] = [];
   const kustomization = chart.kustomization;
   const labels = kustomization?.commonLabels ?? {};
   const annotations = kustomization?.commonAnnotations ?? {};
   for (const obj of chartObjects(chart)) {
-    const path = obj.node.path;
-    const json = withRenderedPatches(obj, path, problems);
+    // The construct path (a walk up the tree and a join) only names problems: computed for one.
+    const json = withRenderedPatches(obj, problems);
     const kind = json?.kind;
     const name = json?.metadata?.name;
-    if (typeof json?.apiVersion !== 'string' || !json.apiVersion) problems.push({ path, field: 'apiVersion', message: 'is required', value: json?.apiVersion });
-    if (typeof kind !== 'string' || !/^[A-Za-z][A-Za-z0-9]*$/.test(kind)) problems.push({ path, field: 'kind', message: 'is required and must be alphanumeric', value: kind });
+    if (typeof json?.apiVersion !== 'string' || !json.apiVersion) problems.push({ path: obj.node.path, field: 'apiVersion', message: 'is required', value: json?.apiVersion });
+    if (typeof kind !== 'string' || !/^[A-Za-z][A-Za-z0-9]*$/.test(kind)) problems.push({ path: obj.node.path, field: 'kind', message: 'is required and must be alphanumeric', value: kind });
     if (typeof name !== 'string' || !name || name.includes('/') || name === '.' || name === '..') {
-      problems.push({ path, field: 'metadata.name', message: 'is required and must not contain "/"', value: name });
+      problems.push({ path: obj.node.path, field: 'metadata.name', message: 'is required and must not contain "/"', value: name });
       continue;
     }
     applyCommonMetadata(json, labels, annotations);
-    problems.push(...findUnsafeStrings(json, path));
-    objects.push({ path, json, file: '' });
+    if (findUnsafeStrings(json, '').length) problems.push(...findUnsafeStrings(json, obj.node.path));
+    objects.push({ obj, json, file: '' });
   }
   assignFileNames(chart, objects, problems);
   if (chart.destination !== undefined) checkIdentities(chart, chart.destination, objects, identities, problems);
@@ -188,9 +189,9 @@ function assignFileNames(chart: GitOpsChart, objects: RenderedObject[], problems
       continue;
     }
     problems.push({
-      path: clash[1].path,
+      path: clash[1].obj.node.path,
       field: 'metadata.name',
-      message: `duplicates ${clash[0].path}: both are ${clash[0].json.kind} ${JSON.stringify(clash[0].json.metadata.name)} and would be written to ${chart.folder}/${file}`,
+      message: `duplicates ${clash[0].obj.node.path}: both are ${clash[0].json.kind} ${JSON.stringify(clash[0].json.metadata.name)} and would be written to ${chart.folder}/${file}`,
       value: clash[1].json.metadata.name,
     });
   }
@@ -201,7 +202,9 @@ function assignFileNames(chart: GitOpsChart, objects: RenderedObject[], problems
  * name) to one cluster would have two Argo CD Applications overwrite each
  * other at run time: refused here, naming both construct paths.
  */
-function checkIdentities(chart: GitOpsChart, destination: string, objects: RenderedObject[], seen: Map<string, string>, problems: Problem[]): void {
+function checkIdentities(
+  chart: GitOpsChart, destination: string, objects: RenderedObject[], seen: Map<string, ApiObject>, problems: Problem[],
+): void {
   for (const o of objects) {
     const { kind, metadata } = o.json;
     const group = apiGroup(o.json.apiVersion);
@@ -210,12 +213,12 @@ function checkIdentities(chart: GitOpsChart, destination: string, objects: Rende
     const key = `${destination}\n${identity}`;
     const first = seen.get(key);
     if (first === undefined) {
-      seen.set(key, o.path);
-    } else if (first !== o.path) {
+      seen.set(key, o.obj);
+    } else if (first !== o.obj) {
       problems.push({
-        path: o.path,
+        path: o.obj.node.path,
         field: 'metadata.name',
-        message: `is the object ${identity} that ${first} renders too, for the same cluster ${destination}: two Applications would overwrite each other; rename one or render it once`,
+        message: `is the object ${identity} that ${first.node.path} renders too, for the same cluster ${destination}: two Applications would overwrite each other; rename one or render it once`,
         value: metadata.name,
       });
     }
@@ -276,14 +279,14 @@ function validationProblems(root: IConstruct, all: readonly IConstruct[]): Probl
 }
 
 /** The object's JSON with its `RenderedPatch`es applied last; a patch that does not apply is a problem naming it. */
-function withRenderedPatches(obj: ApiObject, path: string, problems: Problem[]): any {
+function withRenderedPatches(obj: ApiObject, problems: Problem[]): any {
   let json = obj.toJson();
   for (const op of RenderedPatch.patchesOf(obj)) {
     const pointer = op.path.split('/').slice(1).map(t => t.replace(/~1/g, '/').replace(/~0/g, '~'));
     // `add` needs the parent, `replace` and `remove` the target itself (JSON Patch, RFC 6902).
     const mustExist = op.op === 'add' ? pointer.slice(0, -1) : pointer;
     if (!op.path.startsWith('/') || !exists(json, mustExist)) {
-      problems.push({ path, field: 'RenderedPatch', message: `does not apply: ${op.op === 'add' ? 'the parent of ' : ''}${op.path} does not exist in the rendered object`, value: op });
+      problems.push({ path: obj.node.path, field: 'RenderedPatch', message: `does not apply: ${op.op === 'add' ? 'the parent of ' : ''}${op.path} does not exist in the rendered object`, value: op });
       continue;
     }
     json = JsonPatch.apply(json, op.op === 'remove' ? JsonPatch.remove(op.path) : JsonPatch[op.op](op.path, op.value));
