@@ -117,7 +117,9 @@ export class StagedTree {
         fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
         this.made.add(dir);
       }
-      fs.writeFileSync(file, content, { mode: 0o644 });
+      // The encoding named: Node.js writes a string with a given utf8 encoding in one
+      // native call; options without it take the generic open/Buffer/write/close path.
+      fs.writeFileSync(file, content, { mode: 0o644, encoding: 'utf8' });
     } catch (e) {
       throw new EnvironmentError(`cannot write the rendered tree to ${this.tmp}: ${(e as Error).message}`, { cause: e });
     }
