@@ -62,6 +62,11 @@ const project = new typescript.TypeScriptProject({
       rootDir: '.',
       lib: ['es2022'],
       target: 'ES2022',
+      // Every file must compile on its own, as esbuild compiles it (the jest
+      // transform, the prebuilt bundles, esbuild-register): type re-exports
+      // say `export type`. It also lets `tsc --noCheck` emit lib/ without
+      // asking the checker which imports are types (9.3 s of CPU, was 11.8 s).
+      isolatedModules: true,
     },
     include: ['src/**/*.ts', 'imports/**/*.ts'],
   },

@@ -4,7 +4,7 @@ import { ConstructFit, FitContext } from './_construct-fit';
 import { fitNetworkPolicy } from './_network-fit';
 import { fitHttpRoute, fitIngress } from './_route-fit';
 
-export { ConstructFit, FitContext, TrafficConstruct, WebServiceTarget, WorkloadTarget } from './_construct-fit';
+export type { ConstructFit, FitContext, TrafficConstruct, WebServiceTarget, WorkloadTarget } from './_construct-fit';
 
 /** The fits of the traffic and config objects, and why the others do not fit. */
 export interface TrafficFits {

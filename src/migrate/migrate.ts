@@ -9,7 +9,7 @@ import { formatProblem, ValidationError } from '../errors';
 import { validationGate } from '../validate/gate';
 import { YamlLimits } from '../yaml';
 
-export { FieldChange } from './_diff';
+export type { FieldChange } from './_diff';
 
 /** Options of `migrate`. */
 export interface MigrateOptions {

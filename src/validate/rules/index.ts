@@ -16,7 +16,7 @@ import { noSecretInEnv } from './secret-env';
 import { dropAllCapabilities, noPrivilegeEscalation, notPrivileged, readOnlyRootFilesystem, runAsNonRoot, seccompRuntimeDefault } from './security-context';
 import { serviceSelector } from './service-selector';
 
-export { AcrossFolders, PolicyRule, RuleContext, RuleHit, K8sObject, TreeObject } from './_rule';
+export type { AcrossFolders, PolicyRule, RuleContext, RuleHit, K8sObject, TreeObject } from './_rule';
 
 /** The default policy, in documentation order. */
 export const POLICY_RULES: readonly PolicyRule[] = [
