@@ -90,7 +90,8 @@ describeGit('publish over git daemon: concurrency and crashes', () => {
     // tree again: it loads, reads and compares, and writes nothing) and 1.2x a whole run.
     const t1 = Date.now();
     await waitFor(spawnCli(cli, ['publish', '--allow-dirty', '--no-validate'], sb.src, sb.env));
-    const from = Math.min(0.8 * (Date.now() - t1), full);
+    let from = Math.min(0.8 * (Date.now() - t1), full);
+    let to = 1.2 * full;
 
     let completed = 0;
     let current = 1;
@@ -99,11 +100,21 @@ describeGit('publish over git daemon: concurrency and crashes', () => {
       const want = trees[1 - current];
       sb.writeDist(want);
       const old = sb.tip(sb.src)!;
+      const started = Date.now();
       const child = spawnCli(cli, ['publish', '--allow-dirty', '--no-validate'], sb.src, sb.env);
       const done = waitFor(child);
-      setTimeout(() => child.kill('SIGKILL'), Math.floor(from + Math.random() * (full * 1.2 - from)));
+      // One kill point per stratum of the window, in order: the early trials
+      // kill early in it. A run that completes before its kill point shows the
+      // runs are now faster than the ones measured above (the load changed):
+      // the window moves down to that run's own time.
+      setTimeout(() => child.kill('SIGKILL'), Math.floor(from + ((trial + Math.random()) / TRIALS) * (to - from)));
       const r = await done;
-      if (r.code === 0) completed++;
+      if (r.code === 0) {
+        completed++;
+        const ran = Date.now() - started;
+        to = Math.min(to, 1.2 * ran);
+        from = Math.min(from, 0.8 * ran);
+      }
 
       // THEN the branch is at the old commit, or at a complete new commit on top of it
       const tip = sb.tip(sb.src)!;
