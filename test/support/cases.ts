@@ -2,6 +2,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
+/** The small folders of test/ whose cases test/index.test.ts runs with test/'s own. */
+export const FOLDERS_RUN_BY_ROOT = ['cli', 'examples', 'init'];
+
 /**
  * Runs every `*.cases.ts` file of the given folders in the calling jest test
  * file, each in a `describe` named after it (its file name without
@@ -19,10 +22,6 @@ import * as path from 'path';
  *
  * Run one file's cases: `npx jest test/constructs -t '^web-service '`.
  */
-
-/** The small folders of test/ whose cases test/index.test.ts runs with test/'s own. */
-export const FOLDERS_RUN_BY_ROOT = ['cli', 'examples', 'init'];
-
 export function runCases(...dirs: string[]): void {
   for (const dir of dirs) {
     const files = fs.readdirSync(dir).filter(f => f.endsWith('.cases.ts')).sort();
