@@ -4,7 +4,6 @@ import { ArgoCd, ArgoCdProps } from '../../src/constructs/argo-cd';
 import { Environment } from '../../src/constructs/environment';
 import { GitOpsApp } from '../../src/constructs/gitops-app';
 import { WebService } from '../../src/constructs/web-service';
-import { ValidationError } from '../../src/errors';
 import { renderFiles } from '../../src/testing';
 
 export const REPO = 'https://github.com/example/hello-config.git';
@@ -36,15 +35,4 @@ export function wired(props: Partial<ArgoCdProps> = {}, apps?: string[]) {
 export function argoObjects(app: GitOpsApp): Record<string, any> {
   const all = objects(renderFiles(app));
   return Object.fromEntries(Object.entries(all).filter(([k]) => k.startsWith('argocd/')).map(([k, v]) => [k.slice('argocd/'.length), v]));
-}
-
-/** The ValidationError `fn` throws (fails the test if it throws nothing or something else). */
-export function validationError(fn: () => unknown): ValidationError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ValidationError) return e;
-    throw e;
-  }
-  throw new Error('expected a ValidationError, nothing was thrown');
 }

@@ -1,9 +1,10 @@
-import { REPO, argoObjects, twoEnvs, validationError, wired } from './_argo-fixtures';
+import { REPO, argoObjects, twoEnvs, wired } from './_argo-fixtures';
 import { objects } from './_fixtures';
 import { ArgoApplication } from '../../src/constructs/argo-application';
 import { ArgoCd } from '../../src/constructs/argo-cd';
 import { GitOpsChart } from '../../src/constructs/gitops-chart';
 import { renderFiles } from '../../src/testing';
+import { validationError } from '../support/tools';
 
 describe('ArgoApplication defaults (via ArgoCd)', () => {
   // GIVEN dev and prod with one app, wired with nothing but the repo URL

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { REPO, argoObjects, twoEnvs, validationError, wired } from './_argo-fixtures';
+import { REPO, argoObjects, twoEnvs, wired } from './_argo-fixtures';
 import { IMAGE } from './_fixtures';
 import { AppChart } from '../../src/constructs/app-chart';
 import { ArgoCd, ArgoMode } from '../../src/constructs/argo-cd';
@@ -9,6 +9,7 @@ import { Environment } from '../../src/constructs/environment';
 import { WebService } from '../../src/constructs/web-service';
 import { exampleApp } from '../../src/main';
 import { renderFiles } from '../../src/testing';
+import { validationError } from '../support/tools';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 

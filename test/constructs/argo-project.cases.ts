@@ -1,8 +1,9 @@
-import { REPO, argoObjects, twoEnvs, validationError, wired } from './_argo-fixtures';
+import { REPO, argoObjects, twoEnvs, wired } from './_argo-fixtures';
 import { objects } from './_fixtures';
 import { ArgoProject } from '../../src/constructs/argo-project';
 import { GitOpsChart } from '../../src/constructs/gitops-chart';
 import { renderFiles } from '../../src/testing';
+import { validationError } from '../support/tools';
 
 describe('ArgoProject defaults (via ArgoCd)', () => {
   // GIVEN dev and prod WHEN wired and rendered

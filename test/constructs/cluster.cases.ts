@@ -1,4 +1,3 @@
-import { validationError } from './_argo-fixtures';
 import { teamRepo } from './_estate-fixtures';
 import { objects, IMAGE } from './_fixtures';
 import { AppChart } from '../../src/constructs/app-chart';
@@ -8,6 +7,7 @@ import { Environment } from '../../src/constructs/environment';
 import { GitOpsApp } from '../../src/constructs/gitops-app';
 import { WebService } from '../../src/constructs/web-service';
 import { renderFiles } from '../../src/testing';
+import { validationError } from '../support/tools';
 
 describe('Cluster', () => {
   test('GIVEN no server THEN it is the cluster Argo CD runs in, named after the id', () => {

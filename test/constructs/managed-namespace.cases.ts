@@ -1,4 +1,4 @@
-import { REPO, validationError } from './_argo-fixtures';
+import { REPO } from './_argo-fixtures';
 import { IMAGE, objects } from './_fixtures';
 import { AppChart } from '../../src/constructs/app-chart';
 import { ArgoCd } from '../../src/constructs/argo-cd';
@@ -7,6 +7,7 @@ import { GitOpsApp } from '../../src/constructs/gitops-app';
 import { PodSecurityLevel } from '../../src/constructs/managed-namespace';
 import { WebService } from '../../src/constructs/web-service';
 import { renderFiles } from '../../src/testing';
+import { validationError } from '../support/tools';
 
 describe('ManagedNamespace', () => {
   test('GIVEN a team THEN its namespace is <team>-<env>, rendered once with restricted Pod Security and the team label', () => {

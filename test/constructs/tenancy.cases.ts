@@ -4,7 +4,7 @@ import * as path from 'path';
 import Ajv from 'ajv';
 import { ApiObject } from 'cdk8s';
 import { parse, parseAllDocuments } from 'yaml';
-import { REPO, validationError } from './_argo-fixtures';
+import { REPO } from './_argo-fixtures';
 import { teamRepo } from './_estate-fixtures';
 import { IMAGE, objects } from './_fixtures';
 import { isDestinationPermitted, isResourcePermitted, isSourcePermitted, ProjectRules } from '../../src/constructs/_project-rules';
@@ -18,7 +18,7 @@ import { GitOpsApp } from '../../src/constructs/gitops-app';
 import { WebService } from '../../src/constructs/web-service';
 import { ValidationError } from '../../src/errors';
 import { renderFiles } from '../../src/testing';
-import { sharedDir } from '../support/tools';
+import { sharedDir, validationError } from '../support/tools';
 
 const shared = sharedDir();
 const withSchemas = shared ? describe : describe.skip;

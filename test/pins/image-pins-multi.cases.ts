@@ -1,19 +1,9 @@
 import { DIGEST, SHA_A, SHA_B, SHA_C } from './harness';
-import { ValidationError } from '../../src/errors';
 import { ImageRef } from '../../src/image-ref';
 import { ImagePins } from '../../src/pins/image-pins';
+import { validationError } from '../support/tools';
 
 const ref = (s: string) => ImageRef.parse(s);
-
-function errorOf(fn: () => unknown): ValidationError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ValidationError);
-    return e as ValidationError;
-  }
-  throw new Error('expected a ValidationError');
-}
 
 /** One single-form app, one multi-form app (an entry named like the app), one multi-form app without one. */
 const MIXED = `# pins
@@ -69,7 +59,7 @@ describe('the multi-image form', () => {
   });
 
   test('a bad image name and an empty image map are refused with their line', () => {
-    const e = errorOf(() => ImagePins.parse('a:\n  dev:\n    Web_1: r/a:1\n  prod: {}\n', 'images.yaml'));
+    const e = validationError(() => ImagePins.parse('a:\n  dev:\n    Web_1: r/a:1\n  prod: {}\n', 'images.yaml'));
     expect(e.message.split('\n')).toEqual([
       '[images.yaml:3] \'a.dev\' image name must be lowercase letters, digits and "-", starting and ending with a letter or digit (got "Web_1")',
       '[images.yaml:4] \'a.prod\' must name at least one image (image name -> image reference) (got {})',
@@ -91,19 +81,19 @@ describe('editing the multi-image form', () => {
   });
 
   test('several images and no name: refused, listing the names', () => {
-    const e = errorOf(() => ImagePins.parse(MIXED, 'images.yaml').withImage('jobs', 'prod', ref('r.io/nightly:1')));
+    const e = validationError(() => ImagePins.parse(MIXED, 'images.yaml').withImage('jobs', 'prod', ref('r.io/nightly:1')));
     expect(e.message).toBe('[images.yaml] \'jobs.prod\' pins several images (nightly, cleanup); name the one to set: jobs/<image>=<reference>');
   });
 
   test('a new image name: refused without create; with create, added after the last one at its indentation', () => {
-    const e = errorOf(() => ImagePins.parse(MIXED, 'images.yaml').withImage('shop', 'dev', ref('r.io/shop-cron:1'), { image: 'cron' }));
+    const e = validationError(() => ImagePins.parse(MIXED, 'images.yaml').withImage('shop', 'dev', ref('r.io/shop-cron:1'), { image: 'cron' }));
     expect(e.message).toBe('[images.yaml] \'shop.dev\' has no image "cron"; known images: shop, worker (use --create to add it)');
     const { pins } = ImagePins.parse(MIXED).withImage('shop', 'dev', ref('r.io/shop-cron:1'), { image: 'cron', create: true });
     expect(pins.text).toBe(MIXED.replace('   # queue\n', '   # queue\n    cron: r.io/shop-cron:1\n'));
   });
 
   test('an image name on a single-form app: refused without create; with create, the app becomes multi-image', () => {
-    const e = errorOf(() => ImagePins.parse(MIXED, 'images.yaml').withImage('hello', 'dev', ref('r.io/hello-worker:1'), { image: 'worker' }));
+    const e = validationError(() => ImagePins.parse(MIXED, 'images.yaml').withImage('hello', 'dev', ref('r.io/hello-worker:1'), { image: 'worker' }));
     expect(e.message).toBe('[images.yaml] \'hello.dev\' pins one image for the whole app; to pin image "worker" on its own, '
       + 'use --create (the current reference stays as image "hello") or write the multi form by hand (see docs/ci-cd.md)');
     const { pins, change } = ImagePins.parse(MIXED).withImage('hello', 'dev', ref('r.io/hello-worker:1'), { image: 'worker', create: true });
@@ -133,7 +123,7 @@ describe('editing the multi-image form', () => {
 
   test('every refused update of a batch is reported at once, and nothing is applied', () => {
     const pins = ImagePins.parse(MIXED, 'images.yaml');
-    const e = errorOf(() => pins.withImages([
+    const e = validationError(() => pins.withImages([
       { app: 'hello', env: 'dev', ref: ref('r.io/hello:2') },
       { app: 'helo', env: 'dev', ref: ref('r.io/hello:2') },
       { app: 'shop', env: 'dev', image: 'Bad', ref: ref('r.io/shop:2') },
@@ -147,7 +137,7 @@ describe('editing the multi-image form', () => {
 
 describe('mutable references', () => {
   test('tag latest without a digest is refused, naming the fix', () => {
-    const e = errorOf(() => ImagePins.parse(MIXED, 'images.yaml').withImage('hello', 'dev', ref('r.io/hello:latest')));
+    const e = validationError(() => ImagePins.parse(MIXED, 'images.yaml').withImage('hello', 'dev', ref('r.io/hello:latest')));
     expect(e.message).toBe('[images.yaml] \'hello.dev\' "r.io/hello:latest" is a mutable tag: pin an immutable one '
       + '(the commit SHA the image was built from) or a digest (r.io/hello@sha256:<64 hex>)');
   });

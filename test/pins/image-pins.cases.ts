@@ -1,22 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { COMMENTED, DIGEST, SHA_A, SHA_B, SHA_C } from './harness';
-import { ValidationError } from '../../src/errors';
 import { ImageRef } from '../../src/image-ref';
 import { ImagePins } from '../../src/pins/image-pins';
-import { tmpDir } from '../support/tools';
+import { tmpDir, validationError } from '../support/tools';
 
 const hello = (tag: string) => ImageRef.parse(`ghcr.io/example/hello:${tag}`);
-
-function errorOf(fn: () => unknown): ValidationError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ValidationError);
-    return e as ValidationError;
-  }
-  throw new Error('expected a ValidationError');
-}
 
 describe('ImagePins.parse', () => {
   test('reads every pin, in file order', () => {
@@ -52,48 +41,48 @@ describe('ImagePins.parse', () => {
 
   test('invalid YAML names the file and line', () => {
     // GIVEN YAML with an unclosed flow sequence on line 2
-    const e = errorOf(() => ImagePins.parse('hello:\n  dev: [ghcr.io/x:1\nprod: y\n', 'images.yaml'));
+    const e = validationError(() => ImagePins.parse('hello:\n  dev: [ghcr.io/x:1\nprod: y\n', 'images.yaml'));
     // THEN the message names the file, the line and says it is not YAML
     expect(e.message).toMatch(/^\[images\.yaml:\d+\] is not valid YAML: /);
   });
 
   test('duplicate keys are refused', () => {
-    const e = errorOf(() => ImagePins.parse('hello:\n  dev: r/a:1\n  dev: r/a:2\n', 'images.yaml'));
+    const e = validationError(() => ImagePins.parse('hello:\n  dev: r/a:1\n  dev: r/a:2\n', 'images.yaml'));
     expect(e.message).toBe('[images.yaml:3] is not valid YAML: Map keys must be unique');
   });
 
   test('a top-level list is the wrong shape', () => {
-    const e = errorOf(() => ImagePins.parse('- hello\n', 'images.yaml'));
+    const e = validationError(() => ImagePins.parse('- hello\n', 'images.yaml'));
     expect(e.message).toBe('[images.yaml:1] must be a mapping of app -> environment -> image reference (got ["hello"])');
   });
 
   test('an app that is not a mapping is the wrong shape', () => {
-    const e = errorOf(() => ImagePins.parse('hello: ghcr.io/x:1\n', 'images.yaml'));
+    const e = validationError(() => ImagePins.parse('hello: ghcr.io/x:1\n', 'images.yaml'));
     expect(e.message).toBe('[images.yaml:1] \'hello\' must be a mapping of environment -> image reference (got "ghcr.io/x:1")');
   });
 
   test('a pin that is not a string names the field and the value', () => {
-    const e = errorOf(() => ImagePins.parse('hello:\n  dev:\n    web: [ghcr.io/x:1]\n', 'images.yaml'));
+    const e = validationError(() => ImagePins.parse('hello:\n  dev:\n    web: [ghcr.io/x:1]\n', 'images.yaml'));
     expect(e.message).toBe('[images.yaml:3] \'hello.dev.web\' must be an image reference on one line, '
       + 'like ghcr.io/org/app:<tag> or ghcr.io/org/app@sha256:<digest> (got ["ghcr.io/x:1"])');
   });
 
   test('a bad reference names the file, line, field and value', () => {
     // GIVEN an uppercase repository on line 3
-    const e = errorOf(() => ImagePins.parse('# pins\nhello:\n  dev: Hello:latest\n', 'images.yaml'));
+    const e = validationError(() => ImagePins.parse('# pins\nhello:\n  dev: Hello:latest\n', 'images.yaml'));
     // THEN
     expect(e.message).toBe('[images.yaml:3] \'hello.dev\' invalid image reference "Hello:latest": the repository path "Hello" must be lowercase');
     expect(e.problems[0].path).toBe('images.yaml:3');
   });
 
   test('an unpinned reference is refused', () => {
-    const e = errorOf(() => ImagePins.parse('hello:\n  dev: ghcr.io/example/hello\n', 'f.yaml'));
+    const e = validationError(() => ImagePins.parse('hello:\n  dev: ghcr.io/example/hello\n', 'f.yaml'));
     expect(e.message).toBe('[f.yaml:2] \'hello.dev\' invalid image reference "ghcr.io/example/hello": '
       + 'needs a tag or a digest (an unpinned image resolves to "latest")');
   });
 
   test('bad app and environment names are refused, all problems at once', () => {
-    const e = errorOf(() => ImagePins.parse('Hello:\n  dev: r/a:1\nok:\n  Prod_1: r/a:1\n  1: r/a:1\n', 'images.yaml'));
+    const e = validationError(() => ImagePins.parse('Hello:\n  dev: r/a:1\nok:\n  Prod_1: r/a:1\n  1: r/a:1\n', 'images.yaml'));
     expect(e.message.split('\n')).toEqual([
       '[images.yaml:1] app name must be lowercase letters, digits and "-", starting and ending with a letter or digit (got "Hello")',
       '[images.yaml:4] \'ok\' environment name must be lowercase letters, digits and "-", starting and ending with a letter or digit (got "Prod_1")',
@@ -117,14 +106,14 @@ describe('ImagePins.load', () => {
   });
 
   test('a missing file is a ValidationError naming it', () => {
-    const e = errorOf(() => ImagePins.load('/nonexistent/images.yaml'));
+    const e = validationError(() => ImagePins.load('/nonexistent/images.yaml'));
     expect(e.message).toBe('[/nonexistent/images.yaml] image pins file does not exist (create it, or point to it with --file)');
   });
 
   test('a directory is a ValidationError naming it', () => {
     const { dir, cleanup } = tmpDir();
     try {
-      expect(errorOf(() => ImagePins.load(dir)).message).toBe(`[${dir}] is a directory, not an image pins file`);
+      expect(validationError(() => ImagePins.load(dir)).message).toBe(`[${dir}] is a directory, not an image pins file`);
     } finally {
       cleanup();
     }
@@ -157,17 +146,17 @@ describe('ImagePins.withImage', () => {
   });
 
   test('an unknown app is refused without create', () => {
-    const e = errorOf(() => ImagePins.parse(COMMENTED, 'images.yaml').withImage('helo', 'dev', hello(SHA_C)));
+    const e = validationError(() => ImagePins.parse(COMMENTED, 'images.yaml').withImage('helo', 'dev', hello(SHA_C)));
     expect(e.message).toBe('[images.yaml] unknown app "helo"; known apps: hello, worker (use --create to add a new app)');
   });
 
   test('an unknown environment is refused without create', () => {
-    const e = errorOf(() => ImagePins.parse(COMMENTED, 'images.yaml').withImage('hello', 'stagin', hello(SHA_C)));
+    const e = validationError(() => ImagePins.parse(COMMENTED, 'images.yaml').withImage('hello', 'stagin', hello(SHA_C)));
     expect(e.message).toBe('[images.yaml] unknown environment "stagin" for app "hello"; known: dev, prod (use --create to add it)');
   });
 
   test('a bad app name is refused even with create', () => {
-    const e = errorOf(() => ImagePins.parse(COMMENTED, 'images.yaml').withImage('Hello', 'dev', hello(SHA_C), { create: true }));
+    const e = validationError(() => ImagePins.parse(COMMENTED, 'images.yaml').withImage('Hello', 'dev', hello(SHA_C), { create: true }));
     expect(e.message).toBe('[images.yaml] app name must be lowercase letters, digits and "-", starting and ending with a letter or digit (got "Hello")');
   });
 
@@ -231,7 +220,7 @@ describe('ImagePins.promote', () => {
   });
 
   test('unknown environments are refused', () => {
-    const e = errorOf(() => ImagePins.parse(COMMENTED, 'images.yaml').promote('dve', 'staging'));
+    const e = validationError(() => ImagePins.parse(COMMENTED, 'images.yaml').promote('dve', 'staging'));
     expect(e.message.split('\n')).toEqual([
       '[images.yaml] unknown environment "dve" (--from); known environments: dev, prod',
       '[images.yaml] unknown environment "staging" (--to); known environments: dev, prod',
@@ -239,18 +228,18 @@ describe('ImagePins.promote', () => {
   });
 
   test('an unknown app is refused', () => {
-    const e = errorOf(() => ImagePins.parse(COMMENTED, 'images.yaml').promote('dev', 'prod', { apps: ['helo'] }));
+    const e = validationError(() => ImagePins.parse(COMMENTED, 'images.yaml').promote('dev', 'prod', { apps: ['helo'] }));
     expect(e.message).toBe('[images.yaml] unknown app "helo"; known apps: hello, worker');
   });
 
   test('an environment promoted to itself is refused', () => {
-    const e = errorOf(() => ImagePins.parse(COMMENTED, 'images.yaml').promote('dev', 'dev'));
+    const e = validationError(() => ImagePins.parse(COMMENTED, 'images.yaml').promote('dev', 'dev'));
     expect(e.message).toBe('[images.yaml] cannot promote an environment to itself (got "dev")');
   });
 
   test('an app without a pin in --from is refused when named', () => {
     const text = 'a:\n  dev: r/a:1\n  prod: r/a:1\nb:\n  prod: r/b:1\n';
-    const e = errorOf(() => ImagePins.parse(text, 'images.yaml').promote('dev', 'prod', { apps: ['b'] }));
+    const e = validationError(() => ImagePins.parse(text, 'images.yaml').promote('dev', 'prod', { apps: ['b'] }));
     expect(e.message).toBe('[images.yaml] app "b" has no pin in environment "dev" to promote');
     // AND skipped when not named
     expect(ImagePins.parse(text).promote('dev', 'prod').changes.map(c => c.app)).toEqual(['a']);
@@ -258,7 +247,7 @@ describe('ImagePins.promote', () => {
 
   test('an app without a pin in --to needs create', () => {
     const text = 'a:\n  dev: r/a:1\n  prod: r/a:1\nb:\n  dev: r/b:1\n';
-    const e = errorOf(() => ImagePins.parse(text, 'images.yaml').promote('dev', 'prod'));
+    const e = validationError(() => ImagePins.parse(text, 'images.yaml').promote('dev', 'prod'));
     expect(e.message).toBe('[images.yaml] app "b" has no pin in environment "prod" yet; use --create to add it');
     const created = ImagePins.parse(text).promote('dev', 'prod', { create: true }).pins;
     expect(created.text).toBe('a:\n  dev: r/a:1\n  prod: r/a:1\nb:\n  dev: r/b:1\n  prod: r/b:1\n');

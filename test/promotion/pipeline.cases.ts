@@ -1,18 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { EnvironmentError, ValidationError } from '../../src/errors';
+import { EnvironmentError } from '../../src/errors';
 import { Duration } from '../../src/promotion/duration';
 import { Pipeline } from '../../src/promotion/pipeline';
-import { tmpDir } from '../support/tools';
+import { tmpDir, validationError } from '../support/tools';
 
 function problems(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ValidationError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a ValidationError');
+  return validationError(fn).message;
 }
 
 describe('Duration', () => {

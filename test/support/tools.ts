@@ -2,6 +2,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { ValidationError } from '../../src/errors';
 
 const seen = new Map<string, boolean>();
 
@@ -42,4 +43,15 @@ export function sharedDir(): string | undefined {
 export function tmpDir(prefix = 'cdk8s-gitops-'): { dir: string; cleanup: () => void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** The ValidationError `fn` throws (fails the test if it throws nothing or something else). */
+export function validationError(fn: () => unknown): ValidationError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ValidationError) return e;
+    throw e;
+  }
+  throw new Error('expected a ValidationError, nothing was thrown');
 }
