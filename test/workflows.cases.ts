@@ -139,6 +139,16 @@ describe('generated workflows', () => {
   });
 });
 
+/** The commands of the checking job, the same in pr.yml and in publish.yml's test job. */
+const CHECK_RUNS = [
+  'npm ci',
+  'npm test',
+  'npx cdk8s synth --no-check-upgrade',
+  'npx cdk8s-gitops validate',
+  'npx cdk8s-gitops diff --format markdown >> "$GITHUB_STEP_SUMMARY"',
+  'npx cdk8s-gitops status --output markdown >> "$GITHUB_STEP_SUMMARY"',
+];
+
 describe('pr.yml', () => {
   const wf = parse(read('pr.yml')) as Obj;
   const steps = wf.jobs.check.steps as Obj[];
@@ -150,14 +160,7 @@ describe('pr.yml', () => {
   });
 
   test('installs, tests, synthesizes, validates and writes the diff and the promotion status to the job summary', () => {
-    expect(runs.slice(0, 6)).toEqual([
-      'npm ci',
-      'npm test',
-      'npx cdk8s synth --no-check-upgrade',
-      'npx cdk8s-gitops validate',
-      'npx cdk8s-gitops diff --format markdown >> "$GITHUB_STEP_SUMMARY"',
-      'npx cdk8s-gitops status --output markdown >> "$GITHUB_STEP_SUMMARY"',
-    ]);
+    expect(runs.slice(0, CHECK_RUNS.length)).toEqual(CHECK_RUNS);
   });
 
   test('fetches the rendered branch (all refs) without persisting credentials', () => {
@@ -226,14 +229,7 @@ describe('publish.yml', () => {
   test('permission split: the tests run read-only without secrets; the write token only in the publish job that needs them', () => {
     expect(check.permissions).toEqual({ contents: 'read' });
     expect(JSON.stringify(check)).not.toMatch(/secrets\.|github\.token/);
-    expect((check.steps as Obj[]).map(s => s.run).filter(Boolean)).toEqual([
-      'npm ci',
-      'npm test',
-      'npx cdk8s synth --no-check-upgrade',
-      'npx cdk8s-gitops validate',
-      'npx cdk8s-gitops diff --format markdown >> "$GITHUB_STEP_SUMMARY"',
-      'npx cdk8s-gitops status --output markdown >> "$GITHUB_STEP_SUMMARY"',
-    ]);
+    expect((check.steps as Obj[]).map(s => s.run).filter(Boolean)).toEqual(CHECK_RUNS);
     expect(publish.needs).toBe('test');
     expect(publish.permissions).toEqual({ contents: 'write' });
     expect((publish.steps as Obj[]).map(s => s.run).filter(Boolean)).not.toContain('npm test');
