@@ -7,6 +7,7 @@ import { blobId, commitBody, isPlainIdent, ObjectFormat, TreeEntry, TreeFile, tr
 import {
   assertOwned, checkRemote, fetchBranch, isAncestor, pushBranch, readConfig, readTips, Repo, RepoConfig, Tip, trackingRef, zeroId,
 } from './_repo';
+import { cachedTreeId, forgetTreeId, ListingKey, rememberTreeId } from './_tree-ids';
 import { PublishError, PublishRefusedError } from './publish-error';
 import { Problem } from '../errors';
 import { DiskTree } from '../render/disk-tree';
@@ -78,6 +79,8 @@ export interface WriteRequest {
   readonly cat?: CatFile;
   /** `tree`'s blob and tree ids, if computed already (see {@link prepare}). */
   readonly prepared?: Prepared;
+  /** The cache folder for tree ids (see {@link prepare}). */
+  readonly cacheDir?: string;
   /** The local branch's tip as read before this call (not pushing), to save a git process. */
   readonly localTips?: Promise<Map<string, Tip> | undefined>;
 }
@@ -106,6 +109,7 @@ export interface Prepared {
   /** The content of a path of `byPath`, read when its blob must be written. */
   readonly content: (p: string) => Buffer | string;
   readonly treeId: string;
+  /** Tree id → entries of every tree object (built on first use when `treeId` came from the cache). */
   readonly trees: Map<string, TreeEntry[]>;
 }
 
@@ -116,37 +120,90 @@ export interface Prepared {
  */
 let lastBlobIds: { format: ObjectFormat; ids: Map<string, string> } | undefined;
 
-/** Blob ids and the tree id of `tree` plus the marker, computed in-process. */
-export function prepare(format: ObjectFormat, tree: RenderedTree): Prepared {
-  const byPath = new Map<string, string>();
+/**
+ * Blob ids and the tree id of `tree` plus the marker, computed in-process.
+ * With `cacheDir`, a tree read from disk whose listing (paths and blob ids,
+ * which the stat cache knows) was prepared before gets its tree id from the
+ * cache: `byPath` and `trees` are then built only when used (a commit is
+ * made), and checked against that id.
+ */
+export function prepare(format: ObjectFormat, tree: RenderedTree, cacheDir?: string): Prepared {
   const content = (p: string) => (p === MARKER_FILE ? MARKER_CONTENT : tree.get(p)!);
   const marker = blobId(MARKER_CONTENT, format);
-  // The marker goes where it sorts, so sorted paths stay sorted (the tree id is then computed in one pass).
-  let markerAdded = false;
-  const add = (p: string, blob: string) => {
-    if (!markerAdded && MARKER_FILE < p) {
-      byPath.set(MARKER_FILE, marker);
-      markerAdded = true;
-    }
-    byPath.set(p, blob);
-  };
   if (format === 'sha1' && tree instanceof DiskTree) {
     // Blob ids known without reading the files; a file's text is read only if its blob must be written.
-    for (const p of tree.keys()) add(p, tree.blobId(p)!);
-  } else {
-    const cached = lastBlobIds?.format === format ? lastBlobIds.ids : undefined;
-    const ids = new Map<string, string>();
-    for (const [p, text] of tree) {
-      let blob = ids.get(text) ?? cached?.get(text);
-      if (blob === undefined) blob = blobId(text, format);
-      ids.set(text, blob);
-      add(p, blob);
-    }
-    lastBlobIds = { format, ids };
+    const listing = (visit: (p: string, blob: string) => void) => withMarker(tree.keys(), p => tree.blobId(p)!, marker, visit);
+    const byPath = () => {
+      const map = new Map<string, string>();
+      listing((p, blob) => map.set(p, blob));
+      return map;
+    };
+    if (!cacheDir) return lazyPrepared(format, content, byPath);
+    const k = new ListingKey(format);
+    listing((p, blob) => k.add(p, blob));
+    const key = k.digest();
+    const known = cachedTreeId(cacheDir, key);
+    if (known) return lazyPrepared(format, content, byPath, { treeId: known, forget: () => forgetTreeId(cacheDir, key) });
+    const prepared = lazyPrepared(format, content, byPath);
+    rememberTreeId(cacheDir, key, prepared.treeId);
+    return prepared;
   }
-  if (!markerAdded) byPath.set(MARKER_FILE, marker);
-  const { id, trees } = treeId(byPath, format);
-  return { format, byPath, content, treeId: id, trees };
+  const byPath = new Map<string, string>();
+  const cached = lastBlobIds?.format === format ? lastBlobIds.ids : undefined;
+  const ids = new Map<string, string>();
+  const blobOf = (p: string) => {
+    const text = tree.get(p)!;
+    let blob = ids.get(text) ?? cached?.get(text);
+    if (blob === undefined) blob = blobId(text, format);
+    ids.set(text, blob);
+    return blob;
+  };
+  withMarker(tree.keys(), blobOf, marker, (p, blob) => byPath.set(p, blob));
+  lastBlobIds = { format, ids };
+  return lazyPrepared(format, content, () => byPath);
+}
+
+/** Visits `paths` with their blob ids and the marker where it sorts (so sorted paths stay sorted: the tree id is then computed in one pass). */
+function withMarker(paths: Iterable<string>, blobOf: (p: string) => string, marker: string, visit: (p: string, blob: string) => void): void {
+  let markerAdded = false;
+  for (const p of paths) {
+    if (!markerAdded && MARKER_FILE < p) {
+      visit(MARKER_FILE, marker);
+      markerAdded = true;
+    }
+    visit(p, blobOf(p));
+  }
+  if (!markerAdded) visit(MARKER_FILE, marker);
+}
+
+/**
+ * A {@link Prepared} whose `byPath` and tree objects are built on first use.
+ * With `known` (a tree id from the cache), `treeId` needs neither; building
+ * the trees then checks it (a wrong cached id is forgotten and refused).
+ */
+function lazyPrepared(
+  format: ObjectFormat, content: (p: string) => Buffer | string, byPath: () => Map<string, string>,
+  known?: { readonly treeId: string; readonly forget: () => void },
+): Prepared {
+  let paths: Map<string, string> | undefined;
+  let built: { id: string; trees: Map<string, TreeEntry[]> } | undefined;
+  const getPaths = () => (paths ??= byPath());
+  const build = () => {
+    if (built) return built;
+    built = treeId(getPaths(), format);
+    if (known && built.id !== known.treeId) {
+      known.forget();
+      throw new PublishError('git', `the tree id cache named ${known.treeId} for this tree, but it is ${built.id}: the entry was removed, run the command again`);
+    }
+    return built;
+  };
+  return {
+    format,
+    content,
+    get byPath() { return getPaths(); },
+    get treeId() { return known?.treeId ?? build().id; },
+    get trees() { return build().trees; },
+  };
 }
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
@@ -161,7 +218,7 @@ const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
  */
 export async function writeBranch(req: WriteRequest): Promise<WriteResult> {
   const { repo, branch, remote } = req;
-  const prepared = req.prepared?.format === repo.format ? req.prepared : prepare(repo.format, req.tree);
+  const prepared = req.prepared?.format === repo.format ? req.prepared : prepare(repo.format, req.tree, req.cacheDir);
   const pushTo = req.push ? req.pushTo : undefined;
   const localRef = `refs/heads/${branch}`;
   const tracking = trackingRef(remote, branch);
@@ -189,7 +246,8 @@ export async function writeBranch(req: WriteRequest): Promise<WriteResult> {
     let target: string;
     let result: Omit<WriteResult, 'commit' | 'pushed' | 'attempts' | 'remoteUrl'>;
     if (base && base.tree === prepared.treeId) {
-      assertOwned(branch, base, prepared.byPath);
+      // Our tree holds the marker (prepare adds it): only the tip's trailer is left to check.
+      assertOwned(branch, base, new Set([MARKER_FILE]));
       target = base.commit;
       result = { status: 'unchanged', branch, parent: undefined, added: [], changed: [], deleted: [], imageChanges: [] };
     } else {

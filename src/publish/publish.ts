@@ -126,6 +126,15 @@ export interface PublishOptions extends BranchOptions {
    * @default - none
    */
   readonly checksSkipped?: readonly string[];
+  /**
+   * A folder for the tree id cache: a tree read from disk (`readRenderedDir`
+   * with a stat cache) whose files were published or prepared before gets
+   * its tree id without building its tree objects, so a publish with
+   * nothing to commit hashes no tree.
+   *
+   * @default - no cache: every tree object is hashed
+   */
+  readonly cacheDir?: string;
 }
 
 /**
@@ -152,7 +161,7 @@ export async function publishTree(options: PublishOptions): Promise<WriteResult>
   // Its process starts with the first read: a no-op publish never starts it.
   const cat = new CatFile(git);
   try {
-    return await publishWith(options, cat, opened, prepare('sha1', options.tree), localTips);
+    return await publishWith(options, cat, opened, prepare('sha1', options.tree, options.cacheDir), localTips);
   } finally {
     cat.close();
   }
@@ -199,6 +208,7 @@ async function publishWith(
     pushTo: options.pushTo,
     tree: options.tree,
     prepared,
+    cacheDir: options.cacheDir,
     cat,
     localTips,
     allowDeletions: options.allowDeletions ?? DEFAULT_ALLOWED_DELETIONS,

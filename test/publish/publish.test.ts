@@ -108,6 +108,41 @@ describeGit('publish', () => {
     expect(onBranch).toEqual(Object.fromEntries(readTree(dist)));
   });
 
+  test('the tree id cache: an edit is still published, and a wrong cached id is refused and forgotten', async () => {
+    // GIVEN a published tree (its listing's tree id is now cached)
+    const dist = sb.writeDist(v1());
+    expect((await sb.cli(['publish'])).code).toBe(0);
+    const tip = sb.tip(sb.src)!;
+    const cacheFile = path.join(sb.root, '.cache', 'cdk8s-gitops', 'publish-tree-ids.json');
+    const cached = JSON.parse(fs.readFileSync(cacheFile, 'utf8'));
+    expect(cached.entries).toEqual([[expect.stringMatching(/^sha1:[0-9a-f]{40}$/), sb.git(sb.src, 'rev-parse', 'rendered-manifests^{tree}')]]);
+
+    // WHEN published again: THEN nothing to do
+    expect((await sb.cli(['publish'])).out).toMatch(/is up to date/);
+
+    // WHEN a file changes: THEN its listing is new and the edit is published
+    const file = path.join(dist, 'dev', 'hello', 'deployment-hello.yaml');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('replicas: 1', 'replicas: 2'));
+    expect((await sb.cli(['publish'])).out).toMatch(/\(1 changed, 0 added, 0 deleted\)/);
+    expect(JSON.parse(fs.readFileSync(cacheFile, 'utf8')).entries).toHaveLength(2);
+
+    // WHEN the cache names a wrong tree for the listing of the tip's tree
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('replicas: 2', 'replicas: 1'));
+    const back = await sb.cli(['publish']);
+    expect(back.out).toMatch(/\(1 changed, 0 added, 0 deleted\)/);
+    const now = sb.tip(sb.src)!;
+    const entries = JSON.parse(fs.readFileSync(cacheFile, 'utf8')).entries as [string, string][];
+    fs.writeFileSync(cacheFile, JSON.stringify({ v: 1, entries: entries.map(([k, v]) => [k, v === sb.git(sb.src, 'rev-parse', `${tip}^{tree}`) ? 'f'.repeat(40) : v]) }));
+    const wrong = await sb.cli(['publish']);
+
+    // THEN nothing is written, the message names the cache, and the entry is gone: the next run is right
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.err).toMatch(/tree id cache named f{40} for this tree/);
+    expect(sb.tip(sb.src)).toBe(now);
+    expect(JSON.parse(fs.readFileSync(cacheFile, 'utf8')).entries.map((e: string[]) => e[1])).not.toContain('f'.repeat(40));
+    expect((await sb.cli(['publish'])).out).toMatch(/is up to date/);
+  });
+
   test('--no-cache reads every file and writes no stat cache', async () => {
     // GIVEN
     sb.writeDist(v1());

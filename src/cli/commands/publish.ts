@@ -100,6 +100,7 @@ with an http.extraHeader (see docs/publishing.md).`)
         allowDeletions,
         gate,
         checksSkipped,
+        cacheDir,
       });
       printWriteResult(io, result, Boolean(options.json));
       setExitCode(ExitCode.OK);
