@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { COMMANDS } from './commands';
+import { commandsFor } from './commands';
 import { applyOutputOption } from './conventions';
 import { EXIT_CODES_HELP, ExitCode } from './exit-codes';
 import { CliIo, processIo } from './io';
@@ -24,8 +24,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
   program
     .option('--debug', 'print the stack of every error, not only of bugs (also CDK8S_GITOPS_DEBUG=1)')
     .option('-q, --quiet', 'no progress on stderr (progress is shown only when stderr is a terminal)');
-  for (const register of COMMANDS) {
-    register(program, io, c => { code = c; });
+  for (const command of commandsFor(argv)) {
+    command.load()(program, io, c => { code = c; });
   }
   applyOutputOption(program);
   try {
