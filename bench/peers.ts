@@ -61,7 +61,7 @@ export function buildPeerBundles(work: string): string {
   // The validation gate's worker script goes beside ours, as in the package and the prebuilt bundle.
   const entries: [string, string][] = [
     ...['ours', 'peer-env-chart', 'peer-app-chart', 'peer-naive', 'floor'].map((name): [string, string] => [name, path.join(__dirname, 'whole', `${name}.ts`)]),
-    ['_schema-worker', path.join(REPO, 'src', 'validate', '_schema-worker.ts')],
+    ['_gate-worker', path.join(REPO, 'src', 'validate', '_gate-worker.ts')],
   ];
   for (const [name, entry] of entries) {
     esbuild.buildSync({

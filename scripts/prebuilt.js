@@ -26,15 +26,15 @@ const BUNDLES = {
 };
 /**
  * Bundles that are not run but started from beside another: the validation
- * gate's schema checks in a worker thread, which the app bundle starts from
- * .prebuilt/_schema-worker.js (src/validate/_background-schemas.ts).
+ * gate's per-folder checks in a worker thread, which the app bundle starts from
+ * .prebuilt/_gate-worker.js (src/validate/_background-checks.ts).
  */
 const WORKERS = {
-  '_schema-worker': path.join(ROOT, 'src', 'validate', '_schema-worker.ts'),
+  '_gate-worker': path.join(ROOT, 'src', 'validate', '_gate-worker.ts'),
 };
 const ENTRIES = { ...BUNDLES, ...WORKERS };
 /** The workers a bundle starts, built and checked for staleness with it. */
-const COMPANIONS = { app: ['_schema-worker'] };
+const COMPANIONS = { app: ['_gate-worker'] };
 const SCHEMAS = path.join(ROOT, 'src', 'validate', 'schemas');
 /**
  * Inputs of every bundle besides the files esbuild reads from src/ and

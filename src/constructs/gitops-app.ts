@@ -157,6 +157,12 @@ export class GitOpsApp extends App {
   public synth(): void {
     // The library never prints: an opt-out is a warning event, which Node.js prints to stderr.
     for (const notice of this.notices) process.emitWarning(notice, { code: 'CDK8S_GITOPS_VALIDATION_OFF' });
+    // A worker that failed after it was handed files to write lost them: render again, in this thread only.
+    if (this.synthOnce(true) === 'again') this.synthOnce(false);
+  }
+
+  /** `synth()`, with the gates' workers or without; `'again'` when a worker lost files (nothing was swapped in). */
+  private synthOnce(workers: boolean): 'again' | undefined {
     const cliOutdir = process.env.CDK8S_OUTDIR;
     const outputs = [new StagedTree(this.outdir)];
     if (cliOutdir && path.resolve(cliOutdir) !== path.resolve(this.outdir)) outputs.push(new StagedTree(cliOutdir));
@@ -176,28 +182,50 @@ export class GitOpsApp extends App {
       },
       read: file => outputs[0].read(file),
     };
-    // From the BACKGROUND_MIN_CHARTS-th chart on, the validation gate's schema
-    // checks run in a worker while the next charts render. A smaller app
-    // checks in-thread: a worker's start-up (and the validators compiled
+    // From the BACKGROUND_MIN_CHARTS-th chart on, the validation gate's
+    // per-folder checks run in a worker while the next charts render. A smaller
+    // app checks in-thread: a worker's start-up (and the validators compiled
     // without the app command's V8 code cache) would cost it more than it saves.
+    // When every gate has a worker, the first one also emits and writes the
+    // files (the main thread then neither emits, writes nor keeps them).
     const background = new Map<TreeGate, BackgroundGate>();
     const early: [string, unknown][][] = [];
     let started = false;
-    const onChart = this.gates.some(isValidationGate) ? (files: [string, unknown][]) => {
-      if (started) return background.forEach(b => b.add(files));
+    let handOver = false;
+    const onChart = workers && this.gates.some(isValidationGate) ? (files: [string, unknown][]): boolean => {
+      if (started) {
+        let toWrite = handOver;
+        background.forEach(b => {
+          b.add(files, toWrite);
+          toWrite = false;
+        });
+        return handOver;
+      }
       early.push(files);
-      if (early.length < BACKGROUND_MIN_CHARTS) return;
+      if (early.length < BACKGROUND_MIN_CHARTS) return false;
       started = true;
+      let writeTo: string[] | undefined;
+      try {
+        writeTo = outputs.map(out => out.open());
+      } catch (e) {
+        writeError ??= e;
+      }
       for (const gate of this.gates) {
-        const b = startBackgroundGate(gate);
+        const b = startBackgroundGate(gate, writeTo);
         if (b) background.set(gate, b);
       }
+      handOver = writeTo !== undefined && background.size === this.gates.length;
       for (const f of early.splice(0)) background.forEach(b => b.add(f));
+      return false;
     } : undefined;
     try {
-      this.checked(renderAppDetailed(this, { sink, ...(onChart ? { onChart } : {}) }), background);
+      const problems = this.gateProblems(renderAppDetailed(this, { sink, ...(onChart ? { onChart } : {}) }), background);
+      if (problems === undefined) return 'again';
+      if (problems.length) throw new ValidationError(problems);
+      writeError ??= [...background.values()].map(b => b.writeError()).find(e => e !== undefined);
       if (writeError !== undefined) throw writeError;
       for (const out of outputs) out.commit();
+      return undefined;
     } finally {
       background.forEach(b => b.stop());
       for (const out of outputs) out.abort();
@@ -205,10 +233,26 @@ export class GitOpsApp extends App {
   }
 
   /** Runs the stale-pin check and the gates on a rendered tree; returns the tree if nothing failed. */
-  private checked({ tree, objects }: RenderedApp, background: ReadonlyMap<TreeGate, BackgroundGate> = new Map()): RenderedTree {
-    const stale = this.allowUnusedPins ? [] : this.pins?.unused?.(this.pinLookups) ?? [];
-    const problems = [...stale, ...this.gates.flatMap(gate => background.get(gate)?.check(tree, objects) ?? gate(tree, objects))];
+  private checked(rendered: RenderedApp): RenderedTree {
+    const problems = this.gateProblems(rendered, new Map())!;
     if (problems.length) throw new ValidationError(problems);
-    return tree;
+    return rendered.tree;
+  }
+
+  /**
+   * The stale-pin check's and the gates' problems (a gate with a worker in
+   * `background` checks with it); `undefined` when a worker lost files it was
+   * handed to write.
+   */
+  private gateProblems({ tree, objects }: RenderedApp, background: ReadonlyMap<TreeGate, BackgroundGate>): Problem[] | undefined {
+    const stale = this.allowUnusedPins ? [] : this.pins?.unused?.(this.pinLookups) ?? [];
+    const problems: Problem[] = [...stale];
+    for (const gate of this.gates) {
+      const b = background.get(gate);
+      const found = b ? b.check(tree, objects) : gate(tree, objects);
+      if (found === undefined) return undefined;
+      problems.push(...found);
+    }
+    return problems;
   }
 }

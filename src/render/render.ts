@@ -24,7 +24,8 @@ export interface RenderedApp {
   readonly tree: RenderedTree;
   /**
    * Path → the JSON value the file's text was emitted from by `toYaml`
-   * (one object per file). Parsing the text gives the same value back.
+   * (one object per file), for every file but those of the charts
+   * `onChart` took. Parsing the text gives the same value back.
    * Validators use it to skip re-parsing (see `validateTree`'s `objects`).
    */
   readonly objects: ReadonlyMap<string, unknown>;
@@ -55,13 +56,16 @@ export interface RenderOptions {
    */
   readonly sink?: TextSink;
   /**
-   * Called after each chart is rendered with its files and the objects their
-   * texts were emitted from (e.g. to check them in a worker while the next
-   * charts render).
+   * Called with each chart's files and the objects their texts are emitted
+   * from (e.g. to check them in a worker while the next charts render). With
+   * a `sink`, it is called before they are emitted, and returning `true` hands
+   * them over: the callee emits each with `toYaml` and writes the text where
+   * `sink.read` finds it (e.g. a worker thread writing into the folder of a
+   * `StagedTree`), and the render neither emits nor keeps them.
    *
    * @default - nothing is called
    */
-  readonly onChart?: (files: [string, unknown][]) => void;
+  readonly onChart?: (files: [string, unknown][]) => boolean | void;
 }
 
 /**
@@ -104,9 +108,19 @@ export function renderAppDetailed(app: App, options: RenderOptions = {}): Render
       continue;
     }
     folders.set(chart.folder, chart.node.path);
-    const rendered = renderChart(chart, problems, objects, identities, options.sink);
-    files.push(...rendered);
-    if (options.onChart && !problems.length) options.onChart(rendered.map(([file]) => [file, objects.get(file)]));
+    const rendered = renderChart(chart, problems, identities);
+    // Handed over (to be emitted and written by the callee where the sink reads them), or emitted here.
+    if (options.sink && options.onChart && !problems.length && options.onChart(rendered) === true) {
+      for (const [file] of rendered) files.push([file, undefined]);
+      continue;
+    }
+    for (const [file, json] of rendered) {
+      const text = toYaml(json);
+      // A blank text stays in the tree too, so that the gate's empty-file rule reads nothing back (`TextsOnDemand`).
+      files.push([file, options.sink?.write(file, text) && !isBlankText(text) ? undefined : text]);
+      objects.set(file, json);
+    }
+    if (options.onChart && !options.sink && !problems.length) options.onChart(rendered);
   }
   if (problems.length) throw new ValidationError(problems);
   const sink = options.sink;
@@ -130,9 +144,8 @@ function chartsInOrder(app: App, all: readonly IConstruct[]): Chart[] {
   return Object.values(byPath);
 }
 
-function renderChart(
-  chart: GitOpsChart, problems: Problem[], emitted: Map<string, unknown>, identities: Map<string, ApiObject>, sink: TextSink | undefined,
-): [string, string | undefined][] {
+/** The chart's files (tree path → the object to emit it from), its problems added to `problems`. */
+function renderChart(chart: GitOpsChart, problems: Problem[], identities: Map<string, ApiObject>): [string, unknown][] {
   const objects: RenderedObject[] = [];
   const kustomization = chart.kustomization;
   const labels = kustomization?.commonLabels ?? {};
@@ -154,18 +167,11 @@ function renderChart(
   }
   assignFileNames(chart, objects, problems);
   if (chart.destination !== undefined) checkIdentities(chart, chart.destination, objects, identities, problems);
-  const out: [string, string | undefined][] = [];
-  const emit = (file: string, json: unknown) => {
-    const text = toYaml(json);
-    // A blank text stays in the tree too, so that the gate's empty-file rule reads nothing back (`TextsOnDemand`).
-    out.push([file, sink?.write(file, text) && !isBlankText(text) ? undefined : text]);
-    emitted.set(file, json);
-  };
-  for (const o of objects) emit(`${chart.folder}/${o.file}`, o.json);
+  const out: [string, unknown][] = objects.map(o => [`${chart.folder}/${o.file}`, o.json]);
   if (kustomization) {
     const k = kustomization.toJson(objects.map(o => o.file));
     problems.push(...findUnsafeStrings(k, kustomization.node.path));
-    emit(`${chart.folder}/${KUSTOMIZATION_FILE}`, k);
+    out.push([`${chart.folder}/${KUSTOMIZATION_FILE}`, k]);
   }
   return out;
 }

@@ -112,17 +112,24 @@ export class StagedTree {
     const file = safeJoin(this.tmp, rel);
     try {
       this.start();
-      const dir = path.dirname(file);
-      if (!this.made.has(dir)) {
-        fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
-        this.made.add(dir);
-      }
-      // The encoding named: Node.js writes a string with a given utf8 encoding in one
-      // native call; options without it take the generic open/Buffer/write/close path.
-      fs.writeFileSync(file, content, { mode: 0o644, encoding: 'utf8' });
+      writeFileIn(file, content, this.made);
     } catch (e) {
-      throw new EnvironmentError(`cannot write the rendered tree to ${this.tmp}: ${(e as Error).message}`, { cause: e });
+      throw stagingError(this.tmp, e);
     }
+  }
+
+  /**
+   * Creates the temporary directory (once) and returns its path, for a writer
+   * elsewhere (the gate's worker thread) that adds files with `writeFileIn`.
+   * Throws `EnvironmentError` when it cannot be created.
+   */
+  public open(): string {
+    try {
+      this.start();
+    } catch (e) {
+      throw stagingError(this.tmp, e);
+    }
+    return this.tmp;
   }
 
   /** The text of a file already added (read back from the temporary directory). */
@@ -136,7 +143,7 @@ export class StagedTree {
       this.start();
     } catch (e) {
       this.abort();
-      throw new EnvironmentError(`cannot write the rendered tree to ${this.tmp}: ${(e as Error).message}`, { cause: e });
+      throw stagingError(this.tmp, e);
     }
     this.done = true;
     const { target, tmp, old } = this;
@@ -168,6 +175,27 @@ export class StagedTree {
     fs.mkdirSync(this.tmp, { mode: 0o755 });
     this.started = true;
   }
+}
+
+/**
+ * Writes one file of a tree being staged: `file` (a path from `safeJoin`),
+ * creating its folder (0755) unless `made` lists it; the file is 0644. Throws
+ * the file system's error.
+ */
+export function writeFileIn(file: string, content: string, made: Set<string>): void {
+  const dir = path.dirname(file);
+  if (!made.has(dir)) {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
+    made.add(dir);
+  }
+  // The encoding named: Node.js writes a string with a given utf8 encoding in one
+  // native call; options without it take the generic open/Buffer/write/close path.
+  fs.writeFileSync(file, content, { mode: 0o644, encoding: 'utf8' });
+}
+
+/** The error of a file that could not be written into the staging folder `tmp`. */
+export function stagingError(tmp: string, cause: unknown): EnvironmentError {
+  return new EnvironmentError(`cannot write the rendered tree to ${tmp}: ${(cause as Error)?.message ?? String(cause)}`, { cause });
 }
 
 /**

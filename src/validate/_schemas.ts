@@ -156,7 +156,7 @@ export function kustomizationValidator(): ValidateFunction {
  * One rendered object's schema check as `validateTree` runs it: its
  * violations (empty when valid), `null` when no schema is bundled for its
  * kind, `undefined` when it is not schema-checked (not a mapping, or no
- * string apiVersion and kind). Run in a worker by `BackgroundSchemaChecks`.
+ * string apiVersion and kind). Run in the gate's worker by `checkFolderBatch`.
  */
 export type SchemaResult = readonly SchemaViolation[] | null | undefined;
 

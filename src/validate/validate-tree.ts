@@ -1,5 +1,5 @@
 import * as posix from 'path/posix';
-import { SchemaResult, schemaResult } from './_schemas';
+import { schemaResult } from './_schemas';
 import { duplicateObjectFindings, FolderObjects, objectIdentity, ObjectIdentity } from './duplicate-objects';
 import { Finding, makeReport, ObjectLocation, Severity, ValidationReport, WaivedFinding } from './finding';
 import { bundledKubernetesVersion, DEFAULT_KUBERNETES_VERSION, SUPPORTED_KUBERNETES_VERSIONS } from './kubernetes-versions';
@@ -47,12 +47,6 @@ export interface ValidateTreeOptions {
    * @default - every file is parsed and fully checked
    */
   readonly objects?: ReadonlyMap<string, unknown>;
-  /**
-   * The schema checks of these files already run (by `BackgroundSchemaChecks`,
-   * on the objects in `objects`): their results are used instead of running
-   * the validators again. Files not in it are checked here.
-   */
-  readonly schemaResults?: ReadonlyMap<string, SchemaResult>;
 }
 
 const KUSTOMIZATION_FILES = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
@@ -102,6 +96,12 @@ export interface PartialRun {
    * instead). @default true
    */
   readonly crossFolder?: boolean;
+  /**
+   * Check each kustomization's `resources` list against the tree's paths
+   * (`kustomizationResourceFindings`); a run over part of a tree that sees
+   * only its own folders' paths (the gate's worker) leaves it to the caller. @default true
+   */
+  readonly resources?: boolean;
 }
 
 /** One object's fact for a policy rule that spans folders (see `PolicyRule.acrossFolders`), as kept per folder. */
@@ -218,9 +218,7 @@ function validateObjects(
         continue;
       }
       const obj = doc.value as K8sObject;
-      // The schema check, unless a worker already ran it on this very object.
-      const pre = given !== undefined ? options.schemaResults : undefined;
-      const schema = pre?.has(file) ? pre.get(file) : schemaResult(obj, kustomization, k8sVersion);
+      const schema = schemaResult(obj, kustomization, k8sVersion);
       if (kustomization) {
         for (const v of schema ?? []) findings.push({ ...loc, rule: 'kustomization-schema', severity: 'error', ...v });
         kustomizations.push({ file, value: obj });
@@ -280,8 +278,7 @@ function validateObjects(
   }
 
   if (crossFolder) findings.push(...duplicateObjectFindings(identities as ReadonlyMap<string, FolderObjects>));
-  const index = kustomizations.length ? folderIndex(tree) : undefined;
-  for (const k of kustomizations) findings.push(...checkResources(tree, index!, k.file, k.value));
+  if (options.resources ?? true) findings.push(...kustomizationResourceFindings(tree, kustomizations));
   if (crossFolder) return makeReport(findings, files, objects, waived);
   const folderStats = new Map([...perFolder].map(([dir, c]) => [dir, {
     ...c, identities: identities.get(dir) ?? { objects: [] }, facts: facts.get(dir) ?? [],
@@ -334,6 +331,18 @@ function readWaivers(obj: K8sObject, loc: ObjectLocation, findings: Finding[]): 
     out.set(id, value.trim());
   }
   return out;
+}
+
+/**
+ * The `kustomization-resources` findings of these kustomizations (file → its
+ * value): each lists exactly the YAML files beside it, and only paths of `tree`.
+ * @internal
+ */
+export function kustomizationResourceFindings(tree: RenderedTree, kustomizations: Iterable<{ file: string; value: K8sObject }>): Finding[] {
+  let index: FolderIndex | undefined;
+  const findings: Finding[] = [];
+  for (const k of kustomizations) findings.push(...checkResources(tree, index ??= folderIndex(tree), k.file, k.value));
+  return findings;
 }
 
 /** Files by folder, and every folder that has files below it. */

@@ -35,7 +35,7 @@ const ESTIMATES = {
   'test/publish/diff-history-rollback.test.ts': 7,
   'test/promotion/index.test.ts': 6,
   'test/yaml/go-oracle.test.ts': 5,
-  'test/validate/schema-worker.test.ts': 4,
+  'test/validate/gate-worker.test.ts': 5,
   'test/publish/index.test.ts': 4,
   'test/pins/index.test.ts': 4,
   'test/render/index.test.ts': 3,
