@@ -1,5 +1,5 @@
-import type * as Yaml from 'yaml';
 import { MARKER_FILE } from './_marker';
+import { ParsedYaml } from './_parsed-yaml';
 import { PublishRefusedError } from './publish-error';
 import { Problem } from '../errors';
 import { RenderedTree, unsafeTreePath } from '../render/tree';
@@ -45,13 +45,15 @@ export function checkTree(tree: RenderedTree): void {
   if (missing.length) throw new PublishRefusedError('missing-kustomization', missing);
 }
 
-/** Refuses YAML files among `paths` of `tree` that do not parse. */
-export function checkYaml(tree: RenderedTree, paths: Iterable<string>): void {
+export { ParsedYaml } from './_parsed-yaml';
+
+/** Refuses YAML files among `paths` of `tree` that do not parse (parsed with `parsed`, which keeps the documents). */
+export function checkYaml(tree: RenderedTree, paths: Iterable<string>, parsed: ParsedYaml = new ParsedYaml()): void {
   const broken: Problem[] = [];
   for (const p of paths) {
     const content = tree.get(p);
     if (content === undefined || !/\.ya?ml$/.test(p)) continue;
-    for (const doc of yaml().parseAllDocuments(content, { prettyErrors: false }) as any[]) {
+    for (const doc of parsed.of(content)) {
       const errors = doc.errors ?? [];
       if (errors.length) {
         broken.push({ path: p, message: `is not valid YAML: ${String(errors[0].message).split('\n')[0]}` });
@@ -76,10 +78,4 @@ export function checkDeletions(oldPaths: readonly string[], newTree: RenderedTre
         + `Argo CD prunes every resource whose file disappears. If this is intended, pass --allow-deletions ${Math.ceil(share)}%. Deleted: ${sample}`,
     }]);
   }
-}
-
-/** The yaml module, loaded on first use: a publish that commits nothing never parses YAML. */
-function yaml(): typeof Yaml {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('yaml') as typeof Yaml;
 }

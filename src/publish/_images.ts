@@ -1,4 +1,4 @@
-import type * as Yaml from 'yaml';
+import { ParsedYaml } from './_parsed-yaml';
 import { ImageRef } from '../image-ref';
 import { RenderedTree } from '../render/tree';
 
@@ -14,9 +14,11 @@ export interface ImageChange {
   readonly to: readonly string[];
 }
 
-/** Every image reference in one file: `image:` values and a kustomization's `images`. */
-export function imagesIn(content: string): string[] {
+/** Every image reference in one file: `image:` values and a kustomization's `images` (documents parsed with `parsed`). */
+export function imagesIn(content: string, parsed: ParsedYaml = new ParsedYaml()): string[] {
   const found: string[] = [];
+  // Either needs the characters "image" in the text, or an escape spelling them: a text with neither holds none.
+  if (!content.includes('image') && !content.includes('\\')) return found;
   const walk = (v: unknown): void => {
     if (Array.isArray(v)) { v.forEach(walk); return; }
     if (!v || typeof v !== 'object') return;
@@ -25,8 +27,8 @@ export function imagesIn(content: string): string[] {
       else walk(child);
     }
   };
-  for (const doc of yaml().parseAllDocuments(content) as any[]) {
-    if (doc.errors?.length) continue;
+  for (const doc of parsed.of(content)) {
+    if (doc.errors.length) continue;
     const obj = doc.toJS();
     if (obj && obj.kind === 'Kustomization' && Array.isArray(obj.images)) {
       for (const img of obj.images) {
@@ -63,10 +65,10 @@ function filesByDir(tree: RenderedTree, dirs: ReadonlySet<string>): Map<string, 
   return out;
 }
 
-function imagesByRepo(contents: readonly string[] | undefined): Map<string, Set<string>> {
+function imagesByRepo(contents: readonly string[] | undefined, parsed: ParsedYaml): Map<string, Set<string>> {
   const byRepo = new Map<string, Set<string>>();
   for (const content of contents ?? []) {
-    for (const ref of imagesIn(content)) {
+    for (const ref of imagesIn(content, parsed)) {
       const repo = repositoryOf(ref);
       if (!byRepo.has(repo)) byRepo.set(repo, new Set());
       byRepo.get(repo)!.add(ref);
@@ -79,15 +81,17 @@ function imagesByRepo(contents: readonly string[] | undefined): Map<string, Set<
  * The image changes between `before` and `after`, looking only at the app
  * folders holding `changedPaths` (so unchanged apps cost nothing).
  */
-export function imageChanges(before: RenderedTree, after: RenderedTree, changedPaths: Iterable<string>): ImageChange[] {
+export function imageChanges(
+  before: RenderedTree, after: RenderedTree, changedPaths: Iterable<string>, parsed: ParsedYaml = new ParsedYaml(),
+): ImageChange[] {
   const dirs = new Set<string>();
   for (const p of changedPaths) if (p.includes('/')) dirs.add(p.slice(0, p.lastIndexOf('/')));
   const changes: ImageChange[] = [];
   const beforeFiles = filesByDir(before, dirs);
   const afterFiles = filesByDir(after, dirs);
   for (const dir of [...dirs].sort()) {
-    const a = imagesByRepo(beforeFiles.get(dir));
-    const b = imagesByRepo(afterFiles.get(dir));
+    const a = imagesByRepo(beforeFiles.get(dir), parsed);
+    const b = imagesByRepo(afterFiles.get(dir), parsed);
     for (const repo of [...new Set([...a.keys(), ...b.keys()])].sort()) {
       const from = [...(a.get(repo) ?? [])].sort();
       const to = [...(b.get(repo) ?? [])].sort();
@@ -101,10 +105,4 @@ export function imageChanges(before: RenderedTree, after: RenderedTree, changedP
 export function formatImageChange(c: ImageChange): string {
   const side = (refs: readonly string[]) => (refs.length ? refs.join(', ') : '(none)');
   return `${c.app}: ${side(c.from)} -> ${side(c.to)}`;
-}
-
-/** The yaml module, loaded on first use: a publish that commits nothing never parses YAML. */
-function yaml(): typeof Yaml {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('yaml') as typeof Yaml;
 }

@@ -1,6 +1,6 @@
 import { listChangedBase } from './_base';
 import { CatFile } from './_cat-file';
-import { checkDeletions, checkYaml } from './_checks';
+import { checkDeletions, checkYaml, ParsedYaml } from './_checks';
 import { ImageChange, imageChanges } from './_images';
 import { MARKER_CONTENT, MARKER_FILE } from './_marker';
 import { blobId, commitBody, isPlainIdent, ObjectFormat, TreeEntry, TreeFile, treeId, writeLooseObject, writeTreeObjects } from './_objects';
@@ -252,12 +252,22 @@ export async function writeBranch(req: WriteRequest): Promise<WriteResult> {
       result = { status: 'unchanged', branch, parent: undefined, added: [], changed: [], deleted: [], imageChanges: [] };
     } else {
       // Checked before every commit, so also after every lost race: an older source never lands on a newer one.
-      const superseded = req.admit ? await req.admit(base) : undefined;
-      if (superseded && base) {
+      // Its git processes (status, lineage) and the config read run while the commit's first checks do; the
+      // gate runs and objects are written only once it admits the commit, and its refusal or verdict wins.
+      const admitted = req.admit ? req.admit(base) : Promise.resolve(undefined);
+      admitted.catch(() => undefined);
+      const configP = config ? Promise.resolve(config) : readConfig(repo, req.env);
+      configP.catch(() => undefined);
+      const made = await makeCommit(req, prepared, base, configP, admitted).catch(async (e: unknown) => {
+        if (await admitted) return undefined;
+        throw e;
+      });
+      if (!made) {
+        const superseded = (await admitted)!;
         return {
           status: 'superseded',
           branch,
-          commit: base.commit,
+          commit: base!.commit,
           supersededBy: superseded,
           pushed: false,
           remoteUrl,
@@ -269,9 +279,6 @@ export async function writeBranch(req: WriteRequest): Promise<WriteResult> {
           ...(pushTo ? { pushedTo: pushTo } : {}),
         };
       }
-      const configP = config ? Promise.resolve(config) : readConfig(repo, req.env);
-      configP.catch(() => undefined);
-      const made = await makeCommit(req, prepared, base, configP);
       config = await configP;
       target = made.commit;
       result = made.result;
@@ -328,17 +335,22 @@ function backoff(attempt: number): number {
 /** The folder of a path ('' for the root). */
 const dirOf = (p: string) => p.slice(0, Math.max(0, p.lastIndexOf('/')));
 
-async function makeCommit(req: WriteRequest, prepared: Prepared, base: Tip | undefined, configP: Promise<RepoConfig>) {
-  if (req.cat) return makeCommitWith(req, prepared, base, configP, req.cat);
+async function makeCommit(
+  req: WriteRequest, prepared: Prepared, base: Tip | undefined, configP: Promise<RepoConfig>, admitted: Promise<Superseded | undefined>,
+) {
+  if (req.cat) return makeCommitWith(req, prepared, base, configP, admitted, req.cat);
   const cat = new CatFile(req.repo.git);
   try {
-    return await makeCommitWith(req, prepared, base, configP, cat);
+    return await makeCommitWith(req, prepared, base, configP, admitted, cat);
   } finally {
     cat.close();
   }
 }
 
-async function makeCommitWith(req: WriteRequest, prepared: Prepared, base: Tip | undefined, configP: Promise<RepoConfig>, cat: CatFile) {
+/** The commit of `prepared` on `base`, or undefined when `admitted` says the publish is superseded (nothing written). */
+async function makeCommitWith(
+  req: WriteRequest, prepared: Prepared, base: Tip | undefined, configP: Promise<RepoConfig>, admitted: Promise<Superseded | undefined>, cat: CatFile,
+) {
   const { repo, branch } = req;
   // Only the folders whose tree differs from the base are listed: the others hold the same files.
   const listing = base
@@ -349,22 +361,30 @@ async function makeCommitWith(req: WriteRequest, prepared: Prepared, base: Tip |
   oldFiles.delete(MARKER_FILE);
   checkDeletions([...oldFiles.keys()], req.tree, req.allowDeletions, listing.sameFiles);
 
+  // One pass over the new tree: the files outside identical folders (to write, and to compare with the base's).
   const added: string[] = [];
   const changed: string[] = [];
+  const files: TreeFile[] = [];
   for (const [p, blob] of prepared.byPath) {
-    if (p === MARKER_FILE || listing.sameDirs.has(dirOf(p))) continue;
+    if (listing.sameDirs.size && listing.sameDirs.has(dirOf(p))) continue;
+    files.push({ path: p, blob, content: () => prepared.content(p) });
+    if (p === MARKER_FILE) continue;
     const old = oldFiles.get(p);
     if (old === undefined) added.push(p);
     else if (old !== blob) changed.push(p);
   }
   const deleted = [...oldFiles.keys()].filter(p => !req.tree.has(p));
-  // Unchanged files were checked when they were published: parse only what this commit brings.
-  checkYaml(req.tree, [...added, ...changed]);
+  // Unchanged files were checked when they were published: parse only what this commit brings (each text once).
+  const parsed = new ParsedYaml();
+  checkYaml(req.tree, [...added, ...changed], parsed);
   const touchedDirs = new Set([...added, ...changed, ...deleted].map(p => p.slice(0, p.lastIndexOf('/'))));
+  // The gate (kustomize builds on a cache miss) runs only for an admitted commit.
+  if (await admitted) return undefined;
   if (req.gate) {
     // Unchanged folders were checked when they were published, unless that publish skipped a check.
     const all = !base || Boolean(base.checksSkipped);
-    const touched = all ? req.tree : new Map([...req.tree.keys()].filter(p => touchedDirs.has(dirOf(p))).map(p => [p, req.tree.get(p)!]));
+    const touched = all ? req.tree
+      : new Map(files.filter(f => f.path !== MARKER_FILE && touchedDirs.has(dirOf(f.path))).map(f => [f.path, req.tree.get(f.path)!]));
     const problems = await req.gate(touched, { tree: req.tree, folders: all ? undefined : touchedDirs });
     if (problems.length) throw new PublishRefusedError('gate', problems);
   }
@@ -372,12 +392,8 @@ async function makeCommitWith(req: WriteRequest, prepared: Prepared, base: Tip |
   const wanted = [...oldFiles].filter(([p]) => touchedDirs.has(p.slice(0, p.lastIndexOf('/'))));
   const blobs = await Promise.all(wanted.map(([, id]) => cat.read(id)));
   wanted.forEach(([p], i) => before.set(p, blobs[i]?.content.toString('utf8') ?? ''));
-  const images = imageChanges(before, req.tree, [...added, ...changed, ...deleted]);
+  const images = imageChanges(before, req.tree, [...added, ...changed, ...deleted], parsed);
 
-  const files: TreeFile[] = [];
-  for (const [p, blob] of prepared.byPath) {
-    if (!listing.sameDirs.has(dirOf(p))) files.push({ path: p, blob, content: () => prepared.content(p) });
-  }
   // The objects are written while the message is built (it reads the source commit).
   const messageP = configP.then(c => req.message(images, c));
   messageP.catch(() => undefined);

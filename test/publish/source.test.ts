@@ -81,6 +81,16 @@ describeGit('honest provenance: a dirty checkout', () => {
     expect(JSON.parse((await sb.cli(['history', '--json'])).out)[0]).toMatchObject({ sourceDirty: true });
   });
 
+  test('the dirty checkout is reported, not the tree\'s problems found while git status ran', async () => {
+    // GIVEN a published tree, then a broken YAML file and an edited source file
+    expect((await sb.cli(['publish'])).code).toBe(0);
+    fs.writeFileSync(path.join(sb.src, 'dist', 'dev', 'hello', 'configmap-x.yaml'), 'a: [\n');
+    fs.writeFileSync(path.join(sb.src, 'main.ts'), '// edited\n');
+    // WHEN / THEN
+    const res = await expectNothingWritten(sb, ['publish'], 2);
+    expect(res.err).toMatch(/^error: refusing to publish from a checkout with uncommitted changes \(main\.ts\)/);
+  });
+
   test('a no-op publish from a dirty checkout is fine (nothing is published)', async () => {
     expect((await sb.cli(['publish'])).code).toBe(0);
     fs.writeFileSync(path.join(sb.src, 'main.ts'), '// edited\n');
@@ -113,6 +123,12 @@ describeGit('monotonic source history', () => {
     const res = await expectNothingWritten(sb, ['publish', '--push', '--source-sha', src[0]], 0);
     expect(res.out).toBe(`superseded by ${src[1].slice(0, 12)}: rendered-manifests (${rendered[0].slice(0, 12)}) already holds a newer source commit; nothing published\n`);
     expect(res.err).toBe('');
+  });
+
+  test('an older source commit is superseded even when its tree would be refused', async () => {
+    sb.writeDist({ ...tree('1.0.0'), 'dev/hello/configmap-x.yaml': 'a: [\n' });
+    const res = await expectNothingWritten(sb, ['publish', '--push', '--source-sha', src[0]], 0);
+    expect(res.out).toMatch(/^superseded by /);
   });
 
   test('--json says "status": "superseded"', async () => {
