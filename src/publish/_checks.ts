@@ -19,15 +19,19 @@ export function checkTree(tree: RenderedTree): void {
   if (tree.size === 0) {
     throw new PublishRefusedError('empty-tree', 'refusing to publish an empty tree: Argo CD would prune every resource it manages (did the render fail?)');
   }
-  const unsafe: Problem[] = [];
-  for (const p of tree.keys()) {
-    const why = unsafeTreePath(p);
-    if (why) unsafe.push({ path: p, message: `unsafe path: it ${why}` });
-    else if (p === MARKER_FILE) unsafe.push({ path: p, message: 'is reserved for the ownership marker that publish writes; remove it from the tree' });
-  }
-  if (unsafe.length) throw new PublishRefusedError('unsafe-path', unsafe);
+  // A tree the shape rules pass has only safe paths (folders are DNS-1123 labels, file names start with a letter
+  // or digit and hold no '/', '\\' or ':', the marker is refused): the paths are looked at one by one only otherwise.
   const shape = treeShapeFindings(tree);
-  if (shape.length) throw new PublishRefusedError('tree-shape', shapeProblems(shape));
+  if (shape.length) {
+    const unsafe: Problem[] = [];
+    for (const p of tree.keys()) {
+      const why = unsafeTreePath(p);
+      if (why) unsafe.push({ path: p, message: `unsafe path: it ${why}` });
+      else if (p === MARKER_FILE) unsafe.push({ path: p, message: 'is reserved for the ownership marker that publish writes; remove it from the tree' });
+    }
+    if (unsafe.length) throw new PublishRefusedError('unsafe-path', unsafe);
+    throw new PublishRefusedError('tree-shape', shapeProblems(shape));
+  }
 
   const dirs = new Map<string, boolean>();
   for (const p of tree.keys()) {

@@ -70,8 +70,12 @@ export interface BranchOptions {
 
 /** Options of {@link publishTree}. */
 export interface PublishOptions extends BranchOptions {
-  /** The rendered tree to publish (see `readTree`). */
-  readonly tree: RenderedTree;
+  /**
+   * The rendered tree to publish (see `readTree`), or a function that reads
+   * it: called once the repository's first git processes are started, so
+   * they run while it reads the tree from disk (see `readRenderedDir`).
+   */
+  readonly tree: RenderedTree | (() => RenderedTree);
   /**
    * The source commit the tree was rendered from.
    *
@@ -147,28 +151,30 @@ export async function publishTree(options: PublishOptions): Promise<WriteResult>
   const env = options.env ?? process.env;
   const branch = options.branch ?? DEFAULT_BRANCH;
   checkUserValues({ branch, remote: options.remote ?? 'origin', pushTo: options.pushTo });
-  checkTree(options.tree);
-  if (options.sourceSha !== undefined && !isCommitId(options.sourceSha)) {
-    throw new PublishRefusedError('bad-argument', `--source-sha must be a commit id in hex (got ${JSON.stringify(options.sourceSha)})`);
-  }
   const cwd = options.cwd ?? process.cwd();
   const git = new Git(cwd, env);
-  // The git processes run while the tree is hashed in-process (the object format is almost always sha1;
-  // a sha256 repository hashes again).
+  // The git processes run while the tree is read and hashed in-process (the object format is almost always sha1;
+  // a sha256 repository hashes again). They only read: a refused tree or argument has written nothing.
   const opened = openRepo(cwd, env, branch, git);
   const localTips = options.push ? undefined : readTips({ git }, [`refs/heads/${branch}`]).catch(() => undefined);
   opened.catch(() => undefined);
+  const tree = typeof options.tree === 'function' ? options.tree() : options.tree;
+  checkTree(tree);
+  if (options.sourceSha !== undefined && !isCommitId(options.sourceSha)) {
+    throw new PublishRefusedError('bad-argument', `--source-sha must be a commit id in hex (got ${JSON.stringify(options.sourceSha)})`);
+  }
   // Its process starts with the first read: a no-op publish never starts it.
   const cat = new CatFile(git);
   try {
-    return await publishWith(options, cat, opened, prepare('sha1', options.tree, options.cacheDir), localTips);
+    return await publishWith({ ...options, tree }, cat, opened, prepare('sha1', tree, options.cacheDir), localTips);
   } finally {
     cat.close();
   }
 }
 
 async function publishWith(
-  options: PublishOptions, cat: CatFile, opened: Promise<Repo>, prepared: Prepared, localTips: Promise<Map<string, Tip> | undefined> | undefined,
+  options: PublishOptions & { readonly tree: RenderedTree }, cat: CatFile, opened: Promise<Repo>, prepared: Prepared,
+  localTips: Promise<Map<string, Tip> | undefined> | undefined,
 ): Promise<WriteResult> {
   const env = options.env ?? process.env;
   const branch = options.branch ?? DEFAULT_BRANCH;

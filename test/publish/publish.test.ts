@@ -259,6 +259,21 @@ describeGit('publish', () => {
     expect(sb.git(sb.src, 'log', '-1', '--format=%an|%ce', 'rendered-manifests')).toBe('Spaced Author|ci@example.com');
   });
 
+  test('the tree may be given as a function that reads it (called once; what it throws is what publish throws)', async () => {
+    // GIVEN
+    sb.writeDist(v1());
+    let calls = 0;
+    const read = () => { calls++; return readTree(path.join(sb.src, 'dist')); };
+
+    // WHEN / THEN
+    await expect(publishTree({ tree: read, cwd: sb.src, env: sb.env })).resolves.toMatchObject({ status: 'published' });
+    expect(calls).toBe(1);
+    expect(sb.treeOf(sb.src, 'rendered-manifests')['dev/hello/kustomization.yaml']).toBe(v1()['dev/hello/kustomization.yaml']);
+    const tip = sb.tip(sb.src);
+    await expect(publishTree({ tree: () => { throw new Error('cannot read'); }, cwd: sb.src, env: sb.env })).rejects.toThrow('cannot read');
+    expect(sb.tip(sb.src)).toBe(tip);
+  });
+
   test('without any configured identity the commit is made by cdk8s-gitops', async () => {
     // GIVEN no GIT_AUTHOR/COMMITTER env and no user.* config
     sb.writeDist(v1());

@@ -83,10 +83,11 @@ with an http.extraHeader (see docs/publishing.md).`)
       } : undefined;
       const checksSkipped = !options.validate ? ['validate'] : options.skipKustomize ? ['kustomize'] : [];
       const allowDeletions = options.allowDeletions !== undefined ? parseAllowedDeletions(options.allowDeletions) : undefined;
-      // Files unchanged since the last run (same size, times and inode) are neither read nor hashed: the stat cache keeps their blob ids.
-      const tree = readRenderedDir(path.resolve(io.cwd, options.dir), { shownAs: options.dir, cacheDir });
+      const dir = path.resolve(io.cwd, options.dir);
       const result = await publishTree({
-        tree,
+        // Read while git's first processes run. Files unchanged since the last run (same size, times and inode)
+        // are neither read nor hashed: the stat cache keeps their blob ids.
+        tree: () => readRenderedDir(dir, { shownAs: options.dir, cacheDir }),
         cwd: io.cwd,
         env: io.env,
         branch: options.branch,
@@ -94,7 +95,7 @@ with an http.extraHeader (see docs/publishing.md).`)
         push: Boolean(options.push),
         pushTo: options.pushTo,
         sourceSha: options.sourceSha,
-        outputDir: path.resolve(io.cwd, options.dir),
+        outputDir: dir,
         allowDirty: Boolean(options.allowDirty),
         allowUnrelatedSource: Boolean(options.allowUnrelatedSource),
         allowDeletions,
