@@ -139,8 +139,10 @@ export function prepare(format: ObjectFormat, tree: RenderedTree, cacheDir?: str
       return map;
     };
     if (!cacheDir) return lazyPrepared(format, content, byPath);
+    // The key: the marker, then every file (the marker's place in the order is fixed by the paths).
     const k = new ListingKey(format);
-    listing((p, blob) => k.add(p, blob));
+    k.add(MARKER_FILE, marker);
+    for (const p of tree.keys()) k.add(p, tree.blobId(p)!);
     const key = k.digest();
     const known = cachedTreeId(cacheDir, key);
     if (known) return lazyPrepared(format, content, byPath, { treeId: known, forget: () => forgetTreeId(cacheDir, key) });
