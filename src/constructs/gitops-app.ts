@@ -85,6 +85,16 @@ export interface GitOpsAppProps {
 /** The charts an app renders before the validation gate's schema checks move to a worker thread. */
 const BACKGROUND_MIN_CHARTS = 64;
 
+/**
+ * Files the gate's worker may be behind by before the main thread emits and
+ * writes the next chart itself: `CDK8S_GITOPS_GATE_BACKLOG`, else 512
+ * (≈ 50 ms of the worker's work).
+ */
+function maxGateBacklog(): number {
+  const n = Number(process.env.CDK8S_GITOPS_GATE_BACKLOG);
+  return process.env.CDK8S_GITOPS_GATE_BACKLOG && Number.isInteger(n) && n >= 0 ? n : 512;
+}
+
 /** Printed (as a Node.js warning) by every synth of an app that opted out of validation. */
 export const VALIDATION_OFF_NOTICE = 'the validation gate is off (GitOpsApp validate: false): the tree is written without schema, YAML-safety and policy checks';
 
@@ -187,19 +197,21 @@ export class GitOpsApp extends App {
     // app checks in-thread: a worker's start-up (and the validators compiled
     // without the app command's V8 code cache) would cost it more than it saves.
     // When every gate has a worker, the first one also emits and writes the
-    // files (the main thread then neither emits, writes nor keeps them).
+    // files (the main thread then neither emits, writes nor keeps them),
+    // unless that would put it more than `maxGateBacklog()` files behind (a
+    // chart of thousands of files, such as the Argo CD Applications, or other
+    // processes taking the second core): then the main thread emits and
+    // writes the chart itself, and the workers only check it.
     const background = new Map<TreeGate, BackgroundGate>();
     const early: [string, unknown][][] = [];
     let started = false;
-    let handOver = false;
-    const onChart = workers && this.gates.some(isValidationGate) ? (files: [string, unknown][]): boolean => {
+    let writer: BackgroundGate | undefined;
+    const maxBacklog = maxGateBacklog();
+    const onChart = workers && this.gates.some(isValidationGate) ? (files: [string, unknown][]): boolean | 'check' => {
       if (started) {
-        let toWrite = handOver;
-        background.forEach(b => {
-          b.add(files, toWrite);
-          toWrite = false;
-        });
-        return handOver;
+        const toWrite = writer !== undefined && writer.backlog() + files.length <= maxBacklog;
+        background.forEach(b => b.add(files, toWrite && b === writer));
+        return toWrite || (writer !== undefined ? 'check' : false);
       }
       early.push(files);
       if (early.length < BACKGROUND_MIN_CHARTS) return false;
@@ -214,7 +226,7 @@ export class GitOpsApp extends App {
         const b = startBackgroundGate(gate, writeTo);
         if (b) background.set(gate, b);
       }
-      handOver = writeTo !== undefined && background.size === this.gates.length;
+      if (writeTo !== undefined && background.size === this.gates.length) writer = background.values().next().value;
       for (const f of early.splice(0)) background.forEach(b => b.add(f));
       return false;
     } : undefined;

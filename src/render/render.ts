@@ -25,7 +25,7 @@ export interface RenderedApp {
   /**
    * Path → the JSON value the file's text was emitted from by `toYaml`
    * (one object per file), for every file but those of the charts
-   * `onChart` took. Parsing the text gives the same value back.
+   * `onChart` took or checks. Parsing the text gives the same value back.
    * Validators use it to skip re-parsing (see `validateTree`'s `objects`).
    */
   readonly objects: ReadonlyMap<string, unknown>;
@@ -61,11 +61,13 @@ export interface RenderOptions {
    * a `sink`, it is called before they are emitted, and returning `true` hands
    * them over: the callee emits each with `toYaml` and writes the text where
    * `sink.read` finds it (e.g. a worker thread writing into the folder of a
-   * `StagedTree`), and the render neither emits nor keeps them.
+   * `StagedTree`), and the render neither emits nor keeps them; returning
+   * `'check'` means the callee checks the objects: the render emits and
+   * writes them but does not keep them.
    *
    * @default - nothing is called
    */
-  readonly onChart?: (files: [string, unknown][]) => boolean | void;
+  readonly onChart?: (files: [string, unknown][]) => boolean | 'check' | void;
 }
 
 /**
@@ -110,7 +112,8 @@ export function renderAppDetailed(app: App, options: RenderOptions = {}): Render
     folders.set(chart.folder, chart.node.path);
     const rendered = renderChart(chart, problems, identities);
     // Handed over (to be emitted and written by the callee where the sink reads them), or emitted here.
-    if (options.sink && options.onChart && !problems.length && options.onChart(rendered) === true) {
+    const handling = options.sink && options.onChart && !problems.length ? options.onChart(rendered) : undefined;
+    if (handling === true) {
       for (const [file] of rendered) files.push([file, undefined]);
       continue;
     }
@@ -118,7 +121,7 @@ export function renderAppDetailed(app: App, options: RenderOptions = {}): Render
       const text = toYaml(json);
       // A blank text stays in the tree too, so that the gate's empty-file rule reads nothing back (`TextsOnDemand`).
       files.push([file, options.sink?.write(file, text) && !isBlankText(text) ? undefined : text]);
-      objects.set(file, json);
+      if (handling !== 'check') objects.set(file, json);
     }
     if (options.onChart && !options.sink && !problems.length) options.onChart(rendered);
   }

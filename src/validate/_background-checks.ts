@@ -41,7 +41,8 @@ export class BackgroundChecks {
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const wt = require('worker_threads') as typeof import('worker_threads');
-      const flag = new SharedArrayBuffer(4);
+      // [0]: the worker has answered (1) or ended without answering (2); [1]: files it has done.
+      const flag = new SharedArrayBuffer(8);
       const { port1, port2 } = new wt.MessageChannel();
       const workerOptions: FolderCheckOptions = {
         ...(options.kubernetesVersion !== undefined ? { kubernetesVersion: options.kubernetesVersion } : {}),
@@ -59,6 +60,8 @@ export class BackgroundChecks {
   /** The kustomizations handed over (file → value), for the `resources` check. */
   public readonly kustomizations: { file: string; value: K8sObject }[] = [];
   private pending: [string, unknown, boolean][] = [];
+  /** Files posted to the worker. */
+  private sent = 0;
 
   private constructor(
     private readonly wt: typeof import('worker_threads'),
@@ -81,7 +84,13 @@ export class BackgroundChecks {
 
   private flush(): void {
     if (this.pending.length) this.worker.postMessage({ batch: this.pending });
+    this.sent += this.pending.length;
     this.pending = [];
+  }
+
+  /** Files handed over that the worker has not done yet (checked, and written if asked). */
+  public backlog(): number {
+    return this.sent + this.pending.length - Atomics.load(this.done, 1);
   }
 
   /**

@@ -62,6 +62,8 @@ parentPort!.on('message', (m: { batch?: [string, unknown, boolean][]; end?: true
       found.findings.push(...r.findings);
       found.identities.push(...r.identities);
       found.facts.push(...r.facts);
+      // What the main thread reads to decide whether to hand the next charts over (see `BackgroundChecks.backlog`).
+      Atomics.add(done, 1, m.batch.length);
     }
     if (m.end) finish({ found, ...(writeError !== undefined ? { writeError, writeErrorDir } : {}) } satisfies WorkerResults);
   } catch (e) {

@@ -45,6 +45,8 @@ export interface BackgroundGate {
    * they are lost, render again without a worker.
    */
   check(tree: RenderedTree, objects: ReadonlyMap<string, unknown>): Problem[] | undefined;
+  /** Files handed over that the worker has not done yet (checked, and written if asked). */
+  backlog(): number;
   /** Why a file handed over to write could not be written, if so (known after `check`). */
   writeError(): EnvironmentError | undefined;
   /** Ends the worker if `check` was not called (idempotent). */
@@ -84,6 +86,7 @@ function backgroundGate(options: ValidateTreeOptions, writeTo: readonly string[]
       if (r.writeError !== undefined) failure = stagingError(r.writeErrorDir!, new Error(r.writeError));
       return errorProblems(makeReport(withAcrossFolders(tree, r.found, checks.kustomizations, options), 0, 0).findings);
     },
+    backlog: () => checks.backlog(),
     writeError: () => failure,
     stop: () => checks.stop(),
   };

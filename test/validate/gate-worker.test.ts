@@ -61,8 +61,11 @@ describe('the validation gate\'s worker thread (apps of 64 charts or more): it c
   beforeAll(() => { app = bundleApp(dir); }, 60_000);
   afterAll(() => cleanup());
 
-  const synth = (out: string, apps: number, bad: boolean, worker: boolean, bundle = app) => spawnSync(process.execPath, [bundle, path.join(dir, out), String(apps), bad ? 'bad' : 'good'], {
-    encoding: 'utf8', timeout: 60_000, env: { ...process.env, CDK8S_GITOPS_GATE_WORKER: worker ? '1' : '0' },
+  /** Synthesizes `apps` charts into `out`; `worker` false turns the worker off, `'check-only'` has it check only (the main thread writes). */
+  const synth = (out: string, apps: number, bad: boolean, worker: boolean | 'check-only', bundle = app) => spawnSync(process.execPath, [bundle, path.join(dir, out), String(apps), bad ? 'bad' : 'good'], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, CDK8S_GITOPS_GATE_WORKER: worker ? '1' : '0', CDK8S_GITOPS_GATE_BACKLOG: worker === 'check-only' ? '0' : '' },
   });
 
   /** A copy of the bundled app whose `_gate-worker.js` is made by `worker(bin)`. */
@@ -109,6 +112,22 @@ parentPort.on('message', m => {
     expect(fs.existsSync(path.join(dir, 'fake'))).toBe(false);
   }, 120_000);
 
+  test('GIVEN a worker that writes nothing and finds nothing WHEN 70 valid charts are synthesized THEN the charts after the 64th are missing, unless the worker may not fall behind (CDK8S_GITOPS_GATE_BACKLOG=0): then the main thread writes them', () => {
+    // GIVEN
+    const bundle = fakeWorker('idle-worker', { found: { findings: [], identities: [], facts: [] } });
+    // WHEN
+    const handedOver = synth('idle', 70, false, true, bundle);
+    const kept = synth('idle-c', 70, false, 'check-only', bundle);
+    // THEN the worker was handed the charts to write (the first 64 the main thread wrote before it started) ...
+    expect(handedOver.status).toBe(0);
+    const files = Object.keys(listing(path.join(dir, 'idle')));
+    expect(files).toContain('dev/a63/configmap-c63.yaml');
+    expect(files).not.toContain('dev/a64/configmap-c64.yaml');
+    // ... and with no backlog allowed, the main thread wrote every chart itself
+    expect(kept.status).toBe(0);
+    expect(Object.keys(listing(path.join(dir, 'idle-c')))).toHaveLength(70 * 2);
+  }, 120_000);
+
   test('GIVEN a worker that could not write a file WHEN 70 valid charts are synthesized THEN synth fails naming the staging folder and the error, and the output is left as it was', () => {
     // GIVEN an output from an earlier synth, and a worker that reports a failed write
     const out = path.join(dir, 'write-fails');
@@ -153,27 +172,31 @@ parentPort.on('message', m => {
     // WHEN
     const withWorker = synth('bad-w', 70, true, true);
     const inThread = synth('bad-t', 70, true, false);
+    const checkOnly = synth('bad-c', 70, true, 'check-only');
     // THEN
     expect(withWorker.status).toBe(1);
     expect(withWorker.stdout).toBe(inThread.stdout);
+    expect(checkOnly.stdout).toBe(inThread.stdout);
     expect(withWorker.stdout).toContain("[dev/a0/configmap-c0.yaml: ConfigMap/dev/c0] 'bogus' unknown field");
     expect(withWorker.stdout).toContain("[dev/a69/configmap-c69.yaml: ConfigMap/dev/c69] 'data.a' must be a string [schema] (got 1)");
     expect(withWorker.stdout.split('\n').filter(l => l.includes('[schema]'))).toHaveLength(140);
     // judged by the main thread from the facts the worker found in the two folders
     expect(withWorker.stdout).toContain("[dev/a69/job-j.yaml: Job/dev/j] 'metadata.namespace' has NetworkPolicies (allow-web) but no default-deny ingress policy (podSelector {}) in the validated tree");
-    expect(fs.existsSync(path.join(dir, 'bad-w'))).toBe(false);
+    expect([fs.existsSync(path.join(dir, 'bad-w')), fs.existsSync(path.join(dir, 'bad-c'))]).toEqual([false, false]);
   }, 120_000);
 
   test('GIVEN 70 valid charts WHEN synthesized with and without the worker THEN the same files', () => {
     // WHEN
     const withWorker = synth('good-w', 70, false, true);
     const inThread = synth('good-t', 70, false, false);
+    const checkOnly = synth('good-c', 70, false, 'check-only');
     // THEN
     expect([withWorker.status, withWorker.stderr]).toEqual([0, '']);
-    expect(inThread.status).toBe(0);
+    expect([inThread.status, checkOnly.status]).toEqual([0, 0]);
     const files = listing(path.join(dir, 'good-w'));
     expect(Object.keys(files)).toHaveLength(70 * 2);
     expect(files).toEqual(listing(path.join(dir, 'good-t')));
+    expect(listing(path.join(dir, 'good-c'))).toEqual(files);
     // the last charts' files, which the worker wrote, with the modes of the main thread's
     const mode = (...p: string[]) => (fs.statSync(path.join(dir, 'good-w', ...p)).mode % 0o1000).toString(8);
     expect([mode('dev/a0/configmap-c0.yaml'), mode('dev/a69/configmap-c69.yaml'), mode('dev', 'a69')]).toEqual(['644', '644', '755']);
