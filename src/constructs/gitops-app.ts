@@ -82,7 +82,7 @@ export interface GitOpsAppProps {
   readonly validate?: boolean;
 }
 
-/** The charts an app renders before the validation gate's schema checks move to a worker thread. */
+/** The charts an app renders before the validation gate's checks (and the writes) move to a worker thread. */
 const BACKGROUND_MIN_CHARTS = 64;
 
 /**
