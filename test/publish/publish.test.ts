@@ -136,7 +136,7 @@ describeGit('publish', () => {
     const wrong = await sb.cli(['publish']);
 
     // THEN nothing is written, the message names the cache, and the entry is gone: the next run is right
-    expect(wrong.code).not.toBe(0);
+    expect(wrong.code).toBe(3);
     expect(wrong.err).toMatch(/tree id cache named f{40} for this tree/);
     expect(sb.tip(sb.src)).toBe(now);
     expect(JSON.parse(fs.readFileSync(cacheFile, 'utf8')).entries.map((e: string[]) => e[1])).not.toContain('f'.repeat(40));
