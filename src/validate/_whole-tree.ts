@@ -6,7 +6,7 @@ import { Finding, makeReport, ValidationReport, WaivedFinding } from './finding'
 import { bundledKubernetesVersion, DEFAULT_KUBERNETES_VERSION } from './kubernetes-versions';
 import type { KustomizeCheckOptions } from './kustomize-build';
 import type { ValidateTreeOptions } from './validate-tree';
-import { blobIdIn } from '../render/disk-tree';
+import { blobIdIn, DiskTree } from '../render/disk-tree';
 import { RenderedTree } from '../render/tree';
 import { VERSION } from '../version';
 
@@ -31,8 +31,30 @@ export interface TreeKeys {
   readonly whole?: string;
 }
 
-/** The {@link TreeKeys} of `tree`. */
+/**
+ * The {@link TreeKeys} of `tree`. With a cache and a tree read from disk
+ * (its blob ids known without reading it), the whole-tree key of a listing
+ * seen before comes from a small index keyed by the salt, kubectl and every
+ * path and blob id: the folder keys are then hashed only when used.
+ */
 export function treeKeys(tree: RenderedTree, options: TreeKeyOptions): TreeKeys {
+  const saltId = options.cacheDir ? salt(options) : '';
+  const kubectlId = options.skipKustomize ? '' : statKey(resolveCommand(options.kubectl ?? 'kubectl')) ?? 'missing';
+  let folders: { byFolder: Map<string, string[]>; keys: Map<string, string> } | undefined;
+  const folderKeys = () => (folders ??= keysByFolder(tree));
+  const listed = options.cacheDir && tree instanceof DiskTree ? listingKey(tree, saltId, kubectlId) : undefined;
+  const indexed = listed ? readIndex(options.cacheDir!).find(([k]) => k === listed)?.[1] : undefined;
+  if (indexed) {
+    return { get byFolder() { return folderKeys().byFolder; }, get keys() { return folderKeys().keys; }, saltId, kubectlId, whole: indexed };
+  }
+  const { byFolder, keys } = folderKeys();
+  const whole = options.cacheDir ? wholeTreeKey(saltId, kubectlId, keys) : undefined;
+  if (listed && whole) rememberIndex(options.cacheDir!, listed, whole);
+  return { byFolder, keys, saltId, kubectlId, whole };
+}
+
+/** Each folder's files and content key. */
+function keysByFolder(tree: RenderedTree): { byFolder: Map<string, string[]>; keys: Map<string, string> } {
   const byFolder = new Map<string, string[]>();
   for (const p of tree.keys()) {
     const dir = posix.dirname(p);
@@ -40,12 +62,56 @@ export function treeKeys(tree: RenderedTree, options: TreeKeyOptions): TreeKeys 
     if (!list) byFolder.set(dir, list = []);
     list.push(p);
   }
-  const saltId = options.cacheDir ? salt(options) : '';
-  const kubectlId = options.skipKustomize ? '' : statKey(resolveCommand(options.kubectl ?? 'kubectl')) ?? 'missing';
   const keys = new Map<string, string>();
   for (const [folder, files] of byFolder) keys.set(folder, folderKey(tree, files));
-  const whole = options.cacheDir ? wholeTreeKey(saltId, kubectlId, keys) : undefined;
-  return { byFolder, keys, saltId, kubectlId, whole };
+  return { byFolder, keys };
+}
+
+/**
+ * The index key of a listing: the salt, kubectl, and each path and blob id
+ * (a path holds no NUL and the ids have one length, so the input tells the
+ * listings apart). The folder keys, and so the whole-tree key, follow from it.
+ */
+function listingKey(tree: DiskTree, saltId: string, kubectlId: string): string {
+  const h = createHash('sha256').update(`${saltId}\0${kubectlId}\0`);
+  let chunk = '';
+  for (const p of tree.keys()) {
+    chunk += `${p}\0${tree.blobId(p)}`;
+    if (chunk.length > 65536) {
+      h.update(chunk);
+      chunk = '';
+    }
+  }
+  return h.update(chunk).digest('hex').slice(0, 32);
+}
+
+/** Listings whose whole-tree key the index keeps (the newest first). */
+const MAX_INDEXED = 16;
+const INDEX_FILE = 'whole-tree-index.json';
+
+function readIndex(dir: string): [string, string][] {
+  try {
+    const data = JSON.parse(fs.readFileSync(path.join(dir, INDEX_FILE), 'utf8')) as { v?: unknown; entries?: unknown };
+    const ok = data.v === 1 && Array.isArray(data.entries)
+      && data.entries.every(e => Array.isArray(e) && e.length === 2 && e.every(x => typeof x === 'string' && /^[0-9a-f]{32}$/.test(x)));
+    return ok ? data.entries as [string, string][] : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Adds a listing's whole-tree key to the index (temporary file, then rename). Failures only cost time. */
+function rememberIndex(dir: string, listed: string, whole: string): void {
+  const entries = [[listed, whole], ...readIndex(dir).filter(([k]) => k !== listed)].slice(0, MAX_INDEXED);
+  const file = path.join(dir, INDEX_FILE);
+  const tmp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(tmp, JSON.stringify({ v: 1, entries }));
+    fs.renameSync(tmp, file);
+  } catch {
+    fs.rmSync(tmp, { force: true });
+  }
 }
 
 /**

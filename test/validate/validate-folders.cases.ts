@@ -3,6 +3,7 @@ import * as path from 'path';
 import { appFolder, deployment, mutated, networkPolicy, service } from './_fixtures';
 import { writeTree } from '../../src/render/tree';
 import { toYaml } from '../../src/render/yaml';
+import { treeKeys } from '../../src/validate/_whole-tree';
 import { kustomizeStats } from '../../src/validate/kustomize-build';
 import { readDirChecked } from '../../src/validate/tree-shape';
 import { defaultCacheDir, validateFolders } from '../../src/validate/validate-folders';
@@ -198,6 +199,31 @@ describe('validateFolders: rules that span folders (network-default-deny) and la
     expect(lines(report.findings)).toEqual([expect.stringMatching(/^dev\/hello\/deployment-hello\.yaml: /)]);
     expect(report.waived.filter(w => w.rule === 'network-default-deny').map(w => `${w.file}: ${w.reason}`)).toEqual(['dev/api/deployment-api.yaml: a public API']);
     expect(lines(validateTree(t).findings)).toEqual(lines(report.findings));
+  });
+
+  test('GIVEN a tree read from disk WHEN its keys are asked again THEN the whole-tree key comes from the index, equal to the full computation', () => {
+    // GIVEN
+    const dist = path.join(tmp.dir, 'dist');
+    writeTree(dist, apps(3));
+    const cacheDir = path.join(tmp.dir, 'cache');
+    const { tree: read } = readDirChecked(dist, { cacheDir });
+    const first = treeKeys(read, { cacheDir, skipKustomize: true });
+    // WHEN
+    const again = treeKeys(read, { cacheDir, skipKustomize: true });
+    // THEN the index answered (the folder keys are computed only when asked for), with the key a tree in memory gets
+    const index = JSON.parse(fs.readFileSync(path.join(cacheDir, 'whole-tree-index.json'), 'utf8'));
+    expect(index.entries.map((e: string[]) => e[1])).toEqual([first.whole]);
+    expect(Object.getOwnPropertyDescriptor(again, 'keys')?.get).toBeDefined();
+    expect(again.whole).toBe(first.whole);
+    expect(again.keys).toEqual(first.keys);
+    expect(treeKeys(new Map(read), { cacheDir, skipKustomize: true }).whole).toBe(first.whole);
+    // AND other options, or another listing, get their own key
+    expect(treeKeys(read, { cacheDir, skipKustomize: false }).whole).not.toBe(first.whole);
+    fs.writeFileSync(path.join(dist, 'dev', 'app-1', 'service-app-1.yaml'), toYaml(mutated(service('app-1'), x => { x.spec.ports[0].port = 82; })));
+    const { tree: changed } = readDirChecked(dist, { cacheDir });
+    const next = treeKeys(changed, { cacheDir, skipKustomize: true });
+    expect(next.whole).not.toBe(first.whole);
+    expect(next.whole).toBe(treeKeys(new Map(changed), { cacheDir, skipKustomize: true }).whole);
   });
 
   test('GIVEN a tree read from disk with every folder cached WHEN one folder is validated THEN no file of another folder is read', async () => {
