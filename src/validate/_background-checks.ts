@@ -51,6 +51,9 @@ export class BackgroundChecks {
       const workerData = { options: workerOptions, writeTo: [...writeTo], flag, port: port2 };
       const worker = new wt.Worker(script, { workerData, transferList: [port2] });
       worker.unref();
+      // A worker that fails (e.g. cannot load its checks) ends without answering, which `results()`
+      // sees; without a listener its 'error' event would end this process once the synth is over.
+      worker.on('error', () => undefined);
       return new BackgroundChecks(wt, worker, port1, new Int32Array(flag));
     } catch {
       return undefined;
