@@ -6,7 +6,7 @@ import { Problem, ValidationError } from '../errors';
 import { ImageRef } from '../image-ref';
 import { RenderedApp, renderAppDetailed, TextSink } from '../render/render';
 import { RenderedTree, StagedTree } from '../render/tree';
-import { BackgroundGate, isValidationGate, startBackgroundGate, validationGate } from '../validate/gate';
+import { GateWorkers, isValidationGate, validationGate } from '../validate/gate';
 
 /** Where image pins come from (the pins file, `ImagePins`). */
 export interface ImagePinSource {
@@ -80,19 +80,6 @@ export interface GitOpsAppProps {
    * @default true
    */
   readonly validate?: boolean;
-}
-
-/** The charts an app renders before the validation gate's checks (and the writes) move to a worker thread. */
-const BACKGROUND_MIN_CHARTS = 64;
-
-/**
- * Files the gate's worker may be behind by before the main thread emits and
- * writes the next chart itself: `CDK8S_GITOPS_GATE_BACKLOG`, else 512
- * (≈ 50 ms of the worker's work).
- */
-function maxGateBacklog(): number {
-  const n = Number(process.env.CDK8S_GITOPS_GATE_BACKLOG);
-  return process.env.CDK8S_GITOPS_GATE_BACKLOG && Number.isInteger(n) && n >= 0 ? n : 512;
 }
 
 /** Printed (as a Node.js warning) by every synth of an app that opted out of validation. */
@@ -172,7 +159,7 @@ export class GitOpsApp extends App {
   }
 
   /** `synth()`, with the gates' workers or without; `'again'` when a worker lost files (nothing was swapped in). */
-  private synthOnce(workers: boolean): 'again' | undefined {
+  private synthOnce(useWorkers: boolean): 'again' | undefined {
     const cliOutdir = process.env.CDK8S_OUTDIR;
     const outputs = [new StagedTree(this.outdir)];
     if (cliOutdir && path.resolve(cliOutdir) !== path.resolve(this.outdir)) outputs.push(new StagedTree(cliOutdir));
@@ -192,75 +179,39 @@ export class GitOpsApp extends App {
       },
       read: file => outputs[0].read(file),
     };
-    // From the BACKGROUND_MIN_CHARTS-th chart on, the validation gate's
-    // per-folder checks run in a worker while the next charts render. A smaller
-    // app checks in-thread: a worker's start-up (and the validators compiled
-    // without the app command's V8 code cache) would cost it more than it saves.
-    // When every gate has a worker, the first one also emits and writes the
-    // files (the main thread then neither emits, writes nor keeps them),
-    // unless that would put it more than `maxGateBacklog()` files behind (a
-    // chart of thousands of files, such as the Argo CD Applications, or other
-    // processes taking the second core): then the main thread emits and
-    // writes the chart itself, and the workers only check it.
-    const background = new Map<TreeGate, BackgroundGate>();
-    const early: [string, unknown][][] = [];
-    let started = false;
-    let writer: BackgroundGate | undefined;
-    const maxBacklog = maxGateBacklog();
-    const onChart = workers && this.gates.some(isValidationGate) ? (files: [string, unknown][]): boolean | 'check' => {
-      if (started) {
-        const toWrite = writer !== undefined && writer.backlog() + files.length <= maxBacklog;
-        background.forEach(b => b.add(files, toWrite && b === writer));
-        return toWrite || (writer !== undefined ? 'check' : false);
-      }
-      early.push(files);
-      if (early.length < BACKGROUND_MIN_CHARTS) return false;
-      started = true;
-      let writeTo: string[] | undefined;
-      try {
-        writeTo = outputs.map(out => out.open());
-      } catch (e) {
-        writeError ??= e;
-      }
-      for (const gate of this.gates) {
-        const b = startBackgroundGate(gate, writeTo);
-        if (b) background.set(gate, b);
-      }
-      if (writeTo !== undefined && background.size === this.gates.length) writer = background.values().next().value;
-      for (const f of early.splice(0)) background.forEach(b => b.add(f));
-      return false;
-    } : undefined;
+    // The validation gates check (and write) in worker threads once the app is large enough (see `GateWorkers`).
+    const workers = useWorkers && this.gates.some(isValidationGate) ? new GateWorkers(this.gates, () => outputs.map(out => out.open())) : undefined;
     try {
-      const problems = this.gateProblems(renderAppDetailed(this, { sink, ...(onChart ? { onChart } : {}) }), background);
+      const problems = this.gateProblems(renderAppDetailed(this, { sink, ...(workers ? { onChart: workers.onChart } : {}) }), workers);
       if (problems === undefined) return 'again';
       if (problems.length) throw new ValidationError(problems);
-      writeError ??= [...background.values()].map(b => b.writeError()).find(e => e !== undefined);
+      writeError ??= workers?.openError ?? workers?.writeError();
       if (writeError !== undefined) throw writeError;
       for (const out of outputs) out.commit();
       return undefined;
     } finally {
-      background.forEach(b => b.stop());
+      workers?.stop();
       for (const out of outputs) out.abort();
     }
   }
 
   /** Runs the stale-pin check and the gates on a rendered tree; returns the tree if nothing failed. */
   private checked(rendered: RenderedApp): RenderedTree {
-    const problems = this.gateProblems(rendered, new Map())!;
+    const problems = this.gateProblems(rendered)!;
     if (problems.length) throw new ValidationError(problems);
     return rendered.tree;
   }
 
   /**
    * The stale-pin check's and the gates' problems (a gate with a worker in
-   * `background` checks with it); `undefined` when a worker lost files it was
+   * `workers` checks with it); `undefined` when a worker lost files it was
    * handed to write.
    */
-  private gateProblems({ tree, objects }: RenderedApp, background: ReadonlyMap<TreeGate, BackgroundGate>): Problem[] | undefined {
+  private gateProblems({ tree, objects }: RenderedApp, workers?: GateWorkers): Problem[] | undefined {
     const stale = this.allowUnusedPins ? [] : this.pins?.unused?.(this.pinLookups) ?? [];
     const problems: Problem[] = [...stale];
     for (const gate of this.gates) {
-      const b = background.get(gate);
+      const b = workers?.of(gate);
       const found = b ? b.check(tree, objects) : gate(tree, objects);
       if (found === undefined) return undefined;
       problems.push(...found);

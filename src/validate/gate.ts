@@ -96,6 +96,86 @@ function errorProblems(findings: readonly Finding[]): Problem[] {
   return findings.filter(f => f.severity === 'error').map(findingToProblem);
 }
 
+/** The charts an app renders before the validation gate's checks (and the writes) move to a worker thread. */
+const BACKGROUND_MIN_CHARTS = 64;
+
+/**
+ * Files the gate's worker may be behind by before the main thread emits and
+ * writes the next chart itself: `CDK8S_GITOPS_GATE_BACKLOG`, else 512
+ * (≈ 50 ms of the worker's work).
+ */
+function maxGateBacklog(): number {
+  const n = Number(process.env.CDK8S_GITOPS_GATE_BACKLOG);
+  return process.env.CDK8S_GITOPS_GATE_BACKLOG && Number.isInteger(n) && n >= 0 ? n : 512;
+}
+
+/**
+ * The worker threads of a synth's validation gates, fed by the render's
+ * `onChart`. From the `BACKGROUND_MIN_CHARTS`-th chart on, each validation
+ * gate checks in a worker while the next charts render; a smaller app checks
+ * in-thread (a worker's start-up, and the validators compiled without the app
+ * command's V8 code cache, would cost it more than it saves). When every gate
+ * has a worker, the first one also emits and writes the files into the
+ * staging folders `open` returns (the main thread then neither emits, writes
+ * nor keeps them), unless that would put it more than `maxGateBacklog()`
+ * files behind (a chart of thousands of files, such as the Argo CD
+ * Applications, or other processes taking the second core): then the main
+ * thread emits and writes the chart itself, and the workers only check it.
+ * @internal
+ */
+export class GateWorkers {
+  /** Why the staging folders could not be opened for a worker to write, if so (nothing was handed over to write then). */
+  public openError: unknown;
+  private readonly background = new Map<unknown, BackgroundGate>();
+  private readonly early: [string, unknown][][] = [];
+  private started = false;
+  private writer: BackgroundGate | undefined;
+  private readonly maxBacklog = maxGateBacklog();
+
+  constructor(private readonly gates: readonly unknown[], private readonly open: () => string[]) {}
+
+  /** The render's `onChart` (see `RenderOptions.onChart`): hands the chart over, has it checked only, or keeps it. */
+  public readonly onChart = (files: [string, unknown][]): boolean | 'check' => {
+    if (this.started) {
+      const writer = this.writer;
+      const toWrite = writer !== undefined && writer.backlog() + files.length <= this.maxBacklog;
+      this.background.forEach(b => b.add(files, toWrite && b === writer));
+      return toWrite || (writer !== undefined ? 'check' : false);
+    }
+    this.early.push(files);
+    if (this.early.length < BACKGROUND_MIN_CHARTS) return false;
+    this.started = true;
+    let writeTo: string[] | undefined;
+    try {
+      writeTo = this.open();
+    } catch (e) {
+      this.openError = e;
+    }
+    for (const gate of this.gates) {
+      const b = startBackgroundGate(gate, writeTo);
+      if (b) this.background.set(gate, b);
+    }
+    if (writeTo !== undefined && this.background.size === this.gates.length) this.writer = this.background.values().next().value;
+    for (const f of this.early.splice(0)) this.background.forEach(b => b.add(f));
+    return false;
+  };
+
+  /** The worker of `gate`, if it has one. */
+  public of(gate: unknown): BackgroundGate | undefined {
+    return this.background.get(gate);
+  }
+
+  /** Why a file handed over to write could not be written, if so (known after the gates' `check`). */
+  public writeError(): EnvironmentError | undefined {
+    return [...this.background.values()].map(b => b.writeError()).find(e => e !== undefined);
+  }
+
+  /** Ends every worker (idempotent). */
+  public stop(): void {
+    this.background.forEach(b => b.stop());
+  }
+}
+
 const BACKGROUND = Symbol('cdk8s-gitops.validationGate.background');
 const VALIDATION_GATE = Symbol.for('cdk8s-gitops.validationGate');
 
