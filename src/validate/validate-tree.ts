@@ -5,7 +5,7 @@ import { Finding, makeReport, ObjectLocation, Severity, ValidationReport, Waived
 import { bundledKubernetesVersion, DEFAULT_KUBERNETES_VERSION, SUPPORTED_KUBERNETES_VERSIONS } from './kubernetes-versions';
 import { POLICY_RULES } from './rules';
 import { withPodTemplateMemo } from './rules/_pod';
-import { K8sObject, TreeObject } from './rules/_rule';
+import { K8sObject, PolicyRule, TreeObject } from './rules/_rule';
 import { treeShapeFindings } from './tree-shape';
 import { ParsedDocument, parseYamlFile } from './yaml-safety';
 import { ValidationError } from '../errors';
@@ -172,119 +172,149 @@ export function acrossFolderFindings(
   return { findings, waived };
 }
 
+/** What one run of `validateObjects` gathers, file by file and then folder by folder. */
+interface Run {
+  readonly options: ValidateTreeOptions & PartialRun;
+  readonly k8sVersion: string;
+  readonly parsed?: Map<string, unknown[]>;
+  readonly findings: Finding[];
+  readonly waived: WaivedFinding[];
+  readonly perFolder: Map<string, { files: number; objects: number }>;
+  /** The objects of each folder, for the policy rules. */
+  readonly folders: Map<string, LocatedObject[]>;
+  readonly identities: Map<string, { namespace?: string; objects: ObjectIdentity[] }>;
+  readonly kustomizations: { file: string; value: K8sObject }[];
+  /** Facts of the rules that span folders, by folder (a run with `crossFolder: false`). */
+  readonly facts: Map<string, RuleFact[]>;
+  files: number;
+  objects: number;
+}
+
+// The run is split into small functions (one file, one folder) rather than
+// one loop body: a worker thread calls it once per batch of folders, and V8
+// spent more compiling one large optimized function than running it.
 function validateObjects(
   tree: RenderedTree, options: ValidateTreeOptions & PartialRun, parsed?: Map<string, unknown[]>,
 ): ValidationReport & FolderStats {
   checkOptions(options);
-  const k8sVersion = options.kubernetesVersion === undefined ? DEFAULT_KUBERNETES_VERSION : bundledKubernetesVersion(options.kubernetesVersion)!;
   const crossFolder = options.crossFolder ?? true;
-  const findings: Finding[] = crossFolder ? treeShapeFindings(tree) : [];
-  const perFolder = new Map<string, { files: number; objects: number }>();
-  const countIn = (dir: string) => {
-    let c = perFolder.get(dir);
-    if (!c) perFolder.set(dir, c = { files: 0, objects: 0 });
-    return c;
+  const run: Run = {
+    options,
+    k8sVersion: options.kubernetesVersion === undefined ? DEFAULT_KUBERNETES_VERSION : bundledKubernetesVersion(options.kubernetesVersion)!,
+    parsed,
+    findings: crossFolder ? treeShapeFindings(tree) : [],
+    waived: [],
+    perFolder: new Map(),
+    folders: new Map(),
+    identities: new Map(),
+    kustomizations: [],
+    facts: new Map(),
+    files: 0,
+    objects: 0,
   };
-  const waived: WaivedFinding[] = [];
-  const folders = new Map<string, LocatedObject[]>();
-  const identities = new Map<string, { namespace?: string; objects: ObjectIdentity[] }>();
-  const identitiesOf = (dir: string) => {
-    let entry = identities.get(dir);
-    if (!entry) identities.set(dir, entry = { objects: [] });
-    return entry;
-  };
-  const kustomizations: { file: string; value: K8sObject }[] = [];
-  let files = 0;
-  let objects = 0;
-  const setting = (id: string, dflt: Severity): RuleSetting => options.rules?.[id] ?? dflt;
-
   // Paths first: a file's text is read only when its folder is checked (a DiskTree reads it from disk then).
   for (const file of tree.keys()) {
     if (!isYamlFile(file)) continue;
     const folder = posix.dirname(file);
     if (options.only && !options.only.has(folder)) continue;
-    files++;
-    const counts = countIn(folder);
-    counts.files++;
-    const kustomization = isKustomizationFile(file);
-    const given = options.objects?.get(file);
-    const docs: readonly ParsedDocument[] = given !== undefined ? [{ value: given, problems: [] }] : parseYamlFile(tree.get(file)!);
-    parsed?.set(file, docs.map(d => d.value));
-    for (const doc of docs) {
-      const loc = locate(file, doc.value);
-      for (const p of doc.problems) findings.push({ ...loc, severity: 'error', ...p });
-      if (doc.value === undefined || doc.value === null) continue;
-      if (typeof doc.value !== 'object' || Array.isArray(doc.value)) {
-        findings.push({ ...loc, rule: 'object-identity', severity: 'error', message: 'the document is not a mapping (an object with apiVersion, kind and metadata.name)', value: doc.value });
-        continue;
-      }
-      const obj = doc.value as K8sObject;
-      const schema = schemaResult(obj, kustomization, k8sVersion);
-      if (kustomization) {
-        for (const v of schema ?? []) findings.push({ ...loc, rule: 'kustomization-schema', severity: 'error', ...v });
-        kustomizations.push({ file, value: obj });
-        if (typeof obj.namespace === 'string' && obj.namespace !== '') identitiesOf(folder).namespace = obj.namespace;
-        continue;
-      }
-      objects++;
-      counts.objects++;
-      const identity = identityProblems(obj);
-      for (const p of identity) findings.push({ ...loc, rule: 'object-identity', severity: 'error', ...p });
-      const id = objectIdentity(file, obj);
-      if (id) identitiesOf(folder).objects.push(id);
-      if (schema) {
-        for (const v of schema) findings.push({ ...loc, rule: 'schema', severity: 'error', ...v });
-      } else if (schema === null) {
-        const s = setting('schema-unknown-kind', 'warning');
-        if (s !== 'off') {
-          findings.push({ ...loc, rule: 'schema-unknown-kind', severity: s, field: 'kind', message: `no schema is bundled for ${obj.apiVersion} ${obj.kind} (Kubernetes ${k8sVersion}, Argo CD, HTTPRoute, ExternalSecret, SealedSecret and Certificate only): the object was not schema-checked`, value: obj.kind });
-        }
-      }
-      let list = folders.get(folder);
-      if (!list) folders.set(folder, list = []);
-      list.push({ file, object: obj, loc });
-    }
+    checkFile(run, tree, file, folder);
   }
 
-  const all = [...folders.values()].flat();
-  const rules = POLICY_RULES.map(rule => ({ rule, severity: setting(rule.id, rule.severity) })).filter(r => r.severity !== 'off');
+  const all = [...run.folders.values()].flat();
+  const rules = POLICY_RULES.map(rule => ({ rule, severity: options.rules?.[rule.id] ?? rule.severity })).filter(r => r.severity !== 'off');
   // In a run over part of a tree, rules that span folders leave a fact per object instead (judged over the whole tree by the caller).
   const spanning = crossFolder ? [] : rules.filter(r => r.rule.acrossFolders);
   const local = crossFolder ? rules : rules.filter(r => !r.rule.acrossFolders);
-  const facts = new Map<string, RuleFact[]>();
-  for (const [dir, list] of folders) {
-    for (const item of list) {
-      const loc = item.loc;
-      const waivers = readWaivers(item.object, loc, findings);
-      for (const { rule } of spanning) {
-        const fact = rule.acrossFolders!.fact(item.object);
-        if (fact === undefined) continue;
-        let kept = facts.get(dir);
-        if (!kept) facts.set(dir, kept = []);
-        const waiver = waivers.get(rule.id);
-        kept.push({ rule: rule.id, loc, fact, ...(waiver !== undefined ? { waiver } : {}) });
-      }
-      const context = { object: item.object, file: item.file, folder: list, tree: all };
-      for (const { rule, severity: s } of local) {
-        if (s === 'off') continue;
-        const hits = rule.check(context);
-        for (const hit of hits) {
-          const f: Finding = { ...loc, rule: rule.id, severity: s, ...hit };
-          const reason = waivers.get(rule.id);
-          if (reason !== undefined) waived.push({ ...f, reason });
-          else findings.push(f);
-        }
-      }
-    }
-  }
+  for (const [dir, list] of run.folders) judgeFolder(run, dir, list, all, spanning, local);
 
+  const { findings, waived, identities, perFolder, facts } = run;
   if (crossFolder) findings.push(...duplicateObjectFindings(identities as ReadonlyMap<string, FolderObjects>));
-  if (options.resources ?? true) findings.push(...kustomizationResourceFindings(tree, kustomizations));
-  if (crossFolder) return makeReport(findings, files, objects, waived);
+  if (options.resources ?? true) findings.push(...kustomizationResourceFindings(tree, run.kustomizations));
+  if (crossFolder) return makeReport(findings, run.files, run.objects, waived);
   const folderStats = new Map([...perFolder].map(([dir, c]) => [dir, {
     ...c, identities: identities.get(dir) ?? { objects: [] }, facts: facts.get(dir) ?? [],
   }]));
-  return { ...makeReport(findings, files, objects, waived), folderStats };
+  return { ...makeReport(findings, run.files, run.objects, waived), folderStats };
+}
+
+/** Parses (unless its object is given) and checks one file: YAML, identity, schema; keeps its objects for the rules. */
+function checkFile(run: Run, tree: RenderedTree, file: string, folder: string): void {
+  const { options, findings } = run;
+  run.files++;
+  let counts = run.perFolder.get(folder);
+  if (!counts) run.perFolder.set(folder, counts = { files: 0, objects: 0 });
+  counts.files++;
+  const identitiesOf = () => {
+    let entry = run.identities.get(folder);
+    if (!entry) run.identities.set(folder, entry = { objects: [] });
+    return entry;
+  };
+  const kustomization = isKustomizationFile(file);
+  const given = options.objects?.get(file);
+  const docs: readonly ParsedDocument[] = given !== undefined ? [{ value: given, problems: [] }] : parseYamlFile(tree.get(file)!);
+  run.parsed?.set(file, docs.map(d => d.value));
+  for (const doc of docs) {
+    const loc = locate(file, doc.value);
+    for (const p of doc.problems) findings.push({ ...loc, severity: 'error', ...p });
+    if (doc.value === undefined || doc.value === null) continue;
+    if (typeof doc.value !== 'object' || Array.isArray(doc.value)) {
+      findings.push({ ...loc, rule: 'object-identity', severity: 'error', message: 'the document is not a mapping (an object with apiVersion, kind and metadata.name)', value: doc.value });
+      continue;
+    }
+    const obj = doc.value as K8sObject;
+    const schema = schemaResult(obj, kustomization, run.k8sVersion);
+    if (kustomization) {
+      for (const v of schema ?? []) findings.push({ ...loc, rule: 'kustomization-schema', severity: 'error', ...v });
+      run.kustomizations.push({ file, value: obj });
+      if (typeof obj.namespace === 'string' && obj.namespace !== '') identitiesOf().namespace = obj.namespace;
+      continue;
+    }
+    run.objects++;
+    counts.objects++;
+    for (const p of identityProblems(obj)) findings.push({ ...loc, rule: 'object-identity', severity: 'error', ...p });
+    const id = objectIdentity(file, obj);
+    if (id) identitiesOf().objects.push(id);
+    if (schema) {
+      for (const v of schema) findings.push({ ...loc, rule: 'schema', severity: 'error', ...v });
+    } else if (schema === null) {
+      const s: RuleSetting = options.rules?.['schema-unknown-kind'] ?? 'warning';
+      if (s !== 'off') {
+        findings.push({ ...loc, rule: 'schema-unknown-kind', severity: s, field: 'kind', message: `no schema is bundled for ${obj.apiVersion} ${obj.kind} (Kubernetes ${run.k8sVersion}, Argo CD, HTTPRoute, ExternalSecret, SealedSecret and Certificate only): the object was not schema-checked`, value: obj.kind });
+      }
+    }
+    let list = run.folders.get(folder);
+    if (!list) run.folders.set(folder, list = []);
+    list.push({ file, object: obj, loc });
+  }
+}
+
+/** Runs the policy rules on one folder's objects (`spanning` ones leave a fact instead), waivers honoured. */
+function judgeFolder(
+  run: Run, dir: string, list: readonly LocatedObject[], all: readonly LocatedObject[],
+  spanning: readonly { rule: PolicyRule }[], local: readonly { rule: PolicyRule; severity: RuleSetting }[],
+): void {
+  for (const item of list) {
+    const loc = item.loc;
+    const waivers = readWaivers(item.object, loc, run.findings);
+    for (const { rule } of spanning) {
+      const fact = rule.acrossFolders!.fact(item.object);
+      if (fact === undefined) continue;
+      let kept = run.facts.get(dir);
+      if (!kept) run.facts.set(dir, kept = []);
+      const waiver = waivers.get(rule.id);
+      kept.push({ rule: rule.id, loc, fact, ...(waiver !== undefined ? { waiver } : {}) });
+    }
+    const context = { object: item.object, file: item.file, folder: list, tree: all };
+    for (const { rule, severity: s } of local) {
+      if (s === 'off') continue;
+      for (const hit of rule.check(context)) {
+        const f: Finding = { ...loc, rule: rule.id, severity: s, ...hit };
+        const reason = waivers.get(rule.id);
+        if (reason !== undefined) run.waived.push({ ...f, reason });
+        else run.findings.push(f);
+      }
+    }
+  }
 }
 
 function checkOptions(options: ValidateTreeOptions): void {
