@@ -40,17 +40,18 @@ describe('scripts/prebuilt.js (the app command and plugin bundles)', () => {
   });
 
   test('GIVEN a built app bundle WHEN a file it was built from is modified THEN the next run rebuilds it first', () => {
-    // GIVEN
+    // GIVEN a bundle built 2 s ago (times in the past: a source stamped in the future would leave the bundle stale for the next tests)
     expect(run().status).toBe(0);
     const bundle = path.join(ROOT, '.prebuilt', 'app.js');
-    const before = fs.statSync(bundle).mtimeMs;
-    // WHEN src/main.ts is touched (its content unchanged)
-    const now = new Date(Math.max(Date.now(), before + 1000));
-    fs.utimesSync(path.join(ROOT, 'src', 'main.ts'), now, now);
+    const built = new Date(Date.now() - 2000);
+    fs.utimesSync(bundle, built, built);
+    // WHEN src/main.ts is touched 1 s ago (its content unchanged), after the bundle was built
+    const touched = new Date(built.getTime() + 1000);
+    fs.utimesSync(path.join(ROOT, 'src', 'main.ts'), touched, touched);
     const r = run();
     // THEN
     expect(r.status).toBe(0);
-    expect(fs.statSync(bundle).mtimeMs).toBeGreaterThanOrEqual(now.getTime());
+    expect(fs.statSync(bundle).mtimeMs).toBeGreaterThan(touched.getTime());
   });
 });
 
