@@ -8,7 +8,8 @@ import { FolderObjects, duplicateObjectFindings } from './duplicate-objects';
 import { Finding, makeReport, ValidationReport, WaivedFinding } from './finding';
 import { checkKustomizeFolders, KustomizeCheckOptions, kustomizeStats } from './kustomize-build';
 import { treeShapeFindings } from './tree-shape';
-import { acrossFolderFindings, isKustomizationFile, RuleFact, validateTreeParsed, ValidateTreeOptions } from './validate-tree';
+import { acrossFolderFindings, checkOptions, isKustomizationFile, isYamlFile, RuleFact, validateTreeParsed, ValidateTreeOptions } from './validate-tree';
+import { ParsedDocument, parseYamlFile } from './yaml-safety';
 import { RenderedTree, safeJoin } from '../render/tree';
 
 export { defaultCacheDir } from '../cache-dir';
@@ -114,11 +115,28 @@ export async function validateFolders(tree: RenderedTree, options: ValidateFolde
 
   // Folders outside the scope that are not cached are parsed too: `object-duplicate` needs every folder's objects.
   const checked = toCheck.filter(f => !options.folders || options.folders.has(f));
+  if (!options.skipKustomize) needKustomize.push(...checked.filter(f => byFolder.get(f)!.some(isKustomizationFile)));
   const parsed = new Map<string, unknown[]>();
+  // The files of the folders to check that the kustomize builds are compared with are parsed first, and the
+  // builds started, so that `kubectl kustomize` runs while this thread checks the folders (schemas, policy).
+  const documents = new Map<string, ParsedDocument[]>();
+  const checking = new Set(checked);
+  for (const folder of needKustomize.filter(f => checking.has(f))) {
+    for (const file of byFolder.get(folder)!) {
+      if (!isYamlFile(file)) continue;
+      const docs = parseYamlFile(tree.get(file)!);
+      documents.set(file, docs);
+      parsed.set(file, docs.map(d => d.value));
+    }
+  }
+  checkOptions(options); // bad options are refused before any build starts
+  const builds = needKustomize.length ? startKustomize(tree, needKustomize, byFolder, options, parsed) : undefined;
+  // A failure is awaited (and thrown) below; until then it must not count as unhandled.
+  builds?.catch(() => undefined);
   {
     // Also run with nothing to check: it checks the options.
     const only = new Set(toCheck);
-    const report = validateTreeParsed(tree, { ...options, only, crossFolder: false }, parsed);
+    const report = validateTreeParsed(tree, { ...options, only, crossFolder: false, documents }, parsed);
     const perFolder = new Map<string, FolderEntry>(toCheck.map(f => [f, {
       files: 0, objects: 0, findings: [], waived: [], identities: { objects: [] }, facts: [],
     }]));
@@ -129,15 +147,10 @@ export async function validateFolders(tree: RenderedTree, options: ValidateFolde
       if (e) perFolder.set(folder, { ...e, files: stat.files, objects: stat.objects, identities: stat.identities, facts: stat.facts });
     }
     for (const [folder, e] of perFolder) entries.set(folder, e);
-    if (!options.skipKustomize) needKustomize.push(...checked.filter(f => byFolder.get(f)!.some(isKustomizationFile)));
   }
 
-  if (needKustomize.length) {
-    const kfiles = needKustomize.map(f => byFolder.get(f)!.find(isKustomizationFile)!);
-    const results = options.dir
-      ? await checkKustomizeFolders(options.dir, tree, kfiles, options, parsed)
-      : await inTempDir(tree, needKustomize.flatMap(f => byFolder.get(f)!), dir => checkKustomizeFolders(dir, tree, kfiles, options, parsed));
-    for (const [file, findings] of results) Object.assign(entries.get(posix.dirname(file))!, { kustomize: findings, kustomizeBy: kubectlId });
+  if (builds) {
+    for (const [file, findings] of await builds) Object.assign(entries.get(posix.dirname(file))!, { kustomize: findings, kustomizeBy: kubectlId });
   }
 
   if (cache && (toCheck.length > 0 || needKustomize.length > 0)) {
@@ -184,6 +197,20 @@ export async function validateFolders(tree: RenderedTree, options: ValidateFolde
     });
   }
   return { ...makeReport(findings, files, objects, waived), stats };
+}
+
+/**
+ * Starts the kustomize check of `folders` (`dir`, else a temporary copy of
+ * their files): the first builds are spawned before this returns.
+ */
+function startKustomize(
+  tree: RenderedTree, folders: readonly string[], byFolder: ReadonlyMap<string, readonly string[]>,
+  options: ValidateFoldersOptions, parsed: Map<string, unknown[]>,
+): Promise<Map<string, Finding[]>> {
+  const kfiles = folders.map(f => byFolder.get(f)!.find(isKustomizationFile)!);
+  return options.dir
+    ? checkKustomizeFolders(options.dir, tree, kfiles, options, parsed)
+    : inTempDir(tree, folders.flatMap(f => byFolder.get(f)!), dir => checkKustomizeFolders(dir, tree, kfiles, options, parsed));
 }
 
 /** True if the folder's kustomization lists only files beside it. */
