@@ -3,8 +3,8 @@ import * as path from 'path';
 import { parse } from 'yaml';
 import { Finding, formatFinding, ValidationReport } from './finding';
 import { EnvironmentError, failureReport } from '../errors';
-import { ValidateDirOptions, validateTreeWithKustomize } from './validate-dir';
-import { defaultCacheDir } from './validate-folders';
+import { ValidateDirOptions } from './validate-dir';
+import { defaultCacheDir, validateFolders } from './validate-folders';
 import { readTree } from '../render/tree';
 import { VERSION } from '../version';
 
@@ -84,7 +84,8 @@ export class Cdk8sGitOpsValidation {
     const cacheDir = cache === false ? undefined : options.cacheDir ?? defaultCacheDir();
     let report: ValidationReport;
     try {
-      report = await validateTreeWithKustomize(tree, { ...options, cacheDir });
+      // The tree is exactly `root`'s files: kubectl builds the folders there (no temporary copy).
+      report = await validateFolders(tree, { ...options, cacheDir, dir: root });
     } catch (e) {
       if (!(e instanceof EnvironmentError)) throw e;
       // kubectl missing or failing: one violation the CLI prints, not a stack trace.

@@ -64,12 +64,15 @@ export async function checkKustomize(dir: string, tree: RenderedTree, options: K
 /**
  * The kustomize check of the given kustomization files, per file. Folders
  * are built in groups: one generated root kustomization per group (a few
- * dozen folders whose objects do not collide) and one `kubectl kustomize`
- * of each root, the groups on all cores. Its output is split back by object
+ * dozen folders in path order) and one `kubectl kustomize` of each root, the
+ * groups on all cores; the first builds start before this returns, and the
+ * raw files are read (from `parsed` if it holds them by then) only to compare
+ * a build's output with them. A group's output is split back by object
  * identity and compared folder by folder. A group whose root fails to build,
- * or whose output holds an object no raw file of the group declares (a
- * generator, a namespace override), is built again folder by folder, so
- * every finding names its folder exactly as a build of that folder alone.
+ * whose folders' raw objects collide, or whose output holds an object no raw
+ * file of the group declares (a generator, a namespace override), is built
+ * again folder by folder, so every finding names its folder exactly as a
+ * build of that folder alone.
  */
 export async function checkKustomizeFolders(
   dir: string, tree: RenderedTree, files: readonly string[], options: KustomizeCheckOptions = {}, parsed?: Parsed,
@@ -77,9 +80,16 @@ export async function checkKustomizeFolders(
   const kubectl = options.kubectl ?? 'kubectl';
   const timeout = options.timeoutMs ?? 60_000;
   const limit = Math.max(1, options.concurrency ?? Math.max(2, os.cpus().length));
-  const raws = new Map(files.map(f => [f, rawObjects(tree, f, parsed)]));
+  // The raw objects are read when a build is compared with them, not before the builds start: a caller
+  // (validateFolders) parses and checks the files while kubectl runs, and `parsed` then holds them.
+  const raws = new Map<string, RawObjects>();
+  const rawsOf = (file: string): RawObjects => {
+    let r = raws.get(file);
+    if (!r) raws.set(file, r = rawObjects(tree, file, parsed));
+    return r;
+  };
   const big = files.filter(f => splittable(documents(tree, f, parsed)[0]));
-  const shards = makeShards(files.filter(f => !big.includes(f)), raws, limit);
+  const shards = makeShards(files.filter(f => !big.includes(f)), limit);
   const results = new Map<string, Finding[]>();
   let root: string | undefined;
   const tmp = (prefix: string) => {
@@ -90,7 +100,7 @@ export async function checkKustomizeFolders(
   const single = async (file: string) => {
     const folder = posix.dirname(file);
     const built = await run(kubectl, ['kustomize', path.join(dir, ...folder.split('/'))], timeout);
-    results.set(file, compare(file, built, raws.get(file)!));
+    results.set(file, compare(file, built, rawsOf(file)));
   };
   const tasks: (() => Promise<void>)[] = shards.map(shard => async () => {
     if (shard.length === 1) return single(shard[0]);
@@ -99,12 +109,12 @@ export async function checkKustomizeFolders(
     fs.writeFileSync(path.join(shardDir, 'kustomization.yaml'),
       `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n${resources.map(r => `- ${JSON.stringify(r)}`).join('\n')}\n`);
     const built = await run(kubectl, ['kustomize', shardDir], timeout);
-    const split = built.error ? undefined : splitOutput(built.stdout, shard, raws);
+    const split = built.error ? undefined : splitOutput(built.stdout, shard, rawsOf);
     if (!split) {
       for (const f of shard) await single(f);
       return;
     }
-    for (const f of shard) results.set(f, compareObjects(f, split.get(f)!, raws.get(f)!));
+    for (const f of shard) results.set(f, compareObjects(f, split.get(f)!, rawsOf(f)));
   });
   // A folder with many resources and only per-object settings is built in parts (same settings, a slice of the resources each).
   for (const file of big) {
@@ -123,7 +133,7 @@ export async function checkKustomizeFolders(
         outputs[i] = built.error ? undefined : built.stdout;
         if (++done < parts) return;
         if (outputs.some(o => o === undefined)) return single(file);
-        results.set(file, compare(file, { stdout: outputs.join('---\n'), stderr: '' }, raws.get(file)!));
+        results.set(file, compare(file, { stdout: outputs.join('---\n'), stderr: '' }, rawsOf(file)));
       });
     }
   }
@@ -172,25 +182,32 @@ function rawObjects(tree: RenderedTree, file: string, parsed?: Parsed): RawObjec
   return raw;
 }
 
-/** Groups of at most SHARD_SIZE files whose raw object identities do not collide, at least `cores` groups when there are enough files. */
-function makeShards(files: readonly string[], raws: ReadonlyMap<string, RawObjects>, cores: number): string[][] {
+/**
+ * Groups of at most SHARD_SIZE files in path order, at least `cores` groups
+ * when there are enough files. Planned by path alone, before any file is
+ * parsed: a group whose folders' objects collide is built again folder by
+ * folder (see `splitOutput`).
+ */
+function makeShards(files: readonly string[], cores: number): string[][] {
   const count = Math.max(Math.min(cores, files.length), Math.ceil(files.length / SHARD_SIZE));
   const size = Math.ceil(files.length / Math.max(1, count));
-  const shards: { files: string[]; ids: Set<string> }[] = [];
-  for (const f of files) {
-    const ids = [...raws.get(f)!.keys()];
-    let shard = shards.find(s => s.files.length < size && !ids.some(id => s.ids.has(id)));
-    if (!shard) shards.push(shard = { files: [], ids: new Set() });
-    shard.files.push(f);
-    for (const id of ids) shard.ids.add(id);
-  }
-  return shards.map(s => s.files);
+  const shards: string[][] = [];
+  for (let i = 0; i < files.length; i += size) shards.push(files.slice(i, i + size));
+  return shards;
 }
 
-/** The output of a group's root split by folder, or undefined when an object belongs to no folder's raw files. */
-function splitOutput(stdout: string, shard: readonly string[], raws: ReadonlyMap<string, RawObjects>): Map<string, Map<string, Obj>> | undefined {
+/**
+ * The output of a group's root split by folder, or undefined when an object
+ * belongs to no folder's raw files, or to two of them.
+ */
+function splitOutput(stdout: string, shard: readonly string[], rawsOf: (file: string) => RawObjects): Map<string, Map<string, Obj>> | undefined {
   const owner = new Map<string, string>();
-  for (const f of shard) for (const id of raws.get(f)!.keys()) owner.set(id, f);
+  for (const f of shard) {
+    for (const id of rawsOf(f).keys()) {
+      if (owner.has(id)) return undefined;
+      owner.set(id, f);
+    }
+  }
   const out = new Map(shard.map(f => [f, new Map<string, Obj>()]));
   for (const doc of parseAllDocuments(stdout)) {
     const v = doc.toJS() as Obj | null;

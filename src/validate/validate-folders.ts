@@ -8,8 +8,7 @@ import { FolderObjects, duplicateObjectFindings } from './duplicate-objects';
 import { Finding, makeReport, ValidationReport, WaivedFinding } from './finding';
 import { checkKustomizeFolders, KustomizeCheckOptions, kustomizeStats } from './kustomize-build';
 import { treeShapeFindings } from './tree-shape';
-import { acrossFolderFindings, checkOptions, isKustomizationFile, isYamlFile, RuleFact, validateTreeParsed, ValidateTreeOptions } from './validate-tree';
-import { ParsedDocument, parseYamlFile } from './yaml-safety';
+import { acrossFolderFindings, checkOptions, isKustomizationFile, RuleFact, validateTreeParsed, ValidateTreeOptions } from './validate-tree';
 import { RenderedTree, safeJoin } from '../render/tree';
 
 export { defaultCacheDir } from '../cache-dir';
@@ -116,19 +115,9 @@ export async function validateFolders(tree: RenderedTree, options: ValidateFolde
   // Folders outside the scope that are not cached are parsed too: `object-duplicate` needs every folder's objects.
   const checked = toCheck.filter(f => !options.folders || options.folders.has(f));
   if (!options.skipKustomize) needKustomize.push(...checked.filter(f => byFolder.get(f)!.some(isKustomizationFile)));
+  // The kustomize builds start first, so that `kubectl kustomize` runs while this thread parses and checks
+  // the folders; the builds' outputs are compared with the files as parsed here (`parsed`, filled meanwhile).
   const parsed = new Map<string, unknown[]>();
-  // The files of the folders to check that the kustomize builds are compared with are parsed first, and the
-  // builds started, so that `kubectl kustomize` runs while this thread checks the folders (schemas, policy).
-  const documents = new Map<string, ParsedDocument[]>();
-  const checking = new Set(checked);
-  for (const folder of needKustomize.filter(f => checking.has(f))) {
-    for (const file of byFolder.get(folder)!) {
-      if (!isYamlFile(file)) continue;
-      const docs = parseYamlFile(tree.get(file)!);
-      documents.set(file, docs);
-      parsed.set(file, docs.map(d => d.value));
-    }
-  }
   checkOptions(options); // bad options are refused before any build starts
   const builds = needKustomize.length ? startKustomize(tree, needKustomize, byFolder, options, parsed) : undefined;
   // A failure is awaited (and thrown) below; until then it must not count as unhandled.
@@ -136,7 +125,7 @@ export async function validateFolders(tree: RenderedTree, options: ValidateFolde
   {
     // Also run with nothing to check: it checks the options.
     const only = new Set(toCheck);
-    const report = validateTreeParsed(tree, { ...options, only, crossFolder: false, documents }, parsed);
+    const report = validateTreeParsed(tree, { ...options, only, crossFolder: false }, parsed);
     const perFolder = new Map<string, FolderEntry>(toCheck.map(f => [f, {
       files: 0, objects: 0, findings: [], waived: [], identities: { objects: [] }, facts: [],
     }]));

@@ -103,8 +103,6 @@ export interface PartialRun {
    * only its own folders' paths (the gate's worker) leaves it to the caller. @default true
    */
   readonly resources?: boolean;
-  /** Files already parsed with `parseYamlFile` (their documents, problems included): not parsed again. */
-  readonly documents?: ReadonlyMap<string, readonly ParsedDocument[]>;
 }
 
 /** One object's fact for a policy rule that spans folders (see `PolicyRule.acrossFolders`), as kept per folder. */
@@ -253,9 +251,7 @@ function checkFile(run: Run, tree: RenderedTree, file: string, folder: string): 
   };
   const kustomization = isKustomizationFile(file);
   const given = options.objects?.get(file);
-  const docs: readonly ParsedDocument[] = given !== undefined
-    ? [{ value: given, problems: [] }]
-    : options.documents?.get(file) ?? parseYamlFile(tree.get(file)!);
+  const docs: readonly ParsedDocument[] = given !== undefined ? [{ value: given, problems: [] }] : parseYamlFile(tree.get(file)!);
   run.parsed?.set(file, docs.map(d => d.value));
   for (const doc of docs) {
     const loc = locate(file, doc.value);
