@@ -69,13 +69,13 @@ const isBlankFlag = (flag: number) => flag === 1 || flag === 3;
 const isRacyFlag = (flag: number) => flag >= 2;
 
 /**
- * The stat cache as read: paths (→ their position), five numbers per path
- * (size, modification time, change time, inode, flags) and the blob ids
- * concatenated. Kept as arrays, not an object per file: a read of 8,000
- * unchanged files compares numbers in place.
+ * The stat cache as read: the paths (in sorted order, as a read lists them),
+ * five numbers per path (size, modification time, change time, inode, flags)
+ * and the blob ids concatenated. Kept as arrays, not an object per file: a
+ * read of 8,000 unchanged files compares numbers in place.
  */
 interface StatCache {
-  readonly index: Map<string, number>;
+  readonly paths: readonly string[];
   readonly nums: readonly number[];
   readonly blobs: string;
 }
@@ -195,70 +195,111 @@ export function readDiskTree(dir: string, options: ReadDiskTreeOptions = {}): Di
   const flags: number[] = [];
   const others: OtherEntry[] = [];
   const texts = new Map<string, string>();
+  const racyAfter = started - RACY_MARGIN_MS;
   let filesRead = 0;
   let changed = false;
   const add = (rel: string, text: string, st?: fs.Stats) => {
     texts.set(rel, text);
     filesRead++;
-    const racy = !st || Math.max(st.mtimeMs, st.ctimeMs) > started - RACY_MARGIN_MS;
+    const racy = !st || st.mtimeMs > racyAfter || st.ctimeMs > racyAfter;
     const flag = (isBlankText(text) ? 1 : 0) + (racy ? 2 : 0);
     const blob = gitBlobId(text);
     paths.push(rel);
-    nums.push(st?.size ?? 0, st?.mtimeMs ?? 0, st?.ctimeMs ?? 0, st?.ino ?? 0, flag);
+    if (st) nums.push(st.size, st.mtimeMs, st.ctimeMs, st.ino, flag);
+    else nums.push(0, 0, 0, 0, flag);
     blobs.push(blob);
     flags.push(flag);
     return { blob, flag };
   };
+  // The cache lists its paths in the order of this walk: the next path expected is compared in place
+  // (no lookup); a path out of that order (a file added or removed since) is looked up by name.
+  const old = cached?.nums;
+  const oldPaths = cached?.paths ?? [];
+  let next = 0;
+  let byName: Map<string, number> | undefined;
+  const cachedAt = (childRel: string): number => {
+    if (next < oldPaths.length && oldPaths[next] === childRel) return next++;
+    if (!byName) {
+      byName = new Map<string, number>();
+      for (let k = 0; k < oldPaths.length; k++) byName.set(oldPaths[k], k);
+    }
+    const i = byName.get(childRel);
+    if (i === undefined) return -1;
+    next = i + 1;
+    return i;
+  };
+  // `abs` and `rel` end with '/' (`rel` is '' at the root).
   const walk = (abs: string, rel: string) => {
-    // Sorted as git sorts a tree's entries (a folder's name followed by '/'): visiting the folders
-    // in that order lists the paths in sorted order, with no sort of the whole list.
-    const entries = fs.readdirSync(abs, { withFileTypes: true }).map(e => [e.isDirectory() ? `${e.name}/` : e.name, e] as const);
-    entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    for (const [, entry] of entries) {
-      const childAbs = `${abs}/${entry.name}`;
-      const childRel = rel ? `${rel}/${entry.name}` : entry.name;
-      if (entry.name.toLowerCase() === '.git') {
-        others.push({ path: childRel, kind: 'git' });
+    const entries = fs.readdirSync(abs, { withFileTypes: true });
+    // Visited in the order git sorts a tree's entries (a folder's name followed by '/'), so the paths come
+    // out sorted with no sort of the whole list; a folder read in that order already is not sorted again.
+    if (!inGitOrder(entries)) entries.sort(gitOrder);
+    for (let k = 0; k < entries.length; k++) {
+      const entry = entries[k];
+      const name = entry.name;
+      if (name.length === 4 && name.charCodeAt(0) === 46 && name.toLowerCase() === '.git') {
+        others.push({ path: rel + name, kind: 'git' });
+      } else if (entry.isFile()) {
+        const childRel = rel + name;
+        if (!cacheFile) {
+          add(childRel, fs.readFileSync(abs + name, 'utf8'));
+          continue;
+        }
+        const st = fs.lstatSync(abs + name);
+        const i = old ? cachedAt(childRel) : -1;
+        const at = i * 5;
+        if (i >= 0 && !isRacyFlag(old![at + 4]) && old![at] === st.size && old![at + 1] === st.mtimeMs
+          && old![at + 2] === st.ctimeMs && old![at + 3] === st.ino) {
+          // Unchanged since the last read, whose times were safely in the past (flag 0 or 1: not racy).
+          const flag = old![at + 4];
+          paths.push(childRel);
+          nums.push(st.size, st.mtimeMs, st.ctimeMs, st.ino, flag);
+          blobs.push(cached!.blobs.slice(i * 40, i * 40 + 40));
+          flags.push(flag);
+          continue;
+        }
+        const added = add(childRel, fs.readFileSync(abs + name, 'utf8'), st);
+        if (i < 0 || old![at] !== st.size || old![at + 1] !== st.mtimeMs || old![at + 2] !== st.ctimeMs || old![at + 3] !== st.ino
+          || old![at + 4] !== added.flag || cached!.blobs.slice(i * 40, i * 40 + 40) !== added.blob) changed = true;
+      } else if (entry.isDirectory()) {
+        walk(`${abs}${name}/`, `${rel}${name}/`);
       } else if (entry.isSymbolicLink()) {
         let target: string | undefined;
         try {
-          target = fs.readlinkSync(childAbs);
+          target = fs.readlinkSync(abs + name);
         } catch {
           // unreadable link: reported without its target
         }
-        others.push({ path: childRel, kind: 'symlink', ...(target ? { target } : {}) });
-      } else if (entry.isDirectory()) {
-        walk(childAbs, childRel);
-      } else if (entry.isFile()) {
-        if (!cacheFile) {
-          add(childRel, fs.readFileSync(childAbs, 'utf8'));
-          continue;
-        }
-        const st = fs.lstatSync(childAbs);
-        const i = cached?.index.get(childRel);
-        const at = (i ?? 0) * 5;
-        const old = cached?.nums;
-        if (old && i !== undefined && !isRacyFlag(old[at + 4]) && old[at] === st.size && old[at + 1] === st.mtimeMs
-          && old[at + 2] === st.ctimeMs && old[at + 3] === st.ino) {
-          paths.push(childRel);
-          nums.push(st.size, st.mtimeMs, st.ctimeMs, st.ino, old[at + 4]);
-          blobs.push(cached!.blobs.slice(i * 40, i * 40 + 40));
-          flags.push(old[at + 4]);
-          continue;
-        }
-        const next = add(childRel, fs.readFileSync(childAbs, 'utf8'), st);
-        if (!old || i === undefined || old[at] !== st.size || old[at + 1] !== st.mtimeMs || old[at + 2] !== st.ctimeMs || old[at + 3] !== st.ino
-          || old[at + 4] !== next.flag || cached!.blobs.slice(i * 40, i * 40 + 40) !== next.blob) changed = true;
+        others.push({ path: rel + name, kind: 'symlink', ...(target ? { target } : {}) });
       } else {
-        others.push({ path: childRel, kind: 'special' });
+        others.push({ path: rel + name, kind: 'special' });
       }
     }
   };
-  walk(root, '');
-  if (cacheFile && (changed || !cached || cached.index.size !== paths.length)) saveCache(cacheFile, paths, nums, blobs);
+  walk(root === '/' ? root : `${root}/`, '');
+  if (cacheFile && (changed || !cached || oldPaths.length !== paths.length)) saveCache(cacheFile, paths, nums, blobs);
   const index = new Map<string, number>();
   for (let i = 0; i < paths.length; i++) index.set(paths[i], i);
   return { tree: new DiskTree(root, index, blobs, flags, texts), others, filesRead };
+}
+
+/**
+ * Git's order of a folder's entries: by name, a folder's name followed by
+ * '/'. It differs from the names' order only where one name starts with
+ * the other (`dev/` sorts after `dev.yaml` and `dev-2/`, before `dev0.yaml`).
+ */
+function gitOrder(a: fs.Dirent, b: fs.Dirent): number {
+  const x = a.name;
+  const y = b.name;
+  if (x.length < y.length && y.startsWith(x)) return a.isDirectory() && y.charCodeAt(x.length) < 47 ? 1 : -1;
+  if (y.length < x.length && x.startsWith(y)) return b.isDirectory() && x.charCodeAt(y.length) < 47 ? -1 : 1;
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** True if `entries` are in {@link gitOrder} already. */
+function inGitOrder(entries: readonly fs.Dirent[]): boolean {
+  for (let k = 1; k < entries.length; k++) if (gitOrder(entries[k - 1], entries[k]) > 0) return false;
+  return true;
 }
 
 function realpath(p: string): string {
@@ -297,9 +338,8 @@ function loadCache(file: string): StatCache | undefined {
   if (v !== CACHE_VERSION || !Array.isArray(paths) || !Array.isArray(nums) || typeof blobs !== 'string'
     || nums.length !== paths.length * 5 || blobs.length !== paths.length * 40 || !/^[0-9a-f]*$/.test(blobs)
     || !nums.every(n => typeof n === 'number')) return undefined;
-  const index = new Map<string, number>();
-  for (let i = 0; i < paths.length; i++) index.set(String(paths[i]), i);
-  return { index, nums, blobs };
+  if (!paths.every(p => typeof p === 'string')) return undefined;
+  return { paths, nums, blobs };
 }
 
 /** Writes the cache whole (temporary file, then rename: a concurrent reader sees the old or the new one). Failures only cost time. */

@@ -116,6 +116,41 @@ describe('readDiskTree', () => {
     expect(Object.fromEntries(tree)).toEqual({ 'dev/hello/a.yaml': 'a: 10\n', 'dev/hello/blank.yaml': ' \n', 'dev/hello/c.yaml': 'c: 3\n' });
   });
 
+  test('GIVEN files added before and between the cached ones and one removed WHEN read with the cache THEN only the added ones are read; every id is right', () => {
+    // GIVEN: the cache lists dev/hello/{a,b,blank}.yaml; a file sorting before all of them, one between and a folder between appear
+    readDiskTree(dist, { cacheDir: cache, now: LATER() });
+    write('aaa.yaml', 'x: 1\n');
+    write('dev/hello/ab.yaml', 'ab: 1\n');
+    fs.mkdirSync(path.join(dist, 'dev', 'hello', 'b'));
+    write('dev/hello/b/z.yaml', 'z: 1\n');
+    fs.rmSync(path.join(dist, 'dev', 'hello', 'a.yaml'));
+    // WHEN
+    const { tree, filesRead } = readDiskTree(dist, { cacheDir: cache, now: LATER() });
+    const again = readDiskTree(dist, { cacheDir: cache, now: LATER() });
+    // THEN
+    expect(filesRead).toBe(3);
+    const keys = ['aaa.yaml', 'dev/hello/ab.yaml', 'dev/hello/b.yaml', 'dev/hello/b/z.yaml', 'dev/hello/blank.yaml'];
+    expect([...tree.keys()]).toEqual(keys);
+    expect(keys.map(p => tree.blobId(p))).toEqual(['x: 1\n', 'ab: 1\n', 'b: 2\n', 'z: 1\n', ' \n'].map(gitBlobId));
+    expect(tree.isBlank('dev/hello/blank.yaml')).toBe(true);
+    expect(again.filesRead).toBe(0);
+    expect([...again.tree.keys()].map(p => again.tree.blobId(p))).toEqual(keys.map(p => tree.blobId(p)));
+  });
+
+  test('GIVEN entries named like .git in other letter cases, as a file, and names that only contain it WHEN read THEN exactly the .git ones are set apart', () => {
+    // GIVEN
+    fs.mkdirSync(path.join(dist, '.Git'));
+    fs.writeFileSync(path.join(dist, '.Git', 'x.yaml'), 'x: 1\n');
+    write('dev/.gIT', 'gitdir: /elsewhere\n');
+    write('dev/.gitx.yaml', 'y: 1\n');
+    write('dev/x.git', 'z: 1\n');
+    // WHEN
+    const { tree, others } = readDiskTree(dist, { cacheDir: cache });
+    // THEN
+    expect(others).toEqual([{ path: '.Git', kind: 'git' }, { path: 'dev/.gIT', kind: 'git' }]);
+    expect([...tree.keys()]).toEqual(['dev/.gitx.yaml', 'dev/hello/a.yaml', 'dev/hello/b.yaml', 'dev/hello/blank.yaml', 'dev/x.git']);
+  });
+
   test.each([
     ['garbage', (s: string) => `${s.slice(0, 10)}\u0000garbage`],
     ['a truncated file', (s: string) => s.slice(0, Math.floor(s.length / 2))],
