@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'crypto';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { isBlankText, LazyTree, RenderedTree } from './tree';
 import { EnvironmentError, ValidationError } from '../errors';
@@ -14,7 +15,7 @@ import { EnvironmentError, ValidationError } from '../errors';
 const RACY_MARGIN_MS = 2000;
 
 /** Version of the cache file (bumped when its format or the ids' meaning changes). */
-const CACHE_VERSION = 1;
+const CACHE_VERSION = 2;
 
 /** An entry of the folder that is not a regular file or folder, found while reading it (never followed nor read). */
 export interface OtherEntry {
@@ -76,7 +77,7 @@ const isRacyFlag = (flag: number) => flag >= 2;
  */
 interface StatCache {
   readonly paths: readonly string[];
-  readonly nums: readonly number[];
+  readonly nums: Float64Array;
   readonly blobs: string;
 }
 
@@ -310,45 +311,62 @@ function realpath(p: string): string {
   }
 }
 
+/** The first word of a cache file's header line. */
+const CACHE_MAGIC = 'cdk8s-gitops-stat';
+
+/** Where a cache file's body starts: after the header line, at a multiple of 8 (the numbers are read in place). */
+const bodyAt = (nl: number) => Math.ceil((nl + 1) / 8) * 8;
+
 /**
- * Reads a cache file: a JSON object (`v`, the paths, five numbers per path:
- * size, modification time, change time, inode and flags, and the blob ids
- * concatenated) followed by a line holding the sha1 of the JSON text.
- * Anything unexpected (another version, a bad checksum, arrays that do not
- * line up) discards the whole cache.
+ * Reads a cache file: a header line (`cdk8s-gitops-stat <version>
+ * <endianness> <count> <bytes of paths> <sha1 of the body>`), zeros up to a
+ * multiple of 8, then the body: five float64 numbers per path (size,
+ * modification time, change time, inode, flags; in this machine's byte
+ * order), the 20-byte blob ids, and the paths in UTF-8, separated by NUL (a
+ * byte no path holds). Nothing is parsed per file: the numbers are read in
+ * place. Anything unexpected (another version or byte order, a bad
+ * checksum, sizes that do not line up) discards the whole cache.
  */
 function loadCache(file: string): StatCache | undefined {
-  let data: string;
+  let data: Buffer;
   try {
-    data = fs.readFileSync(file, 'utf8');
+    data = fs.readFileSync(file);
   } catch {
     return undefined;
   }
-  const nl = data.lastIndexOf('\n', data.length - 2);
-  if (nl < 0 || !data.endsWith('\n')) return undefined;
-  const json = data.slice(0, nl);
-  if (createHash('sha1').update(json).digest('hex') !== data.slice(nl + 1, -1)) return undefined;
-  let parsed: { v?: unknown; paths?: unknown; nums?: unknown; blobs?: unknown };
-  try {
-    parsed = JSON.parse(json);
-  } catch {
-    return undefined;
+  const nl = data.indexOf(10);
+  if (nl < 0 || nl > 200) return undefined;
+  const head = data.toString('latin1', 0, nl).split(' ');
+  if (head.length !== 6 || head[0] !== CACHE_MAGIC || head[1] !== String(CACHE_VERSION) || head[2] !== os.endianness()
+    || !/^(0|[1-9][0-9]{0,9}) (0|[1-9][0-9]{0,11}) [0-9a-f]{40}$/.test(head.slice(3).join(' '))) return undefined;
+  const n = Number(head[3]);
+  const at = bodyAt(nl);
+  if (data.length !== at + n * 60 + Number(head[4])) return undefined;
+  const body = data.subarray(at);
+  if (createHash('sha1').update(body).digest('hex') !== head[5]) return undefined;
+  // A Float64Array needs an offset that is a multiple of 8: read in place when it is (a file's own buffer), else from a copy.
+  let nums: Float64Array;
+  if (body.byteOffset % 8 === 0) {
+    nums = new Float64Array(body.buffer, body.byteOffset, n * 5);
+  } else {
+    nums = new Float64Array(n * 5);
+    new Uint8Array(nums.buffer).set(body.subarray(0, n * 40));
   }
-  const { v, paths, nums, blobs } = parsed;
-  if (v !== CACHE_VERSION || !Array.isArray(paths) || !Array.isArray(nums) || typeof blobs !== 'string'
-    || nums.length !== paths.length * 5 || blobs.length !== paths.length * 40 || !/^[0-9a-f]*$/.test(blobs)
-    || !nums.every(n => typeof n === 'number')) return undefined;
-  if (!paths.every(p => typeof p === 'string')) return undefined;
-  return { paths, nums, blobs };
+  const paths = n === 0 ? [] : body.toString('utf8', n * 60).split('\0');
+  if (paths.length !== n) return undefined;
+  return { paths, nums, blobs: body.toString('hex', n * 40, n * 60) };
 }
 
 /** Writes the cache whole (temporary file, then rename: a concurrent reader sees the old or the new one). Failures only cost time. */
 function saveCache(file: string, paths: readonly string[], nums: readonly number[], blobs: readonly string[]): void {
-  const json = JSON.stringify({ v: CACHE_VERSION, paths, nums, blobs: blobs.join('') });
+  const n = paths.length;
+  const pathBytes = Buffer.from(paths.join('\0'), 'utf8');
+  const body = Buffer.concat([new Uint8Array(Float64Array.from(nums).buffer), Buffer.from(blobs.join(''), 'hex'), pathBytes]);
+  const line = Buffer.from(`${CACHE_MAGIC} ${CACHE_VERSION} ${os.endianness()} ${n} ${pathBytes.length} ${createHash('sha1').update(body).digest('hex')}\n`, 'latin1');
   const tmp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(tmp, `${json}\n${createHash('sha1').update(json).digest('hex')}\n`);
+    fs.writeFileSync(tmp, Buffer.concat([line, Buffer.alloc(bodyAt(line.length - 1) - line.length), body]));
     fs.renameSync(tmp, file);
   } catch {
     fs.rmSync(tmp, { force: true });

@@ -73,6 +73,21 @@ describe('readDiskTree', () => {
     expect(cacheFiles()).toHaveLength(1);
   });
 
+  test('GIVEN non-ASCII and odd names WHEN read twice with the cache THEN the second read lists the same paths and ids and reads nothing', () => {
+    // GIVEN
+    fs.mkdirSync(path.join(dist, 'dév ü'));
+    write('dév ü/naïve 日本.yaml', 'n: 1\n');
+    write('dev/hello/new\nline.yaml', 'l: 1\n');
+    const first = readDiskTree(dist, { cacheDir: cache, now: LATER() });
+    // WHEN
+    const second = readDiskTree(dist, { cacheDir: cache, now: LATER() });
+    // THEN
+    expect(second.filesRead).toBe(0);
+    expect([...second.tree.keys()]).toEqual([...first.tree.keys()]);
+    expect([...second.tree.keys()]).toContain('dév ü/naïve 日本.yaml');
+    expect([...second.tree.keys()].map(p => second.tree.blobId(p))).toEqual([...first.tree.keys()].map(p => gitBlobId(fs.readFileSync(path.join(dist, p), 'utf8'))));
+  });
+
   test('GIVEN a cached file WHEN it is rewritten with the same size and its modification time put back THEN the change is seen (change time)', () => {
     // GIVEN (a whole-second modification time, which utimes can put back exactly)
     const file = path.join(dist, 'dev', 'hello', 'a.yaml');
@@ -154,14 +169,21 @@ describe('readDiskTree', () => {
   test.each([
     ['garbage', (s: string) => `${s.slice(0, 10)}\u0000garbage`],
     ['a truncated file', (s: string) => s.slice(0, Math.floor(s.length / 2))],
-    ['a changed blob id (bad checksum)', (s: string) => s.replace(/"blobs":"([0-9a-f])/, (_m, c) => `"blobs":"${c === '0' ? '1' : '0'}`)],
-    ['another format version', (s: string) => s.replace('{"v":1,', '{"v":0,')],
+    ['a changed blob id (bad checksum)', (s: string) => {
+      // The header line (`cdk8s-gitops-stat <version> <byte order> <count> ...`), zeros to a multiple of 8, 40 bytes of numbers per file, then the blob ids.
+      const at = Math.ceil((s.indexOf('\n') + 1) / 8) * 8 + Number(s.split(' ')[3]) * 40;
+      return `${s.slice(0, at)}${String.fromCharCode(s.charCodeAt(at) === 48 ? 49 : 48)}${s.slice(at + 1)}`;
+    }],
+    ['another format version', (s: string) => s.replace(/^cdk8s-gitops-stat 2 /, 'cdk8s-gitops-stat 1 ')],
+    ['another byte order', (s: string) => s.replace(/^(cdk8s-gitops-stat 2) (LE|BE) /, (_m, h, o) => `${h} ${o === 'LE' ? 'BE' : 'LE'} `)],
     ['an empty file', () => ''],
   ])('GIVEN a damaged cache (%s) WHEN read THEN every file is read again and the result is right', (_what, damage) => {
-    // GIVEN
+    // GIVEN (the file is binary: read and written as latin1, one character per byte)
     readDiskTree(dist, { cacheDir: cache, now: LATER() });
     const file = path.join(cache, cacheFiles()[0]);
-    fs.writeFileSync(file, damage(fs.readFileSync(file, 'utf8')));
+    const before = fs.readFileSync(file, 'latin1');
+    expect(damage(before)).not.toBe(before);
+    fs.writeFileSync(file, damage(before), 'latin1');
     write('dev/hello/b.yaml', 'b: 3\n');
     // WHEN
     const { tree, filesRead } = readDiskTree(dist, { cacheDir: cache, now: LATER() });
