@@ -367,8 +367,18 @@ async function makeCommitWith(
   const added: string[] = [];
   const changed: string[] = [];
   const files: TreeFile[] = [];
+  // A folder's files come one after the other (sorted paths): its answer is looked up once, not per file.
+  let lastDir: string | undefined;
+  let lastSame = false;
   for (const [p, blob] of prepared.byPath) {
-    if (listing.sameDirs.size && listing.sameDirs.has(dirOf(p))) continue;
+    if (listing.sameDirs.size) {
+      const slash = p.lastIndexOf('/');
+      if (lastDir === undefined || slash !== lastDir.length || !p.startsWith(lastDir)) {
+        lastDir = p.slice(0, Math.max(0, slash));
+        lastSame = listing.sameDirs.has(lastDir);
+      }
+      if (lastSame) continue;
+    }
     files.push({ path: p, blob, content: () => prepared.content(p) });
     if (p === MARKER_FILE) continue;
     const old = oldFiles.get(p);

@@ -235,6 +235,23 @@ describeGit('publish', () => {
     expect(Object.keys(sb.treeOf(sb.src, 'rendered-manifests')).sort()).toEqual([MARKER_FILE, ...Object.keys(next)].sort());
   });
 
+  test('a changed folder right after an unchanged one whose name has the same length is still written', async () => {
+    // GIVEN dev/one and dev/two published (same-length names, one after the other in the tree)
+    const before = { ...app('dev', 'one', 'ghcr.io/acme/one:1.0.0'), ...app('dev', 'two', 'ghcr.io/acme/two:1.0.0') };
+    sb.writeDist(before);
+    await sb.cli(['publish']);
+
+    // WHEN only dev/two changes
+    const next = { ...app('dev', 'one', 'ghcr.io/acme/one:1.0.0'), ...app('dev', 'two', 'ghcr.io/acme/two:1.1.0') };
+    sb.writeDist(next);
+    const res = await sb.cli(['publish', '--json']);
+
+    // THEN dev/two's change is the commit, and the branch holds exactly the new tree
+    expect(res.code).toBe(0);
+    expect(JSON.parse(res.out)).toMatchObject({ status: 'published', changed: ['dev/two/deployment-two.yaml', 'dev/two/kustomization.yaml'], added: [], deleted: [] });
+    expect(sb.treeOf(sb.src, 'rendered-manifests')).toEqual({ ...next, [MARKER_FILE]: expect.any(String) });
+  });
+
   test('with i18n.commitEncoding the commit records the encoding, as git commit-tree does (not written in-process)', async () => {
     // GIVEN
     sb.writeDist(v1());
