@@ -77,6 +77,15 @@ withKubectl('validateFolders: a cache of check results per folder content and to
     expect((await validateFolders(tree, { cacheDir })).stats?.kustomizeBuilds).toBe(0);
   });
 
+  test('GIVEN an unknown rule id WHEN validated with kustomize THEN it is refused naming the rule, before any build starts', async () => {
+    // WHEN
+    const before = kustomizeStats.builds;
+    const run = validateFolders(apps(2), { rules: { 'no-such-rule': 'off' } as never });
+    // THEN
+    await expect(run).rejects.toThrow(/rules\.no-such-rule.*is not a rule that can be configured/);
+    expect(kustomizeStats.builds - before).toBe(0);
+  });
+
   test('a cached kustomize finding is not reported by a run that skips kustomize', async () => {
     // GIVEN a folder whose pin drifts, cached by a run with kustomize
     const tree = apps(1);
