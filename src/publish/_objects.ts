@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { deflateSync } from 'zlib';
 import { Git } from './_git';
+import type { FolderIds } from './_tree-ids';
 
 /** The repository's object hash: `sha1` or `sha256`. */
 export type ObjectFormat = 'sha1' | 'sha256';
@@ -38,10 +39,24 @@ export interface TreeEntry {
  * The git object id of the tree holding `files` (path → blob id, all mode
  * 100644), computed without a git process, plus every tree object's entries
  * (id → entries, subtrees before the trees holding them) so the missing
- * ones can be written.
+ * ones can be written. With `folders`, the id of a folder of at most
+ * `MAX_FOLDER_ENTRIES` entries (sorted ASCII paths) is looked up by the
+ * folder's whole content instead of hashed, and remembered when hashed.
  */
-export function treeId(files: ReadonlyMap<string, string>, format: ObjectFormat): { id: string; trees: Map<string, TreeEntry[]> } {
-  return sortedTreeId(files, format) ?? anyTreeId(files, format);
+export function treeId(
+  files: ReadonlyMap<string, string>, format: ObjectFormat, folders?: FolderIds,
+): { id: string; trees: Map<string, TreeEntry[]> } {
+  return sortedTreeId(files, format, folders) ?? anyTreeId(files, format);
+}
+
+/** Folders with more entries are hashed, not looked up (an environment's folder of 1,000 apps: its key would be as long as its body). */
+export const MAX_FOLDER_ENTRIES = 64;
+
+/** The key of a folder's entries for a folder id cache: each entry's kind, name and id (ids of one format have one length). */
+export function folderKey(entries: readonly TreeEntry[]): string {
+  let key = '';
+  for (const e of entries) key += `${e.type === 'tree' ? 't' : 'b'}${e.name}\0${e.id}`;
+  return key;
 }
 
 /** The id of a tree object holding `entries` (in git's order). */
@@ -71,13 +86,25 @@ function treeBody(entries: readonly TreeEntry[], ascii: boolean, format: ObjectF
  * (then each folder's entries come in git's order, a folder's name followed
  * by '/', and each folder's paths are contiguous). `undefined` otherwise.
  */
-function sortedTreeId(files: ReadonlyMap<string, string>, format: ObjectFormat): { id: string; trees: Map<string, TreeEntry[]> } | undefined {
+function sortedTreeId(
+  files: ReadonlyMap<string, string>, format: ObjectFormat, folders?: FolderIds,
+): { id: string; trees: Map<string, TreeEntry[]> } | undefined {
   const trees = new Map<string, TreeEntry[]>();
   // The open folders, root first: each one's path with a trailing '/' ('' for the root), name and entries so far.
   const stack: { prefix: string; name: string; entries: TreeEntry[] }[] = [{ prefix: '', name: '', entries: [] }];
   const close = () => {
     const dir = stack.pop()!;
-    const id = hashTree(dir.entries, true, format);
+    let id: string | undefined;
+    if (folders && dir.entries.length <= MAX_FOLDER_ENTRIES) {
+      const key = folderKey(dir.entries);
+      id = folders.get(key);
+      if (id === undefined) {
+        id = hashTree(dir.entries, true, format);
+        folders.set(key, id);
+      }
+    } else {
+      id = hashTree(dir.entries, true, format);
+    }
     trees.set(id, dir.entries);
     return { id, name: dir.name };
   };

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { ObjectFormat } from './_objects';
+import { MAX_FOLDER_ENTRIES, ObjectFormat } from './_objects';
 
 /**
  * A cache of tree ids by listing: the key is a hash of a tree's paths and
@@ -89,5 +89,119 @@ function save(cacheDir: string, entries: Entries): void {
     fs.renameSync(tmp, file);
   } catch {
     fs.rmSync(tmp, { force: true });
+  }
+}
+
+/**
+ * The tree ids of small folders, keyed by their whole content: each entry's
+ * kind, name and object id. A folder's tree id is a pure function of that
+ * key, so an entry can never go stale; the file is checksummed, and a damaged
+ * one is discarded whole (it only costs time). A one-app change then hashes
+ * only the trees on its path (its folder, its environment's, the root) and
+ * looks up the other ≈ 2,000 folders' ids (see `treeId`).
+ */
+export interface FolderIds {
+  /** The id remembered for a folder's key, if any. */
+  get(key: string): string | undefined;
+  /** Remembers a folder's id (computed by hashing its tree object). */
+  set(key: string, id: string): void;
+}
+
+/** First word of the folder cache's header line, and its version (bumped when the format or the keys' meaning changes). */
+const FOLDER_MAGIC = 'cdk8s-gitops-folder-trees';
+const FOLDER_VERSION = 1;
+
+/** The folder cache's file for an object format. */
+export function folderIdsFile(cacheDir: string, format: ObjectFormat): string {
+  return path.join(cacheDir, `publish-folder-trees-${format}.txt`);
+}
+
+/**
+ * The folder tree id cache of `cacheDir`: a header line (`<magic> <version>
+ * <format> <count> <sha1 of the body>`), then one line per folder, `<tree id>
+ * <key>` (keys are ASCII without a newline; the newest tree's folders
+ * first). {@link FolderIdCache.save} rewrites it when something was added.
+ */
+export class FolderIdCache implements FolderIds {
+  /** Loads the cache (empty when missing, damaged, of another version or format). */
+  public static load(cacheDir: string, format: ObjectFormat): FolderIdCache {
+    const ids = new Map<string, string>();
+    let text: string | undefined;
+    try {
+      text = fs.readFileSync(folderIdsFile(cacheDir, format), 'latin1');
+    } catch {
+      // No cache yet.
+    }
+    const nl = text?.indexOf('\n') ?? -1;
+    if (text !== undefined && nl > 0) {
+      const head = text.slice(0, nl).split(' ');
+      const body = text.slice(nl + 1);
+      const idLength = format === 'sha256' ? 64 : 40;
+      const ok = head.length === 5 && head[0] === FOLDER_MAGIC && head[1] === String(FOLDER_VERSION) && head[2] === format
+        && createHash('sha1').update(body, 'latin1').digest('hex') === head[4];
+      if (ok) {
+        const lines = body.split('\n');
+        lines.pop();
+        // Anything malformed discards the whole file.
+        const hex = HEX[format];
+        const valid = lines.length === Number(head[3]) && lines.every(l => l.charCodeAt(idLength) === 0x20 && hex.test(l.slice(0, idLength)));
+        if (valid) for (const l of lines) ids.set(l.slice(idLength + 1), l.slice(0, idLength));
+      }
+    }
+    return new FolderIdCache(cacheDir, format, ids);
+  }
+
+  /** Keys found or added by this run, in order (an array: a push per folder is cheaper than a map's set). */
+  private readonly used: string[] = [];
+  private added = 0;
+
+  private constructor(private readonly cacheDir: string, private readonly format: ObjectFormat, private readonly ids: Map<string, string>) {}
+
+  public get(key: string): string | undefined {
+    const id = this.ids.get(key);
+    if (id !== undefined) this.used.push(key);
+    return id;
+  }
+
+  public set(key: string, id: string): void {
+    // The file is ASCII lines: keys of other names are not kept (`treeId` asks only for ASCII ones).
+    if (/[\n\x80-\uffff]/.test(key)) return;
+    this.used.push(key);
+    this.ids.set(key, id);
+    this.added++;
+  }
+
+  /**
+   * Writes the file when this run added a folder: this run's folders first,
+   * then older ones up to as many again (a folder's previous states stay, so
+   * switching back and forth hashes nothing). Failures only cost time.
+   */
+  public save(): void {
+    if (this.added === 0) return;
+    const keep = new Map<string, string>();
+    for (const k of this.used) keep.set(k, this.ids.get(k)!);
+    const limit = 2 * keep.size + MAX_FOLDER_ENTRIES;
+    for (const [k, id] of this.ids) {
+      if (keep.size >= limit) break;
+      if (!keep.has(k)) keep.set(k, id);
+    }
+    let body = '';
+    for (const [k, id] of keep) body += `${id} ${k}\n`;
+    const file = folderIdsFile(this.cacheDir, this.format);
+    const tmp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}`;
+    try {
+      fs.mkdirSync(this.cacheDir, { recursive: true });
+      const sum = createHash('sha1').update(body, 'latin1').digest('hex');
+      fs.writeFileSync(tmp, `${FOLDER_MAGIC} ${FOLDER_VERSION} ${this.format} ${keep.size} ${sum}\n${body}`, 'latin1');
+      fs.renameSync(tmp, file);
+    } catch {
+      fs.rmSync(tmp, { force: true });
+    }
+    this.added = 0;
+  }
+
+  /** Removes the file (a tree built with it did not have the id another check expected). */
+  public forget(): void {
+    fs.rmSync(folderIdsFile(this.cacheDir, this.format), { force: true });
   }
 }

@@ -7,7 +7,7 @@ import { blobId, commitBody, isPlainIdent, ObjectFormat, TreeEntry, TreeFile, tr
 import {
   assertOwned, checkRemote, fetchBranch, isAncestor, pushBranch, readConfig, readTips, Repo, RepoConfig, Tip, trackingRef, zeroId,
 } from './_repo';
-import { cachedTreeId, forgetTreeId, ListingKey, rememberTreeId } from './_tree-ids';
+import { cachedTreeId, FolderIdCache, forgetTreeId, ListingKey, rememberTreeId } from './_tree-ids';
 import { PublishError, PublishRefusedError } from './publish-error';
 import { Problem } from '../errors';
 import { DiskTree } from '../render/disk-tree';
@@ -125,7 +125,8 @@ let lastBlobIds: { format: ObjectFormat; ids: Map<string, string> } | undefined;
  * With `cacheDir`, a tree read from disk whose listing (paths and blob ids,
  * which the stat cache knows) was prepared before gets its tree id from the
  * cache: `byPath` and `trees` are then built only when used (a commit is
- * made), and checked against that id.
+ * made), and checked against that id. The trees are built with the folder
+ * id cache of `cacheDir` (a one-app change hashes only the trees it changes).
  */
 export function prepare(format: ObjectFormat, tree: RenderedTree, cacheDir?: string): Prepared {
   const content = (p: string) => (p === MARKER_FILE ? MARKER_CONTENT : tree.get(p)!);
@@ -138,15 +139,16 @@ export function prepare(format: ObjectFormat, tree: RenderedTree, cacheDir?: str
       listing((p, blob) => map.set(p, blob));
       return map;
     };
-    if (!cacheDir) return lazyPrepared(format, content, byPath);
+    if (!cacheDir) return lazyPrepared(format, content, byPath, undefined);
+    const folders = () => FolderIdCache.load(cacheDir, format);
     // The key: the marker, then every file (the marker's place in the order is fixed by the paths).
     const k = new ListingKey(format);
     k.add(MARKER_FILE, marker);
     for (const p of tree.keys()) k.add(p, tree.blobId(p)!);
     const key = k.digest();
     const known = cachedTreeId(cacheDir, key);
-    if (known) return lazyPrepared(format, content, byPath, { treeId: known, forget: () => forgetTreeId(cacheDir, key) });
-    const prepared = lazyPrepared(format, content, byPath);
+    if (known) return lazyPrepared(format, content, byPath, folders, { treeId: known, forget: () => forgetTreeId(cacheDir, key) });
+    const prepared = lazyPrepared(format, content, byPath, folders);
     rememberTreeId(cacheDir, key, prepared.treeId);
     return prepared;
   }
@@ -162,7 +164,7 @@ export function prepare(format: ObjectFormat, tree: RenderedTree, cacheDir?: str
   };
   withMarker(tree.keys(), blobOf, marker, (p, blob) => byPath.set(p, blob));
   lastBlobIds = { format, ids };
-  return lazyPrepared(format, content, () => byPath);
+  return lazyPrepared(format, content, () => byPath, undefined);
 }
 
 /** Visits `paths` with their blob ids and the marker where it sorts (so sorted paths stay sorted: the tree id is then computed in one pass). */
@@ -181,22 +183,26 @@ function withMarker(paths: Iterable<string>, blobOf: (p: string) => string, mark
 /**
  * A {@link Prepared} whose `byPath` and tree objects are built on first use.
  * With `known` (a tree id from the cache), `treeId` needs neither; building
- * the trees then checks it (a wrong cached id is forgotten and refused).
+ * the trees then checks it (a wrong cached id is forgotten and refused, and
+ * so is the folder id cache the trees were built with).
  */
 function lazyPrepared(
   format: ObjectFormat, content: (p: string) => Buffer | string, byPath: () => Map<string, string>,
-  known?: { readonly treeId: string; readonly forget: () => void },
+  folderIds: (() => FolderIdCache) | undefined, known?: { readonly treeId: string; readonly forget: () => void },
 ): Prepared {
   let paths: Map<string, string> | undefined;
   let built: { id: string; trees: Map<string, TreeEntry[]> } | undefined;
   const getPaths = () => (paths ??= byPath());
   const build = () => {
     if (built) return built;
-    built = treeId(getPaths(), format);
+    const folders = folderIds?.();
+    built = treeId(getPaths(), format, folders);
     if (known && built.id !== known.treeId) {
       known.forget();
+      folders?.forget();
       throw new PublishError('git', `the tree id cache named ${known.treeId} for this tree, but it is ${built.id}: the entry was removed, run the command again`);
     }
+    folders?.save();
     return built;
   };
   return {

@@ -2,7 +2,8 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { gitEnv } from './_harness';
-import { blobId, commitBody, isPlainIdent, treeId, writeLooseObject } from '../../src/publish/_objects';
+import { blobId, commitBody, folderKey, isPlainIdent, treeId, writeLooseObject } from '../../src/publish/_objects';
+import { FolderIdCache, folderIdsFile } from '../../src/publish/_tree-ids';
 import { hasTool, tmpDir } from '../support/tools';
 
 const describeGit = hasTool('git', ['--version']) ? describe : describe.skip;
@@ -44,6 +45,65 @@ describeGit('treeId (tree object ids computed in-process)', () => {
     const folders = new Set(paths.flatMap(p => p.split('/').slice(0, -1).map((_s, i, segs) => segs.slice(0, i + 1).join('/'))));
     expect(trees.size).toBe(folders.size + 1);
     expect([...trees.keys()].pop()).toBe(id);
+  });
+
+  test('GIVEN a folder id cache WHEN the tree id is computed twice THEN the second pass looks every small folder up, hashes only the large ones, and both ids are git\'s', () => {
+    // GIVEN 3 small app folders and one folder of 70 entries (more than the cache keeps)
+    const paths = ['.cdk8s-gitops', 'dev/a/k.yaml', 'dev/a/x.yaml', 'dev/b/k.yaml', 'prod/a/k.yaml', ...Array.from({ length: 70 }, (_, i) => `zz/f${String(i).padStart(2, '0')}.yaml`)];
+    const files = new Map(paths.map(p => [p, blob(`${p}\n`)]));
+    const map = new Map<string, string>();
+    const gets: string[] = [];
+    const folders = { get: (k: string) => { gets.push(k); return map.get(k); }, set: (k: string, id: string) => { map.set(k, id); } };
+    // WHEN
+    const first = treeId(files, 'sha1', folders);
+    const missesOnFirst = gets.filter(k => !map.has(k)).length;
+    gets.length = 0;
+    const second = treeId(files, 'sha1', folders);
+    // THEN the folders dev/a, dev/b, dev, prod/a, prod and the root are cached (zz is not), and the second pass finds them all
+    expect(first.id).toBe(gitTreeId(files));
+    expect(second.id).toBe(first.id);
+    expect(map.size).toBe(6);
+    expect(gets).toHaveLength(6);
+    expect(gets.every(k => map.has(k))).toBe(true);
+    expect(missesOnFirst).toBe(0);
+    expect(second.trees.size).toBe(first.trees.size);
+    // AND a wrong id under a folder's key is used as given (the file holding the cache is checksummed, see below)
+    const devA = folderKey(first.trees.get([...first.trees].find(([, e]) => e.some(x => x.name === 'x.yaml'))![0])!);
+    map.set(devA, 'f'.repeat(40));
+    expect(treeId(files, 'sha1', folders).id).not.toBe(first.id);
+  });
+
+  test('GIVEN a saved folder id cache WHEN it is loaded, damaged, of another version or format THEN only an intact file of this format is used, and a damaged one is rebuilt', () => {
+    // GIVEN a tree's folder ids saved
+    const cacheDir = path.join(dir, 'cache');
+    const files = new Map(['dev/a/k.yaml', 'dev/b/k.yaml', 'prod/a/k.yaml'].map(p => [p, blob(`${p}\n`)]));
+    const expected = gitTreeId(files);
+    const cold = FolderIdCache.load(cacheDir, 'sha1');
+    expect(treeId(files, 'sha1', cold).id).toBe(expected);
+    cold.save();
+    const file = folderIdsFile(cacheDir, 'sha1');
+    const saved = fs.readFileSync(file, 'latin1');
+    expect(saved.split('\n')[0]).toMatch(/^cdk8s-gitops-folder-trees 1 sha1 6 [0-9a-f]{40}$/);
+    const count = (c: FolderIdCache) => {
+      let n = 0;
+      treeId(files, 'sha1', { get: k => { const id = c.get(k); if (id) n++; return id; }, set: (k, id) => c.set(k, id) });
+      return n;
+    };
+    // WHEN loaded intact THEN every folder is found
+    expect(count(FolderIdCache.load(cacheDir, 'sha1'))).toBe(6);
+    expect(count(FolderIdCache.load(cacheDir, 'sha256'))).toBe(0);
+    // WHEN one id is changed (the checksum no longer matches), the version or the count differs THEN nothing is used
+    const lines = saved.split('\n');
+    const flipped = [lines[0], `${lines[1][0] === '0' ? '1' : '0'}${lines[1].slice(1)}`, ...lines.slice(2)].join('\n');
+    for (const damaged of [flipped, saved.replace(' 1 sha1 ', ' 2 sha1 '), saved.replace(' sha1 6 ', ' sha1 5 '), saved.slice(0, -10), '']) {
+      fs.writeFileSync(file, damaged, 'latin1');
+      const c = FolderIdCache.load(cacheDir, 'sha1');
+      expect(count(c)).toBe(0);
+      // AND the tree id is still git's, and saving rewrites an intact file
+      expect(treeId(files, 'sha1', c).id).toBe(expected);
+      c.save();
+      expect(count(FolderIdCache.load(cacheDir, 'sha1'))).toBe(6);
+    }
   });
 
   test('GIVEN a blob, a tree and a commit written as loose objects WHEN git reads them THEN they have the computed ids, fsck finds nothing, and a rewrite is a no-op', () => {

@@ -1,3 +1,4 @@
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { app, Sandbox } from './_harness';
@@ -141,6 +142,50 @@ describeGit('publish', () => {
     expect(sb.tip(sb.src)).toBe(now);
     expect(JSON.parse(fs.readFileSync(cacheFile, 'utf8')).entries.map((e: string[]) => e[1])).not.toContain('f'.repeat(40));
     expect((await sb.cli(['publish'])).out).toMatch(/is up to date/);
+  });
+
+  test('the folder tree id cache: each one-app commit holds the tree git builds from the folder, also after the cache file is damaged', async () => {
+    // GIVEN a published tree (its folders' tree ids are now cached)
+    const dist = sb.writeDist(v1());
+    expect((await sb.cli(['publish'])).code).toBe(0);
+    const cacheFile = path.join(sb.root, '.cache', 'cdk8s-gitops', 'publish-folder-trees-sha1.txt');
+    expect(fs.readFileSync(cacheFile, 'latin1')).toMatch(/^cdk8s-gitops-folder-trees 1 sha1 \d+ [0-9a-f]{40}\n/);
+    /** The tree `git add` of the folder plus the branch's marker makes, through a private index. */
+    const gitWriteTree = () => {
+      const env = { ...sb.env, GIT_INDEX_FILE: path.join(sb.root, 'check-index') };
+      fs.rmSync(env.GIT_INDEX_FILE, { force: true });
+      const git = (...args: string[]) => execFileSync('git', args, { cwd: sb.src, env, encoding: 'utf8' }).trim();
+      git(`--work-tree=${dist}`, 'add', '-A', '.');
+      git('update-index', '--add', '--cacheinfo', `100644,${git('rev-parse', `rendered-manifests:${MARKER_FILE}`)},${MARKER_FILE}`);
+      return git('write-tree');
+    };
+    const file = path.join(dist, 'dev', 'hello', 'deployment-hello.yaml');
+    const edit = (from: string, to: string) => fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(from, to));
+
+    // WHEN one app changes, then changes back (both states of its folder are cached now)
+    for (const [from, to] of [['replicas: 1', 'replicas: 2'], ['replicas: 2', 'replicas: 1'], ['replicas: 1', 'replicas: 2']]) {
+      edit(from, to);
+      expect((await sb.cli(['publish'])).out).toMatch(/\(1 changed, 0 added, 0 deleted\)/);
+      // THEN the commit's tree is git's tree of the folder
+      expect(sb.git(sb.src, 'rev-parse', 'rendered-manifests^{tree}')).toBe(gitWriteTree());
+    }
+
+    // WHEN the ids in the cache file are damaged (its checksum no longer matches) and another app changes
+    const text = fs.readFileSync(cacheFile, 'latin1');
+    const [head, ...lines] = text.split('\n');
+    fs.writeFileSync(cacheFile, [head, ...lines.map(l => (l ? `${l[0] === '0' ? '1' : '0'}${l.slice(1)}` : l))].join('\n'), 'latin1');
+    const api = path.join(dist, 'dev', 'api', 'deployment-api.yaml');
+    fs.writeFileSync(api, fs.readFileSync(api, 'utf8').replace('replicas: 1', 'replicas: 3'));
+    const res = await sb.cli(['publish']);
+
+    // THEN the file is discarded and rebuilt, and the commit is still right
+    expect(res.out).toMatch(/\(1 changed, 0 added, 0 deleted\)/);
+    expect(sb.git(sb.src, 'rev-parse', 'rendered-manifests^{tree}')).toBe(gitWriteTree());
+    expect(fs.readFileSync(cacheFile, 'latin1')).not.toBe(text);
+    const { [MARKER_FILE]: marker, ...onBranch } = sb.treeOf(sb.src, 'rendered-manifests');
+    expect(marker).toBeDefined();
+    expect(onBranch).toEqual(Object.fromEntries(readTree(dist)));
+    expect(() => sb.git(sb.src, 'fsck', '--strict', '--no-dangling')).not.toThrow();
   });
 
   test('--no-cache reads every file and writes no stat cache', async () => {
