@@ -1,4 +1,4 @@
-import { CatFile, parseTree } from './_cat-file';
+import { CatFile, GitObject, parseTree } from './_cat-file';
 import { TreeEntry } from './_objects';
 import { PublishError } from './publish-error';
 
@@ -14,16 +14,39 @@ export interface BaseListing {
   readonly sameFiles: number;
 }
 
+/** The new tree: its root id and every tree object's entries (from `treeId`). */
+export interface NewTree {
+  readonly root: string;
+  readonly trees: ReadonlyMap<string, readonly TreeEntry[]>;
+}
+
 /**
- * Lists `baseTree` only where it differs from the new tree (`root`, with its
- * tree objects `trees` from `treeId`): a subtree whose id equals the new
- * tree's subtree at the same path is identical and is not read. For a
- * one-app change that is the root, the environment's folder and the app's
- * folder — one round trip per level in one `git cat-file --batch`.
+ * Lists `baseTree` only where it differs from the new tree (`ours`, called
+ * once the first reads are sent, so git answers while it builds the tree
+ * objects): a subtree whose id equals the new tree's subtree at the same
+ * path is identical and is not read. For a one-app change that is the root,
+ * the environment's folder and the app's folder, in one `git cat-file
+ * --batch`. The folders in `guess` (those likely to differ, their parents
+ * included) are asked for by path with the root, so a right guess costs one
+ * round trip instead of one per level; an answer is used only if its id is
+ * the subtree id found on the way down, else that tree is read by id.
  */
 export async function listChangedBase(
-  cat: CatFile, baseTree: string, root: string, trees: ReadonlyMap<string, readonly TreeEntry[]>, idBytes: number,
+  cat: CatFile, baseTree: string, ours: () => NewTree, idBytes: number, guess: ReadonlySet<string> = new Set(),
 ): Promise<BaseListing> {
+  const early = new Map<string, Promise<GitObject | undefined>>([['', cat.read(baseTree)]]);
+  for (const dir of guess) {
+    if (!dir || early.has(dir)) continue;
+    const read = cat.read(`${baseTree}:${dir}`);
+    // An answer nobody waits for (the guess was wrong) must not be an unhandled rejection.
+    read.catch(() => undefined);
+    early.set(dir, read);
+  }
+  const { root, trees } = ours();
+  const readTree = (dir: string, id: string): Promise<GitObject | undefined> => {
+    const ahead = early.get(dir);
+    return ahead ? ahead.then(o => (o?.id === id ? o : cat.read(id))) : cat.read(id);
+  };
   const files = new Map<string, string>();
   const knownTrees = new Set<string>();
   const sameDirs = new Set<string>();
@@ -41,7 +64,7 @@ export async function listChangedBase(
   };
   let level: { dir: string; base: string; ours?: string }[] = [{ dir: '', base: baseTree, ours: root }];
   while (level.length) {
-    const objects = await Promise.all(level.map(l => cat.read(l.base)));
+    const objects = await Promise.all(level.map(l => readTree(l.dir, l.base)));
     const next: typeof level = [];
     level.forEach((l, i) => {
       const obj = objects[i];

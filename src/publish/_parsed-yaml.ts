@@ -8,15 +8,23 @@ import type * as Yaml from 'yaml';
 export class ParsedYaml {
   private readonly docs = new Map<string, Yaml.Document.Parsed[]>();
 
+  /** Loads the yaml module now (e.g. while waiting for git), not at the first parse. */
+  public load(): void {
+    this.yaml();
+  }
+
   /** The documents of `text` (with their errors, if any). */
   public of(text: string): Yaml.Document.Parsed[] {
     let docs = this.docs.get(text);
     if (!docs) {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const yaml = require('yaml') as typeof Yaml;
-      docs = [...yaml.parseAllDocuments(text, { prettyErrors: false }) as Iterable<Yaml.Document.Parsed>];
+      docs = [...this.yaml().parseAllDocuments(text, { prettyErrors: false }) as Iterable<Yaml.Document.Parsed>];
       this.docs.set(text, docs);
     }
     return docs;
+  }
+
+  private yaml(): typeof Yaml {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('yaml') as typeof Yaml;
   }
 }

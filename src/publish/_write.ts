@@ -340,6 +340,25 @@ function backoff(attempt: number): number {
   return Math.round(Math.random() * Math.min(2000, 50 * 2 ** attempt));
 }
 
+/** Most folders {@link likelyChangedDirs} names. */
+const MAX_GUESSED_DIRS = 64;
+
+/**
+ * The folders (and their parents) of the files a {@link DiskTree}'s listing
+ * read again because their size, times or inode changed: the folders a
+ * commit most likely changes. Empty for other trees.
+ */
+function likelyChangedDirs(tree: RenderedTree): Set<string> {
+  const dirs = new Set<string>();
+  if (!(tree instanceof DiskTree)) return dirs;
+  for (const p of tree.readPaths()) {
+    for (let slash = p.indexOf('/'); slash >= 0; slash = p.indexOf('/', slash + 1)) dirs.add(p.slice(0, slash));
+    // A first listing (no stat cache) read every file: no guess.
+    if (dirs.size > MAX_GUESSED_DIRS) return new Set();
+  }
+  return dirs;
+}
+
 /** The folder of a path ('' for the root). */
 const dirOf = (p: string) => p.slice(0, Math.max(0, p.lastIndexOf('/')));
 
@@ -360,9 +379,17 @@ async function makeCommitWith(
   req: WriteRequest, prepared: Prepared, base: Tip | undefined, configP: Promise<RepoConfig>, admitted: Promise<Superseded | undefined>, cat: CatFile,
 ) {
   const { repo, branch } = req;
-  // Only the folders whose tree differs from the base are listed: the others hold the same files.
+  const parsed = new ParsedYaml();
+  // Only the folders whose tree differs from the base are listed: the others hold the same files. The base's trees
+  // are asked for first (with, by path, the folders of the files the listing read again: those likely changed), and
+  // git answers while the new tree's objects are built and the yaml module loads (the commit's YAML check needs it).
+  const ours = () => {
+    const made = { root: prepared.treeId, trees: prepared.trees };
+    parsed.load();
+    return made;
+  };
   const listing = base
-    ? await listChangedBase(cat, base.tree, prepared.treeId, prepared.trees, repo.format === 'sha256' ? 32 : 20)
+    ? await listChangedBase(cat, base.tree, ours, repo.format === 'sha256' ? 32 : 20, likelyChangedDirs(req.tree))
     : { files: new Map<string, string>(), knownTrees: new Set<string>(), sameDirs: new Set<string>(), sameFiles: 0 };
   const oldFiles = listing.files;
   if (base) assertOwned(branch, base, oldFiles);
@@ -393,7 +420,6 @@ async function makeCommitWith(
   }
   const deleted = [...oldFiles.keys()].filter(p => !req.tree.has(p));
   // Unchanged files were checked when they were published: parse only what this commit brings (each text once).
-  const parsed = new ParsedYaml();
   checkYaml(req.tree, [...added, ...changed], parsed);
   const touchedDirs = new Set([...added, ...changed, ...deleted].map(p => p.slice(0, p.lastIndexOf('/'))));
   // The gate (kustomize builds on a cache miss) runs only for an admitted commit.

@@ -149,6 +149,11 @@ export class DiskTree extends LazyTree {
   public keys(): MapIterator<string> {
     return this.index.keys();
   }
+
+  /** The paths whose text is in memory: read by the listing (new, or changed since the stat cache was written) or asked for since. */
+  public readPaths(): MapIterator<string> {
+    return this.texts.keys();
+  }
 }
 
 /** The blob id of `p` in `tree`: from a {@link DiskTree} without reading it, else computed from the text. */
