@@ -66,32 +66,42 @@ const shapeMemo = new WeakMap<DiskTree, readonly Finding[]>();
 function shapeFindingsOf(tree: RenderedTree): Finding[] {
   const out: Finding[] = [];
   const seenDirs = new Set<string>();
+  // The folder of the previous file whose folders were looked at: a folder's files come one after the other in a
+  // listing, so the next file's folder is compared with it in place (no split or slice per file).
+  let lastFolder: string | undefined;
   // Paths only: a file's text is looked at (isBlankIn) only for the empty-file rule.
   for (const file of tree.keys()) {
-    const segs = file.split('/');
-    const gitAt = /\.git/i.test(file) ? segs.findIndex(isGitSegment) : -1;
-    if (gitAt >= 0) {
-      const where = segs.slice(0, gitAt + 1).join('/');
-      if (!seenDirs.has(where)) {
-        seenDirs.add(where);
-        out.push(finding(where, 'tree-git-path', `is a "${segs[gitAt]}" path component: git refuses such paths and Argo CD would never see them. `
-          + 'Remove it from the rendered folder (render into a folder that is not a git checkout)'));
+    if (/\.git/i.test(file)) {
+      const parts = file.split('/');
+      const gitAt = parts.findIndex(isGitSegment);
+      if (gitAt >= 0) {
+        const where = parts.slice(0, gitAt + 1).join('/');
+        if (!seenDirs.has(where)) {
+          seenDirs.add(where);
+          out.push(finding(where, 'tree-git-path', `is a "${parts[gitAt]}" path component: git refuses such paths and Argo CD would never see them. `
+            + 'Remove it from the rendered folder (render into a folder that is not a git checkout)'));
+        }
+        continue;
       }
-      continue;
     }
+    const slash = file.lastIndexOf('/');
     // A file's folders are looked at once, with the first file of its folder.
-    const folder = file.slice(0, Math.max(0, file.lastIndexOf('/')));
-    for (let i = 0; i < segs.length - 1 && !seenDirs.has(folder); i++) {
-      const dir = segs.slice(0, i + 1).join('/');
-      if (seenDirs.has(dir)) continue;
-      seenDirs.add(dir);
-      const name = segs[i];
-      if (!DNS_LABEL.test(name)) {
-        out.push(finding(`${dir}/`, 'tree-folder-name', 'is not a DNS-1123 label (lowercase a-z, 0-9 and "-", at most 63 characters, starting and ending with a letter or digit): '
-          + `an ApplicationSet git generator turns folder names into Application names, which Argo CD would refuse. Rename it to "${suggestLabel(name)}"`, name));
+    if (slash >= 0 && !(lastFolder !== undefined && slash === lastFolder.length && file.startsWith(lastFolder))) {
+      const folder = file.slice(0, slash);
+      const segs = folder.split('/');
+      for (let i = 0; i < segs.length && !seenDirs.has(folder); i++) {
+        const dir = segs.slice(0, i + 1).join('/');
+        if (seenDirs.has(dir)) continue;
+        seenDirs.add(dir);
+        const name = segs[i];
+        if (!DNS_LABEL.test(name)) {
+          out.push(finding(`${dir}/`, 'tree-folder-name', 'is not a DNS-1123 label (lowercase a-z, 0-9 and "-", at most 63 characters, starting and ending with a letter or digit): '
+            + `an ApplicationSet git generator turns folder names into Application names, which Argo CD would refuse. Rename it to "${suggestLabel(name)}"`, name));
+        }
       }
+      lastFolder = folder;
     }
-    const base = segs[segs.length - 1];
+    const base = file.slice(slash + 1);
     if (file === OWNERSHIP_MARKER) {
       out.push(finding(file, 'tree-file-type', 'is reserved for the ownership marker that publish writes on the branch; remove it from the rendered folder'));
     } else if (!/\.ya?ml$/.test(base)) {

@@ -53,6 +53,24 @@ describe('tree shape (in memory)', () => {
       + `an ApplicationSet git generator turns folder names into Application names, which Argo CD would refuse. Rename it to "${fix}"`);
   });
 
+  test('every bad folder is named once, in the order of the first file under it, whether or not a folder\'s files come one after the other', () => {
+    // GIVEN paths in no particular order: bad folders at several depths, files of one folder apart, a root file, a .git path
+    const paths = [
+      'ok/Bad/x.yaml', 'Top/a/x.yaml', 'ok/x.yaml', 'ok/Bad/y.yaml', 'Top/b/y.yaml', 'root.yaml', 'ok/Bad/Deep/z.yaml',
+      'ok/Bad/x2.yaml', 'Top/a/x2.yaml', 'ok/.git/config.yaml', 'ok/Bad2/x.yaml', 'ok/x2.yaml', 'dev/a_b/k.yaml', 'dev/a_b/j.yaml',
+    ];
+    const tree = new Map(paths.map(p => [p, 'a: 1\n']));
+    // WHEN / THEN
+    expect(shape(tree)).toEqual([
+      { file: 'ok/Bad/', rule: 'tree-folder-name' },
+      { file: 'Top/', rule: 'tree-folder-name' },
+      { file: 'ok/Bad/Deep/', rule: 'tree-folder-name' },
+      { file: 'ok/.git', rule: 'tree-git-path' },
+      { file: 'ok/Bad2/', rule: 'tree-folder-name' },
+      { file: 'dev/a_b/', rule: 'tree-folder-name' },
+    ]);
+  });
+
   test('a non-YAML file, an unusable file name and an empty file are refused', () => {
     // GIVEN notes.txt, a Kustomization without extension, a file named with a space and an empty file
     const tree = goodTree();
