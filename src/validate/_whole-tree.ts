@@ -63,7 +63,7 @@ function keysByFolder(tree: RenderedTree): { byFolder: Map<string, string[]>; ke
     list.push(p);
   }
   const keys = new Map<string, string>();
-  for (const [folder, files] of byFolder) keys.set(folder, folderKey(tree, files));
+  for (const [folder, files] of byFolder) keys.set(folder, folderKey(tree, folder, files));
   return { byFolder, keys };
 }
 
@@ -188,9 +188,13 @@ function wholeTreeReport(known: WholeTree, folders: ReadonlySet<string> | undefi
   return { ...makeReport(findings, files, objects, waived), stats: { foldersChecked: 0, foldersCached: inScope, kustomizeBuilds: 0 } };
 }
 
-/** A folder's content key: its files' names and git blob ids (a DiskTree knows them without reading the files). */
-function folderKey(tree: RenderedTree, files: readonly string[]): string {
-  let text = '';
+/**
+ * A folder's key: its path (its results name its files, so two folders with
+ * the same files share no entry), then its files' names and git blob ids (a
+ * DiskTree knows them without reading the files).
+ */
+function folderKey(tree: RenderedTree, folder: string, files: readonly string[]): string {
+  let text = `${folder}\0`;
   for (const p of files) text += `${p.slice(p.lastIndexOf('/') + 1)}\0${blobIdIn(tree, p)}\0`;
   return createHash('sha256').update(text).digest('hex');
 }

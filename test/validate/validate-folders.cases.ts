@@ -162,6 +162,27 @@ withKubectl('validateFolders: a cache of check results per folder content and to
   });
 });
 
+test('GIVEN two folders with the same files WHEN their results come from the cache THEN each folder\'s findings name its own files', async () => {
+  // GIVEN dev/a and dev/b hold byte-identical files, with a schema error each (a port that is not a number)
+  const { dir, cleanup } = tmpDir('cdk8s-gitops-same-folders-');
+  try {
+    const bad = toYaml(mutated(service('same'), s => { s.spec.ports[0].port = 'eighty'; }));
+    const tree = new Map([['dev/a/service-same.yaml', bad], ['dev/b/service-same.yaml', bad]]);
+    const cacheDir = path.join(dir, 'cache');
+    await validateFolders(tree, { cacheDir, skipKustomize: true });
+    // WHEN a third folder is added (so the whole tree is not known) and the tree validated again
+    tree.set('dev/c/service-other.yaml', toYaml(service('other')));
+    const again = await validateFolders(tree, { cacheDir, skipKustomize: true });
+    // THEN a and b come from the cache, and their findings are those of a run without it
+    expect(again.stats).toEqual({ foldersChecked: 1, foldersCached: 2, kustomizeBuilds: 0 });
+    const fresh = await validateFolders(tree, { skipKustomize: true });
+    expect(again.findings).toEqual(fresh.findings);
+    expect(again.findings.filter(f => f.rule === 'schema').map(f => f.file)).toEqual(['dev/a/service-same.yaml', 'dev/b/service-same.yaml']);
+  } finally {
+    cleanup();
+  }
+});
+
 describe('validateFolders: rules that span folders (network-default-deny) and lazy trees', () => {
   let tmp: { dir: string; cleanup: () => void };
   beforeEach(() => { tmp = tmpDir('cdk8s-gitops-across-'); });
