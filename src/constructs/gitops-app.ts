@@ -6,7 +6,7 @@ import { Problem, ValidationError } from '../errors';
 import { ImageRef } from '../image-ref';
 import { RenderedApp, renderAppDetailed, TextSink } from '../render/render';
 import { RenderedTree, StagedTree } from '../render/tree';
-import { GateWorkers, isValidationGate, validationGate } from '../validate/gate';
+import { GateWorkers, isValidationGate, prefillPluginCache, validationGate } from '../validate/gate';
 
 /** Where image pins come from (the pins file, `ImagePins`). */
 export interface ImagePinSource {
@@ -182,11 +182,14 @@ export class GitOpsApp extends App {
     // The validation gates check (and write) in worker threads once the app is large enough (see `GateWorkers`).
     const workers = useWorkers && this.gates.some(isValidationGate) ? new GateWorkers(this.gates, () => outputs.map(out => out.open())) : undefined;
     try {
-      const problems = this.gateProblems(renderAppDetailed(this, { sink, ...(workers ? { onChart: workers.onChart } : {}) }), workers);
+      const rendered = renderAppDetailed(this, { sink, ...(workers ? { onChart: workers.onChart } : {}) });
+      const problems = this.gateProblems(rendered, workers);
       if (problems === undefined) return 'again';
       if (problems.length) throw new ValidationError(problems);
       writeError ??= workers?.openError ?? workers?.writeError();
       if (writeError !== undefined) throw writeError;
+      // Under `cdk8s synth`, the validation plugin then finds this tree checked (an app small enough to keep every object).
+      if (this.gates.some(isValidationGate)) prefillPluginCache(rendered.tree, rendered.objects);
       for (const out of outputs) out.commit();
       return undefined;
     } finally {

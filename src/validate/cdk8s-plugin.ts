@@ -174,12 +174,33 @@ export function deferSynthFailure(message: string, env: NodeJS.ProcessEnv = proc
 }
 
 function pluginConfigured(): boolean {
+  return configuredProps() !== undefined;
+}
+
+/**
+ * The properties of this plugin in `cwd`'s cdk8s.yaml (`validations:`), `{}` when
+ * it has none; `undefined` when it is not configured there.
+ */
+function configuredProps(cwd = '.'): Cdk8sGitOpsValidationProps | undefined {
   try {
-    const config = parse(fs.readFileSync('cdk8s.yaml', 'utf8'));
-    return Array.isArray(config?.validations) && config.validations.some((v: any) => v?.class === Cdk8sGitOpsValidation.name);
+    const config = parse(fs.readFileSync(path.join(cwd, 'cdk8s.yaml'), 'utf8'));
+    const entry = Array.isArray(config?.validations) ? config.validations.find((v: any) => v?.class === Cdk8sGitOpsValidation.name) : undefined;
+    if (!entry) return undefined;
+    return typeof entry.properties === 'object' && entry.properties !== null ? entry.properties : {};
   } catch {
-    return false;
+    return undefined;
   }
+}
+
+/**
+ * When `cdk8s synth` runs this app and will run this plugin after it (the
+ * CLI asks for construct metadata exactly when validations are configured),
+ * the plugin's properties from `cwd`'s cdk8s.yaml; else `undefined`.
+ * @internal
+ */
+export function synthPluginProps(env: NodeJS.ProcessEnv = process.env, cwd = '.'): Cdk8sGitOpsValidationProps | undefined {
+  if (!env.CDK8S_OUTDIR || env.CDK8S_RECORD_CONSTRUCT_METADATA !== 'true') return undefined;
+  return configuredProps(cwd);
 }
 
 /**

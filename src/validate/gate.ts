@@ -1,3 +1,4 @@
+import * as path from 'path';
 import { BackgroundChecks } from './_background-checks';
 import { withAcrossFolders } from './_folder-checks';
 import { Finding, makeReport } from './finding';
@@ -184,3 +185,40 @@ export function isValidationGate(gate: unknown): boolean {
   return typeof gate === 'function' && VALIDATION_GATE in gate;
 }
 
+
+/**
+ * Under `cdk8s synth` with this package's validation plugin configured
+ * (cdk8s.yaml), checks the rendered tree as the plugin will check the CLI's
+ * copy of it (the plugin's options, the objects every file was emitted from:
+ * no parse) and keeps the results in the plugin's cache, keyed by each
+ * folder's content as the plugin keys them: the plugin then finds every
+ * folder checked and only builds the kustomizations, comparing kubectl's
+ * output with the cached objects. Nothing else is done with the results (the
+ * gates decided); a failure only leaves the plugin its work.
+ * `objects` must hold every file's object, else nothing is done. True if
+ * the results were checked and kept (for tests).
+ * @internal
+ */
+export function prefillPluginCache(
+  tree: RenderedTree, objects: ReadonlyMap<string, unknown>, env: NodeJS.ProcessEnv = process.env, cwd = '.',
+): boolean {
+  // The environment first: the plugin's module (and the YAML parser for cdk8s.yaml) loads only under the CLI.
+  if (!env.CDK8S_OUTDIR || env.CDK8S_RECORD_CONSTRUCT_METADATA !== 'true') return false;
+  for (const file of tree.keys()) if (!objects.has(file)) return false;
+  try {
+    const { synthPluginProps } = require('./cdk8s-plugin') as typeof import('./cdk8s-plugin');
+    const props = synthPluginProps(env, cwd);
+    if (!props || props.cache === false) return false;
+    const { validateRenderedFolders, defaultCacheDir } = require('./validate-folders') as typeof import('./validate-folders');
+    validateRenderedFolders(tree, {
+      kubernetesVersion: props.kubernetesVersion,
+      rules: props.rules,
+      cacheDir: props.cacheDir !== undefined ? path.resolve(cwd, props.cacheDir) : defaultCacheDir(env),
+      objects,
+    });
+    return true;
+  } catch {
+    // bad plugin options, an unwritable cache: the plugin reports or pays for them
+    return false;
+  }
+}

@@ -68,6 +68,11 @@ interface FolderEntry {
   readonly identities: FolderObjects;
   /** Facts of the policy rules that span folders, judged over the whole tree on every run. */
   readonly facts: readonly RuleFact[];
+  /**
+   * Each file's document values by file name, kept by a run that had them without parsing
+   * (`validateRenderedFolders`) until a kustomize check compares with them.
+   */
+  readonly docs?: Readonly<Record<string, unknown[]>>;
 }
 
 /**
@@ -83,14 +88,56 @@ interface FolderEntry {
  * has already looked up their whole-tree entry and found none (publish's gate).
  */
 export async function validateFolders(tree: RenderedTree, options: ValidateFoldersOptions = {}, looked?: TreeKeys): Promise<ValidationReport> {
+  const run = beginFolders(tree, options, looked);
+  if ('report' in run) return run.report;
+  return finishFolders(run, run.builds ? await run.builds : undefined);
+}
+
+/**
+ * `validateFolders` without the kustomize builds, run at once, for a tree
+ * rendered by this process: `objects` holds the value every file was emitted
+ * from (see `ValidateTreeOptions.objects`), and each folder's results are
+ * cached with these values as its documents, so the kustomize check of a
+ * later run over the same files (the cdk8s plugin after `GitOpsApp.synth`)
+ * compares kubectl's output with them instead of parsing the files.
+ * @internal
+ */
+export function validateRenderedFolders(
+  tree: RenderedTree, options: Omit<ValidateFoldersOptions, 'skipKustomize' | 'folders'> & { readonly objects: ReadonlyMap<string, unknown> },
+): ValidationReport {
+  const run = beginFolders(tree, { ...options, skipKustomize: true }, undefined, true);
+  return 'report' in run ? run.report : finishFolders(run, undefined);
+}
+
+/** A run of `validateFolders` whose kustomize builds (if any) are under way. */
+interface FoldersRun {
+  readonly tree: RenderedTree;
+  readonly options: ValidateFoldersOptions;
+  readonly treeKeyed: TreeKeys;
+  readonly cache?: Cache;
+  readonly entries: Map<string, FolderEntry>;
+  readonly toCheck: readonly string[];
+  readonly checked: readonly string[];
+  readonly needKustomize: readonly string[];
+  readonly cached: number;
+  readonly buildsBefore: number;
+  readonly builds?: Promise<Map<string, Finding[]>>;
+}
+
+/**
+ * Looks the tree up in the cache, starts the kustomize builds and checks the
+ * folders not found (the builds run meanwhile). `keepDocs`: cache each
+ * checked folder's document values with it (see `validateRenderedFolders`).
+ */
+function beginFolders(tree: RenderedTree, options: ValidateFoldersOptions, looked: TreeKeys | undefined, keepDocs = false): FoldersRun | { report: ValidationReport } {
   const buildsBefore = kustomizeStats.builds;
   const treeKeyed = looked ?? treeKeys(tree, options);
-  const { byFolder, keys, saltId, kubectlId, whole } = treeKeyed;
+  const { byFolder, keys } = treeKeyed;
   // The whole tree's results, as the last full run over exactly this tree left them (`validate`, then `publish`
   // in one CI job): no folder's entry is read, and the rules that span folders are not judged again.
   const known = looked ? undefined : wholeTreeLookup(treeKeyed, options);
-  if (known) return known;
-  const cache = options.cacheDir ? openCache(options.cacheDir, saltId) : undefined;
+  if (known) return { report: known };
+  const cache = options.cacheDir ? openCache(options.cacheDir, treeKeyed.saltId) : undefined;
   const entries = new Map<string, FolderEntry>();
   const toCheck: string[] = [];
   const needKustomize: string[] = [];
@@ -103,7 +150,7 @@ export async function validateFolders(tree: RenderedTree, options: ValidateFolde
       entries.set(folder, hit);
       if (!inScope) continue;
       cached++;
-      if (!options.skipKustomize && (!hit.kustomize || hit.kustomizeBy !== kubectlId) && files.some(isKustomizationFile)) {
+      if (!options.skipKustomize && (!hit.kustomize || hit.kustomizeBy !== treeKeyed.kubectlId) && files.some(isKustomizationFile)) {
         entries.set(folder, { ...hit, kustomize: undefined });
         needKustomize.push(folder);
       }
@@ -118,9 +165,17 @@ export async function validateFolders(tree: RenderedTree, options: ValidateFolde
   // The kustomize builds start first, so that `kubectl kustomize` runs while this thread parses and checks
   // the folders; the builds' outputs are compared with the files as parsed here (`parsed`, filled meanwhile).
   const parsed = new Map<string, unknown[]>();
+  // Documents cached with a folder (by the run that rendered it) are what parsing its files gives: not parsed again.
+  for (const folder of needKustomize) {
+    const hit = entries.get(folder);
+    if (!hit?.docs) continue;
+    const { docs, ...entry } = hit;
+    for (const [name, values] of Object.entries(docs)) parsed.set(folder === '.' ? name : `${folder}/${name}`, values);
+    entries.set(folder, entry);
+  }
   checkOptions(options); // bad options are refused before any build starts
   const builds = needKustomize.length ? startKustomize(tree, needKustomize, byFolder, options, parsed) : undefined;
-  // A failure is awaited (and thrown) below; until then it must not count as unhandled.
+  // A failure is awaited (and thrown) in finishFolders; until then it must not count as unhandled.
   builds?.catch(() => undefined);
   {
     // Also run with nothing to check: it checks the options.
@@ -135,12 +190,22 @@ export async function validateFolders(tree: RenderedTree, options: ValidateFolde
       const e = perFolder.get(folder);
       if (e) perFolder.set(folder, { ...e, files: stat.files, objects: stat.objects, identities: stat.identities, facts: stat.facts });
     }
+    if (keepDocs) {
+      for (const [folder, e] of perFolder) {
+        const docs = Object.fromEntries(byFolder.get(folder)!.map(file => [file.slice(file.lastIndexOf('/') + 1), parsed.get(file)!]));
+        if (Object.values(docs).every(Boolean)) perFolder.set(folder, { ...e, docs });
+      }
+    }
     for (const [folder, e] of perFolder) entries.set(folder, e);
   }
+  return { tree, options, treeKeyed, cache, entries, toCheck, checked, needKustomize, cached, buildsBefore, builds };
+}
 
-  if (builds) {
-    for (const [file, findings] of await builds) Object.assign(entries.get(posix.dirname(file))!, { kustomize: findings, kustomizeBy: kubectlId });
-  }
+/** Completes a run with its kustomize builds' findings (per kustomization file): the cache, and the report. */
+function finishFolders(run: FoldersRun, built: Map<string, Finding[]> | undefined): ValidationReport {
+  const { tree, options, treeKeyed, cache, entries, toCheck, checked, needKustomize, cached, buildsBefore } = run;
+  const { byFolder, keys, kubectlId, whole } = treeKeyed;
+  for (const [file, findings] of built ?? []) Object.assign(entries.get(posix.dirname(file))!, { kustomize: findings, kustomizeBy: kubectlId });
 
   if (cache && (toCheck.length > 0 || needKustomize.length > 0)) {
     // Only folders that reference nothing outside themselves are cached (their results depend on their content alone);
