@@ -206,9 +206,11 @@ export function prefillPluginCache(
   if (!env.CDK8S_OUTDIR || env.CDK8S_RECORD_CONSTRUCT_METADATA !== 'true') return false;
   for (const file of tree.keys()) if (!objects.has(file)) return false;
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { synthPluginProps } = require('./cdk8s-plugin') as typeof import('./cdk8s-plugin');
     const props = synthPluginProps(env, cwd);
     if (!props || props.cache === false) return false;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { validateRenderedFolders, defaultCacheDir } = require('./validate-folders') as typeof import('./validate-folders');
     validateRenderedFolders(tree, {
       kubernetesVersion: props.kubernetesVersion,

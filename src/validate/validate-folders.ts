@@ -129,7 +129,9 @@ interface FoldersRun {
  * folders not found (the builds run meanwhile). `keepDocs`: cache each
  * checked folder's document values with it (see `validateRenderedFolders`).
  */
-function beginFolders(tree: RenderedTree, options: ValidateFoldersOptions, looked: TreeKeys | undefined, keepDocs = false): FoldersRun | { report: ValidationReport } {
+function beginFolders(
+  tree: RenderedTree, options: ValidateFoldersOptions, looked: TreeKeys | undefined, keepDocs = false,
+): FoldersRun | { report: ValidationReport } {
   const buildsBefore = kustomizeStats.builds;
   const treeKeyed = looked ?? treeKeys(tree, options);
   const { byFolder, keys } = treeKeyed;
