@@ -8,6 +8,7 @@ import { Finding } from './finding';
 import { isKustomizationFile, locate } from './validate-tree';
 import { EnvironmentError } from '../errors';
 import { RenderedTree, safeJoin } from '../render/tree';
+import { readToolOutput } from '../yaml';
 
 /** Options of `checkKustomize`. */
 export interface KustomizeCheckOptions {
@@ -209,8 +210,13 @@ function splitOutput(stdout: string, shard: readonly string[], rawsOf: (file: st
     }
   }
   const out = new Map(shard.map(f => [f, new Map<string, Obj>()]));
-  for (const doc of parseAllDocuments(stdout)) {
-    const v = doc.toJS() as Obj | null;
+  let values: (Obj | null)[];
+  try {
+    values = readToolOutput(stdout) as (Obj | null)[];
+  } catch {
+    return undefined; // built again folder by folder, where the error is reported
+  }
+  for (const v of values) {
     if (!v || typeof v !== 'object') continue;
     const id = identity(v);
     const f = owner.get(id);
@@ -262,8 +268,13 @@ function compare(file: string, built: { stdout: string; stderr: string; error?: 
     return [{ file, rule: 'kustomize-build', severity: 'error', message: `\`kubectl kustomize ${folder}\` fails (Argo CD could not render this app): ${detail}` }];
   }
   const output = new Map<string, Obj>();
-  for (const doc of parseAllDocuments(built.stdout)) {
-    const v = doc.toJS() as Obj | null;
+  let values: (Obj | null)[];
+  try {
+    values = readToolOutput(built.stdout) as (Obj | null)[];
+  } catch (e) {
+    return [{ file, rule: 'kustomize-build', severity: 'error', message: `the output of \`kubectl kustomize ${folder}\` is not YAML: ${(e as Error).message.split('\n')[0]}` }];
+  }
+  for (const v of values) {
     if (v && typeof v === 'object') output.set(identity(v), v);
   }
   return compareObjects(file, output, raw);

@@ -5,3 +5,4 @@ export * from './characters';
 export * from './emit';
 export * from './resolve';
 export * from './safe-parse';
+export * from './tool-output';

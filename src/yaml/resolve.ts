@@ -18,6 +18,7 @@ import { parse } from 'yaml';
 export type GoPlainType = 'str' | 'int' | 'float' | 'bool' | 'null' | 'timestamp' | 'merge';
 
 const GO_TABLE = new Map<string, GoPlainType>();
+const GO_TRUE = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON']);
 for (const s of ['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON',
   'n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF']) GO_TABLE.set(s, 'bool');
 for (const s of ['', '~', 'null', 'Null', 'NULL']) GO_TABLE.set(s, 'null');
@@ -50,11 +51,43 @@ export function goPlainType(s: string): GoPlainType {
   const n = goParseInteger(plain);
   if (n !== undefined && n >= INT64_MIN && n <= UINT64_MAX) return 'int';
   if (YAML_STYLE_FLOAT.test(plain) && Number.isFinite(Number(plain))) return 'float';
-  if (/^-?0b[01]+$/.test(plain)) {
-    const v = BigInt(plain.startsWith('-') ? `-${plain.slice(1)}` : plain);
-    if (plain.startsWith('-') ? v >= INT64_MIN : v <= UINT64_MAX) return 'int';
-  }
+  if (goBinary(plain) !== undefined) return 'int';
   return 'str';
+}
+
+/** yaml.v2's own `0b`/`-0b` binary: `ParseInt`/`ParseUint` of the digits in base 2, in range. */
+function goBinary(plain: string): bigint | undefined {
+  if (!/^-?0b[01]+$/.test(plain)) return undefined;
+  const v = plain.startsWith('-') ? -BigInt(plain.slice(1)) : BigInt(plain);
+  return (plain.startsWith('-') ? v >= INT64_MIN : v <= UINT64_MAX) ? v : undefined;
+}
+
+/**
+ * The value sigs.k8s.io/yaml gives the plain scalar `s` once converted to
+ * JSON (what kubectl, the API server and Argo CD read): by `goPlainType`, a
+ * number, boolean or null, else the string itself (a timestamp too:
+ * yaml.v2 keeps timestamp-like scalars strings when decoding into an
+ * untyped value, and `<<` is only a merge key where a key is expected).
+ */
+export function goPlainValue(s: string): unknown {
+  switch (goPlainType(s)) {
+    case 'null':
+      return null;
+    case 'bool':
+      return GO_TRUE.has(s);
+    case 'int': {
+      const plain = s.includes('_') ? s.replace(/_/g, '') : s;
+      return Number(goParseInteger(plain) ?? goBinary(plain));
+    }
+    case 'float': {
+      const lower = s.toLowerCase();
+      if (lower === '.nan') return NaN;
+      if (lower.endsWith('.inf')) return lower.startsWith('-') ? -Infinity : Infinity;
+      return Number(s.includes('_') ? s.replace(/_/g, '') : s);
+    }
+    default:
+      return s;
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { goodTree, mutated, deployment, service, appFolder } from './_fixtures';
+import { goodTree, mutated, deployment, service, appFolder, configMap } from './_fixtures';
 import { runCli } from '../../src/cli/main';
 import { EnvironmentError } from '../../src/errors';
 import { writeTree } from '../../src/render/tree';
@@ -48,6 +48,20 @@ withKubectl('kubectl kustomize', () => {
     expect(found).toEqual([
       'dev/hello/deployment-hello.yaml: Deployment/dev/hello: spec.template.spec.containers[0].image: differs between the raw file and `kubectl kustomize dev/hello` output ("ghcr.io/example/hello:other"): Argo CD would apply the built value (got "ghcr.io/example/hello:0123456789abcdef0123456789abcdef01234567") [error kustomize-drift]',
     ]);
+  });
+
+  test('GIVEN strings kubectl writes unquoted that YAML 1.2 reads as numbers WHEN built THEN they are read as Go (and Argo CD) reads them: no drift', async () => {
+    // GIVEN ConfigMap values that are strings to Go (kubectl leaves them plain) and numbers to YAML 1.2
+    const values = { big: '1e309', wide: '0x1FFFFFFFFFFFFFFFF', octal: '0o8', under: '1__0' };
+    const tree = appFolder('dev/hello', [deployment(), service(), mutated(configMap(), c => { c.metadata.namespace = 'dev'; c.data = values; })]);
+    // WHEN / THEN (before, the output was read as YAML 1.2: `big` came back as Infinity, `wide` as a number, both reported as drift)
+    expect(await checkKustomizeTree(tree, { concurrency: 1 })).toEqual([]);
+  });
+
+  test('GIVEN a ConfigMap key kustomize drops (`<<`, taken for a merge key even quoted) WHEN built THEN the folder is reported', async () => {
+    const tree = appFolder('dev/hello', [deployment(), service(), mutated(configMap(), c => { c.metadata.namespace = 'dev'; c.data = { '<<': 'x', 'keep': 'y' }; })]);
+    const found = await checkKustomizeTree(tree, { concurrency: 1 });
+    expect(found.map(f => [f.rule, f.field])).toEqual([['kustomize-drift', 'data.<<']]);
   });
 
   test('a kustomization that does not build is reported', async () => {

@@ -1,5 +1,9 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
+import { parseAllDocuments } from 'yaml';
 import { AppChart } from '../../src/constructs/app-chart';
 import { Environment } from '../../src/constructs/environment';
 import { GitOpsApp } from '../../src/constructs/gitops-app';
@@ -7,8 +11,9 @@ import { WebService } from '../../src/constructs/web-service';
 import { ValidationError } from '../../src/errors';
 import { ImageRef } from '../../src/image-ref';
 import { renderAppDetailed } from '../../src/render/render';
-import { goPlainType, isAmbiguousPlainScalar, toYaml, unsafeCharacter } from '../../src/yaml';
+import { goPlainType, isAmbiguousPlainScalar, readToolOutput, toYaml, unsafeCharacter } from '../../src/yaml';
 import { goParse, goYamlOracle } from '../support/go-yaml';
+import { hasTool, tmpDir } from '../support/tools';
 
 /**
  * Differential test against the real Go parser (sigs.k8s.io/yaml over
@@ -62,7 +67,7 @@ function corpus(): string[] {
     out.add(s);
   }
   for (const n of ['9223372036854775807', '9223372036854775808', '-9223372036854775808', '-9223372036854775809', '18446744073709551615', '18446744073709551616',
-    '0xFFFFFFFFFFFFFFFF', '0x1FFFFFFFFFFFFFFFF', '0b1111111111111111111111111111111111111111111111111111111111111111', '1e308', '1e309', '.1e400', '1e-400', '0777', '08', '09.5', '0.', '+.5', '-.5e-3', '1_000_000', '0x_1F', '0b_1', '._5', '.5_5', '.5e1_0', '1__0', '+_1', '-_']) out.add(n);
+    '0xFFFFFFFFFFFFFFFF', '0x1FFFFFFFFFFFFFFFF', '0b1111111111111111111111111111111111111111111111111111111111111111', '1e308', '1e309', '.1e400', '1e-400', '0777', '08', '09.5', '0.', '+.5', '-.5e-3', '1_000_000', '0x_1F', '0b_1', '._5', '.5_5', '.5e1_0', '1__0', '+_1', '-_', `-0b${'1'.repeat(64)}`, `-0b1${'0'.repeat(63)}`]) out.add(n);
   const words = ['.inf', '+.inf', '-.inf', '.nan', 'inf', 'nan', 'infinity', '-infinity', 'y', 'yes', 'n', 'no', 'true', 'false', 'on', 'off', 'null', '~', '<<', '=', 'none', 'nil'];
   for (const w of words) cases(w).forEach(s => out.add(s));
   for (const t of ['2024-01-01', '2024-1-1', '2024-02-29', '2023-02-29', '2024-13-01', '2024-00-10', '2024-01-32', '2001-12-14t21:59:43.10-05:00', '2001-12-14T21:59:43Z', '2001-12-14 21:59:43.10',
@@ -202,5 +207,53 @@ describeGo('Go YAML oracle (sigs.k8s.io/yaml, gopkg.in/yaml.v2)', () => {
     const [r] = goParse(oracle!, [toYaml(obj)]);
     expect(r.ok ? 'parsed' : r.error).toBe('parsed');
     expect(r.ok && r.value).toEqual(obj);
+  });
+});
+
+/*
+ * kubectl's output (sigs.k8s.io/yaml over gopkg.in/yaml.v2) is read with
+ * js-yaml in the kustomize check (`readToolOutput`); the `yaml` package read
+ * it before. Both must give the same values for everything kubectl writes.
+ */
+(hasTool('kubectl') ? describe : describe.skip)('kubectl\'s output read by readToolOutput', () => {
+  test('GIVEN every generated string as ConfigMap keys and values, and numbers of every size WHEN `kubectl kustomize` writes them THEN readToolOutput reads every string back exactly, as Go reads that output (YAML 1.2 does not)', () => {
+    // GIVEN one folder: ConfigMaps of the corpus (Go-safe strings), a Deployment with numbers, a kustomization
+    const { dir, cleanup } = tmpDir('cdk8s-gitops-tool-output-');
+    try {
+      const strings = corpus().filter(s => !unsafeCharacter(s));
+      const BATCH = 500;
+      const resources: string[] = [];
+      const maps: Record<string, string>[] = [];
+      for (let b = 0; b * BATCH < strings.length; b++) {
+        const batch = strings.slice(b * BATCH, (b + 1) * BATCH);
+        const data = Object.fromEntries(batch.flatMap((s, i) => [[`v${i}`, s], [s, `k${i}`]]));
+        maps.push(data);
+        fs.writeFileSync(path.join(dir, `cm-${b}.yaml`), toYaml({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `strings-${b}` }, data }));
+        resources.push(`cm-${b}.yaml`);
+      }
+      const numbers = [0, 1, -1, 7, 1.5, -0.25, 1e-7, 123456789, 2 ** 31, 2 ** 53, 2 ** 53 + 2, 1e21, 1.7976931348623157e308, 5e-324];
+      fs.writeFileSync(path.join(dir, 'numbers.yaml'), toYaml({ apiVersion: 'example.com/v1', kind: 'Numbers', metadata: { name: 'n' }, spec: { numbers, flags: [true, false, null] } }));
+      resources.push('numbers.yaml');
+      fs.writeFileSync(path.join(dir, 'kustomization.yaml'), toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources }));
+      // WHEN
+      const out = execFileSync('kubectl', ['kustomize', '--', dir], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+      // THEN every string comes back exactly, every number as itself
+      const read = readToolOutput(out) as any[];
+      const byName = new Map(read.map(o => [o.metadata.name, o]));
+      // (but a `<<` key: kustomize drops it even quoted, taking it for a merge key; the kustomize check reports that folder)
+      const survives = (data: Record<string, string>) => Object.fromEntries(Object.entries(data).filter(([k]) => k !== '<<'));
+      maps.forEach((data, b) => expect(byName.get(`strings-${b}`).data).toEqual(survives(data)));
+      expect(maps.some(data => '<<' in data)).toBe(true);
+      expect(byName.get('n').spec).toEqual({ numbers, flags: [true, false, null] });
+      // AND what Go reads in the same output (when the oracle is built) is the same
+      if (oracle) {
+        const docs = out.split(/^---\n/m).filter(d => d.trim());
+        expect(goParse(oracle, docs).map(r => (r.ok ? r.value : r.error))).toEqual(read);
+      }
+      // AND the yaml package's YAML 1.2 reading, used before, differs on strings Go keeps (e.g. 1e309, 0x1FFFFFFFFFFFFFFFF)
+      expect(parseAllDocuments(out).map(doc => doc.toJS())).not.toEqual(read);
+    } finally {
+      cleanup();
+    }
   });
 });
