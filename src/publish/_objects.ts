@@ -3,7 +3,6 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { deflateSync } from 'zlib';
 import { Git } from './_git';
-import type { FolderIds } from './_tree-ids';
 
 /** The repository's object hash: `sha1` or `sha256`. */
 export type ObjectFormat = 'sha1' | 'sha256';
@@ -47,6 +46,22 @@ export function treeId(
   files: ReadonlyMap<string, string>, format: ObjectFormat, folders?: FolderIds,
 ): { id: string; trees: Map<string, TreeEntry[]> } {
   return sortedTreeId(files, format, folders) ?? anyTreeId(files, format);
+}
+
+/**
+ * The tree ids of small folders, keyed by their whole content (`folderKey`:
+ * each entry's kind, name and object id). A folder's tree id is a pure
+ * function of that key, so an entry can never go stale. A one-app change
+ * then hashes only the trees on its path (its folder, its environment's, the
+ * root) and looks up the other ≈ 2,000 folders' ids (see `treeId`); kept on
+ * disk by `FolderIdCache` (`_tree-ids.ts`), checksummed, a damaged file
+ * discarded whole (it only costs time).
+ */
+export interface FolderIds {
+  /** The id remembered for a folder's key, if any. */
+  get(key: string): string | undefined;
+  /** Remembers a folder's id (computed by hashing its tree object). */
+  set(key: string, id: string): void;
 }
 
 /** Folders with more entries are hashed, not looked up (an environment's folder of 1,000 apps: its key would be as long as its body). */

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { MAX_FOLDER_ENTRIES, ObjectFormat } from './_objects';
+import { FolderIds, MAX_FOLDER_ENTRIES, ObjectFormat } from './_objects';
 
 /**
  * A cache of tree ids by listing: the key is a hash of a tree's paths and
@@ -90,21 +90,6 @@ function save(cacheDir: string, entries: Entries): void {
   } catch {
     fs.rmSync(tmp, { force: true });
   }
-}
-
-/**
- * The tree ids of small folders, keyed by their whole content: each entry's
- * kind, name and object id. A folder's tree id is a pure function of that
- * key, so an entry can never go stale; the file is checksummed, and a damaged
- * one is discarded whole (it only costs time). A one-app change then hashes
- * only the trees on its path (its folder, its environment's, the root) and
- * looks up the other ≈ 2,000 folders' ids (see `treeId`).
- */
-export interface FolderIds {
-  /** The id remembered for a folder's key, if any. */
-  get(key: string): string | undefined;
-  /** Remembers a folder's id (computed by hashing its tree object). */
-  set(key: string, id: string): void;
 }
 
 /** First word of the folder cache's header line, and its version (bumped when the format or the keys' meaning changes). */
