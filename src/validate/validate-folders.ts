@@ -193,7 +193,9 @@ function beginFolders(
       if (e) perFolder.set(folder, { ...e, files: stat.files, objects: stat.objects, identities: stat.identities, facts: stat.facts });
     }
     if (keepDocs) {
+      // Only a folder that a kustomize check will build needs them.
       for (const [folder, e] of perFolder) {
+        if (!byFolder.get(folder)!.some(isKustomizationFile)) continue;
         const docs = Object.fromEntries(byFolder.get(folder)!.map(file => [file.slice(file.lastIndexOf('/') + 1), parsed.get(file)!]));
         if (Object.values(docs).every(Boolean)) perFolder.set(folder, { ...e, docs });
       }
