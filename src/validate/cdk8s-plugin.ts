@@ -165,16 +165,11 @@ export const SYNTH_FAILURE_FILE = '.cdk8s-gitops-synth-failed';
  * message), and the plugin fails the run. Returns false anywhere else.
  */
 export function deferSynthFailure(message: string, env: NodeJS.ProcessEnv = process.env): boolean {
-  const outdir = env.CDK8S_OUTDIR;
-  // The CLI asks for construct metadata exactly when validations are configured.
-  if (!outdir || env.CDK8S_RECORD_CONSTRUCT_METADATA !== 'true' || !pluginConfigured()) return false;
+  if (synthPluginProps(env) === undefined) return false;
+  const outdir = env.CDK8S_OUTDIR!;
   fs.mkdirSync(outdir, { recursive: true });
   fs.writeFileSync(path.join(outdir, SYNTH_FAILURE_FILE), message);
   return true;
-}
-
-function pluginConfigured(): boolean {
-  return configuredProps() !== undefined;
 }
 
 /**
