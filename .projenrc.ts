@@ -26,7 +26,7 @@ const project = new typescript.TypeScriptProject({
   artifactsDirectory: 'artifacts',
   entrypoint: 'lib/src/index.js',
   entrypointTypes: 'lib/src/index.d.ts',
-  bin: { 'cdk8s-gitops': 'bin/cdk8s-gitops.js' },
+  bin: { 'cdk8s-gitops': 'bin/cdk8s-gitops.js', 'cdk8s-gitops-app': 'bin/cdk8s-gitops-app.js' },
   sampleCode: false,
   github: false,
   release: false,

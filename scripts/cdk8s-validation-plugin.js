@@ -11,5 +11,5 @@
 const path = require('path');
 
 const bundle = require('./prebuilt').ensure('plugin');
-require('./code-cache').install(path.join(path.dirname(bundle), '.plugin.code-cache'), path.dirname(bundle));
+require('../bin/_code-cache').install(path.join(path.dirname(bundle), '.plugin.code-cache'), path.dirname(bundle));
 module.exports = require(bundle);

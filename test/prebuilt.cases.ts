@@ -33,7 +33,7 @@ describe('scripts/prebuilt.js (the app command and plugin bundles)', () => {
     for (const [name, entry] of [['app', 'src/main.ts'], ['plugin', 'src/validate/cdk8s-plugin.ts']]) {
       const inputs: string[] = JSON.parse(fs.readFileSync(path.join(ROOT, '.prebuilt', `.${name}.inputs.json`), 'utf8'));
       expect(inputs).toEqual(expect.arrayContaining([entry, 'src/validate/_schemas.ts', 'src/validate/schemas/_validators.json', 'src/validate/schemas/_bundle.json',
-        'node_modules/.package-lock.json', 'scripts/prebuilt.js'].map(f => path.join(ROOT, f))));
+        'node_modules/.package-lock.json', 'scripts/prebuilt.js', 'bin/_bundle.js'].map(f => path.join(ROOT, f))));
       const built = fs.statSync(path.join(ROOT, '.prebuilt', `${name}.js`)).mtimeMs;
       for (const f of inputs) expect([f, fs.statSync(f).mtimeMs <= built]).toEqual([f, true]);
     }
@@ -89,7 +89,9 @@ describe('scripts/prebuilt.js without npm\'s lock file (another package manager)
     const { dir, cleanup } = tmpDir('cdk8s-gitops-prebuilt-nolock-');
     try {
       fs.mkdirSync(path.join(dir, 'scripts'));
-      for (const f of ['prebuilt.js', 'code-cache.js']) fs.copyFileSync(path.join(ROOT, 'scripts', f), path.join(dir, 'scripts', f));
+      fs.mkdirSync(path.join(dir, 'bin'));
+      fs.copyFileSync(path.join(ROOT, 'scripts', 'prebuilt.js'), path.join(dir, 'scripts', 'prebuilt.js'));
+      for (const f of ['_bundle.js', '_code-cache.js']) fs.copyFileSync(path.join(ROOT, 'bin', f), path.join(dir, 'bin', f));
       for (const link of ['src', 'imports', 'images.yaml']) fs.symlinkSync(path.join(ROOT, link), path.join(dir, link));
       fs.mkdirSync(path.join(dir, 'node_modules'));
       for (const name of fs.readdirSync(path.join(ROOT, 'node_modules')).filter(n => n !== '.package-lock.json')) {
@@ -186,7 +188,7 @@ describe('the plugin bundle and the check cache', () => {
   });
 });
 
-describe('scripts/code-cache.js (the app command\'s V8 code cache)', () => {
+describe('bin/_code-cache.js (the app command\'s V8 code cache)', () => {
   let dir: string;
   let cleanup: () => void;
   const cache = () => path.join(dir, 'cache', '.code-cache');
@@ -195,7 +197,7 @@ describe('scripts/code-cache.js (the app command\'s V8 code cache)', () => {
     ({ dir, cleanup } = tmpDir('cdk8s-gitops-code-cache-'));
     fs.mkdirSync(path.join(dir, 'lib'));
     fs.writeFileSync(path.join(dir, 'main.js'), [
-      `require(${JSON.stringify(path.join(ROOT, 'scripts', 'code-cache.js'))}).install(${JSON.stringify(path.join(dir, 'cache', '.code-cache'))}, ${JSON.stringify(path.join(dir, 'lib'))});`,
+      `require(${JSON.stringify(path.join(ROOT, 'bin', '_code-cache.js'))}).install(${JSON.stringify(path.join(dir, 'cache', '.code-cache'))}, ${JSON.stringify(path.join(dir, 'lib'))});`,
       "process.stdout.write(require('./lib/value.js')() + ' ' + require('./outside.js'));",
       '',
     ].join('\n'));
@@ -233,7 +235,7 @@ describe('scripts/code-cache.js (the app command\'s V8 code cache)', () => {
     // GIVEN
     fs.writeFileSync(path.join(dir, 'lib', 'dynamic.js'), "module.exports = () => import('node:path').then(p => typeof p.join);\n");
     fs.writeFileSync(path.join(dir, 'dynamic.js'), [
-      `require(${JSON.stringify(path.join(ROOT, 'scripts', 'code-cache.js'))}).install(${JSON.stringify(path.join(dir, 'cache', '.dynamic-cache'))});`,
+      `require(${JSON.stringify(path.join(ROOT, 'bin', '_code-cache.js'))}).install(${JSON.stringify(path.join(dir, 'cache', '.dynamic-cache'))});`,
       "require('./lib/dynamic.js')().then(t => process.stdout.write(t));",
       '',
     ].join('\n'));

@@ -73,7 +73,7 @@ describe('scaffold (cdk8s-gitops init)', () => {
     expect(main).toContain("repoURL: 'git@github.com:acme/shop-config.git'");
     expect(parse(fs.readFileSync(path.join(dir, 'cdk8s.yaml'), 'utf8'))).toEqual({
       language: 'typescript',
-      app: 'node --require esbuild-register src/main.ts',
+      app: 'node node_modules/cdk8s-gitops/bin/cdk8s-gitops-app.js src/main.ts',
       output: '.cdk8s.out',
       validations: [{ package: './node_modules/cdk8s-gitops/lib/src/validate/cdk8s-plugin.js', class: 'Cdk8sGitOpsValidation', version: VERSION }],
     });

@@ -67,6 +67,21 @@ const needs = hasTool('npm', ['--version']) && hasTool('kubectl') && hasTool('ta
     expect(fs.readFileSync(path.join(repo, 'README.md'), 'utf8')).toContain('kubectl apply -n argocd -f bootstrap/root-application.yaml');
   }, 120_000);
 
+  test('GIVEN a synth that built the app command\'s bundle WHEN synthesized again THEN the bundle is reused as is and renders the same tree', () => {
+    // GIVEN the bundle the first synth built (bin/cdk8s-gitops-app.js, in the cache folder the tests set)
+    const apps = path.join(process.env.CDK8S_GITOPS_CACHE_DIR!, 'apps');
+    const bundles = fs.readdirSync(apps).map(h => path.join(apps, h, 'app.js')).filter(f => fs.readFileSync(f, 'utf8').includes('shop'));
+    expect(bundles).toHaveLength(1);
+    const built = fs.statSync(bundles[0]).mtimeMs;
+    const before = fs.readFileSync(path.join(repo, 'dist', 'prod', 'shop', 'deployment-shop.yaml'), 'utf8');
+    // WHEN
+    const res = run(path.join(repo, 'node_modules', '.bin', 'cdk8s'), ['synth', '--no-check-upgrade']);
+    // THEN
+    expect(res.status).toBe(0);
+    expect(fs.statSync(bundles[0]).mtimeMs).toBe(built);
+    expect(fs.readFileSync(path.join(repo, 'dist', 'prod', 'shop', 'deployment-shop.yaml'), 'utf8')).toBe(before);
+  }, 120_000);
+
   test('GIVEN a broken prop in the new repo WHEN synthesized THEN exit 2 naming it, no stack trace, dist/ untouched', () => {
     const main = path.join(repo, 'src', 'main.ts');
     const good = fs.readFileSync(main, 'utf8');

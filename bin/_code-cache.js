@@ -1,5 +1,6 @@
-// A V8 code cache for the CommonJS modules a process loads, for this repo's
-// app command (scripts/prebuilt.js run app).
+// A V8 code cache for the CommonJS modules a process loads: the app command
+// of a project (bin/cdk8s-gitops-app.js) and this repo's prebuilt app and
+// plugin (scripts/prebuilt.js run app, scripts/cdk8s-validation-plugin.js).
 //
 // Unlike v8-compile-cache(-lib), the cache data is made when the process
 // exits (`script.createCachedData()` after the run), so it holds the
