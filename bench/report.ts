@@ -83,6 +83,8 @@ export function evaluate(m: Measurements): TargetResult[] {
   out.push(withMinAndCpu(ratioTarget('start-up: the repo\'s app command (node scripts/prebuilt.js run app) vs node -e "require(\'cdk8s-plus-28\')"', med(s.repoAppCommand), med(s.requirePlus), 1.5, whyNot(s.repoAppCommand, s.requirePlus)), s.repoAppCommand, s.requirePlus));
   out.push(withMinAndCpu(ratioTarget('start-up: the repo\'s npx cdk8s synth --no-check-upgrade (validation plugin included) vs the same on an app that renders nothing', med(s.repoCdk8sSynth), med(s.emptyCdk8sSynth), 1.3, whyNot(s.repoCdk8sSynth, s.emptyCdk8sSynth)), s.repoCdk8sSynth, s.emptyCdk8sSynth));
   out.push(withMinAndCpu(ratioTarget('start-up: the same synth with the plugin\'s check cache emptied before each run (every folder parsed and built) vs the app that renders nothing', med(s.repoCdk8sSynthCold), med(s.emptyCdk8sSynth), 1.3, whyNot(s.repoCdk8sSynthCold, s.emptyCdk8sSynth)), s.repoCdk8sSynthCold, s.emptyCdk8sSynth));
+  out.push(withMinAndCpu(ratioTarget('start-up: a project made by init, its app command (cdk8s-gitops-app src/main.ts) vs node -e "require(\'cdk8s-plus-28\')"', med(s.projectAppCommand), med(s.requirePlus), 1.5, whyNot(s.projectAppCommand, s.requirePlus)), s.projectAppCommand, s.requirePlus));
+  out.push(withMinAndCpu(ratioTarget('start-up: the same project\'s npx cdk8s synth --no-check-upgrade (its plugin from lib/) vs the app that renders nothing', med(s.projectCdk8sSynth), med(s.emptyCdk8sSynth), 1.3, whyNot(s.projectCdk8sSynth, s.emptyCdk8sSynth)), s.projectCdk8sSynth, s.emptyCdk8sSynth));
   const plain = med(s.exampleCdk8sCliPlain);
   const flagged = med(s.exampleCdk8sCli);
   if (plain !== undefined && flagged !== undefined) {
@@ -178,11 +180,14 @@ export function renderTable(m: Measurements, targets: readonly TargetResult[]): 
     ['examplePrecompiled', 'precompiled: node example.js (esbuild bundle)'],
     ['exampleCdk8sCli', 'npx cdk8s synth --no-check-upgrade'],
     ['exampleCdk8sCliPlain', 'npx cdk8s synth (plain: upgrade check on)'],
-    ['requirePlus', 'node -e "require(\'cdk8s-plus-28\')" (alternated with the four below)'],
+    ['requirePlus', 'node -e "require(\'cdk8s-plus-28\')" (alternated with the seven below)'],
     ['repoAppCommand', 'the repo\'s app command: node scripts/prebuilt.js run app'],
     ['repoCdk8sSynth', 'the repo: npx cdk8s synth --no-check-upgrade (validation plugin included; output unchanged since its last check)'],
     ['repoCdk8sSynthCold', 'the same, the plugin\'s check cache emptied before each run'],
     ['emptyCdk8sSynth', 'an app that renders nothing: npx cdk8s synth --no-check-upgrade'],
+    ['projectAppCommand', 'a project made by init: node node_modules/cdk8s-gitops/bin/cdk8s-gitops-app.js src/main.ts'],
+    ['projectAppCommandRegister', 'the same app, the command init wrote before: node --require esbuild-register src/main.ts'],
+    ['projectCdk8sSynth', 'the same project: npx cdk8s synth --no-check-upgrade (its check cache warm)'],
   ];
   for (const [key, label] of startRows) {
     const [v, , notes] = cell(m.startup[key], 1);
