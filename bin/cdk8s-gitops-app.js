@@ -113,6 +113,8 @@ const outside = {
 async function build(esbuild, entry, project, out) {
   const lib = library();
   fs.mkdirSync(out, { recursive: true });
+  // The bundles are CommonJS whatever the project's package.json says ("type": "module" would make Node load them as ESM).
+  fs.writeFileSync(path.join(out, 'package.json'), '{ "type": "commonjs" }\n');
   writeSchemas(lib.schemas, out, id => require.resolve(id, { paths: [lib.schemas] }));
   const inputs = [path.join(lib.schemas, '_bundle.json'), path.join(lib.schemas, '_validators.json'), __filename, path.join(__dirname, '_bundle.js')];
   for (const [name, from, plugins] of [['app', entry, [ownPaths]], ['_gate-worker', lib.worker, []]]) {

@@ -111,6 +111,16 @@ describe('bin/cdk8s-gitops-app.js (the app command of a project)', () => {
     expect(fs.readdirSync(apps).map(h => fs.existsSync(path.join(apps, h, 'app.js')))).toEqual([true]);
   }, 60_000);
 
+  test('GIVEN a project whose package.json says "type": "module" and a cache folder inside it WHEN run THEN the bundle still runs as CommonJS', () => {
+    // GIVEN
+    fs.writeFileSync(path.join(project, 'package.json'), '{ "name": "esm-project", "type": "module" }\n');
+    // WHEN
+    const r = run(['src/main.ts'], { CDK8S_GITOPS_CACHE_DIR: path.join(project, '.app-cache') });
+    // THEN
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(5);
+  });
+
   test('GIVEN an app that throws WHEN run with CDK8S_GITOPS_DEBUG=1 THEN its stack trace names the source file and line, not the bundle', () => {
     // GIVEN a throw on line 3 of the imported file
     fs.writeFileSync(path.join(project, 'src', 'parts', 'where.ts'), "export const where = 'x';\nfunction boom(): never {\n  throw new Error('boom');\n}\nboom();\n");
