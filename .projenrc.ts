@@ -247,6 +247,10 @@ project.addTask('test:cycles', {
   exec: "dpdm --no-warning --no-tree --exit-code circular:1 'src/**/*.ts'",
 });
 
+// The compiled library's one-file build of `yaml` (lib/src/_vendor/yaml.js, scripts/vendor-yaml.js): a
+// one-app `publish` loads one module instead of ~70. Used only while it matches the installed yaml.
+project.postCompileTask.exec('node scripts/vendor-yaml.js');
+
 /**
  * A one-step task's command line, with its environment, for a POSIX shell.
  * `npm test` runs its checks this way rather than as `projen <task>`: each

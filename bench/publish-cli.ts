@@ -15,7 +15,8 @@
  * With --kustomize yes it also times `validate --no-cache` (the kustomize
  * check included) against one `kubectl kustomize` of a root listing every app
  * folder. Process start-up is included everywhere. Prints one JSON line.
- * The CLI runs from lib/ (compiled by `npx tsc` when older than src/).
+ * The CLI runs from lib/ (compiled by `npx tsc` when older than src/, with
+ * the post-compile step's lib/src/_vendor/yaml.js).
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -50,12 +51,17 @@ function newest(dir: string): number {
   return t;
 }
 
-/** Makes sure lib/ is compiled from the current src/. */
+/** Makes sure lib/ is compiled from the current src/, with the post-compile step's one-file build of `yaml`. */
 function ensureCompiled(): void {
   const lib = path.join(REPO, 'lib', 'src', 'cli', 'main.js');
-  if (fs.existsSync(lib) && fs.statSync(lib).mtimeMs >= newest(path.join(REPO, 'src'))) return;
-  const r = spawnSync('npx', ['tsc'], { cwd: REPO, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`npx tsc failed: ${r.stdout}${r.stderr}`);
+  if (!fs.existsSync(lib) || fs.statSync(lib).mtimeMs < newest(path.join(REPO, 'src'))) {
+    const r = spawnSync('npx', ['tsc'], { cwd: REPO, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`npx tsc failed: ${r.stdout}${r.stderr}`);
+  }
+  if (!fs.existsSync(path.join(REPO, 'lib', 'src', '_vendor', 'yaml.js'))) {
+    const r = spawnSync('node', [path.join(REPO, 'scripts', 'vendor-yaml.js')], { cwd: REPO, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`scripts/vendor-yaml.js failed: ${r.stdout}${r.stderr}`);
+  }
 }
 
 function writeFiles(dir: string, tree: RenderedTree, only?: ReadonlySet<string>): void {

@@ -9,6 +9,14 @@ export interface GitResult {
   readonly stderr: string;
 }
 
+/** A git process started by {@link Git.open}, waiting for its input. */
+export interface PendingGit {
+  /** The process's outcome, as {@link Git.run} gives it. */
+  readonly result: Promise<GitResult>;
+  /** Writes `input` (default nothing) to the process's stdin and closes it. */
+  end(input?: Buffer | string): void;
+}
+
 /** Options of one git call. */
 export interface GitCallOptions {
   /** Bytes or text written to stdin. */
@@ -43,28 +51,49 @@ export class Git {
 
   /** Runs `git args...`; throws a PublishError (stderr redacted) on a non-zero exit unless allowed. */
   public run(args: readonly string[], options: GitCallOptions = {}): Promise<GitResult> {
-    return new Promise((resolve, reject) => {
-      const child = spawn('git', args as string[], {
+    const call = this.open(args, options);
+    call.end(options.input ?? '');
+    return call.result;
+  }
+
+  /**
+   * Starts `git args...` now and writes its stdin later (`end`): the process
+   * starts up while the caller works. `result` is as {@link run}'s. The
+   * caller must `end` every call (a git process waiting for its input keeps
+   * this one running); calls after the first do nothing.
+   */
+  public open(args: readonly string[], options: Omit<GitCallOptions, 'input'> = {}): PendingGit {
+    let child: ChildProcessWithoutNullStreams | undefined;
+    const result = new Promise<GitResult>((resolve, reject) => {
+      const proc = child = spawn('git', args as string[], {
         cwd: this.cwd,
         env: { ...this.env, ...(options.env ?? {}) } as NodeJS.ProcessEnv,
         stdio: ['pipe', 'pipe', 'pipe'],
       });
       const out: Buffer[] = [];
       const err: Buffer[] = [];
-      child.stdout.on('data', (d: Buffer) => out.push(d));
-      child.stderr.on('data', (d: Buffer) => err.push(d));
-      child.on('error', e => reject(new PublishError('git', `cannot run git: ${e.message} (is git installed and on PATH?)`, { cause: e })));
-      child.stdin.on('error', () => { /* the exit code reports the failure */ });
-      child.on('close', code => {
-        const result = { code: code ?? 128, stdout: Buffer.concat(out), stderr: redactUrlsInText(Buffer.concat(err).toString('utf8')) };
-        if (result.code !== 0 && !options.allowFailure) {
-          reject(new PublishError('git', `git ${describe(args)} failed (exit ${result.code}): ${result.stderr.trim() || '(no output)'}`));
+      proc.stdout.on('data', (d: Buffer) => out.push(d));
+      proc.stderr.on('data', (d: Buffer) => err.push(d));
+      proc.on('error', e => reject(new PublishError('git', `cannot run git: ${e.message} (is git installed and on PATH?)`, { cause: e })));
+      proc.stdin.on('error', () => { /* the exit code reports the failure */ });
+      proc.on('close', code => {
+        const done = { code: code ?? 128, stdout: Buffer.concat(out), stderr: redactUrlsInText(Buffer.concat(err).toString('utf8')) };
+        if (done.code !== 0 && !options.allowFailure) {
+          reject(new PublishError('git', `git ${describe(args)} failed (exit ${done.code}): ${done.stderr.trim() || '(no output)'}`));
         } else {
-          resolve(result);
+          resolve(done);
         }
       });
-      child.stdin.end(options.input ?? '');
     });
+    let ended = false;
+    return {
+      result,
+      end: (input: Buffer | string = '') => {
+        if (ended) return;
+        ended = true;
+        child?.stdin.end(input);
+      },
+    };
   }
 
   /** Starts `git args...` with piped stdio (for long-lived batch processes). */

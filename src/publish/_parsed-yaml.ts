@@ -1,4 +1,5 @@
 import type * as Yaml from 'yaml';
+import { loadYaml } from '../yaml/_vendored';
 
 /**
  * The YAML documents of texts, each text parsed once: a commit's YAML check
@@ -24,7 +25,7 @@ export class ParsedYaml {
   }
 
   private yaml(): typeof Yaml {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require('yaml') as typeof Yaml;
+    // The compiled library's one-file build of `yaml` when it matches the installed package (see loadYaml).
+    return loadYaml();
   }
 }

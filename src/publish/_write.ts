@@ -1,6 +1,7 @@
 import { listChangedBase } from './_base';
 import { CatFile } from './_cat-file';
 import { checkDeletions, checkYaml, ParsedYaml } from './_checks';
+import { GitResult, PendingGit } from './_git';
 import { ImageChange, imageChanges } from './_images';
 import { MARKER_CONTENT, MARKER_FILE } from './_marker';
 import { blobId, commitBody, isPlainIdent, ObjectFormat, TreeEntry, TreeFile, treeId, writeLooseObject, writeTreeObjects } from './_objects';
@@ -238,85 +239,104 @@ export async function writeBranch(req: WriteRequest): Promise<WriteResult> {
     remoteUrl = checkRemote(remote, config);
   }
   for (let attempt = 1; ; attempt++) {
-    const [remoteHas, proposalHas] = await Promise.all([
-      req.push ? fetchBranch(repo, remote, branch) : false,
-      pushTo ? fetchBranch(repo, remote, pushTo) : false,
-    ]);
-    const early = attempt === 1 && !req.push ? await req.localTips : undefined;
-    const tips = early ?? await readTips(repo, req.push ? [localRef, tracking, ...(proposalRef ? [proposalRef] : [])] : [localRef]);
-    const local = tips.get(localRef);
-    const remoteTip = remoteHas ? tips.get(tracking) : undefined;
-    const proposal = proposalHas && proposalRef ? tips.get(proposalRef) : undefined;
-    let base: Tip | undefined = remoteTip ?? local;
-    if (pushTo) base = await proposalBase(repo, branch, pushTo, remoteTip, proposal);
-    else if (remoteTip && local && local.commit !== remoteTip.commit && await isAncestor(repo, remoteTip.commit, local.commit)) base = local;
+    // A `git update-ref --stdin` started before the commit is made (see below): ended on every way out of the attempt.
+    let refUpdate: PendingGit | undefined;
+    try {
+      const [remoteHas, proposalHas] = await Promise.all([
+        req.push ? fetchBranch(repo, remote, branch) : false,
+        pushTo ? fetchBranch(repo, remote, pushTo) : false,
+      ]);
+      const early = attempt === 1 && !req.push ? await req.localTips : undefined;
+      const tips = early ?? await readTips(repo, req.push ? [localRef, tracking, ...(proposalRef ? [proposalRef] : [])] : [localRef]);
+      const local = tips.get(localRef);
+      const remoteTip = remoteHas ? tips.get(tracking) : undefined;
+      const proposal = proposalHas && proposalRef ? tips.get(proposalRef) : undefined;
+      let base: Tip | undefined = remoteTip ?? local;
+      if (pushTo) base = await proposalBase(repo, branch, pushTo, remoteTip, proposal);
+      else if (remoteTip && local && local.commit !== remoteTip.commit && await isAncestor(repo, remoteTip.commit, local.commit)) base = local;
 
-    let target: string;
-    let result: Omit<WriteResult, 'commit' | 'pushed' | 'attempts' | 'remoteUrl'>;
-    if (base && base.tree === prepared.treeId) {
-      // Our tree holds the marker (prepare adds it): only the tip's trailer is left to check.
-      assertOwned(branch, base, new Set([MARKER_FILE]));
-      target = base.commit;
-      result = { status: 'unchanged', branch, parent: undefined, added: [], changed: [], deleted: [], imageChanges: [] };
-    } else {
-      // Checked before every commit, so also after every lost race: an older source never lands on a newer one.
-      // Its git processes (status, lineage) and the config read run while the commit's first checks do; the
-      // gate runs and objects are written only once it admits the commit, and its refusal or verdict wins.
-      const admitted = req.admit ? req.admit(base) : Promise.resolve(undefined);
-      admitted.catch(() => undefined);
-      const configP = config ? Promise.resolve(config) : readConfig(repo, req.env);
-      configP.catch(() => undefined);
-      const made = await makeCommit(req, prepared, base, configP, admitted).catch(async (e: unknown) => {
-        if (await admitted) return undefined;
-        throw e;
-      });
-      if (!made) {
-        const superseded = (await admitted)!;
-        return {
-          status: 'superseded',
-          branch,
-          commit: base!.commit,
-          supersededBy: superseded,
-          pushed: false,
-          remoteUrl,
-          attempts: attempt,
-          added: [],
-          changed: [],
-          deleted: [],
-          imageChanges: [],
-          ...(pushTo ? { pushedTo: pushTo } : {}),
-        };
+      let target: string;
+      let result: Omit<WriteResult, 'commit' | 'pushed' | 'attempts' | 'remoteUrl'>;
+      if (base && base.tree === prepared.treeId) {
+        // Our tree holds the marker (prepare adds it): only the tip's trailer is left to check.
+        assertOwned(branch, base, new Set([MARKER_FILE]));
+        target = base.commit;
+        result = { status: 'unchanged', branch, parent: undefined, added: [], changed: [], deleted: [], imageChanges: [] };
+      } else {
+        // Checked before every commit, so also after every lost race: an older source never lands on a newer one.
+        // Its git processes (status, lineage) and the config read run while the commit's first checks do; the
+        // gate runs and objects are written only once it admits the commit, and its refusal or verdict wins.
+        const admitted = req.admit ? req.admit(base) : Promise.resolve(undefined);
+        admitted.catch(() => undefined);
+        // The local branch's compare-and-swap starts up now, while the commit is made, and gets its one line at the end.
+        if (!pushTo) {
+          refUpdate = repo.git.open(['update-ref', '-m', 'cdk8s-gitops: published', '--stdin', '-z'], { allowFailure: true });
+          refUpdate.result.catch(() => undefined);
+        }
+        const configP = config ? Promise.resolve(config) : readConfig(repo, req.env);
+        configP.catch(() => undefined);
+        const made = await makeCommit(req, prepared, base, configP, admitted).catch(async (e: unknown) => {
+          if (await admitted) return undefined;
+          throw e;
+        });
+        if (!made) {
+          const superseded = (await admitted)!;
+          return {
+            status: 'superseded',
+            branch,
+            commit: base!.commit,
+            supersededBy: superseded,
+            pushed: false,
+            remoteUrl,
+            attempts: attempt,
+            added: [],
+            changed: [],
+            deleted: [],
+            imageChanges: [],
+            ...(pushTo ? { pushedTo: pushTo } : {}),
+          };
+        }
+        config = await configP;
+        target = made.commit;
+        result = made.result;
       }
-      config = await configP;
-      target = made.commit;
-      result = made.result;
-    }
 
-    const pushedTip = pushTo ? proposal : remoteTip;
-    const pushing = req.push && target !== pushedTip?.commit && !(pushTo && result.status === 'unchanged');
-    if (pushing) {
-      const outcome = await pushBranch(repo, remote, pushTo ?? branch, target);
-      if (outcome === 'rejected') {
-        if (attempt >= req.maxAttempts) {
-          throw new PublishError('push-rejected', `the push of '${pushTo ?? branch}' to ${remoteUrl} was rejected ${attempt} times: other publishers keep moving the branch. `
+      const pushedTip = pushTo ? proposal : remoteTip;
+      const pushing = req.push && target !== pushedTip?.commit && !(pushTo && result.status === 'unchanged');
+      if (pushing) {
+        const outcome = await pushBranch(repo, remote, pushTo ?? branch, target);
+        if (outcome === 'rejected') {
+          if (attempt >= req.maxAttempts) {
+            throw new PublishError('push-rejected', `the push of '${pushTo ?? branch}' to ${remoteUrl} was rejected ${attempt} times: other publishers keep moving the branch. `
             + 'Nothing was lost and the remote was not changed by this run; run publish again.');
+          }
+          await sleep(backoff(attempt));
+          continue;
         }
-        await sleep(backoff(attempt));
-        continue;
       }
-    }
-    // The local branch follows (not for a proposal): compare-and-swap against the value read above.
-    if (!pushTo && target !== local?.commit) {
-      const cas = await repo.git.run(['update-ref', '-m', `cdk8s-gitops: ${result.status}`, '--end-of-options', localRef, target, local?.commit ?? zeroId(repo)], { allowFailure: true });
-      if (cas.code !== 0 && !req.push) {
-        if (attempt >= req.maxAttempts) {
-          throw new PublishError('push-rejected', `'${branch}' kept moving while publishing (${attempt} attempts): ${cas.stderr.trim()}`);
+      // The local branch follows (not for a proposal): compare-and-swap against the value read above.
+      if (!pushTo && target !== local?.commit) {
+        const old = local?.commit ?? zeroId(repo);
+        let cas: GitResult;
+        if (refUpdate && result.status === 'published') {
+          refUpdate.end(`update ${localRef}\0${target}\0${old}\0`);
+          cas = await refUpdate.result;
+        } else {
+          cas = await repo.git.run(['update-ref', '-m', `cdk8s-gitops: ${result.status}`, '--end-of-options', localRef, target, old], { allowFailure: true });
         }
-        await sleep(backoff(attempt));
-        continue;
+        if (cas.code !== 0 && !req.push) {
+          if (attempt >= req.maxAttempts) {
+            throw new PublishError('push-rejected', `'${branch}' kept moving while publishing (${attempt} attempts): ${cas.stderr.trim()}`);
+          }
+          await sleep(backoff(attempt));
+          continue;
+        }
       }
+      return { ...result, commit: target, pushed: pushing, remoteUrl, attempts: attempt, ...(pushTo ? { pushedTo: pushTo } : {}) };
+    } finally {
+      // Not used (no commit, a refusal, a lost race): no input, so it changes nothing and exits.
+      refUpdate?.end();
     }
-    return { ...result, commit: target, pushed: pushing, remoteUrl, attempts: attempt, ...(pushTo ? { pushedTo: pushTo } : {}) };
   }
 }
 

@@ -381,4 +381,32 @@ describeGit('publish', () => {
     expect(msg.split('\n')[0]).toBe('Render aaaaaaaaaaaa');
     expect(msg).toContain(`Source-Commit: ${sha}`);
   });
+
+  test('the local branch moving while a commit is made: the compare-and-swap fails and the commit is made again on the new tip', async () => {
+    // GIVEN a published tree, and a gate that, the first time it runs, lets another publisher commit another tree
+    // (the local branch moves after this publish read its tip and started its `update-ref`)
+    const dist = sb.writeDist(v1());
+    const first = await publishTree({ tree: readTree(dist), cwd: sb.src, env: sb.env, allowDirty: true });
+    sb.writeDist({ ...v1(), ...app('dev', 'hello', 'ghcr.io/acme/hello:1.1.0') });
+    const otherDir = sb.writeDist({ ...v1(), ...app('dev', 'api', 'ghcr.io/acme/api:2.1.0') }, path.join(sb.root, 'other'));
+    let other: string | undefined;
+    const gate = async () => {
+      other ??= (await publishTree({ tree: readTree(otherDir), cwd: sb.src, env: sb.env, allowDirty: true })).commit;
+      return [];
+    };
+    // WHEN
+    const res = await publishTree({ tree: readTree(dist), cwd: sb.src, env: sb.env, allowDirty: true, gate });
+    // THEN the first compare-and-swap lost, and the second attempt made its commit on the other publisher's
+    expect(res.status).toBe('published');
+    expect(res.attempts).toBe(2);
+    expect(other).toBeDefined();
+    expect(sb.git(sb.src, 'rev-parse', `${other}^`)).toBe(first.commit);
+    expect(res.parent).toBe(other);
+    expect(sb.tip(sb.src)).toBe(res.commit);
+    expect(sb.treeOf(sb.src, res.commit)['dev/hello/deployment-hello.yaml']).toContain('ghcr.io/acme/hello:1.1.0');
+    // and the reflog records each move as before
+    expect(sb.git(sb.src, 'reflog', '--format=%gs', 'refs/heads/rendered-manifests').split('\n'))
+      .toEqual(['cdk8s-gitops: published', 'cdk8s-gitops: published', 'cdk8s-gitops: published']);
+    expect(sb.git(sb.src, 'fsck', '--no-dangling', '--connectivity-only')).toBe('');
+  });
 });
