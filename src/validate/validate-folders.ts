@@ -297,7 +297,28 @@ interface Cache {
   save(entries: ReadonlyMap<string, FolderEntry>): void;
 }
 
-/** The cache file of one salt: `<dir>/validate-<salt>.json`, written whole (temporary file, then rename). A broken file is ignored. */
+/**
+ * Per-folder cache files kept in a cache folder, one per salt (tool versions, rules, the package's own files):
+ * an upgrade, other rule settings or a rebuilt package start a new file, and the least recently written go.
+ */
+const MAX_SALT_FILES = 4;
+
+/** Removes the least recently written `validate-<salt>.json` files other than `current` beyond {@link MAX_SALT_FILES} in all. */
+function pruneSaltFiles(dir: string, current: string): void {
+  try {
+    const files = fs.readdirSync(dir).filter(f => f !== current && /^validate-[0-9a-f]{32}\.json$/.test(f));
+    if (files.length < MAX_SALT_FILES) return;
+    const byAge = files.map(f => ({ f, t: fs.statSync(path.join(dir, f)).mtimeMs })).sort((a, b) => b.t - a.t);
+    for (const { f } of byAge.slice(MAX_SALT_FILES - 1)) fs.rmSync(path.join(dir, f), { force: true });
+  } catch {
+    // another process pruned at the same time: nothing lost
+  }
+}
+
+/**
+ * The cache file of one salt: `<dir>/validate-<salt>.json`, written whole (temporary file, then rename);
+ * the oldest other salts' files are removed beyond {@link MAX_SALT_FILES}. A broken file is ignored.
+ */
 function openCache(dir: string, saltId: string): Cache {
   const file = path.join(dir, `validate-${saltId}.json`);
   let entries = new Map<string, FolderEntry>();
@@ -310,14 +331,17 @@ function openCache(dir: string, saltId: string): Cache {
   return {
     entries,
     save(keep) {
+      const tmp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}`;
       try {
         fs.mkdirSync(dir, { recursive: true });
-        const tmp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}`;
         fs.writeFileSync(tmp, JSON.stringify({ entries: Object.fromEntries(keep) }));
         fs.renameSync(tmp, file);
       } catch {
         // a cache that cannot be written only costs time
+        fs.rmSync(tmp, { force: true });
+        return;
       }
+      pruneSaltFiles(dir, path.basename(file));
     },
   };
 }

@@ -183,6 +183,38 @@ test('GIVEN two folders with the same files WHEN their results come from the cac
   }
 });
 
+describe('validateFolders: the cache folder stays bounded', () => {
+  let tmp: { dir: string; cleanup: () => void };
+  beforeEach(() => { tmp = tmpDir('cdk8s-gitops-salts-'); });
+  afterEach(() => tmp.cleanup());
+
+  test('GIVEN six rule settings (six salts) WHEN each validates with one cache folder THEN four per-salt files stay, the newest among them, and it still answers', async () => {
+    // GIVEN one app and six different rule settings, each its own salt
+    const tree = apps(1);
+    const cacheDir = path.join(tmp.dir, 'cache');
+    const settings = [
+      {}, { 'image-pinned': 'warning' }, { 'image-pinned': 'off' }, { 'network-default-deny': 'error' },
+      { 'network-default-deny': 'off' }, { 'image-pinned': 'warning', 'network-default-deny': 'error' },
+    ] as const;
+    const saltFiles = () => (fs.existsSync(cacheDir) ? fs.readdirSync(cacheDir) : []).filter(f => /^validate-[0-9a-f]{32}\.json$/.test(f));
+    const seen = new Set<string>();
+    // WHEN each setting validates the tree with the cache
+    for (const rules of settings) {
+      const before = new Set(saltFiles());
+      await validateFolders(tree, { cacheDir, skipKustomize: true, rules });
+      const made = saltFiles().filter(f => !before.has(f) && !seen.has(f));
+      expect(made).toHaveLength(1);
+      seen.add(made[0]);
+    }
+    // THEN four files stay, and the last setting's run is answered from its file
+    const last = [...seen][settings.length - 1];
+    expect(saltFiles()).toHaveLength(4);
+    expect(saltFiles()).toContain(last);
+    const again = await validateFolders(tree, { cacheDir, skipKustomize: true, rules: settings[settings.length - 1] });
+    expect(again.stats).toEqual(expect.objectContaining({ foldersChecked: 0, foldersCached: 1 }));
+  });
+});
+
 describe('validateFolders: rules that span folders (network-default-deny) and lazy trees', () => {
   let tmp: { dir: string; cleanup: () => void };
   beforeEach(() => { tmp = tmpDir('cdk8s-gitops-across-'); });
