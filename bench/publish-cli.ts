@@ -109,60 +109,43 @@ function main(): void {
   check(node(['validate']), 'validate');
   check(node(['publish']), 'first publish');
 
-  const out: Record<string, number[]> = { publishOneApp: [], gitCommit: [], publishNoop: [], gitNoop: [], nodeStart: [] };
+  const keys = ['publishOneApp', 'gitCommit', 'publishNoop', 'gitNoop', 'nodeStart', 'publishRerender', 'gitRerender'];
+  const out: Record<string, number[]> = Object.fromEntries(keys.map(k => [k, []]));
   // CPU time (user + system, children included, from GNU time): on a machine shared with other jobs it varies less than wall time.
-  const cpu: Record<string, number[]> = { publishOneApp: [], gitCommit: [], publishNoop: [], gitNoop: [], nodeStart: [] };
-  const cpuOf = (key: string, r: { cpuMs?: number }) => { if (r.cpuMs !== undefined) cpu[key].push(r.cpuMs); };
+  const cpu: Record<string, number[]> = Object.fromEntries(keys.map(k => [k, []]));
+  /** Runs one timed command, checks it and records its wall and CPU time under `key`. */
+  const timed = (key: string, what: string, run: () => { status: number | null; stderr: string; ms: number; cpuMs?: number }) => {
+    const r = run();
+    check(r, what);
+    out[key].push(r.ms);
+    if (r.cpuMs !== undefined) cpu[key].push(r.cpuMs);
+  };
+  const gitIn = (dir: string, script: string) => () => runProcess('sh', ['-c', script], { cwd: dir, env });
   for (let rep = 0; rep < reps; rep++) {
     const next = rep % 2 === 0 ? changed : tree;
     // One-app change: alternate the two commands, the same change each.
     writeFiles(dist, next, delta);
     check(node(['validate']), 'validate');
-    const pub = node(['publish']);
-    check(pub, 'publish');
+    timed('publishOneApp', 'publish', () => node(['publish']));
     writeFiles(floor, next, delta);
-    const git = runProcess('sh', ['-c', 'git add -A && git commit -q -m change'], { cwd: floor, env });
-    check(git, 'git commit');
-    out.publishOneApp.push(pub.ms);
-    out.gitCommit.push(git.ms);
-    cpuOf('publishOneApp', pub);
-    cpuOf('gitCommit', git);
+    timed('gitCommit', 'git commit', gitIn(floor, 'git add -A && git commit -q -m change'));
     // No-op.
-    const noop = node(['publish']);
-    check(noop, 'no-op publish');
-    const gitNoop = runProcess('sh', ['-c', 'git add -A && git diff --cached --quiet'], { cwd: floor, env });
-    check(gitNoop, 'git diff --cached --quiet');
-    out.publishNoop.push(noop.ms);
-    out.gitNoop.push(gitNoop.ms);
-    cpuOf('publishNoop', noop);
-    cpuOf('gitNoop', gitNoop);
-    const bare = runProcess('node', ['-e', '0'], { cwd: src, env });
-    check(bare, 'node -e 0');
-    out.nodeStart.push(bare.ms);
-    cpuOf('nodeStart', bare);
+    timed('publishNoop', 'no-op publish', () => node(['publish']));
+    timed('gitNoop', 'git diff --cached --quiet', gitIn(floor, 'git add -A && git diff --cached --quiet'));
+    timed('nodeStart', 'node -e 0', () => runProcess('node', ['-e', '0'], { cwd: src, env }));
   }
 
   // After a full re-render: `cdk8s synth` writes a whole new folder and swaps it in (every file a new inode), so
   // neither publish's stat cache nor git's index knows any file. The peer rewrites every file of its checkout
   // (new times: git hashes every file again), then commits.
-  out.publishRerender = [];
-  out.gitRerender = [];
-  cpu.publishRerender = [];
-  cpu.gitRerender = [];
   for (let rep = 0; rep < reps; rep++) {
     // Continues the alternation above: each run publishes a change.
     const next = (reps + rep) % 2 === 0 ? changed : tree;
     writeTree(dist, next);
     check(node(['validate']), 'validate');
-    const pub = node(['publish']);
-    check(pub, 'publish after a re-render');
+    timed('publishRerender', 'publish after a re-render', () => node(['publish']));
     writeFiles(floor, next);
-    const git = runProcess('sh', ['-c', 'git add -A && git commit -q -m change'], { cwd: floor, env });
-    check(git, 'git commit after a rewrite');
-    out.publishRerender.push(pub.ms);
-    out.gitRerender.push(git.ms);
-    cpuOf('publishRerender', pub);
-    cpuOf('gitRerender', git);
+    timed('gitRerender', 'git commit after a rewrite', gitIn(floor, 'git add -A && git commit -q -m change'));
   }
 
   const result: Record<string, unknown> = { apps, reps, files: tree.size, runs: out, cpuMs: cpu };
