@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { isBlankText, LazyTree, RenderedTree } from './tree';
+import { pruneCacheFiles } from '../_cache-files';
 import { EnvironmentError, ValidationError } from '../errors';
 
 /**
@@ -377,20 +378,8 @@ function saveCache(file: string, paths: readonly string[], nums: readonly number
     fs.rmSync(tmp, { force: true });
     return;
   }
-  prune(path.dirname(file));
+  pruneCacheFiles(path.dirname(file), /^tree-[0-9a-f]{20}\.stat$/, MAX_CACHE_FILES, path.basename(file));
 }
 
-/** Stat cache files kept per cache folder (one per rendered folder read); the least recently written go first. */
+/** Stat cache files kept per cache folder (one per rendered folder read; temporary folders read once leave theirs behind); the least recently written go first. */
 const MAX_CACHE_FILES = 32;
-
-/** Removes the oldest stat cache files beyond {@link MAX_CACHE_FILES} (temporary folders read once leave theirs behind). */
-function prune(dir: string): void {
-  try {
-    const files = fs.readdirSync(dir).filter(f => /^tree-[0-9a-f]{20}\.stat$/.test(f));
-    if (files.length <= MAX_CACHE_FILES) return;
-    const byAge = files.map(f => ({ f, t: fs.statSync(path.join(dir, f)).mtimeMs })).sort((a, b) => b.t - a.t);
-    for (const { f } of byAge.slice(MAX_CACHE_FILES)) fs.rmSync(path.join(dir, f), { force: true });
-  } catch {
-    // another process pruned at the same time: nothing lost
-  }
-}

@@ -6,6 +6,7 @@ import { Finding, makeReport, ValidationReport, WaivedFinding } from './finding'
 import { bundledKubernetesVersion, DEFAULT_KUBERNETES_VERSION } from './kubernetes-versions';
 import type { KustomizeCheckOptions } from './kustomize-build';
 import type { ValidateTreeOptions } from './validate-tree';
+import { pruneCacheFiles } from '../_cache-files';
 import { blobIdIn, DiskTree } from '../render/disk-tree';
 import { RenderedTree } from '../render/tree';
 import { VERSION } from '../version';
@@ -162,9 +163,7 @@ export function writeWholeTree(dir: string, key: string, data: WholeTree): void 
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(tmp, JSON.stringify(data));
     fs.renameSync(tmp, file);
-    const old = fs.readdirSync(dir).filter(f => /^checked-tree-[0-9a-f]{32}\.json$/.test(f))
-      .map(f => ({ f, t: fs.statSync(path.join(dir, f)).mtimeMs })).sort((a, b) => b.t - a.t).slice(MAX_WHOLE_TREES);
-    for (const { f } of old) fs.rmSync(path.join(dir, f), { force: true });
+    pruneCacheFiles(dir, /^checked-tree-[0-9a-f]{32}\.json$/, MAX_WHOLE_TREES, path.basename(file));
   } catch {
     fs.rmSync(tmp, { force: true });
   }

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as posix from 'path/posix';
+import { pruneCacheFiles } from '../_cache-files';
 import { TreeKeys, treeKeys, WholeTreeFolder, wholeTreeLookup, writeWholeTree } from './_whole-tree';
 import { FolderObjects, duplicateObjectFindings } from './duplicate-objects';
 import { Finding, makeReport, ValidationReport, WaivedFinding } from './finding';
@@ -303,18 +304,6 @@ interface Cache {
  */
 const MAX_SALT_FILES = 4;
 
-/** Removes the least recently written `validate-<salt>.json` files other than `current` beyond {@link MAX_SALT_FILES} in all. */
-function pruneSaltFiles(dir: string, current: string): void {
-  try {
-    const files = fs.readdirSync(dir).filter(f => f !== current && /^validate-[0-9a-f]{32}\.json$/.test(f));
-    if (files.length < MAX_SALT_FILES) return;
-    const byAge = files.map(f => ({ f, t: fs.statSync(path.join(dir, f)).mtimeMs })).sort((a, b) => b.t - a.t);
-    for (const { f } of byAge.slice(MAX_SALT_FILES - 1)) fs.rmSync(path.join(dir, f), { force: true });
-  } catch {
-    // another process pruned at the same time: nothing lost
-  }
-}
-
 /**
  * The cache file of one salt: `<dir>/validate-<salt>.json`, written whole (temporary file, then rename);
  * the oldest other salts' files are removed beyond {@link MAX_SALT_FILES}. A broken file is ignored.
@@ -341,7 +330,7 @@ function openCache(dir: string, saltId: string): Cache {
         fs.rmSync(tmp, { force: true });
         return;
       }
-      pruneSaltFiles(dir, path.basename(file));
+      pruneCacheFiles(dir, /^validate-[0-9a-f]{32}\.json$/, MAX_SALT_FILES, path.basename(file));
     },
   };
 }
