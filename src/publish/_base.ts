@@ -1,5 +1,5 @@
 import { CatFile, GitObject, parseTree } from './_cat-file';
-import { TreeEntry } from './_objects';
+import { TreeObjects } from '../_git-tree';
 import { PublishError } from './publish-error';
 
 /** The part of a base tree that differs from a new tree, read top-down. */
@@ -17,7 +17,7 @@ export interface BaseListing {
 /** The new tree: its root id and every tree object's entries (from `treeId`). */
 export interface NewTree {
   readonly root: string;
-  readonly trees: ReadonlyMap<string, readonly TreeEntry[]>;
+  readonly trees: TreeObjects;
 }
 
 /**
@@ -53,14 +53,10 @@ export async function listChangedBase(
   let sameFiles = 0;
   const markSame = (dir: string, id: string) => {
     sameDirs.add(dir);
-    for (const e of trees.get(id) ?? []) {
-      if (e.type === 'blob') {
-        sameFiles++;
-      } else {
-        knownTrees.add(e.id);
-        markSame(`${dir}/${e.name}`, e.id);
-      }
-    }
+    sameFiles += trees.under(id, dir, (p, sub) => {
+      sameDirs.add(p);
+      knownTrees.add(sub);
+    });
   };
   let level: { dir: string; base: string; ours?: string }[] = [{ dir: '', base: baseTree, ours: root }];
   while (level.length) {

@@ -3,9 +3,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { deflateSync } from 'zlib';
 import { Git } from './_git';
+import { ASCII, hashTree, ObjectFormat, TreeEntry, TreeObjects, treeBody } from '../_git-tree';
 
-/** The repository's object hash: `sha1` or `sha256`. */
-export type ObjectFormat = 'sha1' | 'sha256';
+export type { ObjectFormat, TreeEntry } from '../_git-tree';
 
 /** One file of a tree in the object database. */
 export interface TreeFile {
@@ -21,18 +21,7 @@ export function blobId(content: Buffer | string, format: ObjectFormat): string {
   return createHash(format).update(`blob ${size}\0`).update(content).digest('hex');
 }
 
-/** Names sorted by UTF-16 code units in git's (byte) order. */
-const ASCII = /^[\x00-\x7f]*$/;
-
 interface Dir { files: Map<string, string>; dirs: Map<string, Dir> }
-
-/** One entry of a tree object, as `git mktree` reads it. */
-export interface TreeEntry {
-  readonly mode: '100644' | '040000';
-  readonly type: 'blob' | 'tree';
-  readonly id: string;
-  readonly name: string;
-}
 
 /**
  * The git object id of the tree holding `files` (path → blob id, all mode
@@ -72,28 +61,6 @@ export function folderKey(entries: readonly TreeEntry[]): string {
   let key = '';
   for (const e of entries) key += `${e.type === 'tree' ? 't' : 'b'}${e.name}\0${e.id}`;
   return key;
-}
-
-/** The id of a tree object holding `entries` (in git's order). */
-function hashTree(entries: readonly TreeEntry[], ascii: boolean, format: ObjectFormat): string {
-  const body = treeBody(entries, ascii, format);
-  return createHash(format).update(`tree ${body.length}\0`).update(body, 'latin1').digest('hex');
-}
-
-/** The body of a tree object holding `entries` (in git's order), as a latin1 string (one byte per character). */
-function treeBody(entries: readonly TreeEntry[], ascii: boolean, format: ObjectFormat): string {
-  const idBytes = format === 'sha256' ? 32 : 20;
-  // The body as a latin1 string (one byte per character): every id decoded from hex in one call.
-  let hex = '';
-  for (const e of entries) hex += e.id;
-  const raw = Buffer.from(hex, 'hex').toString('latin1');
-  let body = '';
-  for (let i = 0; i < entries.length; i++) {
-    const entry = entries[i];
-    const name = ascii ? entry.name : Buffer.from(entry.name, 'utf8').toString('latin1');
-    body += `${entry.type === 'tree' ? '40000' : '100644'} ${name}\0${raw.slice(i * idBytes, (i + 1) * idBytes)}`;
-  }
-  return body;
 }
 
 /**
@@ -261,7 +228,7 @@ export function writeLooseObject(objectsDir: string, type: 'blob' | 'tree' | 'co
  */
 export async function writeTreeObjects(
   git: Git, files: readonly TreeFile[], known: ReadonlySet<string>,
-  trees: ReadonlyMap<string, readonly TreeEntry[]>, knownTrees: ReadonlySet<string>, root: string,
+  trees: TreeObjects, knownTrees: ReadonlySet<string>, root: string,
   loose?: { readonly objectsDir: string; readonly format: ObjectFormat },
 ): Promise<string> {
   const missing = new Map<string, Buffer>();
@@ -269,7 +236,8 @@ export async function writeTreeObjects(
     if (known.has(f.blob) || missing.has(f.blob)) continue;
     missing.set(f.blob, Buffer.from(typeof f.content === 'function' ? f.content() : f.content));
   }
-  const newTrees = [...trees].filter(([id]) => !knownTrees.has(id) || id === root);
+  const newTrees: [string, readonly TreeEntry[]][] = [];
+  for (const id of trees.ids()) if (!knownTrees.has(id) || id === root) newTrees.push([id, trees.get(id)!]);
   if (loose && missing.size + newTrees.length <= MAX_LOOSE_OBJECTS) {
     for (const [id, content] of missing) {
       const written = writeLooseObject(loose.objectsDir, 'blob', content, loose.format);

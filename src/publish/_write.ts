@@ -4,14 +4,15 @@ import { checkDeletions, checkYaml, ParsedYaml } from './_checks';
 import { GitResult, PendingGit } from './_git';
 import { ImageChange, imageChanges } from './_images';
 import { MARKER_CONTENT, MARKER_FILE } from './_marker';
-import { blobId, commitBody, isPlainIdent, ObjectFormat, TreeEntry, TreeFile, treeId, writeLooseObject, writeTreeObjects } from './_objects';
+import { blobId, commitBody, isPlainIdent, ObjectFormat, TreeFile, treeId, writeLooseObject, writeTreeObjects } from './_objects';
 import {
   assertOwned, checkRemote, fetchBranch, isAncestor, pushBranch, readConfig, readTips, Repo, RepoConfig, Tip, trackingRef, zeroId,
 } from './_repo';
 import { cachedTreeId, FolderIdCache, forgetTreeId, ListingKey, rememberTreeId } from './_tree-ids';
 import { PublishError, PublishRefusedError } from './publish-error';
+import { ASCII, hashTree, TreeMap, TreeObjects } from '../_git-tree';
 import { Problem } from '../errors';
-import { DiskTree } from '../render/disk-tree';
+import { DiskTree, FolderTrees } from '../render/disk-tree';
 import { RenderedTree } from '../render/tree';
 
 /** What changed on the branch, and how. */
@@ -110,8 +111,8 @@ export interface Prepared {
   /** The content of a path of `byPath`, read when its blob must be written. */
   readonly content: (p: string) => Buffer | string;
   readonly treeId: string;
-  /** Tree id → entries of every tree object (built on first use when `treeId` came from the cache). */
-  readonly trees: Map<string, TreeEntry[]>;
+  /** Every tree object (built on first use when `treeId` came from a cache). */
+  readonly trees: TreeObjects;
 }
 
 /**
@@ -140,6 +141,9 @@ export function prepare(format: ObjectFormat, tree: RenderedTree, cacheDir?: str
       listing((p, blob) => map.set(p, blob));
       return map;
     };
+    // The read gave every folder's tree id (hashed only where a file changed since the last read): only the root is new.
+    const folderTrees = tree.folderTrees;
+    if (folderTrees) return withFolderTrees(format, content, byPath, folderTrees, marker);
     if (!cacheDir) return lazyPrepared(format, content, byPath, undefined);
     const folders = () => FolderIdCache.load(cacheDir, format);
     // The key: the marker, then every file (the marker's place in the order is fixed by the paths).
@@ -168,6 +172,40 @@ export function prepare(format: ObjectFormat, tree: RenderedTree, cacheDir?: str
   return lazyPrepared(format, content, () => byPath, undefined);
 }
 
+/**
+ * A {@link Prepared} from the folder's own tree ids: the root's tree is the
+ * folder's with the marker added; every tree under it is the folder's.
+ */
+function withFolderTrees(
+  format: ObjectFormat, content: (p: string) => Buffer | string, byPath: () => Map<string, string>, folderTrees: FolderTrees, marker: string,
+): Prepared {
+  const rootEntries = folderTrees.rootEntries();
+  // Git's order: a folder's name followed by '/'.
+  const after = rootEntries.findIndex(e => (e.type === 'tree' ? `${e.name}/` : e.name) > MARKER_FILE);
+  rootEntries.splice(after < 0 ? rootEntries.length : after, 0, { mode: '100644', type: 'blob', id: marker, name: MARKER_FILE });
+  const root = hashTree(rootEntries, rootEntries.every(e => ASCII.test(e.name)), format);
+  const trees: TreeObjects = {
+    get: id => (id === root ? rootEntries : folderTrees.get(id)),
+    // The folder's own tree (the last one) is not published: the root with the marker is.
+    ids: () => [...folderTrees.ids().slice(0, -1), root],
+    under: (id, dir, visit) => {
+      if (id !== root) return folderTrees.under(id, dir, visit);
+      let files = 0;
+      for (const e of rootEntries) {
+        if (e.type === 'blob') {
+          files++;
+        } else {
+          visit(e.name, e.id);
+          files += folderTrees.under(e.id, e.name, visit);
+        }
+      }
+      return files;
+    },
+  };
+  let paths: Map<string, string> | undefined;
+  return { format, content, get byPath() { return (paths ??= byPath()); }, treeId: root, trees };
+}
+
 /** Visits `paths` with their blob ids and the marker where it sorts (so sorted paths stay sorted: the tree id is then computed in one pass). */
 function withMarker(paths: Iterable<string>, blobOf: (p: string) => string, marker: string, visit: (p: string, blob: string) => void): void {
   let markerAdded = false;
@@ -192,12 +230,13 @@ function lazyPrepared(
   folderIds: (() => FolderIdCache) | undefined, known?: { readonly treeId: string; readonly forget: () => void },
 ): Prepared {
   let paths: Map<string, string> | undefined;
-  let built: { id: string; trees: Map<string, TreeEntry[]> } | undefined;
+  let built: { id: string; trees: TreeObjects } | undefined;
   const getPaths = () => (paths ??= byPath());
   const build = () => {
     if (built) return built;
     const folders = folderIds?.();
-    built = treeId(getPaths(), format, folders);
+    const made = treeId(getPaths(), format, folders);
+    built = { id: made.id, trees: new TreeMap(made.trees) };
     if (known && built.id !== known.treeId) {
       known.forget();
       folders?.forget();

@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { isBlankText, LazyTree, RenderedTree } from './tree';
 import { pruneCacheFiles } from '../_cache-files';
+import { ASCII, hashTree, TreeEntry, TreeObjects } from '../_git-tree';
 import { EnvironmentError, ValidationError } from '../errors';
 
 /**
@@ -16,7 +17,7 @@ import { EnvironmentError, ValidationError } from '../errors';
 const RACY_MARGIN_MS = 2000;
 
 /** Version of the cache file (bumped when its format or the ids' meaning changes). */
-const CACHE_VERSION = 2;
+const CACHE_VERSION = 3;
 
 /** An entry of the folder that is not a regular file or folder, found while reading it (never followed nor read). */
 export interface OtherEntry {
@@ -46,6 +47,15 @@ export interface ReadDiskTreeOptions {
    * @default Date.now()
    */
   readonly now?: number;
+  /**
+   * Also give the git tree id (sha1) of every folder (`DiskTree.folderTrees`):
+   * with `cacheDir`, a folder whose files are all as the last read listed
+   * them keeps the id that read computed, so only the folders holding a
+   * changed, added or removed file (and their parents) are hashed.
+   *
+   * @default false - the ids the cache knows are kept for the next read, none is computed
+   */
+  readonly treeIds?: boolean;
 }
 
 /** What {@link readDiskTree} found. */
@@ -80,7 +90,27 @@ interface StatCache {
   readonly paths: readonly string[];
   readonly nums: Float64Array;
   readonly blobs: string;
+  /** The folders the read found (see {@link Folders}), with the tree ids it knew ('' for none). */
+  readonly folders: Folders;
 }
+
+/**
+ * The folders of a read that hold at least one file, in the order the walk
+ * entered them (a folder before its subfolders; all paths under a folder are
+ * contiguous in the sorted paths): each one's path with a trailing '/' (''
+ * for the root), its first path's position, the number of paths under it,
+ * the number of folders under it, and its git tree id (sha1; '' when not
+ * computed). Kept only when every path is ASCII (whose UTF-16 order is git's).
+ */
+interface Folders {
+  readonly prefixes: string[];
+  readonly starts: number[];
+  readonly counts: number[];
+  readonly nested: number[];
+  readonly ids: string[];
+}
+
+const noFolders = (): Folders => ({ prefixes: [], starts: [], counts: [], nested: [], ids: [] });
 
 /**
  * A rendered tree on disk, as a {@link RenderedTree}: the file list and each
@@ -96,15 +126,28 @@ export class DiskTree extends LazyTree {
   private readonly blobs: readonly string[];
   private readonly flags: readonly number[];
   private readonly texts: Map<string, string>;
+  private readonly trees: FolderTrees | undefined;
 
   /** @internal use {@link readDiskTree} */
-  constructor(dir: string, index: ReadonlyMap<string, number>, blobs: readonly string[], flags: readonly number[], texts: Map<string, string>) {
+  constructor(
+    dir: string, index: ReadonlyMap<string, number>, blobs: readonly string[], flags: readonly number[], texts: Map<string, string>,
+    trees?: FolderTrees,
+  ) {
     super();
     this.dir = dir;
     this.index = index;
     this.blobs = blobs;
     this.flags = flags;
     this.texts = texts;
+    this.trees = trees;
+  }
+
+  /**
+   * The git tree (sha1) of every folder, when the read was asked for them
+   * (`treeIds`) and every path is ASCII; else `undefined`.
+   */
+  public get folderTrees(): FolderTrees | undefined {
+    return this.trees;
   }
 
   public get size(): number {
@@ -155,6 +198,89 @@ export class DiskTree extends LazyTree {
   public readPaths(): MapIterator<string> {
     return this.texts.keys();
   }
+}
+
+/**
+ * The git trees (sha1, every file mode 100644) of a folder read from disk:
+ * each folder's tree id, computed by the read or kept from the last one when
+ * none of its files changed, and each tree's entries, built when asked for.
+ * A {@link TreeObjects} of every folder, the root included.
+ */
+export class FolderTrees implements TreeObjects {
+  private byId: Map<string, number> | undefined;
+
+  /** @internal made by {@link readDiskTree} */
+  constructor(private readonly paths: readonly string[], private readonly blobs: readonly string[], private readonly folders: Folders) {}
+
+  /** The tree id of the folder itself. */
+  public get rootId(): string {
+    return this.folders.ids[0];
+  }
+
+  /** The entries of the folder itself. */
+  public rootEntries(): TreeEntry[] {
+    return folderEntries(this.paths, this.blobs, this.folders, 0);
+  }
+
+  public get(id: string): readonly TreeEntry[] | undefined {
+    const k = this.indexOf(id);
+    return k === undefined ? undefined : folderEntries(this.paths, this.blobs, this.folders, k);
+  }
+
+  public ids(): string[] {
+    // Subfolders first; identical folders are one tree.
+    return [...new Set([...this.folders.ids].reverse())];
+  }
+
+  public under(id: string, dir: string, visit: (path: string, id: string) => void): number {
+    const k = this.indexOf(id);
+    if (k === undefined) return 0;
+    const { prefixes, ids, nested, counts } = this.folders;
+    const skip = prefixes[k].length;
+    for (let j = k + 1, last = k + nested[k]; j <= last; j++) {
+      const rel = prefixes[j].slice(skip, -1);
+      visit(dir ? `${dir}/${rel}` : rel, ids[j]);
+    }
+    return counts[k];
+  }
+
+  private indexOf(id: string): number | undefined {
+    if (!this.byId) {
+      this.byId = new Map();
+      const ids = this.folders.ids;
+      // The first folder with an id: identical folders have the same entries and folders under them.
+      for (let k = ids.length - 1; k >= 0; k--) this.byId.set(ids[k], k);
+    }
+    return this.byId.get(id);
+  }
+}
+
+/**
+ * The entries of folder `k` in git's order (its paths are sorted and
+ * contiguous; each subfolder's id is known): a file per path right under it,
+ * a tree per subfolder.
+ */
+function folderEntries(paths: readonly string[], blobs: readonly string[], folders: Folders, k: number): TreeEntry[] {
+  const { prefixes, starts, counts, nested, ids } = folders;
+  const prefix = prefixes[k];
+  const entries: TreeEntry[] = [];
+  let child = k + 1;
+  for (let i = starts[k], end = starts[k] + counts[k]; i < end;) {
+    const p = paths[i];
+    const slash = p.indexOf('/', prefix.length);
+    if (slash < 0) {
+      entries.push({ mode: '100644', type: 'blob', id: blobs[i], name: p.slice(prefix.length) });
+      i++;
+      continue;
+    }
+    if (prefixes[child] !== p.slice(0, slash + 1) || starts[child] !== i) {
+      throw new Error(`internal error: the folder list does not match the paths at ${p}`);
+    }
+    entries.push({ mode: '040000', type: 'tree', id: ids[child], name: p.slice(prefix.length, slash) });
+    i += counts[child];
+    child += nested[child] + 1;
+  }
+  return entries;
 }
 
 /** The blob id of `p` in `tree`: from a {@link DiskTree} without reading it, else computed from the text. */
@@ -235,12 +361,43 @@ export function readDiskTree(dir: string, options: ReadDiskTreeOptions = {}): Di
     next = i + 1;
     return i;
   };
+  // The folders, as `Folders` lists them. A folder keeps the tree id the last read knew when every path
+  // under it is the one the cache lists at the same place, with the same blob id, and the cache's folder
+  // started at the same place with as many paths and folders under it: then its files are the same.
+  const folders = noFolders();
+  const oldFolders = cached?.folders;
+  let nextFolder = 0;
+  let folderByPrefix: Map<string, number> | undefined;
+  const oldFolderAt = (prefix: string): number => {
+    if (!oldFolders) return -1;
+    if (nextFolder < oldFolders.prefixes.length && oldFolders.prefixes[nextFolder] === prefix) return nextFolder++;
+    if (!folderByPrefix) {
+      folderByPrefix = new Map<string, number>();
+      for (let k = 0; k < oldFolders.prefixes.length; k++) folderByPrefix.set(oldFolders.prefixes[k], k);
+    }
+    const j = folderByPrefix.get(prefix);
+    if (j === undefined) return -1;
+    nextFolder = j + 1;
+    return j;
+  };
+  // Where the last path not listed as the cache lists it is (its blob id, or its place, differs).
+  let lastBreak = -1;
+  let ascii = true;
   // `abs` and `rel` end with '/' (`rel` is '' at the root).
   const walk = (abs: string, rel: string) => {
     const entries = fs.readdirSync(abs, { withFileTypes: true });
     // Visited in the order git sorts a tree's entries (a folder's name followed by '/'), so the paths come
     // out sorted with no sort of the whole list; a folder read in that order already is not sorted again.
     if (!inGitOrder(entries)) entries.sort(gitOrder);
+    const f = folders.prefixes.length;
+    const start = paths.length;
+    const oldStart = next;
+    const oldFolder = oldFolderAt(rel);
+    folders.prefixes.push(rel);
+    folders.starts.push(start);
+    folders.counts.push(0);
+    folders.nested.push(0);
+    folders.ids.push('');
     for (let k = 0; k < entries.length; k++) {
       const entry = entries[k];
       const name = entry.name;
@@ -248,17 +405,20 @@ export function readDiskTree(dir: string, options: ReadDiskTreeOptions = {}): Di
         others.push({ path: rel + name, kind: 'git' });
       } else if (entry.isFile()) {
         const childRel = rel + name;
+        if (ascii && !ASCII.test(name)) ascii = false;
         if (!cacheFile) {
           add(childRel, fs.readFileSync(abs + name, 'utf8'));
           continue;
         }
         const st = fs.lstatSync(abs + name);
+        const expected = next;
         const i = old ? cachedAt(childRel) : -1;
         const at = i * 5;
         if (i >= 0 && !isRacyFlag(old![at + 4]) && old![at] === st.size && old![at + 1] === st.mtimeMs
           && old![at + 2] === st.ctimeMs && old![at + 3] === st.ino) {
           // Unchanged since the last read, whose times were safely in the past (flag 0 or 1: not racy).
           const flag = old![at + 4];
+          if (i !== expected) lastBreak = paths.length;
           paths.push(childRel);
           nums.push(st.size, st.mtimeMs, st.ctimeMs, st.ino, flag);
           blobs.push(cached!.blobs.slice(i * 40, i * 40 + 40));
@@ -266,9 +426,12 @@ export function readDiskTree(dir: string, options: ReadDiskTreeOptions = {}): Di
           continue;
         }
         const added = add(childRel, fs.readFileSync(abs + name, 'utf8'), st);
-        if (i < 0 || old![at] !== st.size || old![at + 1] !== st.mtimeMs || old![at + 2] !== st.ctimeMs || old![at + 3] !== st.ino
-          || old![at + 4] !== added.flag || cached!.blobs.slice(i * 40, i * 40 + 40) !== added.blob) changed = true;
+        const sameBlob = i >= 0 && cached!.blobs.slice(i * 40, i * 40 + 40) === added.blob;
+        if (i !== expected || !sameBlob) lastBreak = paths.length - 1;
+        if (!sameBlob || old![at] !== st.size || old![at + 1] !== st.mtimeMs || old![at + 2] !== st.ctimeMs || old![at + 3] !== st.ino
+          || old![at + 4] !== added.flag) changed = true;
       } else if (entry.isDirectory()) {
+        if (ascii && !ASCII.test(name)) ascii = false;
         walk(`${abs}${name}/`, `${rel}${name}/`);
       } else if (entry.isSymbolicLink()) {
         let target: string | undefined;
@@ -282,12 +445,45 @@ export function readDiskTree(dir: string, options: ReadDiskTreeOptions = {}): Di
         others.push({ path: rel + name, kind: 'special' });
       }
     }
+    const count = paths.length - start;
+    if (count === 0) {
+      // No file under it: no tree of its own (git keeps no empty folder).
+      for (const list of Object.values(folders)) list.length = f;
+      return;
+    }
+    folders.counts[f] = count;
+    folders.nested[f] = folders.prefixes.length - f - 1;
+    if (lastBreak < start && oldFolder >= 0 && oldFolders!.starts[oldFolder] === oldStart
+      && oldFolders!.counts[oldFolder] === count && oldFolders!.nested[oldFolder] === folders.nested[f]) {
+      folders.ids[f] = oldFolders!.ids[oldFolder];
+    }
   };
   walk(root === '/' ? root : `${root}/`, '');
-  if (cacheFile && (changed || !cached || oldPaths.length !== paths.length)) saveCache(cacheFile, paths, nums, blobs);
+  const known = ascii ? folders : noFolders();
+  if (ascii && options.treeIds) {
+    // Subfolders first (the walk entered each before the folders under it): a folder's entries need their ids.
+    for (let k = known.prefixes.length - 1; k >= 0; k--) {
+      if (!known.ids[k]) known.ids[k] = hashTree(folderEntries(paths, blobs, known, k), true, 'sha1');
+    }
+  }
+  if (cacheFile && (changed || !cached || oldPaths.length !== paths.length || !sameFolders(cached.folders, known))) {
+    saveCache(cacheFile, paths, nums, blobs, known);
+  }
   const index = new Map<string, number>();
   for (let i = 0; i < paths.length; i++) index.set(paths[i], i);
-  return { tree: new DiskTree(root, index, blobs, flags, texts), others, filesRead };
+  const trees = ascii && options.treeIds && paths.length ? new FolderTrees(paths, blobs, folders) : undefined;
+  return { tree: new DiskTree(root, index, blobs, flags, texts, trees), others, filesRead };
+}
+
+/** True if two folder lists are the same (then the cache need not be written again for them). */
+function sameFolders(a: Folders, b: Folders): boolean {
+  const n = a.prefixes.length;
+  if (b.prefixes.length !== n) return false;
+  for (let k = 0; k < n; k++) {
+    if (a.prefixes[k] !== b.prefixes[k] || a.starts[k] !== b.starts[k] || a.counts[k] !== b.counts[k]
+      || a.nested[k] !== b.nested[k] || a.ids[k] !== b.ids[k]) return false;
+  }
+  return true;
 }
 
 /**
@@ -323,15 +519,21 @@ const CACHE_MAGIC = 'cdk8s-gitops-stat';
 /** Where a cache file's body starts: after the header line, at a multiple of 8 (the numbers are read in place). */
 const bodyAt = (nl: number) => Math.ceil((nl + 1) / 8) * 8;
 
+/** A NUL-separated list of strings (NUL is in no path). */
+const splitList = (text: string, n: number) => (n === 0 ? [] : text.split('\0'));
+
 /**
  * Reads a cache file: a header line (`cdk8s-gitops-stat <version>
- * <endianness> <count> <bytes of paths> <sha1 of the body>`), zeros up to a
- * multiple of 8, then the body: five float64 numbers per path (size,
- * modification time, change time, inode, flags; in this machine's byte
- * order), the 20-byte blob ids, and the paths in UTF-8, separated by NUL (a
- * byte no path holds). Nothing is parsed per file: the numbers are read in
- * place. Anything unexpected (another version or byte order, a bad
- * checksum, sizes that do not line up) discards the whole cache.
+ * <endianness> <paths> <bytes of paths> <folders> <bytes of folder paths>
+ * <sha1 of the body>`), zeros up to a multiple of 8, then the body: five
+ * float64 numbers per path (size, modification time, change time, inode,
+ * flags; in this machine's byte order), four per folder (first path, paths,
+ * folders under it, 1 if its tree id is known), the 20-byte blob ids, the
+ * folders' 20-byte tree ids, then the paths and the folders' paths in UTF-8,
+ * each list separated by NUL (a byte no path holds). Nothing is parsed per
+ * file: the numbers are read in place. Anything unexpected (another version
+ * or byte order, a bad checksum, sizes that do not line up) discards the
+ * whole cache.
  */
 function loadCache(file: string): StatCache | undefined {
   let data: Buffer;
@@ -343,32 +545,52 @@ function loadCache(file: string): StatCache | undefined {
   const nl = data.indexOf(10);
   if (nl < 0 || nl > 200) return undefined;
   const head = data.toString('latin1', 0, nl).split(' ');
-  if (head.length !== 6 || head[0] !== CACHE_MAGIC || head[1] !== String(CACHE_VERSION) || head[2] !== os.endianness()
-    || !/^(0|[1-9][0-9]{0,9}) (0|[1-9][0-9]{0,11}) [0-9a-f]{40}$/.test(head.slice(3).join(' '))) return undefined;
-  const n = Number(head[3]);
+  if (head.length !== 8 || head[0] !== CACHE_MAGIC || head[1] !== String(CACHE_VERSION) || head[2] !== os.endianness()
+    || !/^(0|[1-9][0-9]{0,9}) (0|[1-9][0-9]{0,11}) (0|[1-9][0-9]{0,9}) (0|[1-9][0-9]{0,11}) [0-9a-f]{40}$/.test(head.slice(3).join(' '))) return undefined;
+  const [n, pathBytes, m, prefixBytes] = head.slice(3, 7).map(Number);
   const at = bodyAt(nl);
-  if (data.length !== at + n * 60 + Number(head[4])) return undefined;
+  const numsEnd = n * 40 + m * 32;
+  const idsEnd = numsEnd + n * 20 + m * 20;
+  if (data.length !== at + idsEnd + pathBytes + prefixBytes) return undefined;
   const body = data.subarray(at);
-  if (createHash('sha1').update(body).digest('hex') !== head[5]) return undefined;
+  if (createHash('sha1').update(body).digest('hex') !== head[7]) return undefined;
   // A Float64Array needs an offset that is a multiple of 8: read in place when it is (a file's own buffer), else from a copy.
-  let nums: Float64Array;
+  let all: Float64Array;
   if (body.byteOffset % 8 === 0) {
-    nums = new Float64Array(body.buffer, body.byteOffset, n * 5);
+    all = new Float64Array(body.buffer, body.byteOffset, numsEnd / 8);
   } else {
-    nums = new Float64Array(n * 5);
-    new Uint8Array(nums.buffer).set(body.subarray(0, n * 40));
+    all = new Float64Array(numsEnd / 8);
+    new Uint8Array(all.buffer).set(body.subarray(0, numsEnd));
   }
-  const paths = n === 0 ? [] : body.toString('utf8', n * 60).split('\0');
-  if (paths.length !== n) return undefined;
-  return { paths, nums, blobs: body.toString('hex', n * 40, n * 60) };
+  const nums = all.subarray(0, n * 5);
+  const paths = splitList(body.toString('utf8', idsEnd, idsEnd + pathBytes), n);
+  const prefixes = splitList(body.toString('utf8', idsEnd + pathBytes), m);
+  if (paths.length !== n || prefixes.length !== m) return undefined;
+  const folders: Folders = { prefixes, starts: [], counts: [], nested: [], ids: [] };
+  const treeIds = body.toString('hex', numsEnd + n * 20, idsEnd);
+  for (let k = 0, x = n * 5; k < m; k++, x += 4) {
+    folders.starts.push(all[x]);
+    folders.counts.push(all[x + 1]);
+    folders.nested.push(all[x + 2]);
+    folders.ids.push(all[x + 3] === 1 ? treeIds.slice(k * 40, k * 40 + 40) : '');
+  }
+  return { paths, nums, blobs: body.toString('hex', numsEnd, numsEnd + n * 20), folders };
 }
 
 /** Writes the cache whole (temporary file, then rename: a concurrent reader sees the old or the new one). Failures only cost time. */
-function saveCache(file: string, paths: readonly string[], nums: readonly number[], blobs: readonly string[]): void {
+function saveCache(file: string, paths: readonly string[], nums: readonly number[], blobs: readonly string[], folders: Folders): void {
   const n = paths.length;
+  const m = folders.prefixes.length;
   const pathBytes = Buffer.from(paths.join('\0'), 'utf8');
-  const body = Buffer.concat([new Uint8Array(Float64Array.from(nums).buffer), Buffer.from(blobs.join(''), 'hex'), pathBytes]);
-  const line = Buffer.from(`${CACHE_MAGIC} ${CACHE_VERSION} ${os.endianness()} ${n} ${pathBytes.length} ${createHash('sha1').update(body).digest('hex')}\n`, 'latin1');
+  const prefixBytes = Buffer.from(folders.prefixes.join('\0'), 'utf8');
+  const folderNums: number[] = [];
+  for (let k = 0; k < m; k++) folderNums.push(folders.starts[k], folders.counts[k], folders.nested[k], folders.ids[k] ? 1 : 0);
+  const treeIds = folders.ids.map(id => id || '0'.repeat(40)).join('');
+  const body = Buffer.concat([
+    new Uint8Array(Float64Array.from([...nums, ...folderNums]).buffer),
+    Buffer.from(blobs.join(''), 'hex'), Buffer.from(treeIds, 'hex'), pathBytes, prefixBytes,
+  ]);
+  const line = Buffer.from(`${CACHE_MAGIC} ${CACHE_VERSION} ${os.endianness()} ${n} ${pathBytes.length} ${m} ${prefixBytes.length} ${createHash('sha1').update(body).digest('hex')}\n`, 'latin1');
   const tmp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });

@@ -193,10 +193,12 @@ export interface ReadRenderedDirOptions {
  * {@link readTreeStrict} for large trees: the same checks, but the result is
  * a {@link DiskTree} that reads a file's text only when asked for it, and
  * with `cacheDir` files unchanged since the last read are not even hashed
- * (their git blob ids, which publish needs, come from the cache).
+ * (their git blob ids, which publish needs, come from the cache), nor are
+ * the folders holding only such files (their git tree ids, see
+ * `DiskTree.folderTrees`).
  */
 export function readRenderedDir(dir: string, options: ReadRenderedDirOptions = {}): DiskTree {
-  const { tree, findings } = readDirChecked(dir, { cacheDir: options.cacheDir });
+  const { tree, findings } = readDirChecked(dir, { cacheDir: options.cacheDir, treeIds: true });
   const all = [...findings, ...treeShapeFindings(tree)];
   if (all.length) throw new ValidationError(shapeProblems(all, options.shownAs ?? dir));
   return tree;

@@ -1,5 +1,6 @@
 import { execFileSync } from 'child_process';
 import { gitEnv } from './_harness';
+import { TreeMap } from '../../src/_git-tree';
 import { listChangedBase } from '../../src/publish/_base';
 import { CatFile } from '../../src/publish/_cat-file';
 import { Git } from '../../src/publish/_git';
@@ -55,7 +56,8 @@ describeGit('listChangedBase (the base tree, read only where it differs)', () =>
 
     // WHEN
     let built = 0;
-    const listing = await listChangedBase(cat, base.tree, () => { built++; return { root: made.id, trees: made.trees }; }, 20, new Set(guess));
+    const newTree = () => { built++; return { root: made.id, trees: new TreeMap(made.trees) }; };
+    const listing = await listChangedBase(cat, base.tree, newTree, 20, new Set(guess));
     real.close();
 
     // THEN the base's files of the folders that differ (the root and dev/a; dev/b and prod are the same), read once each

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { app, Sandbox } from './_harness';
 import { MARKER_FILE, publishTree } from '../../src/publish/publish';
+import { readDiskTree } from '../../src/render/disk-tree';
 import { readTree } from '../../src/render/tree';
 import { hasTool } from '../support/tools';
 
@@ -109,65 +110,71 @@ describeGit('publish', () => {
     expect(onBranch).toEqual(Object.fromEntries(readTree(dist)));
   });
 
-  test('the tree id cache: an edit is still published, and a wrong cached id is refused and forgotten', async () => {
+  /** Publishes `dist` through the library with a tree read without its folders' ids: publish's own tree id caches are used. */
+  const publishDiskTree = (dist: string) => {
+    const cacheDir = path.join(sb.root, '.cache', 'cdk8s-gitops');
+    return publishTree({ tree: () => readDiskTree(dist, { cacheDir }).tree, cwd: sb.src, env: sb.env, cacheDir });
+  };
+  const oneChange = { status: 'published', changed: [expect.any(String)], added: [], deleted: [] };
+
+  test('the tree id cache (a tree read without folder ids): an edit is still published, and a wrong cached id is refused and forgotten', async () => {
     // GIVEN a published tree (its listing's tree id is now cached)
     const dist = sb.writeDist(v1());
-    expect((await sb.cli(['publish'])).code).toBe(0);
+    await publishDiskTree(dist);
     const tip = sb.tip(sb.src)!;
     const cacheFile = path.join(sb.root, '.cache', 'cdk8s-gitops', 'publish-tree-ids.json');
     const cached = JSON.parse(fs.readFileSync(cacheFile, 'utf8'));
     expect(cached.entries).toEqual([[expect.stringMatching(/^sha1:[0-9a-f]{40}$/), sb.git(sb.src, 'rev-parse', 'rendered-manifests^{tree}')]]);
 
     // WHEN published again: THEN nothing to do
-    expect((await sb.cli(['publish'])).out).toMatch(/is up to date/);
+    expect(await publishDiskTree(dist)).toMatchObject({ status: 'unchanged' });
 
     // WHEN a file changes: THEN its listing is new and the edit is published
     const file = path.join(dist, 'dev', 'hello', 'deployment-hello.yaml');
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('replicas: 1', 'replicas: 2'));
-    expect((await sb.cli(['publish'])).out).toMatch(/\(1 changed, 0 added, 0 deleted\)/);
+    expect(await publishDiskTree(dist)).toMatchObject(oneChange);
     expect(JSON.parse(fs.readFileSync(cacheFile, 'utf8')).entries).toHaveLength(2);
 
     // WHEN the cache names a wrong tree for the listing of the tip's tree
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('replicas: 2', 'replicas: 1'));
-    const back = await sb.cli(['publish']);
-    expect(back.out).toMatch(/\(1 changed, 0 added, 0 deleted\)/);
+    expect(await publishDiskTree(dist)).toMatchObject(oneChange);
     const now = sb.tip(sb.src)!;
     const entries = JSON.parse(fs.readFileSync(cacheFile, 'utf8')).entries as [string, string][];
     fs.writeFileSync(cacheFile, JSON.stringify({ v: 1, entries: entries.map(([k, v]) => [k, v === sb.git(sb.src, 'rev-parse', `${tip}^{tree}`) ? 'f'.repeat(40) : v]) }));
-    const wrong = await sb.cli(['publish']);
+    const wrong = publishDiskTree(dist);
 
     // THEN nothing is written, the message names the cache, and the entry is gone: the next run is right
-    expect(wrong.code).toBe(3);
-    expect(wrong.err).toMatch(/tree id cache named f{40} for this tree/);
+    await expect(wrong).rejects.toThrow(/tree id cache named f{40} for this tree/);
     expect(sb.tip(sb.src)).toBe(now);
     expect(JSON.parse(fs.readFileSync(cacheFile, 'utf8')).entries.map((e: string[]) => e[1])).not.toContain('f'.repeat(40));
-    expect((await sb.cli(['publish'])).out).toMatch(/is up to date/);
+    expect(await publishDiskTree(dist)).toMatchObject({ status: 'unchanged' });
   });
 
-  test('the folder tree id cache: each one-app commit holds the tree git builds from the folder, also after the cache file is damaged', async () => {
+  /** The tree `git add` of `dist` plus the branch's marker makes, through a private index. */
+  const gitWriteTree = (dist: string) => {
+    const env = { ...sb.env, GIT_INDEX_FILE: path.join(sb.root, 'check-index') };
+    fs.rmSync(env.GIT_INDEX_FILE, { force: true });
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: sb.src, env, encoding: 'utf8' }).trim();
+    git(`--work-tree=${dist}`, 'add', '-A', '.');
+    git('update-index', '--add', '--cacheinfo', `100644,${git('rev-parse', `rendered-manifests:${MARKER_FILE}`)},${MARKER_FILE}`);
+    return git('write-tree');
+  };
+
+  test('the folder tree id cache (a tree read without folder ids): each one-app commit holds the tree git builds from the folder, also after the cache file is damaged', async () => {
     // GIVEN a published tree (its folders' tree ids are now cached)
     const dist = sb.writeDist(v1());
-    expect((await sb.cli(['publish'])).code).toBe(0);
+    await publishDiskTree(dist);
     const cacheFile = path.join(sb.root, '.cache', 'cdk8s-gitops', 'publish-folder-trees-sha1.txt');
     expect(fs.readFileSync(cacheFile, 'latin1')).toMatch(/^cdk8s-gitops-folder-trees 1 sha1 \d+ [0-9a-f]{40}\n/);
-    /** The tree `git add` of the folder plus the branch's marker makes, through a private index. */
-    const gitWriteTree = () => {
-      const env = { ...sb.env, GIT_INDEX_FILE: path.join(sb.root, 'check-index') };
-      fs.rmSync(env.GIT_INDEX_FILE, { force: true });
-      const git = (...args: string[]) => execFileSync('git', args, { cwd: sb.src, env, encoding: 'utf8' }).trim();
-      git(`--work-tree=${dist}`, 'add', '-A', '.');
-      git('update-index', '--add', '--cacheinfo', `100644,${git('rev-parse', `rendered-manifests:${MARKER_FILE}`)},${MARKER_FILE}`);
-      return git('write-tree');
-    };
     const file = path.join(dist, 'dev', 'hello', 'deployment-hello.yaml');
     const edit = (from: string, to: string) => fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(from, to));
 
     // WHEN one app changes, then changes back (both states of its folder are cached now)
     for (const [from, to] of [['replicas: 1', 'replicas: 2'], ['replicas: 2', 'replicas: 1'], ['replicas: 1', 'replicas: 2']]) {
       edit(from, to);
-      expect((await sb.cli(['publish'])).out).toMatch(/\(1 changed, 0 added, 0 deleted\)/);
+      expect(await publishDiskTree(dist)).toMatchObject(oneChange);
       // THEN the commit's tree is git's tree of the folder
-      expect(sb.git(sb.src, 'rev-parse', 'rendered-manifests^{tree}')).toBe(gitWriteTree());
+      expect(sb.git(sb.src, 'rev-parse', 'rendered-manifests^{tree}')).toBe(gitWriteTree(dist));
     }
 
     // WHEN the ids in the cache file are damaged (its checksum no longer matches) and another app changes
@@ -176,15 +183,43 @@ describeGit('publish', () => {
     fs.writeFileSync(cacheFile, [head, ...lines.map(l => (l ? `${l[0] === '0' ? '1' : '0'}${l.slice(1)}` : l))].join('\n'), 'latin1');
     const api = path.join(dist, 'dev', 'api', 'deployment-api.yaml');
     fs.writeFileSync(api, fs.readFileSync(api, 'utf8').replace('replicas: 1', 'replicas: 3'));
-    const res = await sb.cli(['publish']);
 
     // THEN the file is discarded and rebuilt, and the commit is still right
-    expect(res.out).toMatch(/\(1 changed, 0 added, 0 deleted\)/);
-    expect(sb.git(sb.src, 'rev-parse', 'rendered-manifests^{tree}')).toBe(gitWriteTree());
+    expect(await publishDiskTree(dist)).toMatchObject(oneChange);
+    expect(sb.git(sb.src, 'rev-parse', 'rendered-manifests^{tree}')).toBe(gitWriteTree(dist));
     expect(fs.readFileSync(cacheFile, 'latin1')).not.toBe(text);
     const { [MARKER_FILE]: marker, ...onBranch } = sb.treeOf(sb.src, 'rendered-manifests');
     expect(marker).toBeDefined();
     expect(onBranch).toEqual(Object.fromEntries(readTree(dist)));
+    expect(() => sb.git(sb.src, 'fsck', '--strict', '--no-dangling')).not.toThrow();
+  });
+
+  test('the folders\' tree ids in the stat cache: each commit holds the tree git builds from the folder, an unchanged folder is up to date', async () => {
+    // GIVEN a published tree (the stat cache now holds its files' blob ids and its folders' tree ids)
+    const dist = sb.writeDist(v1());
+    expect((await sb.cli(['publish'])).code).toBe(0);
+    expect(sb.git(sb.src, 'rev-parse', 'rendered-manifests^{tree}')).toBe(gitWriteTree(dist));
+    const file = path.join(dist, 'dev', 'hello', 'deployment-hello.yaml');
+    const edit = (from: string, to: string) => fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(from, to));
+
+    // WHEN one app changes, changes back, an app is added and one removed, each published (validate reading in between)
+    const steps: [string, () => void, RegExp][] = [
+      ['edit', () => edit('replicas: 1', 'replicas: 2'), /\(1 changed, 0 added, 0 deleted\)/],
+      ['edit back', () => edit('replicas: 2', 'replicas: 1'), /\(1 changed, 0 added, 0 deleted\)/],
+      ['add an app', () => sb.writeDist({ ...v1(), ...app('prod', 'web', 'ghcr.io/acme/web:1.0.0') }), /\(0 changed, \d+ added, 0 deleted\)/],
+      ['remove an app', () => fs.rmSync(path.join(dist, 'dev', 'api'), { recursive: true }), /\(0 changed, 0 added, \d+ deleted\)/],
+    ];
+    for (const [what, change, summary] of steps) {
+      change();
+      expect((await sb.cli(['validate'])).code).toBe(0);
+      const res = await sb.cli(['publish', '--allow-deletions', '100%']);
+      // THEN the commit's tree is git's tree of the folder, and publishing again finds nothing to do
+      expect({ what, out: res.out }).toEqual({ what, out: expect.stringMatching(summary) });
+      expect(sb.git(sb.src, 'rev-parse', 'rendered-manifests^{tree}')).toBe(gitWriteTree(dist));
+      expect((await sb.cli(['publish'])).out).toMatch(/is up to date/);
+    }
+    // ...and neither of publish's own tree id caches was needed
+    expect(fs.readdirSync(path.join(sb.root, '.cache', 'cdk8s-gitops')).filter(f => f.startsWith('publish-'))).toEqual([]);
     expect(() => sb.git(sb.src, 'fsck', '--strict', '--no-dangling')).not.toThrow();
   });
 

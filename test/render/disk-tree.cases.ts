@@ -1,6 +1,8 @@
 import { execFileSync } from 'child_process';
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { hashTree } from '../../src/_git-tree';
 import { EnvironmentError, ValidationError } from '../../src/errors';
 import { blobIdIn, DiskTree, gitBlobId, isBlankIn, readDiskTree } from '../../src/render/disk-tree';
 import { hasTool, tmpDir } from '../support/tools';
@@ -170,12 +172,14 @@ describe('readDiskTree', () => {
     ['garbage', (s: string) => `${s.slice(0, 10)}\u0000garbage`],
     ['a truncated file', (s: string) => s.slice(0, Math.floor(s.length / 2))],
     ['a changed blob id (bad checksum)', (s: string) => {
-      // The header line (`cdk8s-gitops-stat <version> <byte order> <count> ...`), zeros to a multiple of 8, 40 bytes of numbers per file, then the blob ids.
-      const at = Math.ceil((s.indexOf('\n') + 1) / 8) * 8 + Number(s.split(' ')[3]) * 40;
+      // The header line (`cdk8s-gitops-stat <version> <byte order> <files> <bytes> <folders> ...`), zeros to a multiple of 8,
+      // 40 bytes of numbers per file and 32 per folder, then the blob ids.
+      const head = s.split(' ');
+      const at = Math.ceil((s.indexOf('\n') + 1) / 8) * 8 + Number(head[3]) * 40 + Number(head[5]) * 32;
       return `${s.slice(0, at)}${String.fromCharCode(s.charCodeAt(at) === 48 ? 49 : 48)}${s.slice(at + 1)}`;
     }],
-    ['another format version', (s: string) => s.replace(/^cdk8s-gitops-stat 2 /, 'cdk8s-gitops-stat 1 ')],
-    ['another byte order', (s: string) => s.replace(/^(cdk8s-gitops-stat 2) (LE|BE) /, (_m, h, o) => `${h} ${o === 'LE' ? 'BE' : 'LE'} `)],
+    ['another format version', (s: string) => s.replace(/^cdk8s-gitops-stat 3 /, 'cdk8s-gitops-stat 2 ')],
+    ['another byte order', (s: string) => s.replace(/^(cdk8s-gitops-stat 3) (LE|BE) /, (_m, h, o) => `${h} ${o === 'LE' ? 'BE' : 'LE'} `)],
     ['an empty file', () => ''],
   ])('GIVEN a damaged cache (%s) WHEN read THEN every file is read again and the result is right', (_what, damage) => {
     // GIVEN (the file is binary: read and written as latin1, one character per byte)
@@ -250,5 +254,173 @@ describe('readDiskTree', () => {
     const seen: string[] = [];
     tree.forEach((v, k) => seen.push(`${k}=${v}`));
     expect(seen).toEqual(['dev/hello/a.yaml=a: 1\n', 'dev/hello/b.yaml=b: 2\n', 'dev/hello/blank.yaml= \n']);
+  });
+
+  describe('folder tree ids (treeIds)', () => {
+    const describeGit = hasTool('git', ['--version']) ? describe : describe.skip;
+
+    /** What git itself records for `dist`: the root tree id and every folder's (path → id), from a scratch index. */
+    const gitTrees = (): { root: string; folders: Map<string, string> } => {
+      const env = { ...process.env, GIT_DIR: path.join(dir, 'scratch.git'), GIT_INDEX_FILE: path.join(dir, 'scratch.index'), GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' };
+      if (!fs.existsSync(env.GIT_DIR)) execFileSync('git', ['init', '-q', '--bare', env.GIT_DIR], { env });
+      fs.rmSync(env.GIT_INDEX_FILE, { force: true });
+      execFileSync('git', ['--work-tree', dist, 'add', '-A', '-f', '--', '.'], { env, cwd: dist });
+      const root = execFileSync('git', ['write-tree'], { env, encoding: 'utf8' }).trim();
+      const folders = new Map<string, string>();
+      for (const rec of execFileSync('git', ['ls-tree', '-r', '-t', '-z', root], { env, encoding: 'utf8' }).split('\0')) {
+        const m = /^040000 tree ([0-9a-f]{40})\t(.*)$/s.exec(rec);
+        if (m) folders.set(m[2], m[1]);
+      }
+      return { root, folders };
+    };
+
+    /** The folder ids a read gives (path → id), checked against each tree's own entries. */
+    const readTrees = (options: { treeIds?: boolean } = { treeIds: true }) => {
+      const { tree } = readDiskTree(dist, { cacheDir: cache, now: LATER(), ...options });
+      const trees = tree.folderTrees;
+      if (!trees) return undefined;
+      const folders = new Map<string, string>();
+      trees.under(trees.rootId, '', (p, id) => folders.set(p, id));
+      for (const id of [trees.rootId, ...folders.values()]) expect(hashTree(trees.get(id)!, true, 'sha1')).toBe(id);
+      expect(trees.rootEntries()).toEqual(trees.get(trees.rootId));
+      return { root: trees.rootId, folders, files: trees.under(trees.rootId, '', () => undefined) };
+    };
+
+    describeGit('against git', () => {
+      test('GIVEN a folder WHEN read with treeIds THEN the root and every folder have the tree ids git records', () => {
+        // GIVEN
+        fs.mkdirSync(path.join(dist, 'dev', 'world', 'deep'), { recursive: true });
+        write('dev/world/deep/c.yaml', 'c: 1\n');
+        write('dev/world/d.yaml', 'd: 1\n');
+        write('top.yaml', 't: 1\n');
+        fs.mkdirSync(path.join(dist, 'empty', 'nested'), { recursive: true });
+        // WHEN
+        const read = readTrees();
+        // THEN (no tree for a folder without files, as in git)
+        const expected = gitTrees();
+        expect(read).toEqual({ root: expected.root, folders: expected.folders, files: 6 });
+        expect([...read!.folders.keys()]).toEqual(['dev', 'dev/hello', 'dev/world', 'dev/world/deep']);
+      });
+
+      test('GIVEN random edits between reads WHEN each is read, with and without treeIds THEN every folder id is git\'s', () => {
+        // GIVEN: a seeded generator (the same edits every run)
+        let seed = 20261203;
+        const rand = (n: number) => {
+          seed = (seed * 1103515245 + 12345) % 2147483648;
+          return Math.floor((seed / 2147483648) * n);
+        };
+        const envs = ['dev', 'prod', 'stage'];
+        const files = () => [...readDiskTree(dist).tree.keys()];
+        for (const e of envs) {
+          for (let a = 0; a < 4; a++) {
+            fs.mkdirSync(path.join(dist, e, `app-${a}`), { recursive: true });
+            for (const f of ['deployment', 'service', 'kustomization']) write(`${e}/app-${a}/${f}.yaml`, `${f}: ${a}\n`);
+          }
+        }
+        const edits: [string, () => void][] = [
+          ['change a file', () => { const all = files(); write(all[rand(all.length)], `changed: ${rand(1000)}\n`); }],
+          ['rewrite a file with the same text (new times)', () => {
+            const all = files();
+            const p = all[rand(all.length)];
+            const text = fs.readFileSync(path.join(dist, p), 'utf8');
+            fs.rmSync(path.join(dist, p));
+            write(p, text);
+          }],
+          ['add a file', () => { const all = files(); write(`${path.posix.dirname(all[rand(all.length)])}/new-${rand(1000)}.yaml`, `n: ${rand(1000)}\n`); }],
+          ['add a folder', () => {
+            const d = `${envs[rand(3)]}/app-new-${rand(1000)}`;
+            fs.mkdirSync(path.join(dist, d), { recursive: true });
+            write(`${d}/x.yaml`, `x: ${rand(1000)}\n`);
+          }],
+          ['delete a file', () => { const all = files(); if (all.length > 3) fs.rmSync(path.join(dist, all[rand(all.length)])); }],
+          ['delete a folder', () => {
+            const all = files();
+            if (all.length > 6) fs.rmSync(path.join(dist, path.posix.dirname(all[rand(all.length)])), { recursive: true, force: true });
+          }],
+          ['rename a file', () => {
+            const all = files();
+            const p = all[rand(all.length)];
+            fs.renameSync(path.join(dist, p), path.join(dist, `${path.posix.dirname(p)}/renamed-${rand(1000)}.yaml`));
+          }],
+          ['swap two files\' texts', () => {
+            const all = files();
+            const [p, q] = [all[rand(all.length)], all[rand(all.length)]];
+            const [tp, tq] = [fs.readFileSync(path.join(dist, p), 'utf8'), fs.readFileSync(path.join(dist, q), 'utf8')];
+            write(p, tq);
+            write(q, tp);
+          }],
+        ];
+        const done: string[] = [];
+        for (let step = 0; step < 40; step++) {
+          // WHEN
+          const [what, edit] = edits[rand(edits.length)];
+          edit();
+          done.push(what);
+          // A read that keeps the ids it can without computing any (as validate's), then one that computes them.
+          if (rand(3) === 0) expect(readDiskTree(dist, { cacheDir: cache, now: LATER() }).tree.folderTrees).toBeUndefined();
+          const read = readTrees();
+          // THEN
+          const expected = gitTrees();
+          expect({ step, done: done.slice(-3), root: read?.root, folders: read?.folders })
+            .toEqual({ step, done: done.slice(-3), root: expected.root, folders: expected.folders });
+        }
+        expect(new Set(done).size).toBe(edits.length);
+      });
+    });
+
+    test('GIVEN a read that kept the folder ids WHEN nothing changed THEN the next read hashes no tree and gives the same ids', () => {
+      // GIVEN
+      const first = readTrees();
+      const file = path.join(cache, cacheFiles()[0]);
+      const written = fs.statSync(file).mtimeMs;
+      // WHEN
+      const again = readTrees();
+      // THEN: the same ids, and the cache (which would change if an id did) was not written again
+      expect(again).toEqual(first);
+      expect(fs.statSync(file).mtimeMs).toBe(written);
+    });
+
+    test('GIVEN a stale id for an unchanged folder in the cache WHEN read THEN it is trusted (the ids are the read\'s, not recomputed)', () => {
+      // GIVEN: the cache's id of dev/hello replaced by another (and the checksum made right): what a read would find
+      // if its bookkeeping were wrong; proves that an unchanged folder's id comes from the cache, not from hashing.
+      const first = readTrees()!;
+      const file = path.join(cache, cacheFiles()[0]);
+      const data = fs.readFileSync(file);
+      const at = data.indexOf(Buffer.from(first.folders.get('dev/hello')!, 'hex'));
+      expect(at).toBeGreaterThan(0);
+      const other = Buffer.from('ab'.repeat(20), 'hex');
+      other.copy(data, at);
+      const nl = data.indexOf(10);
+      const head = data.subarray(0, nl).toString('latin1').split(' ');
+      head[7] = createHash('sha1').update(data.subarray(Math.ceil((nl + 1) / 8) * 8)).digest('hex');
+      fs.writeFileSync(file, Buffer.concat([Buffer.from(head.join(' '), 'latin1'), data.subarray(nl)]));
+      const idOf = (folder: string) => {
+        const trees = readDiskTree(dist, { cacheDir: cache, now: LATER(), treeIds: true }).tree.folderTrees!;
+        let id: string | undefined;
+        trees.under(trees.rootId, '', (p, sub) => { if (p === folder) id = sub; });
+        return id;
+      };
+      // WHEN / THEN
+      expect(idOf('dev/hello')).toBe('ab'.repeat(20));
+      // ...and once a file of it changes, its id is hashed again
+      write('dev/hello/a.yaml', 'a: 2\n');
+      expect(idOf('dev/hello')).not.toBe('ab'.repeat(20));
+      expect(readTrees()).toBeDefined();
+    });
+
+    test('GIVEN no stat cache WHEN read with treeIds THEN every id is hashed, the same as with the cache', () => {
+      const withCache = readTrees();
+      const { tree } = readDiskTree(dist, { treeIds: true });
+      expect(tree.folderTrees?.rootId).toBe(withCache!.root);
+    });
+
+    test('GIVEN a path that is not ASCII WHEN read with treeIds THEN no folder ids are given (publish hashes the tree itself)', () => {
+      write('dev/hello/h\u00e9llo.yaml', 'h: 1\n');
+      expect(readTrees()).toBeUndefined();
+    });
+
+    test('GIVEN a read without treeIds WHEN read THEN no folder ids are given', () => {
+      expect(readDiskTree(dist, { cacheDir: cache }).tree.folderTrees).toBeUndefined();
+    });
   });
 });
