@@ -17,7 +17,8 @@ export interface ValidateDirOptions extends Omit<ValidateFoldersOptions, 'dir' |
  */
 export async function validateDir(dir: string, options: ValidateDirOptions = {}): Promise<ValidationReport> {
   // With the cache, files unchanged since the last read are not hashed, and folders found in the cache are not read.
-  const { tree, findings } = readDirChecked(dir, { cacheDir: options.cacheDir });
+  // The folders' tree ids are kept in the stat cache too: a publish after this validate then hashes no tree.
+  const { tree, findings } = readDirChecked(dir, { cacheDir: options.cacheDir, ...(options.cacheDir ? { treeIds: true } : {}) });
   const report = await validateFolders(tree, { ...options, dir });
   if (!findings.length) return report;
   return { ...makeReport([...report.findings, ...findings], report.files, report.objects, report.waived), stats: report.stats };
