@@ -71,10 +71,14 @@ function keysByFolder(tree: RenderedTree): { byFolder: Map<string, string[]>; ke
 /**
  * The index key of a listing: the salt, kubectl, and each path and blob id
  * (a path holds no NUL and the ids have one length, so the input tells the
- * listings apart). The folder keys, and so the whole-tree key, follow from it.
+ * listings apart) — or, when the read gave the folder's git tree id, that id,
+ * which is a hash of the same paths and blob ids. The folder keys, and so the
+ * whole-tree key, follow from it.
  */
 function listingKey(tree: DiskTree, saltId: string, kubectlId: string): string {
   const h = createHash('sha256').update(`${saltId}\0${kubectlId}\0`);
+  const trees = tree.folderTrees;
+  if (trees) return h.update(`git tree ${trees.rootId}`).digest('hex').slice(0, 32);
   let chunk = '';
   for (const p of tree.keys()) {
     chunk += `${p}\0${tree.blobId(p)}`;
