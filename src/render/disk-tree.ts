@@ -8,13 +8,39 @@ import { ASCII, hashTree, TreeEntry, TreeObjects } from '../_git-tree';
 import { EnvironmentError, ValidationError } from '../errors';
 
 /**
- * Seconds a file's modification and change times must lie behind the start of
- * a read for its blob id to be trusted next time (racy-timestamp guard): a
- * file written in the same clock tick as it was read could change again
- * without changing its times. 2 s also covers file systems with 1-2 s
- * timestamps.
+ * Milliseconds a file's modification and change times must lie behind the
+ * start of a read for its blob id to be trusted next time (racy-timestamp
+ * guard): a file written in the same clock tick as it was read could change
+ * again without changing its times. 2 s covers file systems with 1-2 s
+ * timestamps, and clocks of a remote file system's server a little apart.
  */
 const RACY_MARGIN_MS = 2000;
+
+/**
+ * The margin on a local file system that keeps sub-second times (the file's
+ * own times show it): such times come from the kernel's clock, which lags the
+ * time a read starts by one clock tick at most (≤ 10 ms), so a change made
+ * after the read gets later times than any file time this far behind its
+ * start. It lets the `publish` right after a `validate` (or a `cdk8s synth`)
+ * trust what that read hashed instead of hashing every file again.
+ */
+const LOCAL_RACY_MARGIN_MS = 100;
+
+/**
+ * File systems (statfs `f_type`) whose files' times are the local kernel's:
+ * tmpfs, ext2/3/4, xfs, btrfs, overlayfs, zfs, f2fs. Any other (a network
+ * file system, FUSE, anything unknown) keeps the 2 s margin.
+ */
+const LOCAL_FILE_SYSTEMS = new Set([0x01021994, 0xef53, 0x58465342, 0x9123683e, 0x794c7630, 0x2fc12fc1, 0xf2f52010]);
+
+/** True if `dir` is on one of the {@link LOCAL_FILE_SYSTEMS}. */
+export function onLocalFileSystem(dir: string): boolean {
+  try {
+    return LOCAL_FILE_SYSTEMS.has(Number(fs.statfsSync(dir).type));
+  } catch {
+    return false;
+  }
+}
 
 /** Version of the cache file (bumped when its format or the ids' meaning changes). */
 const CACHE_VERSION = 3;
@@ -41,8 +67,9 @@ export interface ReadDiskTreeOptions {
   readonly cacheDir?: string;
   /**
    * When the read starts, in ms since the epoch: files whose modification or
-   * change time is less than 2 s before it are hashed but not trusted by the
-   * next read (a file can change again within its timestamps' granularity).
+   * change time is less than 2 s before it (100 ms on a local file system
+   * whose times have sub-second parts) are hashed but not trusted by the next
+   * read (a file can change again within its timestamps' granularity).
    *
    * @default Date.now()
    */
@@ -329,12 +356,15 @@ export function readDiskTree(dir: string, options: ReadDiskTreeOptions = {}): Di
   const others: OtherEntry[] = [];
   const texts = new Map<string, string>();
   const racyAfter = started - RACY_MARGIN_MS;
+  const localRacyAfter = onLocalFileSystem(root) ? started - LOCAL_RACY_MARGIN_MS : racyAfter;
   let filesRead = 0;
   let changed = false;
   const add = (rel: string, text: string, st?: fs.Stats) => {
     texts.set(rel, text);
     filesRead++;
-    const racy = !st || st.mtimeMs > racyAfter || st.ctimeMs > racyAfter;
+    // Sub-second parts in both times: the file system keeps them (whole seconds: assume it may not).
+    const after = st && st.mtimeMs % 1000 !== 0 && st.ctimeMs % 1000 !== 0 ? localRacyAfter : racyAfter;
+    const racy = !st || st.mtimeMs > after || st.ctimeMs > after;
     const flag = (isBlankText(text) ? 1 : 0) + (racy ? 2 : 0);
     const blob = gitBlobId(text);
     paths.push(rel);

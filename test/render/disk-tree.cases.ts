@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { hashTree } from '../../src/_git-tree';
 import { EnvironmentError, ValidationError } from '../../src/errors';
-import { blobIdIn, DiskTree, gitBlobId, isBlankIn, readDiskTree } from '../../src/render/disk-tree';
+import { blobIdIn, DiskTree, gitBlobId, isBlankIn, onLocalFileSystem, readDiskTree } from '../../src/render/disk-tree';
 import { hasTool, tmpDir } from '../support/tools';
 
 /** A read that treats every file as written long ago (so the cache trusts them next time). */
@@ -118,6 +118,65 @@ describe('readDiskTree', () => {
     expect(first.filesRead).toBe(3);
     expect(second.filesRead).toBe(3);
     expect(third.filesRead).toBe(0);
+  });
+
+  describe('racy margin on a local file system with sub-second times', () => {
+    // The margin depends on where the files are: skipped, visibly, when the temporary folder is not on one.
+    const local = (() => {
+      const { dir: d, cleanup: c } = tmpDir('cdk8s-gitops-fs-');
+      try {
+        return onLocalFileSystem(d);
+      } finally {
+        c();
+      }
+    })();
+    const testLocal = local ? test : test.skip;
+
+    testLocal('GIVEN files written 0.5 s before a read WHEN read again THEN they are trusted (100 ms margin), not hashed again', () => {
+      // GIVEN: the read starts 0.5 s after the files' times (as `validate` does a while after `cdk8s synth`)
+      const first = readDiskTree(dist, { cacheDir: cache, now: Date.now() + 500 });
+      // WHEN
+      const second = readDiskTree(dist, { cacheDir: cache, now: Date.now() + 500 });
+      // THEN
+      expect(first.filesRead).toBe(3);
+      expect(second.filesRead).toBe(0);
+    });
+
+    testLocal('GIVEN files whose times are 50 ms before a read WHEN read again THEN they are hashed again (inside the 100 ms margin)', () => {
+      // GIVEN: modification times 20 ms before `base`, a read 30 ms after it (change times are now: later still)
+      const base = Date.now();
+      for (const f of ['a.yaml', 'b.yaml', 'blank.yaml']) fs.utimesSync(path.join(dist, 'dev', 'hello', f), (base - 20) / 1000, (base - 20) / 1000);
+      const first = readDiskTree(dist, { cacheDir: cache, now: base + 30 });
+      // WHEN
+      const second = readDiskTree(dist, { cacheDir: cache, now: base + 30 });
+      // THEN
+      expect(first.filesRead).toBe(3);
+      expect(second.filesRead).toBe(3);
+    });
+
+    testLocal('GIVEN a modification time of whole seconds (a file system that may keep no more) WHEN read 0.5 s later THEN the 2 s margin applies', () => {
+      // GIVEN: b.yaml's modification time set to the last whole second (its change time is now)
+      const whole = Math.floor(Date.now() / 1000);
+      fs.utimesSync(path.join(dist, 'dev', 'hello', 'b.yaml'), whole, whole);
+      readDiskTree(dist, { cacheDir: cache, now: Date.now() + 500 });
+      // WHEN
+      const second = readDiskTree(dist, { cacheDir: cache, now: Date.now() + 500 });
+      // THEN only that file is hashed again
+      expect(second.filesRead).toBe(1);
+      expect([...second.tree.readPaths()]).toEqual(['dev/hello/b.yaml']);
+    });
+
+    testLocal('GIVEN a file changed right after a read that trusted it WHEN read again THEN the change is seen (its times moved on)', () => {
+      // GIVEN
+      readDiskTree(dist, { cacheDir: cache, now: Date.now() + 500 });
+      readDiskTree(dist, { cacheDir: cache, now: Date.now() + 500 });
+      // WHEN: same size, new content
+      write('dev/hello/a.yaml', 'a: 2\n');
+      const { tree, filesRead } = readDiskTree(dist, { cacheDir: cache, now: Date.now() + 500 });
+      // THEN
+      expect(filesRead).toBe(1);
+      expect(tree.blobId('dev/hello/a.yaml')).toBe(gitBlobId('a: 2\n'));
+    });
   });
 
   test('GIVEN a file added, one deleted and one changed in size WHEN read with the cache THEN exactly those are read and listed', () => {
