@@ -33,6 +33,7 @@ export * from './constructs/pod-spec';
 export * from './constructs/workload';
 
 // render
+export type { TreeEntry, TreeObjects } from './_git-tree';
 export * from './render/disk-tree';
 export * from './render/layout';
 export * from './render/render';

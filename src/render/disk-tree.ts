@@ -33,7 +33,10 @@ const LOCAL_RACY_MARGIN_MS = 100;
  */
 const LOCAL_FILE_SYSTEMS = new Set([0x01021994, 0xef53, 0x58465342, 0x9123683e, 0x794c7630, 0x2fc12fc1, 0xf2f52010]);
 
-/** True if `dir` is on one of the {@link LOCAL_FILE_SYSTEMS}. */
+/**
+ * True if `dir` is on one of the {@link LOCAL_FILE_SYSTEMS}.
+ * @internal
+ */
 export function onLocalFileSystem(dir: string): boolean {
   try {
     return LOCAL_FILE_SYSTEMS.has(Number(fs.statfsSync(dir).type));
