@@ -73,16 +73,27 @@ export class TreeMap implements TreeObjects {
   }
 
   public under(id: string, dir: string, visit: (path: string, id: string) => void): number {
-    let files = 0;
-    for (const e of this.trees.get(id) ?? []) {
-      if (e.type === 'blob') {
-        files++;
-      } else {
-        const p = dir ? `${dir}/${e.name}` : e.name;
-        visit(p, e.id);
-        files += this.under(e.id, p, visit);
-      }
-    }
-    return files;
+    return underEntries(this.trees.get(id) ?? [], dir, visit, (sub, p) => this.under(sub, p, visit));
   }
+}
+
+/**
+ * {@link TreeObjects.under} for a tree holding `entries` at `dir`: visits each
+ * subtree and what `under` (of the subtree's id and path) visits, and counts
+ * the files.
+ */
+export function underEntries(
+  entries: readonly TreeEntry[], dir: string, visit: (path: string, id: string) => void, under: (id: string, path: string) => number,
+): number {
+  let files = 0;
+  for (const e of entries) {
+    if (e.type === 'blob') {
+      files++;
+    } else {
+      const p = dir ? `${dir}/${e.name}` : e.name;
+      visit(p, e.id);
+      files += under(e.id, p);
+    }
+  }
+  return files;
 }

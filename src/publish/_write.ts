@@ -10,7 +10,7 @@ import {
 } from './_repo';
 import { cachedTreeId, FolderIdCache, forgetTreeId, ListingKey, rememberTreeId } from './_tree-ids';
 import { PublishError, PublishRefusedError } from './publish-error';
-import { ASCII, hashTree, TreeMap, TreeObjects } from '../_git-tree';
+import { ASCII, hashTree, TreeMap, TreeObjects, underEntries } from '../_git-tree';
 import { Problem } from '../errors';
 import { DiskTree, FolderTrees } from '../render/disk-tree';
 import { RenderedTree } from '../render/tree';
@@ -188,19 +188,9 @@ function withFolderTrees(
     get: id => (id === root ? rootEntries : folderTrees.get(id)),
     // The folder's own tree (the last one) is not published: the root with the marker is.
     ids: () => [...folderTrees.ids().slice(0, -1), root],
-    under: (id, dir, visit) => {
-      if (id !== root) return folderTrees.under(id, dir, visit);
-      let files = 0;
-      for (const e of rootEntries) {
-        if (e.type === 'blob') {
-          files++;
-        } else {
-          visit(e.name, e.id);
-          files += folderTrees.under(e.id, e.name, visit);
-        }
-      }
-      return files;
-    },
+    under: (id, dir, visit) => (id === root
+      ? underEntries(rootEntries, dir, visit, (sub, p) => folderTrees.under(sub, p, visit))
+      : folderTrees.under(id, dir, visit)),
   };
   let paths: Map<string, string> | undefined;
   return { format, content, get byPath() { return (paths ??= byPath()); }, treeId: root, trees };

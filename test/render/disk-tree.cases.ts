@@ -4,7 +4,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { hashTree } from '../../src/_git-tree';
 import { EnvironmentError, ValidationError } from '../../src/errors';
-import { blobIdIn, DiskTree, gitBlobId, isBlankIn, onLocalFileSystem, readDiskTree } from '../../src/render/disk-tree';
+import { onLocalFileSystem } from '../../src/render/_stat-cache';
+import { blobIdIn, DiskTree, gitBlobId, isBlankIn, readDiskTree } from '../../src/render/disk-tree';
 import { hasTool, tmpDir } from '../support/tools';
 
 /** A read that treats every file as written long ago (so the cache trusts them next time). */
