@@ -57,13 +57,8 @@ export function checkYaml(tree: RenderedTree, paths: Iterable<string>, parsed: P
   for (const p of paths) {
     const content = tree.get(p);
     if (content === undefined || !/\.ya?ml$/.test(p)) continue;
-    for (const doc of parsed.of(content)) {
-      const errors = doc.errors ?? [];
-      if (errors.length) {
-        broken.push({ path: p, message: `is not valid YAML: ${String(errors[0].message).split('\n')[0]}` });
-        break;
-      }
-    }
+    const error = parsed.of(content).find(doc => doc.error !== undefined)?.error;
+    if (error !== undefined) broken.push({ path: p, message: `is not valid YAML: ${error.split('\n')[0]}` });
   }
   if (broken.length) throw new PublishRefusedError('unparseable-yaml', broken);
 }

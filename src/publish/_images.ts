@@ -28,8 +28,8 @@ export function imagesIn(content: string, parsed: ParsedYaml = new ParsedYaml())
     }
   };
   for (const doc of parsed.of(content)) {
-    if (doc.errors.length) continue;
-    const obj = doc.toJS();
+    if (doc.error !== undefined) continue;
+    const obj = doc.toJS() as { kind?: unknown; images?: unknown } | null;
     if (obj && obj.kind === 'Kustomization' && Array.isArray(obj.images)) {
       for (const img of obj.images) {
         if (!img || typeof img.name !== 'string') continue;

@@ -431,12 +431,8 @@ async function makeCommitWith(
   const parsed = new ParsedYaml();
   // Only the folders whose tree differs from the base are listed: the others hold the same files. The base's trees
   // are asked for first (with, by path, the folders of the files the listing read again: those likely changed), and
-  // git answers while the new tree's objects are built and the yaml module loads (the commit's YAML check needs it).
-  const ours = () => {
-    const made = { root: prepared.treeId, trees: prepared.trees };
-    parsed.load();
-    return made;
-  };
+  // git answers while the new tree's objects are built.
+  const ours = () => ({ root: prepared.treeId, trees: prepared.trees });
   const listing = base
     ? await listChangedBase(cat, base.tree, ours, repo.format === 'sha256' ? 32 : 20, likelyChangedDirs(req.tree))
     : { files: new Map<string, string>(), knownTrees: new Set<string>(), sameDirs: new Set<string>(), sameFiles: 0 };

@@ -3,6 +3,7 @@
 // through this entry point.
 export * from './characters';
 export * from './emit';
+export * from './read-emitted';
 export * from './resolve';
 export * from './safe-parse';
 export * from './tool-output';
