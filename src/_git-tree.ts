@@ -97,3 +97,21 @@ export function underEntries(
   }
   return files;
 }
+
+/**
+ * Visits every file of the tree `id` (at `dir`, `''` for the root) with its
+ * path and blob id, in git's order, except those under a folder `skip`
+ * names: a commit's loop over what changed, without listing the thousands
+ * of files of folders known to be unchanged.
+ */
+export function filesOutside(
+  trees: TreeObjects, id: string, skip: ReadonlySet<string>, visit: (path: string, blob: string) => void, dir = '',
+): void {
+  const entries = trees.get(id);
+  if (!entries) throw new Error(`internal error: no tree ${id} ('${dir || '/'}') among the new tree's objects`);
+  for (const e of entries) {
+    const p = dir ? `${dir}/${e.name}` : e.name;
+    if (e.type === 'blob') visit(p, e.id);
+    else if (!skip.has(p)) filesOutside(trees, e.id, skip, visit, p);
+  }
+}

@@ -10,7 +10,7 @@ import {
 } from './_repo';
 import { cachedTreeId, FolderIdCache, forgetTreeId, ListingKey, rememberTreeId } from './_tree-ids';
 import { PublishError, PublishRefusedError } from './publish-error';
-import { ASCII, hashTree, TreeMap, TreeObjects, underEntries } from '../_git-tree';
+import { ASCII, filesOutside, hashTree, TreeMap, TreeObjects, underEntries } from '../_git-tree';
 import { Problem } from '../errors';
 import { DiskTree, FolderTrees } from '../render/disk-tree';
 import { RenderedTree } from '../render/tree';
@@ -445,24 +445,16 @@ async function makeCommitWith(
   const added: string[] = [];
   const changed: string[] = [];
   const files: TreeFile[] = [];
-  // A folder's files come one after the other (sorted paths): its answer is looked up once, not per file.
-  let lastDir: string | undefined;
-  let lastSame = false;
-  for (const [p, blob] of prepared.byPath) {
-    if (listing.sameDirs.size) {
-      const slash = p.lastIndexOf('/');
-      if (lastDir === undefined || slash !== lastDir.length || !p.startsWith(lastDir)) {
-        lastDir = p.slice(0, Math.max(0, slash));
-        lastSame = listing.sameDirs.has(lastDir);
-      }
-      if (lastSame) continue;
-    }
+  const visit = (p: string, blob: string) => {
     files.push({ path: p, blob, content: () => prepared.content(p) });
-    if (p === MARKER_FILE) continue;
+    if (p === MARKER_FILE) return;
     const old = oldFiles.get(p);
     if (old === undefined) added.push(p);
     else if (old !== blob) changed.push(p);
-  }
+  };
+  // The new tree's objects lead to the files outside the identical folders without a look at the others.
+  if (listing.sameDirs.size) filesOutside(prepared.trees, prepared.treeId, listing.sameDirs, visit);
+  else for (const [p, blob] of prepared.byPath) visit(p, blob);
   const deleted = [...oldFiles.keys()].filter(p => !req.tree.has(p));
   // Unchanged files were checked when they were published: parse only what this commit brings (each text once).
   checkYaml(req.tree, [...added, ...changed], parsed);

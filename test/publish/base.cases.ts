@@ -1,6 +1,6 @@
 import { execFileSync } from 'child_process';
 import { gitEnv } from './_harness';
-import { TreeMap } from '../../src/_git-tree';
+import { filesOutside, TreeMap } from '../../src/_git-tree';
 import { listChangedBase } from '../../src/publish/_base';
 import { CatFile } from '../../src/publish/_cat-file';
 import { Git } from '../../src/publish/_git';
@@ -73,5 +73,32 @@ describeGit('listChangedBase (the base tree, read only where it differs)', () =>
     expect(names.slice(0, 1 + guess.length)).toEqual([base.tree, ...guess.map(g => `${base.tree}:${g}`)]);
     expect(names.slice(1 + guess.length)).toHaveLength(byId);
     expect(names.slice(1 + guess.length).every(n => /^[0-9a-f]{40}$/.test(n))).toBe(true);
+  });
+});
+
+describe('filesOutside (a commit\'s files outside the identical folders)', () => {
+  test('GIVEN a tree and folders to skip WHEN visited THEN every other file comes with its blob id in git\'s order, and nothing under a skipped folder', () => {
+    // GIVEN
+    const ids = new Map([
+      ['.cdk8s-gitops', 'a'.repeat(40)], ['argocd/a.yaml', 'b'.repeat(40)], ['dev/a/k.yaml', 'c'.repeat(40)], ['dev/a/x/y.yaml', 'd'.repeat(40)],
+      ['dev/b/k.yaml', 'e'.repeat(40)], ['dev.yaml', 'f'.repeat(40)], ['prod/a/k.yaml', '1'.repeat(40)],
+    ]);
+    const made = treeId(ids, 'sha1');
+    const trees = new TreeMap(made.trees);
+    const seen = (skip: string[]) => {
+      const out: [string, string][] = [];
+      filesOutside(trees, made.id, new Set(skip), (p, blob) => out.push([p, blob]));
+      return out;
+    };
+    // WHEN / THEN: nothing skipped is every file; a skipped folder takes its subfolders with it
+    // (git's order: 'dev.yaml' before the folder 'dev/')
+    const order = ['.cdk8s-gitops', 'argocd/a.yaml', 'dev.yaml', 'dev/a/k.yaml', 'dev/a/x/y.yaml', 'dev/b/k.yaml', 'prod/a/k.yaml'];
+    expect(seen([])).toEqual(order.map(p => [p, ids.get(p)]));
+    expect(seen(['argocd', 'prod', 'dev/a']).map(([p]) => p)).toEqual(['.cdk8s-gitops', 'dev.yaml', 'dev/b/k.yaml']);
+    expect(seen(['dev']).map(([p]) => p)).toEqual(['.cdk8s-gitops', 'argocd/a.yaml', 'dev.yaml', 'prod/a/k.yaml']);
+  });
+
+  test('GIVEN a tree id the objects do not hold WHEN visited THEN it is an internal error naming it', () => {
+    expect(() => filesOutside(new TreeMap(new Map()), 'f'.repeat(40), new Set(), () => undefined)).toThrow(`no tree ${'f'.repeat(40)}`);
   });
 });
