@@ -33,17 +33,22 @@ export function checkTree(tree: RenderedTree): void {
     throw new PublishRefusedError('tree-shape', shapeProblems(shape));
   }
 
+  // Each folder holding YAML files, and whether one is its kustomization.yaml. A folder's files come one after the
+  // other in a listing: the current folder is compared in place (a slice and a map entry per folder, not per file).
   const dirs = new Map<string, boolean>();
+  let dir: string | undefined;
   for (const p of tree.keys()) {
     const slash = p.lastIndexOf('/');
     if (slash < 0 || !/\.ya?ml$/.test(p)) continue;
-    const dir = p.slice(0, slash);
-    if (dir === 'argocd' || dir.startsWith('argocd/')) continue;
-    const name = p.slice(slash + 1);
-    dirs.set(dir, (dirs.get(dir) ?? false) || name === 'kustomization.yaml');
+    if (dir === undefined || slash !== dir.length || !p.startsWith(dir)) {
+      dir = p.slice(0, slash);
+      if (!dirs.has(dir)) dirs.set(dir, false);
+    }
+    if (!dirs.get(dir) && p.endsWith('/kustomization.yaml')) dirs.set(dir, true);
   }
-  const missing: Problem[] = [...dirs].filter(([, has]) => !has).map(([dir]) => ({
-    path: `${dir}/`,
+  for (const d of dirs.keys()) if (d === 'argocd' || d.startsWith('argocd/')) dirs.delete(d);
+  const missing: Problem[] = [...dirs].filter(([, has]) => !has).map(([folder]) => ({
+    path: `${folder}/`,
     message: 'is an app folder without kustomization.yaml: Argo CD would apply its files without the pinned images and resource list',
   }));
   if (missing.length) throw new PublishRefusedError('missing-kustomization', missing);

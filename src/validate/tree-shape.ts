@@ -28,6 +28,8 @@ export const OWNERSHIP_MARKER = '.cdk8s-gitops';
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 /** File names: ASCII letters, digits, `.`, `_` and `-`, not starting with a dot, ending in .yaml/.yml. */
 const FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*\.ya?ml$/;
+/** {@link FILE_NAME} from `lastIndex` on (a path's last segment, matched without slicing it out). */
+const FILE_NAME_AT = /[A-Za-z0-9][A-Za-z0-9._-]*\.ya?ml$/y;
 
 /** True if a path segment is `.git` in any letter case (git, and case-insensitive file systems, treat them alike). */
 function isGitSegment(seg: string): boolean {
@@ -40,6 +42,9 @@ export function suggestLabel(name: string): string {
     .replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, '');
   return s || 'app';
 }
+
+const emptyFile = (file: string) => finding(file, 'tree-empty-file',
+  'is empty: it renders no object (kustomize fails on an empty resource). Remove it, and its line in kustomization.yaml');
 
 function finding(file: string, rule: string, message: string, value?: unknown): Finding {
   return { file, rule, severity: 'error', message, ...(value !== undefined ? { value } : {}) };
@@ -101,6 +106,12 @@ function shapeFindingsOf(tree: RenderedTree): Finding[] {
       }
       lastFolder = folder;
     }
+    // Most files: a usable YAML file name (so not the marker), matched in place after the last slash.
+    FILE_NAME_AT.lastIndex = slash + 1;
+    if (FILE_NAME_AT.test(file)) {
+      if (isBlankIn(tree, file)) out.push(emptyFile(file));
+      continue;
+    }
     const base = file.slice(slash + 1);
     if (file === OWNERSHIP_MARKER) {
       out.push(finding(file, 'tree-file-type', 'is reserved for the ownership marker that publish writes on the branch; remove it from the rendered folder'));
@@ -111,7 +122,7 @@ function shapeFindingsOf(tree: RenderedTree): Finding[] {
       out.push(finding(file, 'tree-file-name', 'is not a usable file name (ASCII letters, digits, ".", "_" and "-", not starting with a dot): '
         + `rename it, e.g. to "${suggestLabel(base.replace(/\.ya?ml$/, ''))}.yaml"`, base));
     } else if (isBlankIn(tree, file)) {
-      out.push(finding(file, 'tree-empty-file', 'is empty: it renders no object (kustomize fails on an empty resource). Remove it, and its line in kustomization.yaml'));
+      out.push(emptyFile(file));
     }
   }
   return out;
