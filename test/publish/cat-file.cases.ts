@@ -76,4 +76,25 @@ describeGit('object reader (cat-file --batch)', () => {
       { name: 'run.sh', kind: 'blob', id: blob },
     ]);
   });
+
+  test('GIVEN names in UTF-8 and a submodule WHEN a tree is parsed THEN names, kinds and ids are those git ls-tree prints', async () => {
+    // GIVEN
+    const blob = execFileSync('git', ['hash-object', '-w', '--stdin'], { cwd: dir, env, input: 'x\n', encoding: 'utf8' }).trim();
+    const commit = 'c'.repeat(40);
+    const tree = execFileSync('git', ['mktree'], {
+      cwd: dir, env, input: `100644 blob ${blob}\thé.yaml\n160000 commit ${commit}\tmod\n100644 blob ${blob}\t🚀\n100644 blob ${blob}\tz\n`, encoding: 'utf8',
+    }).trim();
+    const listed = execFileSync('git', ['-c', 'core.quotePath=false', 'ls-tree', tree], { cwd: dir, env, encoding: 'utf8' }).trim().split('\n')
+      .map(line => { const [meta, name] = line.split('\t'); const [, type, id] = meta.split(' '); return { name, kind: type, id }; });
+    const repo = await openRepo(dir, env, 'rendered-manifests');
+    const cat = new CatFile(repo.git);
+
+    // WHEN
+    const obj = await cat.read(tree);
+    cat.close();
+
+    // THEN
+    expect(parseTree(obj!.content, 20)).toEqual(listed);
+    expect(listed.map(e => e.name)).toEqual(['hé.yaml', 'mod', 'z', '🚀']);
+  });
 });
