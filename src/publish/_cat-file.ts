@@ -1,5 +1,6 @@
 import { ChildProcessWithoutNullStreams } from 'child_process';
 import { Git } from './_git';
+import { ASCII } from '../_git-tree';
 import { redactUrlsInText } from '../git-url';
 import { PublishError } from './publish-error';
 
@@ -109,15 +110,13 @@ export function parseTree(content: Buffer, idBytes: number): RawTreeEntry[] {
     const mode = bytes.slice(pos, sp);
     // A name of ASCII bytes reads the same in Latin-1; any other is decoded as UTF-8.
     let name = bytes.slice(sp + 1, nul);
-    if (!ASCII_ONLY.test(name)) name = content.toString('utf8', sp + 1, nul);
+    if (!ASCII.test(name)) name = content.toString('utf8', sp + 1, nul);
     const id = hex.slice(2 * (nul + 1), 2 * (nul + 1 + idBytes));
     pos = nul + 1 + idBytes;
     entries.push({ name, id, kind: mode === '40000' ? 'tree' : mode === '160000' ? 'commit' : 'blob' });
   }
   return entries;
 }
-
-const ASCII_ONLY = /^[\x00-\x7f]*$/;
 
 /** A line git's `isspace` calls blank. */
 const BLANK = /^[\t\n\v\f\r ]*$/;
