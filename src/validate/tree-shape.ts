@@ -1,7 +1,11 @@
+import { randomBytes } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
 import { Finding } from './finding';
 import { ValidationError } from '../errors';
 import { DiskTree, isBlankIn, OtherEntry, readDiskTree, ReadDiskTreeOptions } from '../render/disk-tree';
 import { RenderedTree } from '../render/tree';
+import { VERSION } from '../version';
 
 /**
  * The tree's shape rules: what may sit on the rendered branch at all.
@@ -56,17 +60,64 @@ function finding(file: string, rule: string, message: string, value?: unknown): 
  * DNS-1123 labels, unusable file names and empty files. Each folder is
  * reported once. Symlinks and special files can only be seen on disk
  * ({@link readTreeChecked}).
+ *
+ * With `cacheDir`, a tree read from disk with its folders' git tree ids
+ * whose root id was found clean before (by this version of the rules) is not
+ * looked at again; a clean tree's id is kept there (the 16 newest).
  */
-export function treeShapeFindings(tree: RenderedTree): Finding[] {
+export function treeShapeFindings(tree: RenderedTree, cacheDir?: string): Finding[] {
   // A DiskTree cannot change: its findings are computed once (readRenderedDir, then publish's own check).
   const known = tree instanceof DiskTree ? shapeMemo.get(tree) : undefined;
   if (known) return [...known];
-  const out = shapeFindingsOf(tree);
+  // A folder read from disk with its git tree id: the rules look only at paths and at which files are blank, which
+  // that id covers, so a folder found clean before (`validate`, then `publish`) is not looked at again.
+  const root = cacheDir !== undefined && tree instanceof DiskTree ? tree.folderTrees?.rootId : undefined;
+  const clean = root ? readCleanRoots(cacheDir!) : [];
+  const out = root && clean.includes(root) ? [] : shapeFindingsOf(tree);
+  if (root && out.length === 0 && !clean.includes(root)) rememberCleanRoot(cacheDir!, root, clean);
   if (tree instanceof DiskTree) shapeMemo.set(tree, out);
   return [...out];
 }
 
 const shapeMemo = new WeakMap<DiskTree, readonly Finding[]>();
+
+/** The cache file of the root tree ids found clean: `{ salt, roots }`, the newest first. */
+const CLEAN_ROOTS_FILE = 'tree-shape-clean.json';
+/** Root tree ids kept in it. */
+const MAX_CLEAN_ROOTS = 16;
+
+/** What the shape rules' verdict depends on besides the tree: this package's version and this module's file. */
+function shapeSalt(): string {
+  try {
+    const st = fs.statSync(__filename);
+    return `${VERSION}:${st.size}:${st.mtimeMs}:${st.ino}`;
+  } catch {
+    return VERSION;
+  }
+}
+
+function readCleanRoots(cacheDir: string): string[] {
+  try {
+    const data = JSON.parse(fs.readFileSync(path.join(cacheDir, CLEAN_ROOTS_FILE), 'utf8')) as { salt?: unknown; roots?: unknown };
+    const ok = data.salt === shapeSalt() && Array.isArray(data.roots) && data.roots.every(r => typeof r === 'string' && /^[0-9a-f]{40}$/.test(r));
+    return ok ? data.roots as string[] : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Adds `root` to the clean roots (temporary file, then rename). A cache that cannot be written only costs time. */
+function rememberCleanRoot(cacheDir: string, root: string, clean: readonly string[]): void {
+  const file = path.join(cacheDir, CLEAN_ROOTS_FILE);
+  const tmp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    fs.mkdirSync(cacheDir, { recursive: true });
+    fs.writeFileSync(tmp, JSON.stringify({ salt: shapeSalt(), roots: [root, ...clean].slice(0, MAX_CLEAN_ROOTS) }));
+    fs.renameSync(tmp, file);
+  } catch {
+    fs.rmSync(tmp, { force: true });
+  }
+}
 
 function shapeFindingsOf(tree: RenderedTree): Finding[] {
   const out: Finding[] = [];
@@ -210,7 +261,7 @@ export interface ReadRenderedDirOptions {
  */
 export function readRenderedDir(dir: string, options: ReadRenderedDirOptions = {}): DiskTree {
   const { tree, findings } = readDirChecked(dir, { cacheDir: options.cacheDir, treeIds: true });
-  const all = [...findings, ...treeShapeFindings(tree)];
+  const all = [...findings, ...treeShapeFindings(tree, options.cacheDir)];
   if (all.length) throw new ValidationError(shapeProblems(all, options.shownAs ?? dir));
   return tree;
 }

@@ -221,7 +221,7 @@ function finishFolders(run: FoldersRun, built: Map<string, Finding[]> | undefine
     cache.save(keep);
   }
 
-  const findings: Finding[] = [...treeShapeFindings(tree)];
+  const findings: Finding[] = [...treeShapeFindings(tree, options.cacheDir)];
   const waived: WaivedFinding[] = [];
   let files = 0;
   let objects = 0;

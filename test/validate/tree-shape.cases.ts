@@ -3,8 +3,9 @@ import * as net from 'net';
 import * as path from 'path';
 import { appFolder, deployment, goodTree, Obj, service } from './_fixtures';
 import { ValidationError } from '../../src/errors';
+import { readDiskTree } from '../../src/render/disk-tree';
 import { duplicateObjectFindings } from '../../src/validate/duplicate-objects';
-import { readTreeStrict, suggestLabel, treeShapeFindings } from '../../src/validate/tree-shape';
+import { readRenderedDir, readTreeStrict, suggestLabel, treeShapeFindings } from '../../src/validate/tree-shape';
 import { validateDir } from '../../src/validate/validate-dir';
 import { validateTree } from '../../src/validate/validate-tree';
 import { toYaml } from '../../src/yaml';
@@ -221,5 +222,40 @@ describe('tree shape on disk', () => {
     // WHEN / THEN
     const report = await validateDir(dir, { skipKustomize: true });
     expect(report.findings.filter(f => f.rule.startsWith('tree-')).map(f => f.file)).toEqual(['dev/hello/notes.txt']);
+  });
+
+  describe('the clean roots cache', () => {
+    const readWithIds = (cache: string) => readDiskTree(dir, { cacheDir: cache, treeIds: true }).tree;
+    const cleanFile = (cache: string) => path.join(cache, 'tree-shape-clean.json');
+
+    test('GIVEN a clean tree checked with a cache WHEN its id is planted for a dirty tree THEN the dirty tree is trusted as clean (the verdict comes from the cache), and a changed tree is looked at again', () => {
+      // GIVEN: a clean tree's root id kept by its check
+      const cache = path.join(dir, '..', `${path.basename(dir)}-cache`);
+      expect(treeShapeFindings(readWithIds(cache), cache)).toEqual([]);
+      const kept = JSON.parse(fs.readFileSync(cleanFile(cache), 'utf8'));
+      expect(kept.roots).toEqual([readWithIds(cache).folderTrees!.rootId]);
+      // WHEN a tree with a bad folder name gets its root id listed as clean (what a wrong cache would say)
+      fs.renameSync(path.join(dir, 'dev'), path.join(dir, 'Dev'));
+      const dirty = readWithIds(cache);
+      fs.writeFileSync(cleanFile(cache), JSON.stringify({ ...kept, roots: [dirty.folderTrees!.rootId] }));
+      // THEN it is trusted: proof that a listed tree is not looked at
+      expect(treeShapeFindings(dirty, cache)).toEqual([]);
+      // AND without the cache, or with a cache of another salt (another version or build of the rules), it is refused
+      expect(treeShapeFindings(readWithIds(cache)).map(f => f.rule)).toEqual(['tree-folder-name']);
+      fs.writeFileSync(cleanFile(cache), JSON.stringify({ ...kept, salt: 'other', roots: [dirty.folderTrees!.rootId] }));
+      expect(treeShapeFindings(readWithIds(cache), cache).map(f => f.rule)).toEqual(['tree-folder-name']);
+      fs.rmSync(cache, { recursive: true, force: true });
+    });
+
+    test('GIVEN a dirty tree read for publishing WHEN refused THEN its id is not kept, and the refusal repeats', () => {
+      // GIVEN
+      const cache = path.join(dir, '..', `${path.basename(dir)}-cache`);
+      fs.writeFileSync(path.join(dir, 'dev/hello/empty.yaml'), '  \n');
+      // WHEN / THEN
+      expect(() => readRenderedDir(dir, { cacheDir: cache })).toThrow(/empty\.yaml\] is empty/);
+      expect(fs.existsSync(cleanFile(cache))).toBe(false);
+      expect(() => readRenderedDir(dir, { cacheDir: cache })).toThrow(/empty\.yaml\] is empty/);
+      fs.rmSync(cache, { recursive: true, force: true });
+    });
   });
 });
