@@ -49,14 +49,15 @@ export function onLocalFileSystem(dir: string): boolean {
 }
 
 /**
- * When a file's times are too close to a read that starts at `started` for
- * the blob id it hashed to be trusted by the next read: within 100 ms on a
- * local file system when both times have sub-second parts (else the file
- * system may keep whole seconds only), within 2 s otherwise.
+ * When a file's (or a folder's) times are too close to a read that starts at
+ * `started` for what it found to be trusted by the next read: within 100 ms
+ * on a local file system (`local`, see {@link onLocalFileSystem}) when both
+ * times have sub-second parts (else the file system may keep whole seconds
+ * only), within 2 s otherwise.
  */
-export function racyTimes(root: string, started: number): (st: fs.Stats) => boolean {
+export function racyTimes(local: boolean, started: number): (st: fs.Stats) => boolean {
   const after = started - RACY_MARGIN_MS;
-  const localAfter = onLocalFileSystem(root) ? started - LOCAL_RACY_MARGIN_MS : after;
+  const localAfter = local ? started - LOCAL_RACY_MARGIN_MS : after;
   return st => {
     const limit = st.mtimeMs % 1000 !== 0 && st.ctimeMs % 1000 !== 0 ? localAfter : after;
     return st.mtimeMs > limit || st.ctimeMs > limit;
@@ -64,7 +65,7 @@ export function racyTimes(root: string, started: number): (st: fs.Stats) => bool
 }
 
 /** Version of the cache file (bumped when its format or the ids' meaning changes). */
-const CACHE_VERSION = 4;
+const CACHE_VERSION = 5;
 
 /**
  * A file's flags, as the cache stores them: 1 if its text is only white
@@ -92,8 +93,14 @@ export interface StatCache {
  * entered them (a folder before its subfolders; all paths under a folder are
  * contiguous in the sorted paths): each one's path with a trailing '/' (''
  * for the root), its first path's position, the number of paths under it,
- * the number of folders under it, and its git tree id (sha1; '' when not
- * computed). Kept only when every path is ASCII (whose UTF-16 order is git's).
+ * the number of folders under it, its git tree id (sha1; '' when not
+ * computed), and — when its entries were exactly its files and subfolders
+ * (no other entry, no folder without files) and its own times were safely in
+ * the past — the folder's modification time, change time and inode (three
+ * numbers per folder in `dirs`; -1, 0, 0 otherwise): a folder whose times and
+ * inode are still those holds the same entries (adding, removing or renaming
+ * one changes them), so the next read need not list it (git's untracked
+ * cache). Kept only when every path is ASCII (whose UTF-16 order is git's).
  */
 export interface Folders {
   readonly prefixes: string[];
@@ -101,9 +108,16 @@ export interface Folders {
   readonly counts: number[];
   readonly nested: number[];
   readonly ids: string[];
+  readonly dirs: number[];
 }
 
-export const noFolders = (): Folders => ({ prefixes: [], starts: [], counts: [], nested: [], ids: [] });
+export const noFolders = (): Folders => ({ prefixes: [], starts: [], counts: [], nested: [], ids: [], dirs: [] });
+
+/** Keeps the first `k` folders of `folders` (the walk drops a folder it found without files). */
+export function truncateFolders(folders: Folders, k: number): void {
+  for (const list of [folders.prefixes, folders.starts, folders.counts, folders.nested, folders.ids]) list.length = k;
+  folders.dirs.length = k * 3;
+}
 
 /** True if two folder lists are the same (then the cache need not be written again for them). */
 export function sameFolders(a: Folders, b: Folders): boolean {
@@ -113,6 +127,7 @@ export function sameFolders(a: Folders, b: Folders): boolean {
     if (a.prefixes[k] !== b.prefixes[k] || a.starts[k] !== b.starts[k] || a.counts[k] !== b.counts[k]
       || a.nested[k] !== b.nested[k] || a.ids[k] !== b.ids[k]) return false;
   }
+  for (let x = 0; x < n * 3; x++) if (a.dirs[x] !== b.dirs[x]) return false;
   return true;
 }
 
@@ -156,8 +171,9 @@ function checksum(body: Uint8Array, method: string = crc32 ? 'crc32' : 'sha1'): 
  * <endianness> <paths> <bytes of paths> <folders> <bytes of folder paths>
  * <checksum of the body>`), zeros up to a multiple of 8, then the body: five
  * float64 numbers per path (size, modification time, change time, inode,
- * flags; in this machine's byte order), four per folder (first path, paths,
- * folders under it, 1 if its tree id is known), the blob ids and the
+ * flags; in this machine's byte order), seven per folder (first path, paths,
+ * folders under it, 1 if its tree id is known, and the folder's modification
+ * time, change time and inode, see {@link Folders}), the blob ids and the
  * folders' tree ids in hex (each one decoding of the bytes), then the paths
  * and the folders' paths in UTF-8, each list separated by NUL (a byte no path
  * holds). Nothing is parsed per file: the numbers are read in place.
@@ -180,7 +196,7 @@ export function loadCache(file: string): StatCache | undefined {
   }
   const [n, pathBytes, m, prefixBytes] = head.slice(3, 7).map(Number);
   const at = bodyAt(nl);
-  const numsEnd = n * 40 + m * 32;
+  const numsEnd = n * 40 + m * 56;
   const idsEnd = numsEnd + n * 40 + m * 40;
   if (data.length !== at + idsEnd + pathBytes + prefixBytes) return undefined;
   const body = data.subarray(at);
@@ -199,13 +215,14 @@ export function loadCache(file: string): StatCache | undefined {
   const paths = splitList(text(idsEnd, idsEnd + pathBytes), n);
   const prefixes = splitList(text(idsEnd + pathBytes, body.length), m);
   if (paths.length !== n || prefixes.length !== m) return undefined;
-  const folders: Folders = { prefixes, starts: [], counts: [], nested: [], ids: [] };
+  const folders: Folders = { prefixes, starts: [], counts: [], nested: [], ids: [], dirs: [] };
   const treeIds = body.toString('latin1', numsEnd + n * 40, idsEnd);
-  for (let k = 0, x = n * 5; k < m; k++, x += 4) {
+  for (let k = 0, x = n * 5; k < m; k++, x += 7) {
     folders.starts.push(all[x]);
     folders.counts.push(all[x + 1]);
     folders.nested.push(all[x + 2]);
     folders.ids.push(all[x + 3] === 1 ? treeIds.slice(k * 40, k * 40 + 40) : '');
+    folders.dirs.push(all[x + 4], all[x + 5], all[x + 6]);
   }
   return { paths, nums, blobs: body.toString('latin1', numsEnd, numsEnd + n * 40), folders };
 }
@@ -217,7 +234,10 @@ export function saveCache(file: string, paths: readonly string[], nums: readonly
   const pathBytes = Buffer.from(paths.join('\0'), 'utf8');
   const prefixBytes = Buffer.from(folders.prefixes.join('\0'), 'utf8');
   const folderNums: number[] = [];
-  for (let k = 0; k < m; k++) folderNums.push(folders.starts[k], folders.counts[k], folders.nested[k], folders.ids[k] ? 1 : 0);
+  for (let k = 0; k < m; k++) {
+    folderNums.push(folders.starts[k], folders.counts[k], folders.nested[k], folders.ids[k] ? 1 : 0);
+    folderNums.push(folders.dirs[k * 3], folders.dirs[k * 3 + 1], folders.dirs[k * 3 + 2]);
+  }
   const treeIds = folders.ids.map(id => id || '0'.repeat(40)).join('');
   const body = Buffer.concat([
     new Uint8Array(Float64Array.from([...nums, ...folderNums]).buffer),

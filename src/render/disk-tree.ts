@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { folderEntries, FolderTrees } from './_folder-trees';
-import { isBlankFlag, isRacyFlag, loadCache, noFolders, racyTimes, sameFolders, saveCache, statCacheFile } from './_stat-cache';
+import { isBlankFlag, isRacyFlag, loadCache, noFolders, onLocalFileSystem, racyTimes, sameFolders, saveCache, statCacheFile, truncateFolders } from './_stat-cache';
 import { isBlankText, LazyTree, RenderedTree } from './tree';
 import { ASCII, hashTree } from '../_git-tree';
 import { EnvironmentError, ValidationError } from '../errors';
@@ -171,7 +171,10 @@ export function isBlankIn(tree: RenderedTree, p: string): boolean {
  * are returned in `others`. With `cacheDir`, a file whose size, modification
  * and change times and inode match the last read (and whose times were
  * safely in the past then) is not read again: its blob id comes from the
- * cache. A missing, unreadable or damaged cache only costs time. Throws
+ * cache; on a local file system, a folder whose own times and inode match
+ * the last read, which found only files and folders holding files in it, is
+ * not listed again either: its entries come from the cache (each file is
+ * still looked at). A missing, unreadable or damaged cache only costs time. Throws
  * `ValidationError` if `dir` is not a directory.
  */
 export function readDiskTree(dir: string, options: ReadDiskTreeOptions = {}): DiskTreeRead {
@@ -196,7 +199,10 @@ export function readDiskTree(dir: string, options: ReadDiskTreeOptions = {}): Di
   const flags: number[] = [];
   const others: OtherEntry[] = [];
   const texts = new Map<string, string>();
-  const isRacy = racyTimes(root, started);
+  // On a local file system a folder's own times show whether its entries changed (see `Folders`): a folder whose
+  // times and inode are as the last read found them is not listed again. Elsewhere every folder is listed.
+  const local = cacheFile !== undefined && onLocalFileSystem(root);
+  const isRacy = racyTimes(local, started);
   let filesRead = 0;
   let changed = false;
   const add = (rel: string, text: string, st?: fs.Stats) => {
@@ -251,12 +257,38 @@ export function readDiskTree(dir: string, options: ReadDiskTreeOptions = {}): Di
   // Where the last path not listed as the cache lists it is (its blob id, or its place, differs).
   let lastBreak = -1;
   let ascii = true;
-  // `abs` and `rel` end with '/' (`rel` is '' at the root).
-  const walk = (abs: string, rel: string) => {
-    const entries = fs.readdirSync(abs, { withFileTypes: true });
-    // Visited in the order git sorts a tree's entries (a folder's name followed by '/'), so the paths come
-    // out sorted with no sort of the whole list; a folder read in that order already is not sorted again.
-    if (!inGitOrder(entries)) entries.sort(gitOrder);
+  /** One regular file of the folder `abs` (its path `childRel`): hashed, or its blob id taken from the cache. */
+  const file = (abs: string, name: string, childRel: string, listed: boolean) => {
+    if (!cacheFile) {
+      add(childRel, fs.readFileSync(abs + name, 'utf8'));
+      return;
+    }
+    const st = fs.lstatSync(abs + name);
+    // A file the folder's cached entries named must still be one (it cannot change kind without changing the folder).
+    if (listed && !st.isFile()) throw new EnvironmentError(`${childRel} changed while it was being read; run the command again`);
+    const expected = next;
+    const i = old ? cachedAt(childRel) : -1;
+    const at = i * 5;
+    if (i >= 0 && !isRacyFlag(old![at + 4]) && old![at] === st.size && old![at + 1] === st.mtimeMs
+      && old![at + 2] === st.ctimeMs && old![at + 3] === st.ino) {
+      // Unchanged since the last read, whose times were safely in the past (flag 0 or 1: not racy).
+      const flag = old![at + 4];
+      if (i !== expected) lastBreak = paths.length;
+      paths.push(childRel);
+      nums.push(st.size, st.mtimeMs, st.ctimeMs, st.ino, flag);
+      blobs.push(cached!.blobs.slice(i * 40, i * 40 + 40));
+      flags.push(flag);
+      return;
+    }
+    const added = add(childRel, fs.readFileSync(abs + name, 'utf8'), st);
+    const sameBlob = i >= 0 && cached!.blobs.slice(i * 40, i * 40 + 40) === added.blob;
+    if (i !== expected || !sameBlob) lastBreak = paths.length - 1;
+    if (!sameBlob || old![at] !== st.size || old![at + 1] !== st.mtimeMs || old![at + 2] !== st.ctimeMs || old![at + 3] !== st.ino
+      || old![at + 4] !== added.flag) changed = true;
+  };
+  // `abs` and `rel` end with '/' (`rel` is '' at the root). True when the folder holds files and its entries were
+  // only its files and subfolders holding files (a folder whose listing the next read may take from the cache).
+  const walk = (abs: string, rel: string): boolean => {
     const f = folders.prefixes.length;
     const start = paths.length;
     const oldStart = next;
@@ -266,58 +298,69 @@ export function readDiskTree(dir: string, options: ReadDiskTreeOptions = {}): Di
     folders.counts.push(0);
     folders.nested.push(0);
     folders.ids.push('');
-    for (let k = 0; k < entries.length; k++) {
-      const entry = entries[k];
-      const name = entry.name;
-      if (name.length === 4 && name.charCodeAt(0) === 46 && name.toLowerCase() === '.git') {
-        others.push({ path: rel + name, kind: 'git' });
-      } else if (entry.isFile()) {
-        const childRel = rel + name;
-        if (ascii && !ASCII.test(name)) ascii = false;
-        if (!cacheFile) {
-          add(childRel, fs.readFileSync(abs + name, 'utf8'));
+    folders.dirs.push(-1, 0, 0);
+    // The folder's own times, taken before its entries are listed: an entry added or removed after this gives it
+    // later ones, which the next read sees.
+    const own = local ? fs.lstatSync(abs) : undefined;
+    let complete = true;
+    const od = oldFolder >= 0 ? oldFolders!.dirs : undefined;
+    if (own && od && od[oldFolder * 3] !== -1 && od[oldFolder * 3] === own.mtimeMs && od[oldFolder * 3 + 1] === own.ctimeMs
+      && od[oldFolder * 3 + 2] === own.ino) {
+      // The same entries as the last read found (its paths, in git's order; ASCII, as every path of a cache with folders).
+      const { prefixes, starts, counts, nested } = oldFolders!;
+      let child = oldFolder + 1;
+      for (let i = starts[oldFolder], end = i + counts[oldFolder]; i < end;) {
+        const p = oldPaths[i];
+        const slash = p.indexOf('/', rel.length);
+        if (slash < 0) {
+          file(abs, p.slice(rel.length), p, true);
+          i++;
           continue;
         }
-        const st = fs.lstatSync(abs + name);
-        const expected = next;
-        const i = old ? cachedAt(childRel) : -1;
-        const at = i * 5;
-        if (i >= 0 && !isRacyFlag(old![at + 4]) && old![at] === st.size && old![at + 1] === st.mtimeMs
-          && old![at + 2] === st.ctimeMs && old![at + 3] === st.ino) {
-          // Unchanged since the last read, whose times were safely in the past (flag 0 or 1: not racy).
-          const flag = old![at + 4];
-          if (i !== expected) lastBreak = paths.length;
-          paths.push(childRel);
-          nums.push(st.size, st.mtimeMs, st.ctimeMs, st.ino, flag);
-          blobs.push(cached!.blobs.slice(i * 40, i * 40 + 40));
-          flags.push(flag);
-          continue;
+        if (prefixes[child] !== p.slice(0, slash + 1) || starts[child] !== i) {
+          throw new Error(`internal error: the stat cache's folders do not match its paths at ${p}`);
         }
-        const added = add(childRel, fs.readFileSync(abs + name, 'utf8'), st);
-        const sameBlob = i >= 0 && cached!.blobs.slice(i * 40, i * 40 + 40) === added.blob;
-        if (i !== expected || !sameBlob) lastBreak = paths.length - 1;
-        if (!sameBlob || old![at] !== st.size || old![at + 1] !== st.mtimeMs || old![at + 2] !== st.ctimeMs || old![at + 3] !== st.ino
-          || old![at + 4] !== added.flag) changed = true;
-      } else if (entry.isDirectory()) {
-        if (ascii && !ASCII.test(name)) ascii = false;
-        walk(`${abs}${name}/`, `${rel}${name}/`);
-      } else if (entry.isSymbolicLink()) {
-        let target: string | undefined;
-        try {
-          target = fs.readlinkSync(abs + name);
-        } catch {
-          // unreadable link: reported without its target
+        if (!walk(abs + prefixes[child].slice(rel.length), prefixes[child])) complete = false;
+        i += counts[child];
+        child += nested[child] + 1;
+      }
+    } else {
+      const entries = fs.readdirSync(abs, { withFileTypes: true });
+      // Visited in the order git sorts a tree's entries (a folder's name followed by '/'), so the paths come
+      // out sorted with no sort of the whole list; a folder read in that order already is not sorted again.
+      if (!inGitOrder(entries)) entries.sort(gitOrder);
+      for (let k = 0; k < entries.length; k++) {
+        const entry = entries[k];
+        const name = entry.name;
+        if (name.length === 4 && name.charCodeAt(0) === 46 && name.toLowerCase() === '.git') {
+          others.push({ path: rel + name, kind: 'git' });
+          complete = false;
+        } else if (entry.isFile()) {
+          if (ascii && !ASCII.test(name)) ascii = false;
+          file(abs, name, rel + name, false);
+        } else if (entry.isDirectory()) {
+          if (ascii && !ASCII.test(name)) ascii = false;
+          if (!walk(`${abs}${name}/`, `${rel}${name}/`)) complete = false;
+        } else if (entry.isSymbolicLink()) {
+          let target: string | undefined;
+          try {
+            target = fs.readlinkSync(abs + name);
+          } catch {
+            // unreadable link: reported without its target
+          }
+          others.push({ path: rel + name, kind: 'symlink', ...(target ? { target } : {}) });
+          complete = false;
+        } else {
+          others.push({ path: rel + name, kind: 'special' });
+          complete = false;
         }
-        others.push({ path: rel + name, kind: 'symlink', ...(target ? { target } : {}) });
-      } else {
-        others.push({ path: rel + name, kind: 'special' });
       }
     }
     const count = paths.length - start;
     if (count === 0) {
-      // No file under it: no tree of its own (git keeps no empty folder).
-      for (const list of Object.values(folders)) list.length = f;
-      return;
+      // No file under it: no tree of its own (git keeps no empty folder), and the folder holding it lists it anew.
+      truncateFolders(folders, f);
+      return false;
     }
     folders.counts[f] = count;
     folders.nested[f] = folders.prefixes.length - f - 1;
@@ -325,6 +368,12 @@ export function readDiskTree(dir: string, options: ReadDiskTreeOptions = {}): Di
       && oldFolders!.counts[oldFolder] === count && oldFolders!.nested[oldFolder] === folders.nested[f]) {
       folders.ids[f] = oldFolders!.ids[oldFolder];
     }
+    if (own && complete && !isRacy(own)) {
+      folders.dirs[f * 3] = own.mtimeMs;
+      folders.dirs[f * 3 + 1] = own.ctimeMs;
+      folders.dirs[f * 3 + 2] = own.ino;
+    }
+    return true;
   };
   walk(root === '/' ? root : `${root}/`, '');
   const known = ascii ? folders : noFolders();

@@ -121,6 +121,94 @@ describe('readDiskTree', () => {
     expect(third.filesRead).toBe(0);
   });
 
+  describe('folders listed from the cache (their own times unchanged)', () => {
+    // Only on a local file system: skipped, visibly, when the temporary folder is not on one.
+    const local = (() => {
+      const { dir: d, cleanup: c } = tmpDir('cdk8s-gitops-fs-');
+      try {
+        return onLocalFileSystem(d);
+      } finally {
+        c();
+      }
+    })();
+    const testLocal = local ? test : test.skip;
+    /** The folders a read lists with readdir (relative, '' for the root), and the read. */
+    const listedBy = (read: () => ReturnType<typeof readDiskTree>) => {
+      // The fs module itself (this file's `fs` is a namespace copy whose properties cannot be redefined).
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const spy = jest.spyOn(require('fs') as typeof fs, 'readdirSync');
+      try {
+        const result = read();
+        // (the cache folder's own listing, when old cache files are pruned, is not the tree's)
+        const listed = spy.mock.calls.map(([p]) => path.relative(dist, String(p))).filter(p => !p.startsWith('..')).sort();
+        return { listed, result };
+      } finally {
+        spy.mockRestore();
+      }
+    };
+    const keysOf = (r: ReturnType<typeof readDiskTree>) => [...r.tree.keys()];
+    const noCache = () => keysOf(readDiskTree(dist));
+
+    testLocal('GIVEN a read with the cache WHEN read again THEN no folder is listed; a folder that gains a file is listed again, alone', () => {
+      // GIVEN
+      fs.mkdirSync(path.join(dist, 'prod', 'hello'), { recursive: true });
+      write('prod/hello/a.yaml', 'a: 1\n');
+      expect(listedBy(() => readDiskTree(dist, { cacheDir: cache, now: LATER() })).listed).toEqual(['', 'dev', 'dev/hello', 'prod', 'prod/hello']);
+      // WHEN / THEN nothing changed
+      const again = listedBy(() => readDiskTree(dist, { cacheDir: cache, now: LATER() }));
+      expect(again.listed).toEqual([]);
+      expect(keysOf(again.result)).toEqual(noCache());
+      // WHEN a file is added to one folder and another's file changes in place
+      write('prod/hello/b.yaml', 'b: 1\n');
+      write('dev/hello/a.yaml', 'a: 2\n');
+      const after = listedBy(() => readDiskTree(dist, { cacheDir: cache, now: LATER() }));
+      // THEN only the folder whose entries changed is listed; both changes are seen
+      expect(after.listed).toEqual(['prod/hello']);
+      expect(keysOf(after.result)).toEqual(noCache());
+      expect(after.result.tree.get('dev/hello/a.yaml')).toBe('a: 2\n');
+    });
+
+    testLocal('GIVEN a folder holding an empty folder, a symlink or a .git entry WHEN read again THEN it is always listed (a file later added in the empty folder is seen)', () => {
+      // GIVEN
+      fs.mkdirSync(path.join(dist, 'dev', 'empty'));
+      fs.mkdirSync(path.join(dist, 'prod'));
+      write('prod/a.yaml', 'a: 1\n');
+      fs.symlinkSync('a.yaml', path.join(dist, 'prod', 'link.yaml'));
+      write('dev/hello/.git', 'gitdir: /elsewhere\n');
+      readDiskTree(dist, { cacheDir: cache, now: LATER() });
+      // WHEN: a file appears in the empty folder (its parent's times do not change)
+      write('dev/empty/x.yaml', 'x: 1\n');
+      const after = listedBy(() => readDiskTree(dist, { cacheDir: cache, now: LATER() }));
+      // THEN
+      expect(after.listed).toEqual(['dev', 'dev/empty', 'dev/hello', 'prod']);
+      expect(keysOf(after.result)).toEqual(noCache());
+      expect(after.result.others).toEqual([{ path: 'dev/hello/.git', kind: 'git' }, { path: 'prod/link.yaml', kind: 'symlink', target: 'a.yaml' }]);
+      // AND once it holds a file, dev's listing is trusted again
+      expect(listedBy(() => readDiskTree(dist, { cacheDir: cache, now: LATER() })).listed).toEqual(['dev/hello', 'prod']);
+    });
+
+    testLocal('GIVEN folders whose times are too recent WHEN read again THEN they are listed again (racy margin)', () => {
+      // GIVEN: a read that starts right after the folders changed
+      readDiskTree(dist, { cacheDir: cache });
+      // WHEN / THEN
+      expect(listedBy(() => readDiskTree(dist, { cacheDir: cache, now: LATER() })).listed).toEqual(['', 'dev', 'dev/hello']);
+      expect(listedBy(() => readDiskTree(dist, { cacheDir: cache, now: LATER() })).listed).toEqual([]);
+    });
+
+    testLocal('GIVEN files renamed, removed and a folder replaced by a file WHEN read THEN the listing is a fresh read\'s', () => {
+      fs.mkdirSync(path.join(dist, 'dev', 'other'));
+      write('dev/other/o.yaml', 'o: 1\n');
+      readDiskTree(dist, { cacheDir: cache, now: LATER() });
+      fs.renameSync(path.join(dist, 'dev/hello/a.yaml'), path.join(dist, 'dev/hello/z.yaml'));
+      fs.rmSync(path.join(dist, 'dev/hello/b.yaml'));
+      fs.rmSync(path.join(dist, 'dev/other'), { recursive: true });
+      write('dev/other', 'now: a file\n');
+      const after = readDiskTree(dist, { cacheDir: cache, now: LATER() });
+      expect(keysOf(after)).toEqual(noCache());
+      expect(keysOf(after)).toEqual(['dev/hello/blank.yaml', 'dev/hello/z.yaml', 'dev/other']);
+    });
+  });
+
   describe('racy margin on a local file system with sub-second times', () => {
     // The margin depends on where the files are: skipped, visibly, when the temporary folder is not on one.
     const local = (() => {
@@ -233,13 +321,13 @@ describe('readDiskTree', () => {
     ['a truncated file', (s: string) => s.slice(0, Math.floor(s.length / 2))],
     ['a changed blob id (bad checksum)', (s: string) => {
       // The header line (`cdk8s-gitops-stat <version> <byte order> <files> <bytes> <folders> ...`), zeros to a multiple of 8,
-      // 40 bytes of numbers per file and 32 per folder, then the blob ids.
+      // 40 bytes of numbers per file and 56 per folder, then the blob ids.
       const head = s.split(' ');
-      const at = Math.ceil((s.indexOf('\n') + 1) / 8) * 8 + Number(head[3]) * 40 + Number(head[5]) * 32;
+      const at = Math.ceil((s.indexOf('\n') + 1) / 8) * 8 + Number(head[3]) * 40 + Number(head[5]) * 56;
       return `${s.slice(0, at)}${String.fromCharCode(s.charCodeAt(at) === 48 ? 49 : 48)}${s.slice(at + 1)}`;
     }],
-    ['another format version', (s: string) => s.replace(/^cdk8s-gitops-stat 4 /, 'cdk8s-gitops-stat 3 ')],
-    ['another byte order', (s: string) => s.replace(/^(cdk8s-gitops-stat 4) (LE|BE) /, (_m, h, o) => `${h} ${o === 'LE' ? 'BE' : 'LE'} `)],
+    ['another format version', (s: string) => s.replace(/^cdk8s-gitops-stat 5 /, 'cdk8s-gitops-stat 4 ')],
+    ['another byte order', (s: string) => s.replace(/^(cdk8s-gitops-stat 5) (LE|BE) /, (_m, h, o) => `${h} ${o === 'LE' ? 'BE' : 'LE'} `)],
     ['an empty file', () => ''],
   ])('GIVEN a damaged cache (%s) WHEN read THEN every file is read again and the result is right', (_what, damage) => {
     // GIVEN (the file is binary: read and written as latin1, one character per byte)
