@@ -11,6 +11,16 @@ import { hasTool, tmpDir } from '../support/tools';
 /** A read that treats every file as written long ago (so the cache trusts them next time). */
 const LATER = () => Date.now() + 60_000;
 
+/** `test` where the temporary folder is on a local file system (see onLocalFileSystem), else a visible skip. */
+const testLocal = (() => {
+  const { dir: d, cleanup: c } = tmpDir('cdk8s-gitops-fs-');
+  try {
+    return onLocalFileSystem(d) ? test : test.skip;
+  } finally {
+    c();
+  }
+})();
+
 describe('readDiskTree', () => {
   let dir: string;
   let cleanup: () => void;
@@ -123,15 +133,6 @@ describe('readDiskTree', () => {
 
   describe('folders listed from the cache (their own times unchanged)', () => {
     // Only on a local file system: skipped, visibly, when the temporary folder is not on one.
-    const local = (() => {
-      const { dir: d, cleanup: c } = tmpDir('cdk8s-gitops-fs-');
-      try {
-        return onLocalFileSystem(d);
-      } finally {
-        c();
-      }
-    })();
-    const testLocal = local ? test : test.skip;
     /** The folders a read lists with readdir (relative, '' for the root), and the read. */
     const listedBy = (read: () => ReturnType<typeof readDiskTree>) => {
       // The fs module itself (this file's `fs` is a namespace copy whose properties cannot be redefined).
@@ -211,15 +212,6 @@ describe('readDiskTree', () => {
 
   describe('racy margin on a local file system with sub-second times', () => {
     // The margin depends on where the files are: skipped, visibly, when the temporary folder is not on one.
-    const local = (() => {
-      const { dir: d, cleanup: c } = tmpDir('cdk8s-gitops-fs-');
-      try {
-        return onLocalFileSystem(d);
-      } finally {
-        c();
-      }
-    })();
-    const testLocal = local ? test : test.skip;
 
     testLocal('GIVEN files written 0.5 s before a read WHEN read again THEN they are trusted (100 ms margin), not hashed again', () => {
       // GIVEN: the read starts 0.5 s after the files' times (as `validate` does a while after `cdk8s synth`)

@@ -13,6 +13,7 @@ import { ImageRef } from '../../src/image-ref';
 import { renderAppDetailed } from '../../src/render/render';
 import { goPlainType, isAmbiguousPlainScalar, readToolOutput, toYaml, unsafeCharacter } from '../../src/yaml';
 import { goParse, goYamlOracle } from '../support/go-yaml';
+import { seededRandom } from '../support/random';
 import { hasTool, tmpDir } from '../support/tools';
 
 /**
@@ -38,14 +39,6 @@ function cases(s: string): string[] {
   return out;
 }
 
-/** A deterministic pseudo-random generator (the corpus is the same on every run). */
-function rng(seed: number): (n: number) => number {
-  let x = seed;
-  return n => {
-    x = (x * 1103515245 + 12345) % 2147483648;
-    return x % n;
-  };
-}
 
 function corpus(): string[] {
   const out = new Set<string>();
@@ -57,7 +50,7 @@ function corpus(): string[] {
     level.forEach(s => out.add(s));
   }
   // Longer number-like strings: prefixes with random tails.
-  const rand = rng(42);
+  const rand = seededRandom(42);
   const prefixes = ['', '0', '0x', '0X', '0o', '0O', '0b', '0B', '-0b', '+0x', '-0x', '+', '-', '.', '1_', '0_', '1e', '1.', '_1', '1:', '190:'];
   const tailChars = '0123456789abcdefABCDEF_+-.eEx:';
   for (let i = 0; i < 6000; i++) {
