@@ -300,8 +300,10 @@ export function readDiskTree(dir: string, options: ReadDiskTreeOptions = {}): Di
     folders.ids.push('');
     folders.dirs.push(-1, 0, 0);
     // The folder's own times, taken before its entries are listed: an entry added or removed after this gives it
-    // later ones, which the next read sees.
-    const own = local ? fs.lstatSync(abs) : undefined;
+    // later ones, which the next read sees. A subfolder is looked at without following a link (no trailing '/'):
+    // one replaced by a symlink since its parent was listed is never entered. The root may be a link to a folder.
+    const own = !local ? undefined : rel === '' ? fs.statSync(abs) : fs.lstatSync(abs.slice(0, -1));
+    if (own && !own.isDirectory()) throw new EnvironmentError(`${rel.slice(0, -1)} changed while it was being read; run the command again`);
     let complete = true;
     const od = oldFolder >= 0 ? oldFolders!.dirs : undefined;
     if (own && od && od[oldFolder * 3] !== -1 && od[oldFolder * 3] === own.mtimeMs && od[oldFolder * 3 + 1] === own.ctimeMs

@@ -134,14 +134,14 @@ describe('readDiskTree', () => {
   describe('folders listed from the cache (their own times unchanged)', () => {
     // Only on a local file system: skipped, visibly, when the temporary folder is not on one.
     /** The folders a read lists with readdir (relative, '' for the root), and the read. */
-    const listedBy = (read: () => ReturnType<typeof readDiskTree>) => {
+    const listedBy = (read: () => ReturnType<typeof readDiskTree>, root = dist) => {
       // The fs module itself (this file's `fs` is a namespace copy whose properties cannot be redefined).
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const spy = jest.spyOn(require('fs') as typeof fs, 'readdirSync');
       try {
         const result = read();
         // (the cache folder's own listing, when old cache files are pruned, is not the tree's)
-        const listed = spy.mock.calls.map(([p]) => path.relative(dist, String(p))).filter(p => !p.startsWith('..')).sort();
+        const listed = spy.mock.calls.map(([p]) => path.relative(root, String(p))).filter(p => !p.startsWith('..')).sort();
         return { listed, result };
       } finally {
         spy.mockRestore();
@@ -194,6 +194,17 @@ describe('readDiskTree', () => {
       // WHEN / THEN
       expect(listedBy(() => readDiskTree(dist, { cacheDir: cache, now: LATER() })).listed).toEqual(['', 'dev', 'dev/hello']);
       expect(listedBy(() => readDiskTree(dist, { cacheDir: cache, now: LATER() })).listed).toEqual([]);
+    });
+
+    testLocal('GIVEN a root that is a symlink to the folder WHEN read twice THEN the folder is read through it, and its listing trusted the second time', () => {
+      const link = path.join(dir, 'dist-link');
+      fs.symlinkSync(dist, link);
+      const first = listedBy(() => readDiskTree(link, { cacheDir: cache, now: LATER() }), link);
+      const second = listedBy(() => readDiskTree(link, { cacheDir: cache, now: LATER() }), link);
+      expect(first.listed).toEqual(['', 'dev', 'dev/hello']);
+      expect(keysOf(first.result)).toEqual(noCache());
+      expect(keysOf(second.result)).toEqual(noCache());
+      expect(second.listed).toEqual([]);
     });
 
     testLocal('GIVEN files renamed, removed and a folder replaced by a file WHEN read THEN the listing is a fresh read\'s', () => {
