@@ -118,7 +118,8 @@ describe('examples/hello task.js (the worker, nightly job and migration of src/m
     const child = spawn(process.execPath, [path.join(DIR, 'task.js'), 'worker'], { stdio: ['ignore', 'pipe', 'pipe'], env });
     let out = '';
     child.stdout.on('data', c => { out += c; });
-    const exited = new Promise(resolve => child.on('exit', resolve));
+    // 'close', not 'exit': the child's last output can arrive after 'exit' (its stdout is still open then).
+    const exited = new Promise(resolve => child.on('close', resolve));
     await new Promise<void>(resolve => { const t = setInterval(() => { if (out.includes('started')) { clearInterval(t); resolve(); } }, 20); });
     expect(run(['check']).status).toBe(0);
     child.kill('SIGTERM');
