@@ -21,7 +21,8 @@ function start(env: Record<string, string> = {}): Promise<Started> {
   });
   let out = '';
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(resolve => {
-    child.on('exit', (code, signal) => resolve({ code, signal }));
+    // 'close', not 'exit': output written just before exiting can arrive after 'exit'.
+    child.on('close', (code, signal) => resolve({ code, signal }));
   });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`server did not start: ${out}`)); }, 10_000);
@@ -95,7 +96,7 @@ describe('examples/hello server', () => {
     const child = spawn(process.execPath, [path.join(DIR, 'server.js')], { env: { PORT: 'eighty' }, stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     child.stderr.on('data', c => { err += c; });
-    const code = await new Promise(resolve => child.on('exit', resolve));
+    const code = await new Promise(resolve => child.on('close', resolve));
     expect(code).toBe(2);
     expect(err).toBe('PORT must be a whole number from 0 to 65535 (got "eighty")\n');
   });
