@@ -1,7 +1,8 @@
-import { createHash, randomBytes } from 'crypto';
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { FolderIds, MAX_FOLDER_ENTRIES, ObjectFormat } from './_objects';
+import { writeCacheFile } from '../_cache-files';
 
 /**
  * A cache of tree ids by listing: the key is a hash of a tree's paths and
@@ -81,15 +82,7 @@ export function forgetTreeId(cacheDir: string, key: string): void {
 
 /** Writes the file whole (temporary file, then rename: a concurrent reader sees the old or the new one). Failures only cost time. */
 function save(cacheDir: string, entries: Entries): void {
-  const file = path.join(cacheDir, FILE);
-  const tmp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}`;
-  try {
-    fs.mkdirSync(cacheDir, { recursive: true });
-    fs.writeFileSync(tmp, `${JSON.stringify({ v: VERSION, entries })}\n`);
-    fs.renameSync(tmp, file);
-  } catch {
-    fs.rmSync(tmp, { force: true });
-  }
+  writeCacheFile(path.join(cacheDir, FILE), `${JSON.stringify({ v: VERSION, entries })}\n`);
 }
 
 /** First word of the folder cache's header line, and its version (bumped when the format or the keys' meaning changes). */
@@ -172,16 +165,8 @@ export class FolderIdCache implements FolderIds {
     }
     let body = '';
     for (const [k, id] of keep) body += `${id} ${k}\n`;
-    const file = folderIdsFile(this.cacheDir, this.format);
-    const tmp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}`;
-    try {
-      fs.mkdirSync(this.cacheDir, { recursive: true });
-      const sum = createHash('sha1').update(body, 'latin1').digest('hex');
-      fs.writeFileSync(tmp, `${FOLDER_MAGIC} ${FOLDER_VERSION} ${this.format} ${keep.size} ${sum}\n${body}`, 'latin1');
-      fs.renameSync(tmp, file);
-    } catch {
-      fs.rmSync(tmp, { force: true });
-    }
+    const sum = createHash('sha1').update(body, 'latin1').digest('hex');
+    writeCacheFile(folderIdsFile(this.cacheDir, this.format), `${FOLDER_MAGIC} ${FOLDER_VERSION} ${this.format} ${keep.size} ${sum}\n${body}`, 'latin1');
     this.added = 0;
   }
 

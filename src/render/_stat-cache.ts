@@ -1,10 +1,10 @@
 import { isAscii } from 'buffer';
-import { createHash, randomBytes } from 'crypto';
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
-import { pruneCacheFiles } from '../_cache-files';
+import { pruneCacheFiles, writeCacheFile } from '../_cache-files';
 
 /**
  * The stat cache of a rendered folder read from disk (`readDiskTree`): what
@@ -244,16 +244,9 @@ export function saveCache(file: string, paths: readonly string[], nums: readonly
     Buffer.from(blobs.join(''), 'latin1'), Buffer.from(treeIds, 'latin1'), pathBytes, prefixBytes,
   ]);
   const line = Buffer.from(`${CACHE_MAGIC} ${CACHE_VERSION} ${os.endianness()} ${n} ${pathBytes.length} ${m} ${prefixBytes.length} ${checksum(body)}\n`, 'latin1');
-  const tmp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}`;
-  try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(tmp, Buffer.concat([line, Buffer.alloc(bodyAt(line.length - 1) - line.length), body]));
-    fs.renameSync(tmp, file);
-  } catch {
-    fs.rmSync(tmp, { force: true });
-    return;
+  if (writeCacheFile(file, Buffer.concat([line, Buffer.alloc(bodyAt(line.length - 1) - line.length), body]))) {
+    pruneCacheFiles(path.dirname(file), /^tree-[0-9a-f]{20}\.stat$/, MAX_CACHE_FILES, path.basename(file));
   }
-  pruneCacheFiles(path.dirname(file), /^tree-[0-9a-f]{20}\.stat$/, MAX_CACHE_FILES, path.basename(file));
 }
 
 /** Stat cache files kept per cache folder (one per rendered folder read; temporary folders read once leave theirs behind); the least recently written go first. */

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'crypto';
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as posix from 'path/posix';
@@ -6,7 +6,7 @@ import { Finding, makeReport, ValidationReport, WaivedFinding } from './finding'
 import { bundledKubernetesVersion, DEFAULT_KUBERNETES_VERSION } from './kubernetes-versions';
 import type { KustomizeCheckOptions } from './kustomize-build';
 import type { ValidateTreeOptions } from './validate-tree';
-import { pruneCacheFiles } from '../_cache-files';
+import { pruneCacheFiles, statKey, writeCacheFile } from '../_cache-files';
 import { blobIdIn, DiskTree } from '../render/disk-tree';
 import { RenderedTree } from '../render/tree';
 import { VERSION } from '../version';
@@ -108,15 +108,7 @@ function readIndex(dir: string): [string, string][] {
 /** Adds a listing's whole-tree key to the index (temporary file, then rename). Failures only cost time. */
 function rememberIndex(dir: string, listed: string, whole: string): void {
   const entries = [[listed, whole], ...readIndex(dir).filter(([k]) => k !== listed)].slice(0, MAX_INDEXED);
-  const file = path.join(dir, INDEX_FILE);
-  const tmp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}`;
-  try {
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(tmp, JSON.stringify({ v: 1, entries }));
-    fs.renameSync(tmp, file);
-  } catch {
-    fs.rmSync(tmp, { force: true });
-  }
+  writeCacheFile(path.join(dir, INDEX_FILE), JSON.stringify({ v: 1, entries }));
 }
 
 /**
@@ -162,15 +154,7 @@ function readWholeTree(dir: string, key: string): WholeTree | undefined {
 /** Writes a whole-tree entry (temporary file, then rename) and drops the oldest beyond {@link MAX_WHOLE_TREES}. */
 export function writeWholeTree(dir: string, key: string, data: WholeTree): void {
   const file = path.join(dir, `checked-tree-${key}.json`);
-  const tmp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}`;
-  try {
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(tmp, JSON.stringify(data));
-    fs.renameSync(tmp, file);
-    pruneCacheFiles(dir, /^checked-tree-[0-9a-f]{32}\.json$/, MAX_WHOLE_TREES, path.basename(file));
-  } catch {
-    fs.rmSync(tmp, { force: true });
-  }
+  if (writeCacheFile(file, JSON.stringify(data))) pruneCacheFiles(dir, /^checked-tree-[0-9a-f]{32}\.json$/, MAX_WHOLE_TREES, path.basename(file));
 }
 
 /** The report of a run over `folders` (all when undefined) from a whole-tree entry. */
@@ -221,16 +205,6 @@ function safeReaddir(dir: string): string[] {
     return fs.readdirSync(dir);
   } catch {
     return [];
-  }
-}
-
-function statKey(file: string | undefined): string | undefined {
-  if (!file) return undefined;
-  try {
-    const s = fs.statSync(file);
-    return `${file}:${s.size}:${s.mtimeMs}:${s.ino}`;
-  } catch {
-    return undefined;
   }
 }
 

@@ -1,7 +1,7 @@
-import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Finding } from './finding';
+import { statKey, writeCacheFile } from '../_cache-files';
 import { ValidationError } from '../errors';
 import { DiskTree, isBlankIn, OtherEntry, readDiskTree, ReadDiskTreeOptions } from '../render/disk-tree';
 import { RenderedTree } from '../render/tree';
@@ -73,8 +73,9 @@ export function treeShapeFindings(tree: RenderedTree, cacheDir?: string): Findin
   // that id covers, so a folder found clean before (`validate`, then `publish`) is not looked at again.
   const root = cacheDir !== undefined && tree instanceof DiskTree ? tree.folderTrees?.rootId : undefined;
   const clean = root ? readCleanRoots(cacheDir!) : [];
-  const out = root && clean.includes(root) ? [] : shapeFindingsOf(tree);
-  if (root && out.length === 0 && !clean.includes(root)) rememberCleanRoot(cacheDir!, root, clean);
+  const trusted = root !== undefined && clean.includes(root);
+  const out = trusted ? [] : shapeFindingsOf(tree);
+  if (root && !trusted && out.length === 0) rememberCleanRoot(cacheDir!, root, clean);
   if (tree instanceof DiskTree) shapeMemo.set(tree, out);
   return [...out];
 }
@@ -88,12 +89,7 @@ const MAX_CLEAN_ROOTS = 16;
 
 /** What the shape rules' verdict depends on besides the tree: this package's version and this module's file. */
 function shapeSalt(): string {
-  try {
-    const st = fs.statSync(__filename);
-    return `${VERSION}:${st.size}:${st.mtimeMs}:${st.ino}`;
-  } catch {
-    return VERSION;
-  }
+  return `${VERSION}:${statKey(__filename) ?? ''}`;
 }
 
 function readCleanRoots(cacheDir: string): string[] {
@@ -108,15 +104,7 @@ function readCleanRoots(cacheDir: string): string[] {
 
 /** Adds `root` to the clean roots (temporary file, then rename). A cache that cannot be written only costs time. */
 function rememberCleanRoot(cacheDir: string, root: string, clean: readonly string[]): void {
-  const file = path.join(cacheDir, CLEAN_ROOTS_FILE);
-  const tmp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}`;
-  try {
-    fs.mkdirSync(cacheDir, { recursive: true });
-    fs.writeFileSync(tmp, JSON.stringify({ salt: shapeSalt(), roots: [root, ...clean].slice(0, MAX_CLEAN_ROOTS) }));
-    fs.renameSync(tmp, file);
-  } catch {
-    fs.rmSync(tmp, { force: true });
-  }
+  writeCacheFile(path.join(cacheDir, CLEAN_ROOTS_FILE), JSON.stringify({ salt: shapeSalt(), roots: [root, ...clean].slice(0, MAX_CLEAN_ROOTS) }));
 }
 
 function shapeFindingsOf(tree: RenderedTree): Finding[] {

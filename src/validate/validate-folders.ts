@@ -1,9 +1,8 @@
-import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as posix from 'path/posix';
-import { pruneCacheFiles } from '../_cache-files';
+import { pruneCacheFiles, writeCacheFile } from '../_cache-files';
 import { TreeKeys, treeKeys, WholeTreeFolder, wholeTreeLookup, writeWholeTree } from './_whole-tree';
 import { FolderObjects, duplicateObjectFindings } from './duplicate-objects';
 import { Finding, makeReport, ValidationReport, WaivedFinding } from './finding';
@@ -320,17 +319,10 @@ function openCache(dir: string, saltId: string): Cache {
   return {
     entries,
     save(keep) {
-      const tmp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}`;
-      try {
-        fs.mkdirSync(dir, { recursive: true });
-        fs.writeFileSync(tmp, JSON.stringify({ entries: Object.fromEntries(keep) }));
-        fs.renameSync(tmp, file);
-      } catch {
-        // a cache that cannot be written only costs time
-        fs.rmSync(tmp, { force: true });
-        return;
+      // A cache that cannot be written only costs time.
+      if (writeCacheFile(file, JSON.stringify({ entries: Object.fromEntries(keep) }))) {
+        pruneCacheFiles(dir, /^validate-[0-9a-f]{32}\.json$/, MAX_SALT_FILES, path.basename(file));
       }
-      pruneCacheFiles(dir, /^validate-[0-9a-f]{32}\.json$/, MAX_SALT_FILES, path.basename(file));
     },
   };
 }

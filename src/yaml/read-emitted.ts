@@ -98,7 +98,7 @@ class Reader {
     while (this.at < this.bodies.length && this.indents[this.at] === indent && this.bodies[this.at].startsWith('- ')) {
       const item = this.bodies[this.at].slice(2);
       if (item.startsWith('-') || item.startsWith(' ')) outside();
-      if (isKeyLine(item)) {
+      if (keyEnd(item) >= 0) {
         // `- key: ...`: a mapping whose first line starts after the dash.
         this.bodies[this.at] = item;
         this.indents[this.at] = indent + 2;
@@ -113,32 +113,27 @@ class Reader {
 
   /** The key of a mapping line and what follows `key:` (`''` when the value is on the next lines). */
   private key(body: string): [string, string] {
-    let key: string;
-    let after: number;
-    if (body.charCodeAt(0) === 0x22 /* " */) {
-      const m = DOUBLE_QUOTED.exec(body);
-      if (!m || body.charCodeAt(m[0].length) !== 0x3a /* : */) outside();
-      key = JSON.parse(m[0]) as string;
-      after = m[0].length + 1;
-    } else {
-      const m = PLAIN_KEY.exec(body);
-      if (!m || plainValue(m[1]) !== m[1]) outside();
-      key = m[1];
-      after = m[1].length + 1;
-    }
+    const end = keyEnd(body);
+    if (end < 0) outside();
+    const raw = body.slice(0, end);
+    // A plain key must read as the string it spells (not `true`, `1`, `~`...).
+    if (raw.charCodeAt(0) !== 0x22 /* " */ && plainValue(raw) !== raw) outside();
+    const key = raw.charCodeAt(0) === 0x22 ? JSON.parse(raw) as string : raw;
+    const after = end + 1;
     if (after === body.length) return [key, ''];
     if (body.charCodeAt(after) !== 0x20 || after + 1 === body.length) outside();
     return [key, body.slice(after + 1)];
   }
 }
 
-/** True when a sequence item's text starts a mapping (`key: ...` or `key:`). */
-function isKeyLine(item: string): boolean {
-  if (item.charCodeAt(0) === 0x22 /* " */) {
-    const m = DOUBLE_QUOTED.exec(item);
-    return Boolean(m && item.charCodeAt(m[0].length) === 0x3a);
+/** Where the key a line starts with ends (the index of its `:`), or -1 when it starts with no key of the subset. */
+function keyEnd(line: string): number {
+  if (line.charCodeAt(0) === 0x22 /* " */) {
+    const m = DOUBLE_QUOTED.exec(line);
+    return m && line.charCodeAt(m[0].length) === 0x3a /* : */ ? m[0].length : -1;
   }
-  return PLAIN_KEY.test(item);
+  const m = PLAIN_KEY.exec(line);
+  return m ? m[1].length : -1;
 }
 
 /** A whole scalar after `key: ` or `- `. */

@@ -207,6 +207,33 @@ describe('readDiskTree', () => {
       expect(second.listed).toEqual([]);
     });
 
+    testLocal('GIVEN a cached folder whose subfolder or file turns into something else during the read WHEN read THEN it stops, naming the path, and never enters a link', () => {
+      // GIVEN: dev's listing trusted; the lstat of dev/hello (or of its file) answers as if it were swapped mid-read
+      fs.mkdirSync(path.join(dir, 'elsewhere'));
+      fs.symlinkSync(path.join(dir, 'elsewhere'), path.join(dir, 'link'));
+      readDiskTree(dist, { cacheDir: cache, now: LATER() });
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const realFs = require('fs') as typeof fs;
+      const lstat = realFs.lstatSync.bind(realFs);
+      /** A read during which `lstat` of `target` sees what `stand` is. */
+      const readSwapped = (target: string, stand: string) => {
+        const spy = jest.spyOn(realFs, 'lstatSync').mockImplementation(((p: fs.PathLike, o?: fs.StatSyncOptions) =>
+          lstat(String(p) === target ? stand : p, o)) as typeof fs.lstatSync);
+        try {
+          return readDiskTree(dist, { cacheDir: cache, now: LATER() });
+        } finally {
+          spy.mockRestore();
+        }
+      };
+      // WHEN / THEN a subfolder that became a symlink, and a listed file that became a folder
+      expect(() => readSwapped(path.join(dist, 'dev', 'hello'), path.join(dir, 'link')))
+        .toThrow(new EnvironmentError('dev/hello changed while it was being read; run the command again'));
+      expect(() => readSwapped(path.join(dist, 'dev', 'hello', 'a.yaml'), path.join(dir, 'elsewhere')))
+        .toThrow(new EnvironmentError('dev/hello/a.yaml changed while it was being read; run the command again'));
+      // AND unswapped, the read is whole again
+      expect(keysOf(readDiskTree(dist, { cacheDir: cache, now: LATER() }))).toEqual(noCache());
+    });
+
     testLocal('GIVEN files renamed, removed and a folder replaced by a file WHEN read THEN the listing is a fresh read\'s', () => {
       fs.mkdirSync(path.join(dist, 'dev', 'other'));
       write('dev/other/o.yaml', 'o: 1\n');
