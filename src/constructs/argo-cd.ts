@@ -1,8 +1,9 @@
 import { App, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { ARGOCD_NAMESPACE, IN_CLUSTER, RENDERED_BRANCH, appDependencies, checkRepoUrl, isAppChart, validationMessage } from './_argo';
-import { chartObjects } from './_chart-objects';
+import { chartObjectFacts } from './_chart-objects';
 import { checkDnsLabel } from './_checks';
+import { walkTree } from './_deferred';
 import { isDestinationPermitted, isResourcePermitted } from './_project-rules';
 import { CLUSTER_SCOPED_KINDS, argoName } from './_tenancy';
 import { treeConstructs } from './_tree-walk';
@@ -191,7 +192,7 @@ export class ArgoCd extends GitOpsChart {
     this.overrides = { ...props.applications };
     this.discover = props.discover ?? true;
 
-    const all = this.node.root.node.findAll();
+    const all = walkTree(this.node.root);
     const apps = this.discover ? all.filter(isAppChart) : [];
     const namespaces = this.discover ? all.filter(ManagedNamespace.isManagedNamespace) : [];
     const problems2: Problem[] = [];
@@ -463,15 +464,15 @@ export class ArgoCd extends GitOpsChart {
       const application = this.applications.get(app);
       const project = application && projects.get(application.project);
       if (!project || !application.destination.namespace) continue;
-      for (const obj of chartObjects(app)) {
+      for (const obj of chartObjectFacts(app)) {
         const group = obj.apiVersion.includes('/') ? obj.apiVersion.split('/')[0] : '';
         const clusterScoped = CLUSTER_SCOPED_KINDS.has(obj.kind);
         if (!isResourcePermitted(rules(project), group, obj.kind, obj.name, !clusterScoped)) {
-          errors.push(validationMessage('kind', `of ${obj.node.path} (${group ? `${group}/` : ''}${obj.kind} ${obj.name}) is not allowed by AppProject ${project.name}: ${clusterScoped ? 'cluster-scoped kinds need an explicit allowlist entry (ArgoCd project.clusterResources)' : 'add it to the project\'s namespaced kinds'}`, obj.kind));
-        } else if (!clusterScoped && obj.metadata.namespace && obj.metadata.namespace !== application.destination.namespace) {
-          const dst = { ...application.destination, server: application.destination.server ?? servers.get(application.destination.name ?? ''), namespace: obj.metadata.namespace };
+          errors.push(validationMessage('kind', `of ${obj.path} (${group ? `${group}/` : ''}${obj.kind} ${obj.name}) is not allowed by AppProject ${project.name}: ${clusterScoped ? 'cluster-scoped kinds need an explicit allowlist entry (ArgoCd project.clusterResources)' : 'add it to the project\'s namespaced kinds'}`, obj.kind));
+        } else if (!clusterScoped && obj.namespace && obj.namespace !== application.destination.namespace) {
+          const dst = { ...application.destination, server: application.destination.server ?? servers.get(application.destination.name ?? ''), namespace: obj.namespace };
           if (!isDestinationPermitted(rules(project), dst)) {
-            errors.push(validationMessage('metadata.namespace', `of ${obj.node.path} is outside AppProject ${project.name}, which allows ${describeDestinations(project)}`, obj.metadata.namespace));
+            errors.push(validationMessage('metadata.namespace', `of ${obj.path} is outside AppProject ${project.name}, which allows ${describeDestinations(project)}`, obj.namespace));
           }
         }
       }

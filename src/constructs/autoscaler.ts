@@ -73,7 +73,6 @@ export class Autoscaler extends Construct {
     super(scope, id);
     const where = this.node.path;
     const chart = AppChart.of(this);
-    const deployment = props.target.deployment;
     const targetName = props.target.name;
     this.highAvailability = props.highAvailability ?? (chart.environment.replicas ?? 1) >= 2;
     this.minReplicas = props.minReplicas ?? (this.highAvailability ? 2 : 1);
@@ -106,7 +105,7 @@ export class Autoscaler extends Construct {
     this.hpa = new kplus.k8s.KubeHorizontalPodAutoscalerV2(this, 'Resource', {
       metadata: { name, labels, ...(this.highAvailability ? { annotations: { [HIGH_AVAILABILITY_ANNOTATION]: 'true' } } : {}) },
       spec: {
-        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: deployment.name ?? targetName },
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: targetName },
         minReplicas: this.minReplicas,
         maxReplicas: this.maxReplicas,
         metrics: [...metric('cpu', props.cpuUtilization), ...metric('memory', props.memoryUtilization)],

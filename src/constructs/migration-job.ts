@@ -1,5 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { DeferredObject } from './_deferred';
 import { RunToCompletionProps, Workload } from './workload';
 
 /** When Argo CD deletes a finished hook Job. */
@@ -33,8 +34,13 @@ export interface MigrationJobProps extends RunToCompletionProps {
  * @see https://argo-cd.readthedocs.io/en/stable/user-guide/resource_hooks/
  */
 export class MigrationJob extends Workload {
-  /** The Job. */
-  public readonly job: kplus.Job;
+  /** The Job (built on first use, see `Workload`). */
+  public get job(): kplus.Job {
+    this._build();
+    return this._job!;
+  }
+
+  private _job?: kplus.Job;
 
   constructor(scope: Construct, id: string, props: MigrationJobProps = {}) {
     super(scope, id, props, { kind: 'MigrationJob', nameSuffix: 'migrate' });
@@ -42,12 +48,27 @@ export class MigrationJob extends Workload {
     if (!Object.values(HookDeletePolicy).includes(deletePolicy)) {
       this.report({ path: this.node.path, field: 'deletePolicy', message: 'must be a HookDeletePolicy (BEFORE_HOOK_CREATION, HOOK_SUCCEEDED or HOOK_FAILED)', value: deletePolicy });
     }
-    this.job = new kplus.Job(this, 'Job', {
+    const jobProps: kplus.JobProps = {
       ...this.podProps(),
       ...this.runToCompletion(props, { backoffLimit: 1, activeDeadlineSeconds: 600 }),
+    };
+    this._defer(() => {
+      const job = new kplus.Job(this, 'Job', jobProps);
+      this._job = job;
+      job.metadata.addAnnotation('argocd.argoproj.io/hook', 'PreSync');
+      job.metadata.addAnnotation('argocd.argoproj.io/hook-delete-policy', deletePolicy);
+      this.adopt(job, '/spec/template');
     });
-    this.job.metadata.addAnnotation('argocd.argoproj.io/hook', 'PreSync');
-    this.job.metadata.addAnnotation('argocd.argoproj.io/hook-delete-policy', deletePolicy);
-    this.adopt(this.job, '/spec/template');
+  }
+
+  /** @internal */
+  protected _releaseParts(): void {
+    super._releaseParts();
+    this._job = undefined;
+  }
+
+  /** @internal */
+  protected _renderedObjects(): DeferredObject[] {
+    return [this._renderedObject('Job/Resource', 'batch/v1', 'Job')];
   }
 }

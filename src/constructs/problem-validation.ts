@@ -18,13 +18,24 @@ class ProblemValidation implements IValidation {
   }
 }
 
-const REGISTRY = new WeakMap<IConstruct, ProblemValidation[]>();
+/**
+ * A construct's problem validations, on the construct itself. Not in a
+ * `WeakMap`: V8's young-generation collector keeps the entries of an old
+ * WeakMap alive, so every construct registered there (a workload the render
+ * builds and drops) would survive to the old generation and stay in the
+ * heap until a full collection.
+ */
+const VALIDATIONS = Symbol('cdk8s-gitops.problemValidations');
+
+type WithValidations = IConstruct & { [VALIDATIONS]?: ProblemValidation[] };
 
 /** Registers `check` as a validation of `scope`; its problems are reported at synth. */
 export function addProblemValidation(scope: IConstruct, check: () => readonly Problem[]): void {
   const validation = new ProblemValidation(check);
   scope.node.addValidation(validation);
-  REGISTRY.set(scope, [...(REGISTRY.get(scope) ?? []), validation]);
+  const host = scope as WithValidations;
+  if (host[VALIDATIONS]) host[VALIDATIONS].push(validation);
+  else Object.defineProperty(host, VALIDATIONS, { value: [validation] });
 }
 
 /**
@@ -36,7 +47,7 @@ export function validateConstruct(scope: IConstruct): Problem[] {
   const messages = scope.node.validate();
   // No message: no registered validation found a problem either (each returns one message per problem).
   if (messages.length === 0) return [];
-  const structured = (REGISTRY.get(scope) ?? []).flatMap(v => v.last);
+  const structured = ((scope as WithValidations)[VALIDATIONS] ?? []).flatMap(v => v.last);
   const rest = [...messages];
   for (const p of structured) {
     const i = rest.indexOf(problemText(p));

@@ -2,6 +2,7 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkInteger } from './_checks';
+import { DeferredObject } from './_deferred';
 import { MainContainerOptions, Workload, WorkloadKindOptions, WorkloadProps } from './workload';
 
 /** Props of a long-running, replicated workload (a Deployment). */
@@ -21,15 +22,21 @@ export interface ReplicatedWorkloadProps extends WorkloadProps {
  * zones. `WebService` and `Worker` are this plus what is their own.
  */
 export abstract class ReplicatedWorkload extends Workload {
-  /** The Deployment. */
-  public readonly deployment: kplus.Deployment;
+  /** The Deployment (built on first use, see `Workload`). */
+  public get deployment(): kplus.Deployment {
+    this._build();
+    return this._deployment!;
+  }
+
   /** Replicas actually deployed (the minimum when an autoscaler owns them). */
   public get replicas(): number {
     return this.replicaCount;
   }
 
   private replicaCount: number;
+  private readonly initialReplicas: number;
   private autoscaled = false;
+  private _deployment?: kplus.Deployment;
   private budget?: kplus.k8s.KubePodDisruptionBudget;
 
   protected constructor(scope: Construct, id: string, props: ReplicatedWorkloadProps, options: WorkloadKindOptions, main: MainContainerOptions) {
@@ -37,9 +44,16 @@ export abstract class ReplicatedWorkload extends Workload {
     const env = this.chart.environment;
     if (props.replicas !== undefined) this.check(checkInteger(this.node.path, 'replicas', props.replicas, 0, Number.MAX_SAFE_INTEGER));
     this.replicaCount = env.overridesFor(this.appName).replicas ?? props.replicas ?? env.replicas ?? 1;
-    this.deployment = new kplus.Deployment(this, 'Deployment', { ...this.podProps(main), replicas: this.replicaCount });
-    this.adopt(this.deployment, '/spec/template');
-    this.setAvailability(this.replicaCount >= 2);
+    this.initialReplicas = this.replicaCount;
+    const pod = this.podProps(main);
+    this._defer(() => {
+      const deployment = new kplus.Deployment(this, 'Deployment', { ...pod, replicas: this.initialReplicas });
+      this._deployment = deployment;
+      this.adopt(deployment, '/spec/template');
+      this.setAvailability(this.initialReplicas >= 2);
+      // As `releaseReplicas` does to a built Deployment.
+      if (this.autoscaled) this.handOverReplicas();
+    });
   }
 
   /**
@@ -51,8 +65,7 @@ export abstract class ReplicatedWorkload extends Workload {
     if (this.check(checkInteger(this.node.path, 'minReplicas', minReplicas, 1, Number.MAX_SAFE_INTEGER))) {
       this.autoscaled = true;
       this.replicaCount = minReplicas;
-      this.deployment.markHasAutoscaler();
-      this.setAvailability(minReplicas >= 2);
+      if (this._deployment) this.handOverReplicas();
     }
   }
 
@@ -61,8 +74,28 @@ export abstract class ReplicatedWorkload extends Workload {
     return this.autoscaled;
   }
 
+  /** @internal */
+  protected _releaseParts(): void {
+    super._releaseParts();
+    this._deployment = undefined;
+    this.budget = undefined;
+  }
+
+  /** @internal */
+  protected _renderedObjects(): DeferredObject[] {
+    return [
+      this._renderedObject('Deployment/Resource', 'apps/v1', 'Deployment'),
+      ...(this.replicaCount >= 2 ? [this._renderedObject('DisruptionBudget', 'policy/v1', 'PodDisruptionBudget')] : []),
+    ];
+  }
+
+  private handOverReplicas(): void {
+    this._deployment!.markHasAutoscaler();
+    this.setAvailability(this.replicaCount >= 2);
+  }
+
   private setAvailability(on: boolean): void {
-    const object = ApiObject.of(this.deployment);
+    const object = ApiObject.of(this._deployment!);
     if (on && !this.budget) {
       const matchLabels = this.selector;
       object.addJsonPatch(JsonPatch.add('/spec/template/spec/topologySpreadConstraints', [

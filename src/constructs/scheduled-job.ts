@@ -2,6 +2,7 @@ import { Cron, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkInteger } from './_checks';
+import { DeferredObject } from './_deferred';
 import { RunToCompletionProps, Workload } from './workload';
 
 /** What happens when a run is due while the previous one still runs. */
@@ -60,8 +61,13 @@ export interface ScheduledJobProps extends RunToCompletionProps {
  * 1-hour deadline per run and bounded history. Its name defaults to `<app>-cron`.
  */
 export class ScheduledJob extends Workload {
-  /** The CronJob. */
-  public readonly cronJob: kplus.CronJob;
+  /** The CronJob (built on first use, see `Workload`). */
+  public get cronJob(): kplus.CronJob {
+    this._build();
+    return this._cronJob!;
+  }
+
+  private _cronJob?: kplus.CronJob;
 
   constructor(scope: Construct, id: string, props: ScheduledJobProps) {
     super(scope, id, props, { kind: 'ScheduledJob', nameSuffix: 'cron' });
@@ -79,7 +85,7 @@ export class ScheduledJob extends Workload {
     const count = (field: string, value: number, dflt: number, min: number, max = Number.MAX_SAFE_INTEGER) =>
       (this.check(checkInteger(where, field, value, min, max)) ? value : dflt);
     const [minute, hour, day, month, weekDay] = schedule.trim().split(/\s+/);
-    this.cronJob = new kplus.CronJob(this, 'CronJob', {
+    const cronJobProps: kplus.CronJobProps = {
       ...this.podProps(),
       ...this.runToCompletion(props, { backoffLimit: 2, activeDeadlineSeconds: 3600 }),
       schedule: Cron.schedule({ minute, hour, day, month, weekDay }),
@@ -88,8 +94,22 @@ export class ScheduledJob extends Workload {
       startingDeadline: Duration.seconds(count('startingDeadlineSeconds', props.startingDeadlineSeconds ?? 300, 300, 10)),
       successfulJobsRetained: count('successfulJobsHistoryLimit', props.successfulJobsHistoryLimit ?? 3, 3, 0, 100),
       failedJobsRetained: count('failedJobsHistoryLimit', props.failedJobsHistoryLimit ?? 1, 1, 0, 100),
+    };
+    this._defer(() => {
+      this._cronJob = new kplus.CronJob(this, 'CronJob', cronJobProps);
+      this.adopt(this._cronJob, '/spec/jobTemplate/spec/template');
     });
-    this.adopt(this.cronJob, '/spec/jobTemplate/spec/template');
+  }
+
+  /** @internal */
+  protected _releaseParts(): void {
+    super._releaseParts();
+    this._cronJob = undefined;
+  }
+
+  /** @internal */
+  protected _renderedObjects(): DeferredObject[] {
+    return [this._renderedObject('CronJob/Resource', 'batch/v1', 'CronJob')];
   }
 }
 

@@ -1,6 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkInteger } from './_checks';
+import { DeferredObject } from './_deferred';
 import { HealthCheck } from './pod-spec';
 import { ReplicatedWorkload, ReplicatedWorkloadProps } from './replicated-workload';
 import { Problem } from '../errors';
@@ -43,8 +44,13 @@ export interface WebServiceProps extends ReplicatedWorkloadProps {
  * each named port with a `servicePort` gets a Service port too.
  */
 export class WebService extends ReplicatedWorkload {
-  /** The Service. */
-  public readonly service: kplus.Service;
+  /** The Service (built on first use, see `Workload`). */
+  public get service(): kplus.Service {
+    this._build();
+    return this._service!;
+  }
+
+  private _service?: kplus.Service;
 
   constructor(scope: Construct, id: string, props: WebServiceProps = {}) {
     const where = `${scope.node.path}/${id}`;
@@ -66,15 +72,29 @@ export class WebService extends ReplicatedWorkload {
     const servicePort = props.servicePort ?? 80;
     this.check(checkInteger(this.node.path, 'servicePort', servicePort, 1, 65535));
 
-    this.service = new kplus.Service(this, 'Service', {
+    const serviceProps: kplus.ServiceProps = {
       metadata: { name: this.name, labels: this.objectLabels },
       ports: [
         { name: 'http', port: servicePort, targetPort: port },
         ...(props.ports ?? []).filter(p => p.servicePort !== undefined)
           .map(p => ({ name: p.name, port: p.servicePort!, targetPort: p.port, protocol: p.protocol as kplus.Protocol | undefined })),
       ],
+    };
+    this._defer(() => {
+      this._service = new kplus.Service(this, 'Service', serviceProps);
+      for (const [k, v] of Object.entries(this.selector)) this._service.selectLabel(k, v);
     });
-    for (const [k, v] of Object.entries(this.selector)) this.service.selectLabel(k, v);
+  }
+
+  /** @internal */
+  protected _releaseParts(): void {
+    super._releaseParts();
+    this._service = undefined;
+  }
+
+  /** @internal */
+  protected _renderedObjects(): DeferredObject[] {
+    return [...super._renderedObjects(), this._renderedObject('Service/Resource', 'v1', 'Service')];
   }
 }
 

@@ -2,6 +2,7 @@ import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkAnnotations, checkDnsLabel, checkDns1035Label, checkInteger, checkLabels } from './_checks';
+import { DeferredObject, DeferredParts } from './_deferred';
 import { containerPorts, containerProbe, kplusVolume, perAppServiceAccount, sortKeys } from './_pod-parts';
 import { AppChart } from './app-chart';
 import { GitOpsApp } from './gitops-app';
@@ -159,8 +160,13 @@ const TMP = 'tmp';
  * ServiceAccount, and the image from the pins.
  *
  * A kind (`WebService`, `Worker`, `ScheduledJob`, `MigrationJob`) calls
- * `podProps()` for the kplus props of its pod, creates its kplus object and
- * hands it to `adopt()`. Problems are reported at synth, all at once.
+ * `podProps()` for the kplus props of its pod (every check runs there and
+ * then), and defers creating its kplus objects (`_defer`; the step hands the
+ * pod's object to `adopt()`): they are built on first look (an accessor such
+ * as `deployment`, a method such as `addEnv`, or a walk of the construct
+ * tree), and otherwise only while the renderer renders the app's chart,
+ * which drops them after (see `DeferredParts`). Problems are reported at
+ * synth, all at once.
  */
 export abstract class Workload extends Construct {
   /** Name of the workload's objects and main container. */
@@ -192,9 +198,11 @@ export abstract class Workload extends Construct {
   private workload?: PodWorkload;
   private mainContainer?: kplus.Container;
   private mainHealthCheck?: HealthCheck;
+  private readonly parts: DeferredParts;
 
   protected constructor(scope: Construct, id: string, props: WorkloadProps, options: WorkloadKindOptions) {
     super(scope, id);
+    this.parts = new DeferredParts(this, () => this._releaseParts(), () => this._renderedObjects());
     this.props = props;
     this.kindOptions = options;
     this.chart = AppChart.of(this);
@@ -297,6 +305,7 @@ export abstract class Workload extends Construct {
     }, '', undefined, false, main);
     const sidecars = (props.sidecars ?? []).map((spec, i) => this.containerProps(spec, `sidecars[${i}]`, `containers/${i + 1}`, false));
     const initContainers = (props.initContainers ?? []).map((spec, i) => this.containerProps(spec, `initContainers[${i}]`, `initContainers/${i}`, true));
+    for (const image of this.images) this.pinInKustomization(image);
     return {
       metadata: { name: this.name, labels: this.objectLabels },
       select: false,
@@ -339,7 +348,40 @@ export abstract class Workload extends Construct {
     if (typeof reason === 'string' && reason.trim()) {
       for (const rule of ['liveness-probe', 'readiness-probe']) workload.metadata.addAnnotation(`cdk8s-gitops.io/waive.${rule}`, reason);
     }
-    for (const image of this.images) this.pinInKustomization(image);
+  }
+
+  /**
+   * Adds a step that creates the kind's kplus objects (steps run in order,
+   * on first look at them or while a render renders the chart): it must
+   * depend only on state set before, so every build renders the same.
+   * @internal
+   */
+  protected _defer(build: () => void): void {
+    this.parts.add(build);
+  }
+
+  /** Builds the kind's kplus objects for good, if they are not. @internal */
+  protected _build(): void {
+    this.parts.ensure();
+  }
+
+  /** Forgets the kplus objects after a render built them (they are built again when needed). @internal */
+  protected _releaseParts(): void {
+    this.workload = undefined;
+    this.mainContainer = undefined;
+  }
+
+  /**
+   * The ApiObjects the deferred steps add (construct path, kind, name), for
+   * the checks that look at an app's objects before the render. @internal
+   */
+  protected _renderedObjects(): DeferredObject[] {
+    return [];
+  }
+
+  /** The fields of one of the `_renderedObjects`, the kplus object at `id` of this workload. @internal */
+  protected _renderedObject(id: string, apiVersion: string, kind: string): DeferredObject {
+    return { path: `${this.node.path}/${id}`, apiVersion, kind, name: this.name, namespace: this.chart.namespace };
   }
 
   /** Checks and resolves the retry and deadline of a kind that runs to completion. */
@@ -355,8 +397,9 @@ export abstract class Workload extends Construct {
     };
   }
 
-  /** The kplus object of the pod (after `adopt`). */
+  /** The kplus object of the pod (built for good). */
   protected pod(): PodWorkload {
+    this.parts.ensure();
     if (!this.workload) throw new Error(`${this.node.path}: the workload kind did not call adopt()`);
     return this.workload;
   }

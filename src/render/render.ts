@@ -1,8 +1,10 @@
 import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { HeapBound } from './_heap-bound';
 import { KUSTOMIZATION_FILE, apiGroup, objectFileName } from './layout';
 import { isBlankText, RenderedTree, sortTree, TextsOnDemand, unsafeTreePath } from './tree';
 import { chartObjects } from '../constructs/_chart-objects';
+import { DeferredParts, walkTree } from '../constructs/_deferred';
 import { CLUSTER_SCOPED_KINDS } from '../constructs/_tenancy';
 import { withTreeWalk } from '../constructs/_tree-walk';
 import { GitOpsChart } from '../constructs/gitops-chart';
@@ -86,15 +88,17 @@ export function renderApp(app: App): RenderedTree {
 export function renderAppDetailed(app: App, options: RenderOptions = {}): RenderedApp {
   // One walk of the tree for the validations (those that look at the whole
   // tree share it, see `withTreeWalk`) and the chart order.
-  const all = app.node.findAll();
+  const all = walkTree(app);
   const problems = validationProblems(app, all);
   if (problems.length) throw new ValidationError(problems);
 
   const files: [string, string | undefined][] = [];
   const objects = new Map<string, unknown>();
   const folders = new Map<string, string>();
-  const identities = new Map<string, ApiObject>();
+  const identities = new Map<string, string>();
+  const heap = new HeapBound();
   for (const chart of chartsInOrder(app, all)) {
+    heap.tick();
     if (!GitOpsChart.isGitOpsChart(chart)) {
       problems.push({ path: chart.node.path, message: 'is a plain cdk8s Chart; put objects in an AppChart (one app in one Environment) so they have a folder in the rendered tree' });
       continue;
@@ -148,12 +152,24 @@ function chartsInOrder(app: App, all: readonly IConstruct[]): Chart[] {
 }
 
 /** The chart's files (tree path → the object to emit it from), its problems added to `problems`. */
-function renderChart(chart: GitOpsChart, problems: Problem[], identities: Map<string, ApiObject>): [string, unknown][] {
+function renderChart(chart: GitOpsChart, problems: Problem[], identities: Map<string, string>): [string, unknown][] {
+  // The workloads' deferred objects are built for this chart only, and dropped once it is rendered.
+  const transient: DeferredParts[] = [];
+  try {
+    return renderChartObjects(chart, chartObjects(chart, transient), problems, identities);
+  } finally {
+    for (const parts of transient) parts.release();
+  }
+}
+
+function renderChartObjects(
+  chart: GitOpsChart, all: readonly ApiObject[], problems: Problem[], identities: Map<string, string>,
+): [string, unknown][] {
   const objects: RenderedObject[] = [];
   const kustomization = chart.kustomization;
   const labels = kustomization?.commonLabels ?? {};
   const annotations = kustomization?.commonAnnotations ?? {};
-  for (const obj of chartObjects(chart)) {
+  for (const obj of all) {
     // The construct path (a walk up the tree and a join) only names problems: computed for one.
     const json = withRenderedPatches(obj, problems);
     const kind = json?.kind;
@@ -212,7 +228,7 @@ function assignFileNames(chart: GitOpsChart, objects: RenderedObject[], problems
  * other at run time: refused here, naming both construct paths.
  */
 function checkIdentities(
-  chart: GitOpsChart, destination: string, objects: RenderedObject[], seen: Map<string, ApiObject>, problems: Problem[],
+  chart: GitOpsChart, destination: string, objects: RenderedObject[], seen: Map<string, string>, problems: Problem[],
 ): void {
   for (const o of objects) {
     const { kind, metadata } = o.json;
@@ -221,13 +237,14 @@ function checkIdentities(
     const identity = `${group}/${kind} ${namespace ? `${namespace}/` : ''}${metadata.name}`;
     const key = `${destination}\n${identity}`;
     const first = seen.get(key);
+    // The first one's construct path (not the object: a workload's objects are dropped after the render of their chart).
     if (first === undefined) {
-      seen.set(key, o.obj);
-    } else if (first !== o.obj) {
+      seen.set(key, o.obj.node.path);
+    } else if (first !== o.obj.node.path) {
       problems.push({
         path: o.obj.node.path,
         field: 'metadata.name',
-        message: `is the object ${identity} that ${first.node.path} renders too, for the same cluster ${destination}: two Applications would overwrite each other; rename one or render it once`,
+        message: `is the object ${identity} that ${first} renders too, for the same cluster ${destination}: two Applications would overwrite each other; rename one or render it once`,
         value: metadata.name,
       });
     }
@@ -270,7 +287,7 @@ function sortKeys<T>(r: Record<string, T>): Record<string, T> {
 
 /** Runs every construct's validations (`node.addValidation`): every problem of every construct, at once. */
 export function collectValidationProblems(root: IConstruct): Problem[] {
-  return validationProblems(root, root.node.findAll());
+  return validationProblems(root, walkTree(root));
 }
 
 /** `collectValidationProblems` over `all`, the walk of `root`'s tree (shared with whole-tree validations when `root` is the tree's root). */

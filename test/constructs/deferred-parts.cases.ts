@@ -1,0 +1,123 @@
+import { ApiObject, Chart, Testing } from 'cdk8s';
+import {
+  AppChart, Autoscaler, Environment, GitOpsApp, HealthCheck, ImageRef, MigrationJob, ScheduledJob, WebService, Worker,
+} from '../../src';
+import { chartObjectFacts, chartObjects } from '../../src/constructs/_chart-objects';
+import { DeferredParts, rawChildren, walkTree } from '../../src/constructs/_deferred';
+
+const image = ImageRef.parse('ghcr.io/example/app:1.0.0');
+
+function estate() {
+  const app = new GitOpsApp({ outdir: '/nonexistent' });
+  const env = new Environment(app, 'dev', { namespace: 'dev-ns' });
+  const chart = new AppChart(env, 'web');
+  return { app, env, chart };
+}
+
+const ids = (c: { node: { id: string } }[]) => c.map(x => x.node.id);
+
+describe('deferred workload parts', () => {
+  test('GIVEN a WebService WHEN nothing looks at it THEN its kplus objects are not in the tree yet', () => {
+    // GIVEN
+    const { chart } = estate();
+    const web = new WebService(chart, 'web', { image });
+    // THEN
+    expect(ids(rawChildren(web))).not.toContain('Deployment');
+    expect(DeferredParts.of(web)?.pending).toBe(true);
+    expect(walkTree(chart).some(c => ApiObject.isApiObject(c) && c.kind === 'Deployment')).toBe(false);
+  });
+
+  test.each([
+    ['node.findAll()', (w: WebService) => w.node.findAll()],
+    ['node.children', (w: WebService) => w.node.children],
+    ['node.tryFindChild', (w: WebService) => w.node.tryFindChild('Service')],
+    ['ApiObject.of (node.defaultChild)', (w: WebService) => ApiObject.of(w.deployment)],
+    ['the service accessor', (w: WebService) => w.service],
+    ['addEnv', (w: WebService) => w.addEnv('A', 'b')],
+  ])('GIVEN a WebService WHEN %s looks at it THEN its objects are built for good and stay after a render', (_, look) => {
+    // GIVEN
+    const { app, chart } = estate();
+    const web = new WebService(chart, 'web', { image });
+    // WHEN
+    look(web);
+    app.render();
+    // THEN
+    expect(ids(rawChildren(web))).toEqual(expect.arrayContaining(['Deployment', 'Service']));
+    expect(DeferredParts.of(web)?.pending).toBe(false);
+  });
+
+  test('GIVEN an app WHEN it renders twice THEN the renders are identical and its workloads are dropped after each', () => {
+    // GIVEN
+    const { app, chart } = estate();
+    const web = new WebService(chart, 'web', { image, replicas: 3, env: { LOG_LEVEL: 'info' } });
+    new Worker(chart, 'worker', { image, healthCheck: HealthCheck.none('batch') });
+    // WHEN
+    const first = [...app.render()];
+    const after = ids(rawChildren(web));
+    const second = [...app.render()];
+    // THEN
+    expect(second).toEqual(first);
+    expect(first.map(([p]) => p)).toEqual(expect.arrayContaining(['dev/web/deployment-web.yaml', 'dev/web/service-web.yaml']));
+    expect(after).not.toContain('Deployment');
+    expect(DeferredParts.of(web)?.pending).toBe(true);
+  });
+
+  test('GIVEN workloads WHEN rendered deferred or built first THEN the files are the same, and Testing.synth sees the objects', () => {
+    // GIVEN
+    const make = () => {
+      const { app, chart } = estate();
+      const web = new WebService(chart, 'web', { image, replicas: 2 });
+      new Autoscaler(chart, 'scale', { target: web, maxReplicas: 5, cpuUtilization: 70 });
+      new ScheduledJob(chart, 'cron', { image, schedule: '0 3 * * *', healthCheck: HealthCheck.none('job') });
+      new MigrationJob(chart, 'migrate', { image });
+      return { app, chart };
+    };
+    const deferred = make();
+    const built = make();
+    built.chart.node.findAll();
+    // WHEN / THEN
+    expect([...deferred.app.render()]).toEqual([...built.app.render()]);
+    expect(Testing.synth(deferred.chart).map(o => o.kind).sort()).toEqual(
+      ['CronJob', 'Deployment', 'HorizontalPodAutoscaler', 'Job', 'Service'].sort());
+  });
+
+  test.each([
+    ['WebService, 1 replica', (c: AppChart) => new WebService(c, 'w', { image })],
+    ['WebService, 3 replicas', (c: AppChart) => new WebService(c, 'w', { image, replicas: 3 })],
+    ['WebService, autoscaled to a minimum of 1', (c: AppChart) => {
+      const w = new WebService(c, 'w', { image, replicas: 3 });
+      new Autoscaler(c, 'a', { target: w, minReplicas: 1, maxReplicas: 4, cpuUtilization: 50 });
+    }],
+    ['Worker, 2 replicas', (c: AppChart) => new Worker(c, 'w', { image, replicas: 2, healthCheck: HealthCheck.none('x') })],
+    ['ScheduledJob', (c: AppChart) => new ScheduledJob(c, 'w', { image, schedule: '* * * * *', healthCheck: HealthCheck.none('x') })],
+    ['MigrationJob', (c: AppChart) => new MigrationJob(c, 'w', { image })],
+  ])('GIVEN a %s THEN the objects it declares before building are the ones it builds', (_, make) => {
+    // GIVEN
+    const { chart } = estate();
+    make(chart);
+    // WHEN
+    const declared = chartObjectFacts(chart);
+    const builtObjects = chartObjects(chart);
+    // THEN
+    const facts = builtObjects.map(o => ({
+      path: o.node.path, apiVersion: o.apiVersion, kind: o.kind, name: o.name, namespace: o.metadata.namespace,
+    }));
+    expect(declared).toEqual(facts);
+    expect(declared.map(o => o.kind)).toContain(builtObjects.find(o => o.kind !== 'Kustomization' && o.kind !== 'HorizontalPodAutoscaler')?.kind);
+  });
+
+  test('GIVEN a chart WHEN its objects are listed for a render THEN the deferred ones are built for it only, until released', () => {
+    // GIVEN
+    const { chart } = estate();
+    const web = new WebService(chart, 'web', { image });
+    const transient: DeferredParts[] = [];
+    // WHEN
+    const objects = chartObjects(chart as Chart, transient);
+    // THEN
+    expect(objects.map(o => o.kind)).toEqual(expect.arrayContaining(['Deployment', 'Service']));
+    expect(transient).toEqual([DeferredParts.of(web)]);
+    transient.forEach(t => t.release());
+    expect(ids(rawChildren(web))).not.toContain('Service');
+    expect(web.service.name).toBe('web');
+  });
+});
