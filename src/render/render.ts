@@ -230,6 +230,7 @@ function assignFileNames(chart: GitOpsChart, objects: RenderedObject[], problems
 function checkIdentities(
   chart: GitOpsChart, destination: string, objects: RenderedObject[], seen: Map<string, string>, problems: Problem[],
 ): void {
+  let chartPath: string | undefined;
   for (const o of objects) {
     const { kind, metadata } = o.json;
     const group = apiGroup(o.json.apiVersion);
@@ -239,7 +240,7 @@ function checkIdentities(
     const first = seen.get(key);
     // The first one's construct path (not the object: a workload's objects are dropped after the render of their chart).
     if (first === undefined) {
-      seen.set(key, o.obj.node.path);
+      seen.set(key, pathUnder(chart, (chartPath ??= chart.node.path), o.obj));
     } else if (first !== o.obj.node.path) {
       problems.push({
         path: o.obj.node.path,
@@ -249,6 +250,13 @@ function checkIdentities(
       });
     }
   }
+}
+
+/** `obj.node.path`, for an object under `chart` whose path is `chartPath` (without walking up to the root for each object). */
+function pathUnder(chart: GitOpsChart, chartPath: string, obj: ApiObject): string {
+  let path = obj.node.id;
+  for (let c = obj.node.scope; c !== undefined && c !== chart; c = c.node.scope) path = `${c.node.id}/${path}`;
+  return chartPath ? `${chartPath}/${path}` : path;
 }
 
 /**
