@@ -2,6 +2,57 @@ import { IConstruct, Node } from 'constructs';
 
 const DEFERRED = Symbol.for('cdk8s-gitops.deferredParts');
 
+/** What a construct with deferred parts does for them. */
+export interface DeferredHost extends IConstruct {
+  /** Forgets the host's references to the parts (after a render's build). */
+  _releaseParts(): void;
+  /** The ApiObjects the build adds, known without building. */
+  _renderedObjects(): DeferredObject[];
+}
+
+type DeferredNode = Node & { [DEFERRED]?: DeferredParts };
+
+/**
+ * Per prototype of `Node` (one per copy of `constructs` loaded), the
+ * prototype a host's node gets: `children`, `tryFindChild` and
+ * `tryRemoveChild` build the parts first. One shared prototype, not
+ * functions on each node, keeps the nodes small and their shape shared.
+ */
+const NODE_PROTOTYPES = new Map<object, object>();
+
+function deferredNodePrototype(proto: Node): object {
+  let derived = NODE_PROTOTYPES.get(proto);
+  if (!derived) {
+    derived = Object.create(proto, {
+      children: {
+        configurable: true,
+        get(this: DeferredNode) {
+          this[DEFERRED]?.ensure();
+          return Reflect.get(proto, 'children', this);
+        },
+      },
+      tryFindChild: {
+        configurable: true,
+        writable: true,
+        value(this: DeferredNode, id: string) {
+          this[DEFERRED]?.ensure();
+          return proto.tryFindChild.call(this, id);
+        },
+      },
+      tryRemoveChild: {
+        configurable: true,
+        writable: true,
+        value(this: DeferredNode, id: string) {
+          this[DEFERRED]?.ensure();
+          return proto.tryRemoveChild.call(this, id);
+        },
+      },
+    }) as object;
+    NODE_PROTOTYPES.set(proto, derived);
+  }
+  return derived;
+}
+
 /** An object a construct's deferred parts will render, as the checks before the render need to know it. */
 export interface DeferredObject {
   /** Construct path of the ApiObject the build will add. */
@@ -36,35 +87,21 @@ export class DeferredParts {
   private state: 'pending' | 'building' | 'transient' | 'built' = 'pending';
   private ids: string[] = [];
   private readonly builds: (() => void)[] = [];
+  /** The prototype the host's node had (its own `children` and friends). */
+  private readonly nodePrototype: Node;
 
-  /**
-   * @param host the construct the parts are children of
-   * @param release forgets the host's references to the parts (after a render's build)
-   * @param objects the ApiObjects the build adds, known without building
-   */
-  constructor(
-    private readonly host: IConstruct,
-    private readonly release_: () => void,
-    private readonly objects: () => DeferredObject[],
-  ) {
+  /** @param host the construct the parts are children of */
+  constructor(private readonly host: DeferredHost) {
     Object.defineProperty(host, DEFERRED, { value: this });
     const node = host.node;
-    const proto = Object.getPrototypeOf(node) as Node;
-    Object.defineProperty(node, 'children', {
-      configurable: true,
-      get: () => {
-        this.ensure();
-        return Reflect.get(proto, 'children', node);
-      },
-    });
-    node.tryFindChild = id => {
-      this.ensure();
-      return proto.tryFindChild.call(node, id);
-    };
-    node.tryRemoveChild = id => {
-      this.ensure();
-      return proto.tryRemoveChild.call(node, id);
-    };
+    this.nodePrototype = Object.getPrototypeOf(node) as Node;
+    Object.defineProperty(node, DEFERRED, { value: this });
+    Object.setPrototypeOf(node, deferredNodePrototype(this.nodePrototype));
+  }
+
+  /** The host's children, without building the parts. */
+  public rawChildren(): IConstruct[] {
+    return Reflect.get(this.nodePrototype, 'children', this.host.node);
   }
 
   /** Adds a step to the build (steps run in the order added). */
@@ -95,25 +132,24 @@ export class DeferredParts {
   /** Drops the parts a `buildForRender` built (not if something looked at them since). */
   public release(): void {
     if (this.state !== 'transient') return;
-    const proto = Object.getPrototypeOf(this.host.node) as Node;
-    for (const id of this.ids) proto.tryRemoveChild.call(this.host.node, id);
+    for (const id of this.ids) this.nodePrototype.tryRemoveChild.call(this.host.node, id);
     this.ids = [];
-    this.release_();
+    this.host._releaseParts();
     this.state = 'pending';
   }
 
   /** The ApiObjects the parts render (built or not). */
   public renderedObjects(): DeferredObject[] {
-    return this.objects();
+    return this.host._renderedObjects();
   }
 
   private build(): void {
     this.state = 'building';
-    const before = new Set(rawChildren(this.host).map(c => c.node.id));
+    const before = new Set(this.rawChildren().map(c => c.node.id));
     try {
       for (const step of this.builds) step();
     } finally {
-      this.ids = rawChildren(this.host).map(c => c.node.id).filter(id => !before.has(id));
+      this.ids = this.rawChildren().map(c => c.node.id).filter(id => !before.has(id));
       this.state = 'built';
     }
   }
@@ -121,8 +157,8 @@ export class DeferredParts {
 
 /** The children of `c`, without building deferred parts (those not built are not listed). */
 export function rawChildren(c: IConstruct): IConstruct[] {
-  const node = c.node;
-  return DEFERRED in c ? Reflect.get(Object.getPrototypeOf(node), 'children', node) : node.children;
+  const deferred = (c as { [DEFERRED]?: DeferredParts })[DEFERRED];
+  return deferred ? deferred.rawChildren() : c.node.children;
 }
 
 /**

@@ -62,13 +62,13 @@ export class MigrationJob extends Workload {
   }
 
   /** @internal */
-  protected _releaseParts(): void {
+  public _releaseParts(): void {
     super._releaseParts();
     this._job = undefined;
   }
 
   /** @internal */
-  protected _renderedObjects(): DeferredObject[] {
+  public _renderedObjects(): DeferredObject[] {
     return [this._renderedObject('Job/Resource', 'batch/v1', 'Job')];
   }
 }

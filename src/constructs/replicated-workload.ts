@@ -75,14 +75,14 @@ export abstract class ReplicatedWorkload extends Workload {
   }
 
   /** @internal */
-  protected _releaseParts(): void {
+  public _releaseParts(): void {
     super._releaseParts();
     this._deployment = undefined;
     this.budget = undefined;
   }
 
   /** @internal */
-  protected _renderedObjects(): DeferredObject[] {
+  public _renderedObjects(): DeferredObject[] {
     return [
       this._renderedObject('Deployment/Resource', 'apps/v1', 'Deployment'),
       ...(this.replicaCount >= 2 ? [this._renderedObject('DisruptionBudget', 'policy/v1', 'PodDisruptionBudget')] : []),

@@ -102,13 +102,13 @@ export class ScheduledJob extends Workload {
   }
 
   /** @internal */
-  protected _releaseParts(): void {
+  public _releaseParts(): void {
     super._releaseParts();
     this._cronJob = undefined;
   }
 
   /** @internal */
-  protected _renderedObjects(): DeferredObject[] {
+  public _renderedObjects(): DeferredObject[] {
     return [this._renderedObject('CronJob/Resource', 'batch/v1', 'CronJob')];
   }
 }

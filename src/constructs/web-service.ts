@@ -87,13 +87,13 @@ export class WebService extends ReplicatedWorkload {
   }
 
   /** @internal */
-  protected _releaseParts(): void {
+  public _releaseParts(): void {
     super._releaseParts();
     this._service = undefined;
   }
 
   /** @internal */
-  protected _renderedObjects(): DeferredObject[] {
+  public _renderedObjects(): DeferredObject[] {
     return [...super._renderedObjects(), this._renderedObject('Service/Resource', 'v1', 'Service')];
   }
 }

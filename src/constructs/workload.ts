@@ -202,7 +202,7 @@ export abstract class Workload extends Construct {
 
   protected constructor(scope: Construct, id: string, props: WorkloadProps, options: WorkloadKindOptions) {
     super(scope, id);
-    this.parts = new DeferredParts(this, () => this._releaseParts(), () => this._renderedObjects());
+    this.parts = new DeferredParts(this);
     this.props = props;
     this.kindOptions = options;
     this.chart = AppChart.of(this);
@@ -366,7 +366,7 @@ export abstract class Workload extends Construct {
   }
 
   /** Forgets the kplus objects after a render built them (they are built again when needed). @internal */
-  protected _releaseParts(): void {
+  public _releaseParts(): void {
     this.workload = undefined;
     this.mainContainer = undefined;
   }
@@ -375,7 +375,7 @@ export abstract class Workload extends Construct {
    * The ApiObjects the deferred steps add (construct path, kind, name), for
    * the checks that look at an app's objects before the render. @internal
    */
-  protected _renderedObjects(): DeferredObject[] {
+  public _renderedObjects(): DeferredObject[] {
     return [];
   }
 

@@ -68,7 +68,7 @@ describe('deferred workload parts', () => {
       const { app, chart } = estate();
       const web = new WebService(chart, 'web', { image, replicas: 2 });
       new Autoscaler(chart, 'scale', { target: web, maxReplicas: 5, cpuUtilization: 70 });
-      new ScheduledJob(chart, 'cron', { image, schedule: '0 3 * * *', healthCheck: HealthCheck.none('job') });
+      new ScheduledJob(chart, 'cron', { image, schedule: '0 3 * * *' });
       new MigrationJob(chart, 'migrate', { image });
       return { app, chart };
     };
@@ -89,7 +89,7 @@ describe('deferred workload parts', () => {
       new Autoscaler(c, 'a', { target: w, minReplicas: 1, maxReplicas: 4, cpuUtilization: 50 });
     }],
     ['Worker, 2 replicas', (c: AppChart) => new Worker(c, 'w', { image, replicas: 2, healthCheck: HealthCheck.none('x') })],
-    ['ScheduledJob', (c: AppChart) => new ScheduledJob(c, 'w', { image, schedule: '* * * * *', healthCheck: HealthCheck.none('x') })],
+    ['ScheduledJob', (c: AppChart) => new ScheduledJob(c, 'w', { image, schedule: '* * * * *' })],
     ['MigrationJob', (c: AppChart) => new MigrationJob(c, 'w', { image })],
   ])('GIVEN a %s THEN the objects it declares before building are the ones it builds', (_, make) => {
     // GIVEN
