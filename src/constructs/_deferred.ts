@@ -157,8 +157,10 @@ export class DeferredParts {
 
 /** The children of `c`, without building deferred parts (those not built are not listed). */
 export function rawChildren(c: IConstruct): IConstruct[] {
-  const deferred = (c as { [DEFERRED]?: DeferredParts })[DEFERRED];
-  return deferred ? deferred.rawChildren() : c.node.children;
+  // Looked up on the node (every node has one of two shapes), not on the construct (one shape per class).
+  const node = c.node as DeferredNode;
+  const deferred = node[DEFERRED];
+  return deferred ? deferred.rawChildren() : node.children;
 }
 
 /**

@@ -1,15 +1,15 @@
 import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { HeapBound } from './_heap-bound';
 import { KUSTOMIZATION_FILE, apiGroup, objectFileName } from './layout';
 import { isBlankText, RenderedTree, sortTree, TextsOnDemand, unsafeTreePath } from './tree';
 import { chartObjects } from '../constructs/_chart-objects';
-import { DeferredParts, walkTree } from '../constructs/_deferred';
+import { DeferredParts, rawChildren, walkTree } from '../constructs/_deferred';
 import { CLUSTER_SCOPED_KINDS } from '../constructs/_tenancy';
 import { withTreeWalk } from '../constructs/_tree-walk';
 import { GitOpsChart } from '../constructs/gitops-chart';
 import { validateConstruct } from '../constructs/problem-validation';
 import { RenderedPatch } from '../constructs/rendered-patch';
+import { HeapBound } from '../_heap-bound';
 import { Problem, ValidationError } from '../errors';
 import { findUnsafeStrings, toYaml } from '../yaml';
 
@@ -96,9 +96,9 @@ export function renderAppDetailed(app: App, options: RenderOptions = {}): Render
   const objects = new Map<string, unknown>();
   const folders = new Map<string, string>();
   const identities = new Map<string, string>();
-  const heap = new HeapBound();
+  const heap = new HeapBound({ every: 128, growth: 64 * 2 ** 20, floor: 192 * 2 ** 20 });
   for (const chart of chartsInOrder(app, all)) {
-    heap.tick();
+    heap.tick(rawChildren(chart).length);
     if (!GitOpsChart.isGitOpsChart(chart)) {
       problems.push({ path: chart.node.path, message: 'is a plain cdk8s Chart; put objects in an AppChart (one app in one Environment) so they have a folder in the rendered tree' });
       continue;

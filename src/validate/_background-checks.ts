@@ -19,6 +19,9 @@ export interface WorkerResults {
   readonly writeErrorDir?: string;
 }
 
+/** The worker's young generation, MiB. */
+const WORKER_YOUNG_MB = 8;
+
 /** How long the main thread waits for the worker's results before checking in-thread instead. */
 const WAIT_MS = 120_000;
 
@@ -49,7 +52,9 @@ export class BackgroundChecks {
         ...(options.rules !== undefined ? { rules: options.rules } : {}),
       };
       const workerData = { options: workerOptions, writeTo: [...writeTo], flag, port: port2 };
-      const worker = new wt.Worker(script, { workerData, transferList: [port2] });
+      // A small young generation (V8's default grows to 32 MiB): the worker's objects die young or
+      // live to the end, and its heap is part of the synth's peak memory.
+      const worker = new wt.Worker(script, { workerData, transferList: [port2], resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
       worker.unref();
       // A worker that fails (e.g. cannot load its checks) ends without answering, which `results()`
       // sees; without a listener its 'error' event would end this process once the synth is over.
