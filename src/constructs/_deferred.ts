@@ -81,10 +81,15 @@ export interface DeferredObject {
 export class DeferredParts {
   /** The deferred parts of `c`, if it has any. */
   public static of(c: IConstruct): DeferredParts | undefined {
-    return (c as { [DEFERRED]?: DeferredParts })[DEFERRED];
+    // Looked up on the node (every node has one of two shapes), not on the construct (one shape per class).
+    return (c.node as DeferredNode)[DEFERRED];
   }
 
-  private state: 'pending' | 'building' | 'transient' | 'built' = 'pending';
+  /**
+   * `prebuilt`: built by `prebuild`, dropped after a render like a render's
+   * build; `transient`: built for a render.
+   */
+  private state: 'pending' | 'building' | 'prebuilt' | 'transient' | 'built' = 'pending';
   private ids: string[] = [];
   private readonly builds: (() => void)[] = [];
   /** The prototype the host's node had (its own `children` and friends). */
@@ -92,7 +97,6 @@ export class DeferredParts {
 
   /** @param host the construct the parts are children of */
   constructor(private readonly host: DeferredHost) {
-    Object.defineProperty(host, DEFERRED, { value: this });
     const node = host.node;
     this.nodePrototype = Object.getPrototypeOf(node) as Node;
     Object.defineProperty(node, DEFERRED, { value: this });
@@ -115,16 +119,26 @@ export class DeferredParts {
     return this.state === 'pending';
   }
 
-  /** Builds the parts for good, unless they are (a render's build then stays). */
+  /** Builds the parts for good, unless they are (a render's build or a prebuild then stays). */
   public ensure(): void {
-    if (this.state === 'pending') this.build();
-    if (this.state === 'transient') this.state = 'built';
+    if (this.state === 'pending') this.run(this.builds);
+    if (this.state !== 'building') this.state = 'built';
   }
 
-  /** Builds the parts for a render: true if it did, and `release` must drop them after. */
+  /**
+   * Builds the parts ahead of a render (which drops them after, as its own
+   * build), if they are not built.
+   */
+  public prebuild(): void {
+    if (this.state !== 'pending') return;
+    this.run(this.builds);
+    this.state = 'prebuilt';
+  }
+
+  /** Builds the parts for a render, if needed: true if `release` must drop them after. */
   public buildForRender(): boolean {
-    if (this.state !== 'pending') return false;
-    this.build();
+    if (this.state === 'pending') this.run(this.builds);
+    else if (this.state !== 'prebuilt') return false;
     this.state = 'transient';
     return true;
   }
@@ -143,11 +157,12 @@ export class DeferredParts {
     return this.host._renderedObjects();
   }
 
-  private build(): void {
+  /** Runs `steps`, keeping the ids of the children they add. */
+  private run(steps: readonly (() => void)[]): void {
     this.state = 'building';
     const before = new Set(this.rawChildren().map(c => c.node.id));
     try {
-      for (const step of this.builds) step();
+      for (const step of steps) step();
     } finally {
       this.ids = this.rawChildren().map(c => c.node.id).filter(id => !before.has(id));
       this.state = 'built';
@@ -157,7 +172,6 @@ export class DeferredParts {
 
 /** The children of `c`, without building deferred parts (those not built are not listed). */
 export function rawChildren(c: IConstruct): IConstruct[] {
-  // Looked up on the node (every node has one of two shapes), not on the construct (one shape per class).
   const node = c.node as DeferredNode;
   const deferred = node[DEFERRED];
   return deferred ? deferred.rawChildren() : node.children;

@@ -182,7 +182,7 @@ export class GitOpsApp extends App {
     // The validation gates check (and write) in worker threads once the app is large enough (see `GateWorkers`).
     const workers = useWorkers && this.gates.some(isValidationGate) ? new GateWorkers(this.gates, () => outputs.map(out => out.open())) : undefined;
     try {
-      const rendered = renderAppDetailed(this, { sink, ...(workers ? { onChart: workers.onChart } : {}) });
+      const rendered = renderAppDetailed(this, { sink, ...(workers ? { onChart: workers.onChart, _onPlan: workers.onPlan } : {}) });
       const problems = this.gateProblems(rendered, workers);
       if (problems === undefined) return 'again';
       if (problems.length) throw new ValidationError(problems);

@@ -45,9 +45,9 @@ export abstract class ReplicatedWorkload extends Workload {
     if (props.replicas !== undefined) this.check(checkInteger(this.node.path, 'replicas', props.replicas, 0, Number.MAX_SAFE_INTEGER));
     this.replicaCount = env.overridesFor(this.appName).replicas ?? props.replicas ?? env.replicas ?? 1;
     this.initialReplicas = this.replicaCount;
-    const pod = this.podProps(main);
+    const deploymentProps: kplus.DeploymentProps = { ...this.podProps(main), replicas: this.initialReplicas };
     this._defer(() => {
-      const deployment = new kplus.Deployment(this, 'Deployment', { ...pod, replicas: this.initialReplicas });
+      const deployment = new kplus.Deployment(this, 'Deployment', deploymentProps);
       this._deployment = deployment;
       this.adopt(deployment, '/spec/template');
       this.setAvailability(this.initialReplicas >= 2);

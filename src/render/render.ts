@@ -70,7 +70,34 @@ export interface RenderOptions {
    * @default - nothing is called
    */
   readonly onChart?: (files: [string, unknown][]) => boolean | 'check' | void;
+  /**
+   * Deferred workloads (see `DeferredParts`) the render builds before its
+   * first chart when the app has no more; a larger app builds each with its
+   * chart. Either way each is dropped after its chart.
+   * @internal
+   */
+  readonly _prebuildLimit?: number;
+  /** Called once the render knows its charts, before the first. @internal */
+  readonly _onPlan?: (plan: RenderPlan) => void;
 }
+
+/** What a render is about to do. @internal */
+export interface RenderPlan {
+  /** Charts to render. */
+  readonly charts: number;
+  /** True if it builds the deferred workloads chart by chart (an app of more than the prebuild limit). */
+  readonly buildsPerChart: boolean;
+}
+
+/**
+ * Up to this many deferred workloads, a render builds them all before its
+ * first chart: the whole process is ≈ 5% faster at 1,000 apps × 2
+ * environments (the objects are built in one pass, before the gate's worker
+ * starts) for ≈ 11 KB of heap per workload held until its chart is
+ * rendered. A larger estate builds each workload with its chart, holding
+ * one chart's objects at a time.
+ */
+const PREBUILD_LIMIT = 4096;
 
 /**
  * Renders every chart of `app` to an in-memory tree, writing nothing.
@@ -97,7 +124,10 @@ export function renderAppDetailed(app: App, options: RenderOptions = {}): Render
   const folders = new Map<string, string>();
   const identities = new Map<string, string>();
   const heap = new HeapBound({ every: 128, growth: 64 * 2 ** 20, floor: 192 * 2 ** 20 });
-  for (const chart of chartsInOrder(app, all)) {
+  const charts = chartsInOrder(app, all);
+  const buildsPerChart = !prebuild(all, options._prebuildLimit ?? PREBUILD_LIMIT);
+  options._onPlan?.({ charts: charts.length, buildsPerChart });
+  for (const chart of charts) {
     heap.tick(rawChildren(chart).length);
     if (!GitOpsChart.isGitOpsChart(chart)) {
       problems.push({ path: chart.node.path, message: 'is a plain cdk8s Chart; put objects in an AppChart (one app in one Environment) so they have a folder in the rendered tree' });
@@ -149,6 +179,18 @@ function chartsInOrder(app: App, all: readonly IConstruct[]): Chart[] {
     if (c instanceof Chart) byPath[c.node.path] = c;
   }
   return Object.values(byPath);
+}
+
+/** Builds the deferred parts under `all` that are not built, if there are at most `limit`: true if it did. */
+function prebuild(all: readonly IConstruct[], limit: number): boolean {
+  const pending: DeferredParts[] = [];
+  for (const c of all) {
+    const parts = DeferredParts.of(c);
+    if (parts?.pending) pending.push(parts);
+  }
+  if (pending.length > limit) return false;
+  for (const parts of pending) parts.prebuild();
+  return true;
 }
 
 /** The chart's files (tree path → the object to emit it from), its problems added to `problems`. */

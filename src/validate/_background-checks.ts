@@ -19,9 +19,6 @@ export interface WorkerResults {
   readonly writeErrorDir?: string;
 }
 
-/** The worker's young generation, MiB. */
-const WORKER_YOUNG_MB = 8;
-
 /** How long the main thread waits for the worker's results before checking in-thread instead. */
 const WAIT_MS = 120_000;
 
@@ -37,8 +34,11 @@ const WAIT_MS = 120_000;
  * `results` that the worker failed.
  */
 export class BackgroundChecks {
-  /** Starts the worker, or `undefined` when it cannot run here. */
-  public static start(options: FolderCheckOptions, writeTo: readonly string[] = []): BackgroundChecks | undefined {
+  /**
+   * Starts the worker, or `undefined` when it cannot run here. `youngGenerationMb`
+   * caps the worker's young generation (V8's default grows to 32 MiB).
+   */
+  public static start(options: FolderCheckOptions, writeTo: readonly string[] = [], youngGenerationMb?: number): BackgroundChecks | undefined {
     const script = path.join(__dirname, '_gate-worker.js');
     if (process.env.CDK8S_GITOPS_GATE_WORKER === '0' || !fs.existsSync(script)) return undefined;
     try {
@@ -52,9 +52,8 @@ export class BackgroundChecks {
         ...(options.rules !== undefined ? { rules: options.rules } : {}),
       };
       const workerData = { options: workerOptions, writeTo: [...writeTo], flag, port: port2 };
-      // A small young generation (V8's default grows to 32 MiB): the worker's objects die young or
-      // live to the end, and its heap is part of the synth's peak memory.
-      const worker = new wt.Worker(script, { workerData, transferList: [port2], resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
+      const resourceLimits = youngGenerationMb !== undefined ? { resourceLimits: { maxYoungGenerationSizeMb: youngGenerationMb } } : {};
+      const worker = new wt.Worker(script, { workerData, transferList: [port2], ...resourceLimits });
       worker.unref();
       // A worker that fails (e.g. cannot load its checks) ends without answering, which `results()`
       // sees; without a listener its 'error' event would end this process once the synth is over.

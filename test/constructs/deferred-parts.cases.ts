@@ -4,6 +4,7 @@ import {
 } from '../../src';
 import { chartObjectFacts, chartObjects } from '../../src/constructs/_chart-objects';
 import { DeferredParts, rawChildren, walkTree } from '../../src/constructs/_deferred';
+import { renderAppDetailed } from '../../src/render/render';
 
 const image = ImageRef.parse('ghcr.io/example/app:1.0.0');
 
@@ -119,5 +120,22 @@ describe('deferred workload parts', () => {
     transient.forEach(t => t.release());
     expect(ids(rawChildren(web))).not.toContain('Service');
     expect(web.service.name).toBe('web');
+  });
+
+  test.each([
+    [1, 'builds each workload with its chart', true],
+    [2, 'builds every workload before the first chart', false],
+  ])('GIVEN two workloads and a prebuild limit of %p WHEN rendered THEN it %s, and drops them all after', (limit, _, secondPendingAtFirst) => {
+    // GIVEN
+    const { app, env } = estate();
+    new WebService(new AppChart(env, 'a'), 'web', { image });
+    const second = new WebService(new AppChart(env, 'b'), 'web', { image });
+    const pendingAt: boolean[] = [];
+    // WHEN
+    const rendered = renderAppDetailed(app, { _prebuildLimit: limit, onChart: () => void pendingAt.push(DeferredParts.of(second)!.pending) });
+    // THEN
+    expect(pendingAt[0]).toBe(secondPendingAtFirst);
+    expect(walkTree(app).filter(c => DeferredParts.of(c)?.pending === false)).toEqual([]);
+    expect([...rendered.tree]).toEqual([...app.render()]);
   });
 });
