@@ -2,6 +2,7 @@ import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { KUSTOMIZATION_FILE, apiGroup, objectFileName } from './layout';
 import { isBlankText, RenderedTree, sortTree, TextsOnDemand, unsafeTreePath } from './tree';
+import { HeapBound } from '../_heap-bound';
 import { chartObjects } from '../constructs/_chart-objects';
 import { DeferredParts, rawChildren, walkTree } from '../constructs/_deferred';
 import { CLUSTER_SCOPED_KINDS } from '../constructs/_tenancy';
@@ -9,7 +10,6 @@ import { withTreeWalk } from '../constructs/_tree-walk';
 import { GitOpsChart } from '../constructs/gitops-chart';
 import { validateConstruct } from '../constructs/problem-validation';
 import { RenderedPatch } from '../constructs/rendered-patch';
-import { HeapBound } from '../_heap-bound';
 import { Problem, ValidationError } from '../errors';
 import { findUnsafeStrings, toYaml } from '../yaml';
 

@@ -66,7 +66,8 @@ export interface BackgroundGate {
  */
 export function startBackgroundGate(gate: unknown, writeTo: readonly string[] = [], youngGenerationMb?: number): BackgroundGate | undefined {
   if (!isValidationGate(gate)) return undefined;
-  return (gate as unknown as Record<symbol, (w: readonly string[], y?: number) => BackgroundGate | undefined>)[BACKGROUND](writeTo, youngGenerationMb);
+  const start = (gate as unknown as Record<symbol, (w: readonly string[], y?: number) => BackgroundGate | undefined>)[BACKGROUND];
+  return start(writeTo, youngGenerationMb);
 }
 
 function backgroundGate(options: ValidateTreeOptions, writeTo: readonly string[], youngGenerationMb?: number): BackgroundGate | undefined {
