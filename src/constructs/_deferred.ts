@@ -85,11 +85,8 @@ export class DeferredParts {
     return (c.node as DeferredNode)[DEFERRED];
   }
 
-  /**
-   * `prebuilt`: built by `prebuild`, dropped after a render like a render's
-   * build; `transient`: built for a render.
-   */
-  private state: 'pending' | 'building' | 'prebuilt' | 'transient' | 'built' = 'pending';
+  /** `transient`: built for a render, dropped after it. */
+  private state: 'pending' | 'building' | 'transient' | 'built' = 'pending';
   private ids: string[] = [];
   private readonly builds: (() => void)[] = [];
   /** The prototype the host's node had (its own `children` and friends). */
@@ -119,26 +116,16 @@ export class DeferredParts {
     return this.state === 'pending';
   }
 
-  /** Builds the parts for good, unless they are (a render's build or a prebuild then stays). */
+  /** Builds the parts for good, unless they are (a render's build then stays). */
   public ensure(): void {
     if (this.state === 'pending') this.run(this.builds);
     if (this.state !== 'building') this.state = 'built';
   }
 
-  /**
-   * Builds the parts ahead of a render (which drops them after, as its own
-   * build), if they are not built.
-   */
-  public prebuild(): void {
-    if (this.state !== 'pending') return;
-    this.run(this.builds);
-    this.state = 'prebuilt';
-  }
-
   /** Builds the parts for a render, if needed: true if `release` must drop them after. */
   public buildForRender(): boolean {
-    if (this.state === 'pending') this.run(this.builds);
-    else if (this.state !== 'prebuilt') return false;
+    if (this.state !== 'pending') return false;
+    this.run(this.builds);
     this.state = 'transient';
     return true;
   }
