@@ -23,6 +23,14 @@ const NODE_PROTOTYPES = new Map<object, object>();
 function deferredNodePrototype(proto: Node): object {
   let derived = NODE_PROTOTYPES.get(proto);
   if (!derived) {
+    const building = (method: 'tryFindChild' | 'tryRemoveChild'): PropertyDescriptor => ({
+      configurable: true,
+      writable: true,
+      value(this: DeferredNode, id: string) {
+        this[DEFERRED]?.ensure();
+        return (proto[method] as (this: Node, id: string) => unknown).call(this, id);
+      },
+    });
     derived = Object.create(proto, {
       children: {
         configurable: true,
@@ -31,22 +39,8 @@ function deferredNodePrototype(proto: Node): object {
           return Reflect.get(proto, 'children', this);
         },
       },
-      tryFindChild: {
-        configurable: true,
-        writable: true,
-        value(this: DeferredNode, id: string) {
-          this[DEFERRED]?.ensure();
-          return proto.tryFindChild.call(this, id);
-        },
-      },
-      tryRemoveChild: {
-        configurable: true,
-        writable: true,
-        value(this: DeferredNode, id: string) {
-          this[DEFERRED]?.ensure();
-          return proto.tryRemoveChild.call(this, id);
-        },
-      },
+      tryFindChild: building('tryFindChild'),
+      tryRemoveChild: building('tryRemoveChild'),
     }) as object;
     NODE_PROTOTYPES.set(proto, derived);
   }
