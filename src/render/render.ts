@@ -123,7 +123,7 @@ export function renderAppDetailed(app: App, options: RenderOptions = {}): Render
   const files: [string, string | undefined][] = [];
   const objects = new Map<string, unknown>();
   const folders = new Map<string, string>();
-  const identities = new Map<string, string>();
+  const identities: Identities = new Map();
   const heap = new HeapBound({ every: 128, growth: 64 * 2 ** 20, floor: 192 * 2 ** 20 });
   const charts = chartsInOrder(app, all);
   const buildsPerChart = !prebuild(all, options._prebuildLimit ?? PREBUILD_LIMIT);
@@ -194,19 +194,23 @@ function prebuild(all: readonly IConstruct[], limit: number): boolean {
   return true;
 }
 
+/** Object identities (destination and identity) → the first object rendering one, or its construct path. */
+type Identities = Map<string, ApiObject | string>;
+
 /** The chart's files (tree path → the object to emit it from), its problems added to `problems`. */
-function renderChart(chart: GitOpsChart, problems: Problem[], identities: Map<string, string>): [string, unknown][] {
+function renderChart(chart: GitOpsChart, problems: Problem[], identities: Identities): [string, unknown][] {
   // The workloads' deferred objects are built for this chart only, and dropped once it is rendered.
   const transient: DeferredParts[] = [];
   try {
-    return renderChartObjects(chart, chartObjects(chart, transient), problems, identities);
+    const objects = chartObjects(chart, transient);
+    return renderChartObjects(chart, objects, problems, identities, transient.length > 0);
   } finally {
     for (const parts of transient) parts.release();
   }
 }
 
 function renderChartObjects(
-  chart: GitOpsChart, all: readonly ApiObject[], problems: Problem[], identities: Map<string, string>,
+  chart: GitOpsChart, all: readonly ApiObject[], problems: Problem[], identities: Identities, dropped: boolean,
 ): [string, unknown][] {
   const objects: RenderedObject[] = [];
   const kustomization = chart.kustomization;
@@ -228,7 +232,7 @@ function renderChartObjects(
     objects.push({ obj, json, file: '' });
   }
   assignFileNames(chart, objects, problems);
-  if (chart.destination !== undefined) checkIdentities(chart, chart.destination, objects, identities, problems);
+  if (chart.destination !== undefined) checkIdentities(chart, chart.destination, objects, identities, problems, dropped);
   const out: [string, unknown][] = objects.map(o => [`${chart.folder}/${o.file}`, o.json]);
   if (kustomization) {
     const k = kustomization.toJson(objects.map(o => o.file));
@@ -271,7 +275,7 @@ function assignFileNames(chart: GitOpsChart, objects: RenderedObject[], problems
  * other at run time: refused here, naming both construct paths.
  */
 function checkIdentities(
-  chart: GitOpsChart, destination: string, objects: RenderedObject[], seen: Map<string, string>, problems: Problem[],
+  chart: GitOpsChart, destination: string, objects: RenderedObject[], seen: Identities, problems: Problem[], dropped: boolean,
 ): void {
   let chartPath: string | undefined;
   for (const o of objects) {
@@ -281,14 +285,14 @@ function checkIdentities(
     const identity = `${group}/${kind} ${namespace ? `${namespace}/` : ''}${metadata.name}`;
     const key = `${destination}\n${identity}`;
     const first = seen.get(key);
-    // The first one's construct path (not the object: a workload's objects are dropped after the render of their chart).
     if (first === undefined) {
-      seen.set(key, pathUnder(chart, (chartPath ??= chart.node.path), o.obj));
-    } else if (first !== o.obj.node.path) {
+      // The object, or its path if the chart's objects are dropped after its render (deferred workloads).
+      seen.set(key, dropped ? pathUnder(chart, (chartPath ??= chart.node.path), o.obj) : o.obj);
+    } else if (typeof first === 'string' ? first !== o.obj.node.path : first !== o.obj) {
       problems.push({
         path: o.obj.node.path,
         field: 'metadata.name',
-        message: `is the object ${identity} that ${first} renders too, for the same cluster ${destination}: two Applications would overwrite each other; rename one or render it once`,
+        message: `is the object ${identity} that ${typeof first === 'string' ? first : first.node.path} renders too, for the same cluster ${destination}: two Applications would overwrite each other; rename one or render it once`,
         value: metadata.name,
       });
     }

@@ -140,4 +140,15 @@ describe('deferred workload parts', () => {
     expect(walkTree(app).filter(c => DeferredParts.of(c) !== undefined).map(c => DeferredParts.of(c)!.pending)).toEqual([perChart, perChart]);
     expect([...rendered.tree]).toEqual([...app.render()]);
   });
+
+  test.each([0, 4096])('GIVEN two apps rendering one Deployment for one cluster WHEN rendered with a prebuild limit of %p THEN the problem names both construct paths', limit => {
+    // GIVEN
+    const { app, env } = estate();
+    new WebService(new AppChart(env, 'api'), 'web', { image, name: 'shared' });
+    new WebService(new AppChart(env, 'api2'), 'web', { image, name: 'shared' });
+    // WHEN
+    const render = () => renderAppDetailed(app, { _prebuildLimit: limit });
+    // THEN
+    expect(render).toThrow('[dev/api2/web/Deployment/Resource] \'metadata.name\' is the object apps/Deployment dev-ns/shared that dev/api/web/Deployment/Resource renders too');
+  });
 });
