@@ -16,8 +16,8 @@ function bundleApp(dir: string): string {
   const entry = path.join(dir, 'app.ts');
   fs.writeFileSync(entry, `
 import { ApiObject } from 'cdk8s';
-import { AppChart, Environment, GitOpsApp, validationGate } from ${JSON.stringify(path.join(ROOT, 'src'))};
-const [outdir, apps, bad] = [process.argv[2], Number(process.argv[3]), process.argv[4] === 'bad'];
+import { AppChart, Environment, GitOpsApp, ImageRef, WebService, validationGate } from ${JSON.stringify(path.join(ROOT, 'src'))};
+const [outdir, apps, bad, workloads] = [process.argv[2], Number(process.argv[3]), process.argv[4] === 'bad', Number(process.argv[5] ?? 0)];
 // The rule that spans folders made an error, to see it through the gate (rules reach the worker).
 const app = new GitOpsApp({ outdir, gates: [validationGate({ rules: { 'network-default-deny': 'error' } })] });
 const env = new Environment(app, 'dev', { namespace: 'dev' });
@@ -27,6 +27,11 @@ for (let i = 0; i < apps; i++) {
   // A workload in the last folder, and its namespace's only NetworkPolicy (not a default-deny) in the first one.
   if (bad && i === 0) new ApiObject(chart, 'np', { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'allow-web' }, spec: { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Ingress'] } } as any);
   if (bad && i === apps - 1) new ApiObject(chart, 'job', { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'j' }, spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'registry.example/c@sha256:' + 'a'.repeat(64) }] } } } } as any);
+}
+// \`workloads\` WebServices in one more app (a render of more than 4,096 builds them chart by chart).
+if (workloads) {
+  const many = new AppChart(env, 'many');
+  for (let i = 0; i < workloads; i++) new WebService(many, 'w' + i, { name: 'w' + i, image: ImageRef.parse('registry.example/w:1') });
 }
 try { app.synth(); } catch (e) { process.stdout.write(String((e as Error).message)); process.exitCode = 1; }
 `);
@@ -62,7 +67,7 @@ describe('the validation gate\'s worker thread (apps of 64 charts or more): it c
   afterAll(() => cleanup());
 
   /** Synthesizes `apps` charts into `out`; `worker` false turns the worker off, `'check-only'` has it check only (the main thread writes). */
-  const synth = (out: string, apps: number, bad: boolean, worker: boolean | 'check-only', bundle = app) => spawnSync(process.execPath, [bundle, path.join(dir, out), String(apps), bad ? 'bad' : 'good'], {
+  const synth = (out: string, apps: number, bad: boolean, worker: boolean | 'check-only', bundle = app, workloads = 0) => spawnSync(process.execPath, [bundle, path.join(dir, out), String(apps), bad ? 'bad' : 'good', String(workloads)], {
     encoding: 'utf8',
     timeout: 60_000,
     env: { ...process.env, CDK8S_GITOPS_GATE_WORKER: worker ? '1' : '0', CDK8S_GITOPS_GATE_BACKLOG: worker === 'check-only' ? '0' : '' },
@@ -98,6 +103,28 @@ parentPort.on('message', m => {
   Atomics.notify(done, 0);
 });
 `));
+
+  test('GIVEN a render building its workloads chart by chart (more than 4,096) THEN its worker gets an 8 MiB young generation; a smaller one keeps V8\'s default', () => {
+    // GIVEN a worker that reports its young generation's limit as a finding
+    const bundle = appBeside('young-worker', bin => fs.writeFileSync(path.join(bin, '_gate-worker.js'), `
+const { parentPort, workerData, resourceLimits } = require('worker_threads');
+const done = new Int32Array(workerData.flag);
+parentPort.on('message', m => {
+  if (!m.end) return;
+  const finding = { file: 'dev/a0/configmap-c0.yaml', kind: 'ConfigMap', name: 'c0', rule: 'schema', severity: 'error', message: 'young generation ' + resourceLimits.maxYoungGenerationSizeMb + ' MiB' };
+  workerData.port.postMessage({ found: { findings: [finding], identities: [], facts: [] } });
+  Atomics.store(done, 0, 1);
+  Atomics.notify(done, 0);
+});
+`));
+    // WHEN
+    const large = synth('young-large', 70, false, true, bundle, 4_100);
+    const small = synth('young-small', 70, false, true, bundle);
+    // THEN
+    expect(large.stdout).toContain('young generation 8 MiB');
+    expect(small.stdout).toMatch(/young generation \d+ MiB/);
+    expect(small.stdout).not.toContain('young generation 8 MiB');
+  }, 120_000);
 
   test('GIVEN a worker that answers a finding of its own WHEN 70 valid charts are synthesized THEN the gate reports the worker\'s finding (its results are used, not checked again in-thread)', () => {
     // GIVEN
