@@ -67,7 +67,8 @@ export interface DeferredObject {
  * (`node.children`, so `node.findAll()`, `Chart.toJson()` and
  * `Testing.synth()`; `node.tryFindChild`, so `node.defaultChild` and
  * `ApiObject.of`; `node.tryRemoveChild`) or an accessor of the owner builds
- * them for good. The renderer alone builds them for one chart at a time
+ * them for good. The renderer builds them all for good before its first
+ * chart when the app is small, else for one chart at a time
  * (`buildForRender`) and drops them after (`release`), so a tree of
  * thousands of apps never holds every app's objects at once. What the build
  * runs must depend only on the owner's state, so every build renders the same.

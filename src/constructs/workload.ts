@@ -164,9 +164,9 @@ const TMP = 'tmp';
  * then), and defers creating its kplus objects (`_defer`; the step hands the
  * pod's object to `adopt()`): they are built on first look (an accessor such
  * as `deployment`, a method such as `addEnv`, or a walk of the construct
- * tree), and otherwise only while the renderer renders the app's chart,
- * which drops them after (see `DeferredParts`). Problems are reported at
- * synth, all at once.
+ * tree), and otherwise by the render: all before the first chart for an app
+ * of up to 4,096 workloads, else with the app's chart, dropped after it (see
+ * `DeferredParts`). Problems are reported at synth, all at once.
  */
 export abstract class Workload extends Construct {
   /** Name of the workload's objects and main container. */
