@@ -31,6 +31,7 @@ export * from './constructs/web-service';
 export * from './constructs/worker';
 export * from './constructs/pod-spec';
 export * from './constructs/workload';
+export * from './constructs/workload-props';
 
 // render
 export type { TreeEntry, TreeObjects } from './_git-tree';

@@ -30,3 +30,4 @@ export * from './web-service';
 export * from './worker';
 export * from './pod-spec';
 export * from './workload';
+export * from './workload-props';

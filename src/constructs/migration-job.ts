@@ -1,7 +1,8 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { DeferredObject } from './_deferred';
-import { RunToCompletionProps, Workload } from './workload';
+import { Workload } from './workload';
+import { RunToCompletionProps } from './workload-props';
 
 /** When Argo CD deletes a finished hook Job. */
 export enum HookDeletePolicy {

@@ -3,7 +3,8 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkInteger } from './_checks';
 import { DeferredObject } from './_deferred';
-import { MainContainerOptions, Workload, WorkloadKindOptions, WorkloadProps } from './workload';
+import { Workload } from './workload';
+import { MainContainerOptions, WorkloadKindOptions, WorkloadProps } from './workload-props';
 
 /** Props of a long-running, replicated workload (a Deployment). */
 export interface ReplicatedWorkloadProps extends WorkloadProps {

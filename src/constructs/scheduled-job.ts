@@ -3,7 +3,8 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkInteger } from './_checks';
 import { DeferredObject } from './_deferred';
-import { RunToCompletionProps, Workload } from './workload';
+import { Workload } from './workload';
+import { RunToCompletionProps } from './workload-props';
 
 /** What happens when a run is due while the previous one still runs. */
 export enum ConcurrencyPolicy {

@@ -6,7 +6,7 @@ import { HealthCheck } from './pod-spec';
 import { ReplicatedWorkload, ReplicatedWorkloadProps } from './replicated-workload';
 import { Problem } from '../errors';
 
-export { selectorLabels } from './workload';
+export { selectorLabels } from './workload-props';
 
 /** Props of `WebService`. */
 export interface WebServiceProps extends ReplicatedWorkloadProps {
