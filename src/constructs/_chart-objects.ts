@@ -14,13 +14,13 @@ import { DeferredObject, DeferredParts, rawChildren } from './_deferred';
  */
 export function chartObjects(chart: Chart, transient?: DeferredParts[]): ApiObject[] {
   const out: ApiObject[] = [];
-  const visit = (c: IConstruct) => {
+  walkChart(chart, c => {
     if (ApiObject.isApiObject(c)) out.push(c);
     const deferred = DeferredParts.of(c);
-    if (deferred && !(transient && deferred.buildForRender() && transient.push(deferred))) deferred.ensure();
-    for (const child of rawChildren(c)) if (!Chart.isChart(child)) visit(child);
-  };
-  visit(chart);
+    if (!deferred) return;
+    if (!transient) deferred.ensure();
+    else if (deferred.buildForRender()) transient.push(deferred);
+  });
   return out;
 }
 
@@ -31,15 +31,28 @@ export function chartObjects(chart: Chart, transient?: DeferredParts[]): ApiObje
  */
 export function chartObjectFacts(chart: Chart): DeferredObject[] {
   const out: DeferredObject[] = [];
-  const visit = (c: IConstruct) => {
+  walkChart(chart, c => {
     if (ApiObject.isApiObject(c)) {
       out.push({ path: c.node.path, apiVersion: c.apiVersion, kind: c.kind, name: c.name, namespace: c.metadata.namespace });
     }
-    for (const child of rawChildren(c)) if (!Chart.isChart(child)) visit(child);
+  }, c => {
     // Not built: its objects would be its last children.
     const deferred = DeferredParts.of(c);
     if (deferred?.pending) out.push(...deferred.renderedObjects());
+  });
+  return out;
+}
+
+/**
+ * `chart` and the constructs whose nearest chart it is, pre-order (nested
+ * charts' subtrees not entered): `enter` before a construct's children are
+ * listed (it may build them), `leave` after they are visited.
+ */
+function walkChart(chart: Chart, enter: (c: IConstruct) => void, leave?: (c: IConstruct) => void): void {
+  const visit = (c: IConstruct) => {
+    enter(c);
+    for (const child of rawChildren(c)) if (!Chart.isChart(child)) visit(child);
+    leave?.(c);
   };
   visit(chart);
-  return out;
 }

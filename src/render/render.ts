@@ -1,8 +1,8 @@
 import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { HeapBound } from './_heap-bound';
 import { KUSTOMIZATION_FILE, apiGroup, objectFileName } from './layout';
 import { isBlankText, RenderedTree, sortTree, TextsOnDemand, unsafeTreePath } from './tree';
-import { HeapBound } from '../_heap-bound';
 import { chartObjects } from '../constructs/_chart-objects';
 import { DeferredParts, rawChildren, walkTree } from '../constructs/_deferred';
 import { CLUSTER_SCOPED_KINDS } from '../constructs/_tenancy';
@@ -83,8 +83,6 @@ export interface RenderOptions {
 
 /** What a render is about to do. @internal */
 export interface RenderPlan {
-  /** Charts to render. */
-  readonly charts: number;
   /** True if it builds the deferred workloads chart by chart (an app of more than the prebuild limit). */
   readonly buildsPerChart: boolean;
 }
@@ -127,7 +125,7 @@ export function renderAppDetailed(app: App, options: RenderOptions = {}): Render
   const heap = new HeapBound({ every: 128, growth: 64 * 2 ** 20, floor: 192 * 2 ** 20 });
   const charts = chartsInOrder(app, all);
   const buildsPerChart = !prebuild(all, options._prebuildLimit ?? PREBUILD_LIMIT);
-  options._onPlan?.({ charts: charts.length, buildsPerChart });
+  options._onPlan?.({ buildsPerChart });
   for (const chart of charts) {
     heap.tick(rawChildren(chart).length);
     if (!GitOpsChart.isGitOpsChart(chart)) {

@@ -1,5 +1,5 @@
 import * as v8 from 'v8';
-import { HeapBound } from '../src/_heap-bound';
+import { HeapBound } from '../../src/render/_heap-bound';
 
 const MiB = 2 ** 20;
 const used = () => v8.getHeapStatistics().used_heap_size;
