@@ -151,4 +151,18 @@ describe('deferred workload parts', () => {
     // THEN
     expect(render).toThrow('[dev/api2/web/Deployment/Resource] \'metadata.name\' is the object apps/Deployment dev-ns/shared that dev/api/web/Deployment/Resource renders too');
   });
+
+  test('GIVEN a kind that adds a build step after its objects were built THEN it is refused, naming the workload', () => {
+    // GIVEN
+    class LateStep extends WebService {
+      public addLateStep(): void {
+        this._defer(() => undefined);
+      }
+    }
+    const { chart } = estate();
+    const late = new LateStep(chart, 'late', { image });
+    late.node.findAll();
+    // WHEN / THEN
+    expect(() => late.addLateStep()).toThrow('dev/web/late: parts added after they were built');
+  });
 });
