@@ -1,5 +1,6 @@
 import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { withFastToJson } from './_fast-to-json';
 import { HeapBound } from './_heap-bound';
 import { KUSTOMIZATION_FILE, apiGroup, objectFileName } from './layout';
 import { isBlankText, RenderedTree, sortTree, TextsOnDemand, unsafeTreePath } from './tree';
@@ -11,7 +12,7 @@ import { GitOpsChart } from '../constructs/gitops-chart';
 import { validateConstruct } from '../constructs/problem-validation';
 import { RenderedPatch } from '../constructs/rendered-patch';
 import { Problem, ValidationError } from '../errors';
-import { findUnsafeStrings, toYaml } from '../yaml';
+import { findUnsafeStrings, hasUnsafeStrings, toYaml } from '../yaml';
 
 interface RenderedObject {
   /** The object's construct (its path names it in problems; computed only for a problem). */
@@ -143,7 +144,7 @@ export function renderAppDetailed(app: App, options: RenderOptions = {}): Render
       continue;
     }
     folders.set(chart.folder, chart.node.path);
-    const rendered = renderChart(chart, problems, identities);
+    const rendered = withFastToJson(() => renderChart(chart, problems, identities));
     // Handed over (to be emitted and written by the callee where the sink reads them), or emitted here.
     const handling = options.sink && options.onChart && !problems.length ? options.onChart(rendered) : undefined;
     if (handling === true) {
@@ -226,7 +227,7 @@ function renderChartObjects(
       continue;
     }
     applyCommonMetadata(json, labels, annotations);
-    if (findUnsafeStrings(json, '').length) problems.push(...findUnsafeStrings(json, obj.node.path));
+    if (hasUnsafeStrings(json)) problems.push(...findUnsafeStrings(json, obj.node.path));
     objects.push({ obj, json, file: '' });
   }
   assignFileNames(chart, objects, problems);
@@ -234,7 +235,7 @@ function renderChartObjects(
   const out: [string, unknown][] = objects.map(o => [`${chart.folder}/${o.file}`, o.json]);
   if (kustomization) {
     const k = kustomization.toJson(objects.map(o => o.file));
-    problems.push(...findUnsafeStrings(k, kustomization.node.path));
+    if (hasUnsafeStrings(k)) problems.push(...findUnsafeStrings(k, kustomization.node.path));
     out.push([`${chart.folder}/${KUSTOMIZATION_FILE}`, k]);
   }
   return out;

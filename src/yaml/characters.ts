@@ -26,6 +26,25 @@ export function unsafeCharacter(s: string): string | undefined {
 }
 
 /**
+ * True if `findUnsafeStrings(value, …)` would find anything: the same walk
+ * without the field paths, for the common clean object.
+ */
+export function hasUnsafeStrings(value: unknown): boolean {
+  if (typeof value === 'string') return unsafeCharacter(value) !== undefined;
+  if (value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (hasUnsafeStrings(value[i])) return true;
+    return false;
+  }
+  for (const k of Object.keys(value)) {
+    if (unsafeCharacter(k) !== undefined) return true;
+    if (k.length * 6 + 2 > MAX_KEY_LENGTH && emitKey(k).length > MAX_KEY_LENGTH) return true;
+    if (hasUnsafeStrings((value as Record<string, unknown>)[k])) return true;
+  }
+  return false;
+}
+
+/**
  * Collects every string (keys and values) in `value` that cannot be emitted
  * safely, as problems naming the field path.
  */

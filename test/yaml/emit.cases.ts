@@ -1,5 +1,5 @@
 import { Document, parse } from 'yaml';
-import { findUnsafeStrings, isAmbiguousPlainScalar, toYaml, unsafeCharacter } from '../../src/yaml';
+import { findUnsafeStrings, hasUnsafeStrings, isAmbiguousPlainScalar, toYaml, unsafeCharacter } from '../../src/yaml';
 
 // Strings that Go's YAML 1.1 parser (Argo CD, the API server) or a YAML 1.2
 // parser would read as something else when written plain.
@@ -97,5 +97,17 @@ describe('unsafe characters', () => {
       { path: 'dev/hello/web', field: 'spec.env[0].value', message: expect.stringContaining('U+0001'), value: 'x\u0001' },
       { path: 'dev/hello/web', field: 'k\u0002', message: expect.stringContaining('key contains the character U+0002'), value: 'k\u0002' },
     ]);
+  });
+
+  test.each([
+    ['a clean object', { spec: { env: [{ name: 'A', value: 'x' }], list: [1, null, true, 'a\tb\n é 🚀'] } }, false],
+    ['a bad value deep in an array', { spec: { env: [{ name: 'A', value: 'x\u0001' }] } }, true],
+    ['a bad key', { ['k\u2028']: 'v' }, true],
+    ['a key longer than YAML allows', { a: { ['k'.repeat(1100)]: 'v' } }, true],
+    ['a long key within the limit', { ['k'.repeat(1000)]: 'v' }, false],
+    ['a lone surrogate at the root', '\ud800', true],
+  ])('GIVEN %s WHEN checked THEN hasUnsafeStrings says what findUnsafeStrings finds', (_, value, unsafe) => {
+    expect(hasUnsafeStrings(value)).toBe(unsafe);
+    expect(findUnsafeStrings(value, 'p').length > 0).toBe(unsafe);
   });
 });
