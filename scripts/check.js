@@ -10,8 +10,9 @@
 //
 // Prints every problem of both tools, then exits 1 if there was an error
 // (ESLint warnings are printed only, as `eslint` does). Outside CI, ESLint
-// also writes its fixes (as `eslint --fix` did); under CI=true it only
-// reports, so a fixable problem fails CI instead of passing on a copy.
+// also writes its fixes (as `eslint --fix` did), with programs of its own
+// (see `lint`); under CI=true it only reports, so a fixable problem fails CI
+// instead of passing on a copy.
 //
 // Usage: `node scripts/check.js <lint patterns...>` (`npx projen check`
 // passes the eslint task's patterns: src test bench ...).
@@ -49,16 +50,25 @@ function createProgram() {
 
 async function lint(program, patterns) {
   const { LegacyESLint } = require('eslint/use-at-your-own-risk');
-  const fix = process.env.CI !== 'true';
+  const options = { cwd: ROOT, extensions: ['.ts', '.tsx'], errorOnUnmatchedPattern: false };
   const eslint = new LegacyESLint({
-    cwd: ROOT,
-    extensions: ['.ts', '.tsx'],
-    errorOnUnmatchedPattern: false,
-    fix,
+    ...options,
     overrideConfig: { parserOptions: { programs: [program], project: null, projectService: null } },
   });
-  const results = await eslint.lintFiles(patterns);
-  if (fix) await LegacyESLint.outputFixes(results);
+  let results = await eslint.lintFiles(patterns);
+  const fixable = results.filter(r => r.fixableErrorCount + r.fixableWarningCount > 0).map(r => r.filePath);
+  if (process.env.CI !== 'true' && fixable.length > 0) {
+    // ESLint fixes a file in passes, linting each pass's text again. The shared
+    // program holds the text before the first fix, so a second pass would read
+    // the fixed text at the old positions (and write a garbled file): the fixes
+    // are made by an ESLint with the config's own project service, which
+    // follows the text, for the fixable files only.
+    const fixer = new LegacyESLint({ ...options, fix: true });
+    const fixed = await fixer.lintFiles(fixable);
+    await LegacyESLint.outputFixes(fixed);
+    const after = new Map(fixed.map(r => [r.filePath, r]));
+    results = results.map(r => after.get(r.filePath) ?? r);
+  }
   const formatter = await eslint.loadFormatter('stylish');
   return { text: await formatter.format(results), errors: results.reduce((n, r) => n + r.errorCount, 0) };
 }
