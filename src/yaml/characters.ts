@@ -25,6 +25,11 @@ export function unsafeCharacter(s: string): string | undefined {
   return `contains the character U+${cp.toString(16).toUpperCase().padStart(4, '0')} at index ${m.index}, which Go's YAML parser (Argo CD, the API server) rejects or rewrites`;
 }
 
+/** True if `k` is longer than YAML allows as written (escapes take at most 6 characters per character, plus 2 quotes). */
+function keyTooLong(k: string): boolean {
+  return k.length * 6 + 2 > MAX_KEY_LENGTH && emitKey(k).length > MAX_KEY_LENGTH;
+}
+
 /**
  * True if `findUnsafeStrings(value, …)` would find anything: the same walk
  * without the field paths, for the common clean object.
@@ -38,7 +43,7 @@ export function hasUnsafeStrings(value: unknown): boolean {
   }
   for (const k of Object.keys(value)) {
     if (unsafeCharacter(k) !== undefined) return true;
-    if (k.length * 6 + 2 > MAX_KEY_LENGTH && emitKey(k).length > MAX_KEY_LENGTH) return true;
+    if (keyTooLong(k)) return true;
     if (hasUnsafeStrings((value as Record<string, unknown>)[k])) return true;
   }
   return false;
@@ -76,8 +81,7 @@ export function findUnsafeStrings(value: unknown, where: string, fieldPrefix = '
       for (const k of Object.keys(v)) {
         const why = unsafeCharacter(k);
         if (why) problems.push({ path: where, field: fieldOf(k), message: `key ${why}`, value: k });
-        // Escapes take at most 6 characters per character, plus 2 quotes.
-        if (!why && k.length * 6 + 2 > MAX_KEY_LENGTH && emitKey(k).length > MAX_KEY_LENGTH) {
+        if (!why && keyTooLong(k)) {
           problems.push({ path: where, field: fieldOf(k), message: `key is ${emitKey(k).length} characters long as written; YAML keys are limited to ${MAX_KEY_LENGTH}`, value: `${k.slice(0, 40)}...` });
         }
         at.push(k);
