@@ -143,9 +143,15 @@ describe('the render\'s toJson (cdk8s ApiObject.toJson in one pass)', () => {
     expect(seen).toEqual(['spec.token']);
   });
 
-  test('GIVEN a render WHEN it returns or throws THEN cdk8s\'s toJson is back in place', () => {
+  test('GIVEN a render THEN cdk8s\'s toJson is replaced only while a chart renders, and put back after a return or a throw', () => {
     // GIVEN
     const app = exampleApp({ outdir: '/nonexistent' });
+    const chart = app.node.findAll().find(AppChart.isAppChart)!;
+    let whileRendering: unknown;
+    new ApiObject(chart, 'probe', {
+      apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'probe' },
+      data: Lazy.any({ produce: () => (whileRendering = ApiObject.prototype.toJson, { a: 'b' }) }),
+    });
     // WHEN
     let during: unknown;
     renderAppDetailed(app, { onChart: () => void (during ??= ApiObject.prototype.toJson) });
@@ -153,6 +159,7 @@ describe('the render\'s toJson (cdk8s ApiObject.toJson in one pass)', () => {
       throw new Error('boom');
     })).toThrow('boom');
     // THEN
+    expect(whileRendering).not.toBe(original);
     expect(ApiObject.prototype.toJson).toBe(original);
     expect(during).toBe(original);
     expect(withFastToJson(() => ApiObject.prototype.toJson)).not.toBe(original);
