@@ -149,7 +149,9 @@ describe('the render\'s toJson (cdk8s ApiObject.toJson in one pass)', () => {
     const chart = app.node.findAll().find(AppChart.isAppChart)!;
     let whileRendering: unknown;
     new ApiObject(chart, 'probe', {
-      apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'probe' },
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'probe' },
       data: Lazy.any({ produce: () => (whileRendering = ApiObject.prototype.toJson, { a: 'b' }) }),
     });
     // WHEN
