@@ -54,7 +54,7 @@ export class MigrationJob extends Workload {
       ...this.runToCompletion(props, { backoffLimit: 1, activeDeadlineSeconds: 600 }),
     };
     this._defer(() => {
-      const job = new kplus.Job(this, 'Job', jobProps);
+      const job = new kplus.Job(this, 'Job', this._freshPodProps(jobProps));
       this._job = job;
       job.metadata.addAnnotation('argocd.argoproj.io/hook', 'PreSync');
       job.metadata.addAnnotation('argocd.argoproj.io/hook-delete-policy', deletePolicy);

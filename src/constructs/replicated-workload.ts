@@ -48,7 +48,7 @@ export abstract class ReplicatedWorkload extends Workload {
     this.initialReplicas = this.replicaCount;
     const deploymentProps: kplus.DeploymentProps = { ...this.podProps(main), replicas: this.initialReplicas };
     this._defer(() => {
-      const deployment = new kplus.Deployment(this, 'Deployment', deploymentProps);
+      const deployment = new kplus.Deployment(this, 'Deployment', this._freshPodProps(deploymentProps));
       this._deployment = deployment;
       this.adopt(deployment, '/spec/template');
       this.setAvailability(this.initialReplicas >= 2);

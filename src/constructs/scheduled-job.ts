@@ -97,7 +97,7 @@ export class ScheduledJob extends Workload {
       failedJobsRetained: count('failedJobsHistoryLimit', props.failedJobsHistoryLimit ?? 1, 1, 0, 100),
     };
     this._defer(() => {
-      this._cronJob = new kplus.CronJob(this, 'CronJob', cronJobProps);
+      this._cronJob = new kplus.CronJob(this, 'CronJob', this._freshPodProps(cronJobProps));
       this.adopt(this._cronJob, '/spec/jobTemplate/spec/template');
     });
   }

@@ -97,31 +97,37 @@ export abstract class Workload extends Construct {
     return { ...this.selectorValue };
   }
 
+  // The methods below check their input at once and change the kplus objects
+  // as a step of their build (`onParts`): calling one does not build them.
+
   /** Adds an environment variable to the main container. */
   public addEnv(name: string, value: string | EnvValue): void {
-    this.addEnvTo(this.main(), 'env', name, value);
+    const v = this.envVariable('env', name, value);
+    if (v) this.onParts(() => this.main().env.addVariable(name, v));
   }
 
   /** Adds every key of a ConfigMap or Secret to the main container's environment. */
   public addEnvFrom(source: EnvFromSource): void {
-    this.main().env.copyFrom(this.envFrom(source, 'envFrom'));
+    const from = this.envFrom(source, 'envFrom');
+    this.onParts(() => this.main().env.copyFrom(from));
   }
 
   /** Adds a volume to the pod (mount it with `mount`). */
   public addVolume(volume: PodVolume): void {
     const v = this.podVolume(volume, 'volumes');
-    if (v) this.pod().addVolume(v);
+    if (v) this.onParts(() => this.pod().addVolume(v));
   }
 
   /** Mounts the pod's volume named `volume` into the main container at `path`. */
   public mount(spec: VolumeMountSpec): void {
-    this.mountInto(this.main(), spec, 'mounts');
+    const m = this.volumeMount(spec, 'mounts');
+    if (m) this.onParts(() => this.main().mount(m.path, m.volume, m.options));
   }
 
   /** Adds an annotation to the pod template (changing it rolls the pods). */
   public addPodAnnotation(key: string, value: string): void {
     this.report(...checkAnnotations(this.node.path, 'podAnnotations', { [key]: value }));
-    this.pod().podMetadata.addAnnotation(key, value);
+    this.onParts(() => this.pod().podMetadata.addAnnotation(key, value));
   }
 
   /** Reports a problem at synth (with the others). */
@@ -228,6 +234,32 @@ export abstract class Workload extends Construct {
   /** Builds the kind's kplus objects for good, if they are not. @internal */
   protected _build(): void {
     this.parts.ensure();
+  }
+
+  /**
+   * `props` (the kind's kplus props, from `podProps`) with fresh copies of
+   * what a kplus Container keeps and changes (its environment and mounts):
+   * a build step passes this, so the changes the methods make to one build's
+   * objects do not reach the props of the next (a render builds a deferred
+   * workload again for each render).
+   * @internal
+   */
+  protected _freshPodProps<T extends PodContainers>(props: T): T {
+    return { ...props, containers: props.containers?.map(freshContainer), initContainers: props.initContainers?.map(freshContainer) };
+  }
+
+  /**
+   * Runs `change` on the kplus objects: as a step of their build, after the
+   * kind's own, while they are not built (each build then applies it), else
+   * at once (building them for good).
+   */
+  private onParts(change: () => void): void {
+    if (this.parts.pending) {
+      this.parts.add(change);
+    } else {
+      this.parts.ensure();
+      change();
+    }
   }
 
   /** Forgets the kplus objects after a render built them (they are built again when needed). @internal */
@@ -352,10 +384,16 @@ export abstract class Workload extends Construct {
     // them (its Env and mount()), without building a whole Container (probes,
     // resources, security context, ports) that the kind's kplus object builds again.
     const c = containerParts(container);
-    for (const [name, value] of Object.entries(spec.env ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))) this.addEnvTo(c, f('env'), name, value);
+    for (const [name, value] of Object.entries(spec.env ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const v = this.envVariable(f('env'), name, value);
+      if (v) c.env.addVariable(name, v);
+    }
     for (const [i, source] of (spec.envFrom ?? []).entries()) c.env.copyFrom(this.envFrom(source, `${f('envFrom')}[${i}]`));
     if (this.props.writableTmp ?? true) c.mount('/tmp', this.tmpVolume());
-    for (const [i, m] of (spec.mounts ?? []).entries()) this.mountInto(c, m, `${f('mounts')}[${i}]`);
+    for (const [i, spec0] of (spec.mounts ?? []).entries()) {
+      const m = this.volumeMount(spec0, `${f('mounts')}[${i}]`);
+      if (m) c.mount(m.path, m.volume, m.options);
+    }
     return {
       ...container,
       envVariables: Object.fromEntries(Object.entries(c.env.variables)),
@@ -364,30 +402,34 @@ export abstract class Workload extends Construct {
     };
   }
 
-  private addEnvTo(c: ContainerParts, field: string, name: string, value: string | EnvValue): void {
+  /**
+   * The kplus value of the environment variable `name` at `field` (`env` is
+   * the main container's: its names must be unique), or `undefined` after
+   * reporting why it cannot be set.
+   */
+  private envVariable(field: string, name: string, value: string | EnvValue): kplus.EnvValue | undefined {
     const where = this.node.path;
     const f = `${field}.${name}`;
     if (!ENV_NAME.test(name)) this.report({ path: where, field: f, message: 'is not a valid environment variable name (no "=" or whitespace)', value: name });
-    if (c === this.mainContainer || field === 'env') {
+    if (field === 'env') {
       if (this.envNames.has(name)) this.report({ path: where, field: f, message: 'is set twice', value: name });
       this.envNames.add(name);
     }
     if (value instanceof EnvValue) {
       const { value: literal, configMap, secret, key, optional } = value._source;
-      if (literal !== undefined) {
-        c.env.addVariable(name, kplus.EnvValue.fromValue(literal));
-      } else if (configMap !== undefined) {
-        if (this.checkRef(f, configMap) && this.checkKey(f, key)) c.env.addVariable(name, kplus.EnvValue.fromConfigMap(this.ref('configMap', configMap) as kplus.IConfigMap, key!, { optional }));
-      } else if (this.checkRef(f, secret) && this.checkKey(f, key)) {
-        c.env.addVariable(name, kplus.EnvValue.fromSecretValue({ secret: this.ref('secret', secret!) as kplus.ISecret, key: key! }, { optional }));
+      if (literal !== undefined) return kplus.EnvValue.fromValue(literal);
+      if (configMap !== undefined) {
+        return this.checkRef(f, configMap) && this.checkKey(f, key)
+          ? kplus.EnvValue.fromConfigMap(this.ref('configMap', configMap) as kplus.IConfigMap, key!, { optional }) : undefined;
       }
-      return;
+      return this.checkRef(f, secret) && this.checkKey(f, key)
+        ? kplus.EnvValue.fromSecretValue({ secret: this.ref('secret', secret!) as kplus.ISecret, key: key! }, { optional }) : undefined;
     }
     if (typeof value !== 'string') {
       this.report({ path: where, field: f, message: `must be a string (quote it: "${String(value)}") or an EnvValue`, value });
-      return;
+      return undefined;
     }
-    c.env.addVariable(name, kplus.EnvValue.fromValue(value));
+    return kplus.EnvValue.fromValue(value);
   }
 
   private envFrom(source: EnvFromSource, field: string): kplus.EnvFrom {
@@ -451,24 +493,25 @@ export abstract class Workload extends Construct {
     return v;
   }
 
-  private mountInto(c: ContainerParts, m: VolumeMountSpec, field: string): void {
+  /** The checked mount `m` (at `field`) of one of the pod's volumes, or `undefined` after reporting why not. */
+  private volumeMount(m: VolumeMountSpec, field: string): { path: string; volume: kplus.Volume; options: kplus.MountOptions } | undefined {
     const where = this.node.path;
     const volume = typeof m?.volume === 'string' ? this.volumes.get(m.volume) : undefined;
     if (!volume) {
       const known = [...this.volumes.keys()].sort().join(', ') || 'none';
       this.report({ path: where, field: `${field}.volume`, message: `names no volume of the pod (it has: ${known}); add it to 'volumes'`, value: m?.volume });
-      return;
+      return undefined;
     }
     if (typeof m.path !== 'string' || !m.path.startsWith('/') || m.path.includes('..')) {
       this.report({ path: where, field: `${field}.path`, message: 'must be an absolute path without ".."', value: m.path });
-      return;
+      return undefined;
     }
-    c.mount(m.path, volume, { readOnly: m.readOnly, subPath: m.subPath });
+    return { path: m.path, volume, options: { readOnly: m.readOnly, subPath: m.subPath } };
   }
 
 }
 
-/** What `addEnvTo` and `mountInto` use of a container: its environment and `mount()`. */
+/** What the container props are gathered in: an environment and `mount()`, as a kplus Container has. */
 type ContainerParts = Pick<kplus.Container, 'env' | 'mount'>;
 
 /** A container's environment and mounts, starting from `props`' (its `volumeMounts` array is the one mounted into). */
@@ -480,6 +523,19 @@ function containerParts(props: kplus.ContainerProps): ContainerParts & { readonl
     mount: (path, storage, options = {}) => {
       mounts.push({ path, volume: storage.asVolume(), ...options });
     },
+  };
+}
+
+/** The containers of a kind's kplus props. */
+type PodContainers = { readonly containers?: kplus.ContainerProps[]; readonly initContainers?: kplus.ContainerProps[] };
+
+/** `c` with its own environment and mounts (a kplus Container keeps and changes the ones it is given). */
+function freshContainer(c: kplus.ContainerProps): kplus.ContainerProps {
+  return {
+    ...c,
+    envFrom: c.envFrom ? [...c.envFrom] : undefined,
+    envVariables: c.envVariables ? { ...c.envVariables } : undefined,
+    volumeMounts: c.volumeMounts ? [...c.volumeMounts] : undefined,
   };
 }
 

@@ -1,6 +1,7 @@
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import {
-  AppChart, Autoscaler, Environment, GitOpsApp, HealthCheck, ImageRef, MigrationJob, ScheduledJob, WebService, Worker,
+  AppChart, Autoscaler, EnvFromSource, Environment, EnvValue, ExternalSecret, GitOpsApp, HashedConfigMap, HealthCheck, ImageRef,
+  MigrationJob, PodVolume, ScheduledJob, SealedSecret, SecretStoreRef, WebService, Worker,
 } from '../../src';
 import { chartObjectFacts, chartObjects } from '../../src/constructs/_chart-objects';
 import { DeferredParts, rawChildren, walkTree } from '../../src/constructs/_deferred';
@@ -34,7 +35,6 @@ describe('deferred workload parts', () => {
     ['node.tryFindChild', (w: WebService) => w.node.tryFindChild('Service')],
     ['ApiObject.of (node.defaultChild)', (w: WebService) => ApiObject.of(w.deployment)],
     ['the service accessor', (w: WebService) => w.service],
-    ['addEnv', (w: WebService) => w.addEnv('A', 'b')],
   ])('GIVEN a WebService WHEN %s looks at it THEN its objects are built for good and stay after a render', (_, look) => {
     // GIVEN
     const { app, chart } = estate();
@@ -45,6 +45,123 @@ describe('deferred workload parts', () => {
     // THEN
     expect(ids(rawChildren(web))).toEqual(expect.arrayContaining(['Deployment', 'Service']));
     expect(DeferredParts.of(web)?.pending).toBe(false);
+  });
+
+  /** A WebService given config and secrets through its methods and by the consuming constructs. */
+  function consumed(chart: AppChart): WebService {
+    const web = new WebService(chart, 'web', { image, port: 8080 });
+    web.addEnv('MODE', 'blue');
+    web.addEnv('TOKEN', EnvValue.fromSecretKey('tokens', 'api'));
+    web.addEnvFrom(EnvFromSource.configMap('shared', { prefix: 'SHARED_' }));
+    web.addVolume(PodVolume.emptyDir('cache'));
+    web.mount({ volume: 'cache', path: '/var/cache/web' });
+    web.addPodAnnotation('example.com/owner', 'team-a');
+    const config = new HashedConfigMap(chart, 'config', { data: { GREETING: 'hello' } });
+    config.envFrom(web);
+    config.mount(web, '/etc/web');
+    new SealedSecret(chart, 'creds', { encryptedData: { password: 'AgBy3i4OJSWK+PiTySYZZA==' } }).env(web, 'DB_PASSWORD', 'password');
+    new ExternalSecret(chart, 'api', { store: SecretStoreRef.cluster('vault'), extract: ['web/api'] }).envFrom(web);
+    return web;
+  }
+
+  test('GIVEN a WebService WHEN its methods and consuming constructs give it config and secrets THEN its objects are not built', () => {
+    // GIVEN
+    const { chart } = estate();
+    // WHEN
+    const web = consumed(chart);
+    // THEN
+    expect(DeferredParts.of(web)?.pending).toBe(true);
+    expect(ids(rawChildren(web))).not.toContain('Deployment');
+  });
+
+  test.each([
+    ['deferred and rendered chart by chart', 0, false],
+    ['deferred and built before the first chart', 4096, false],
+    ['built when constructed', 4096, true],
+  ])('GIVEN a consumed WebService %s WHEN rendered twice THEN the files are the ones of a WebService built at once', (_, limit, buildFirst) => {
+    // GIVEN
+    const eager = estate();
+    const eagerWeb = new WebService(eager.chart, 'web', { image, port: 8080 });
+    eagerWeb.node.findAll();
+    // the same calls, on a workload built before them (the behaviour before deferral)
+    eagerWeb.addEnv('MODE', 'blue');
+    eagerWeb.addEnv('TOKEN', EnvValue.fromSecretKey('tokens', 'api'));
+    eagerWeb.addEnvFrom(EnvFromSource.configMap('shared', { prefix: 'SHARED_' }));
+    eagerWeb.addVolume(PodVolume.emptyDir('cache'));
+    eagerWeb.mount({ volume: 'cache', path: '/var/cache/web' });
+    eagerWeb.addPodAnnotation('example.com/owner', 'team-a');
+    const config = new HashedConfigMap(eager.chart, 'config', { data: { GREETING: 'hello' } });
+    config.envFrom(eagerWeb);
+    config.mount(eagerWeb, '/etc/web');
+    new SealedSecret(eager.chart, 'creds', { encryptedData: { password: 'AgBy3i4OJSWK+PiTySYZZA==' } }).env(eagerWeb, 'DB_PASSWORD', 'password');
+    new ExternalSecret(eager.chart, 'api', { store: SecretStoreRef.cluster('vault'), extract: ['web/api'] }).envFrom(eagerWeb);
+    const expected = [...renderAppDetailed(eager.app).tree];
+    const { app, chart } = estate();
+    const web = consumed(chart);
+    if (buildFirst) web.node.findAll();
+    // WHEN
+    const first = [...renderAppDetailed(app, { _prebuildLimit: limit }).tree];
+    const second = [...renderAppDetailed(app, { _prebuildLimit: limit }).tree];
+    // THEN
+    expect(first).toEqual(expected);
+    expect(second).toEqual(expected);
+    const deployment = expected.find(([p]) => p === 'dev/web/deployment-web.yaml')![1];
+    for (const text of ['MODE', 'tokens', 'SHARED_', '/var/cache/web', 'example.com/owner', 'config-', '/etc/web', 'DB_PASSWORD', 'secretRef']) {
+      expect(deployment).toContain(text);
+    }
+  });
+
+  test.each([
+    ['Worker', (c: AppChart) => new Worker(c, 'w', { image, healthCheck: HealthCheck.none('batch') })],
+    ['ScheduledJob', (c: AppChart) => new ScheduledJob(c, 'w', { image, schedule: '0 3 * * *' })],
+    ['MigrationJob', (c: AppChart) => new MigrationJob(c, 'w', { image })],
+  ])('GIVEN a %s given env, env from a ConfigMap and a mounted volume WHEN rendered twice chart by chart THEN the files are those of one built at once', (_, make) => {
+    // GIVEN
+    const give = (w: Worker | ScheduledJob | MigrationJob) => {
+      w.addEnv('MODE', 'blue');
+      w.addEnvFrom(EnvFromSource.configMap('shared'));
+      w.addVolume(PodVolume.emptyDir('cache'));
+      w.mount({ volume: 'cache', path: '/var/cache/w' });
+    };
+    const eager = estate();
+    const built = make(eager.chart);
+    built.node.findAll();
+    give(built);
+    const expected = [...renderAppDetailed(eager.app).tree];
+    const { app, chart } = estate();
+    const deferred = make(chart);
+    give(deferred);
+    // WHEN
+    const renders = [0, 1].map(() => [...renderAppDetailed(app, { _prebuildLimit: 0 }).tree]);
+    // THEN
+    expect(DeferredParts.of(deferred)?.pending).toBe(true);
+    expect(renders).toEqual([expected, expected]);
+    expect(expected.map(([, text]) => text).join('')).toContain('/var/cache/w');
+  });
+
+  test('GIVEN a workload rendered chart by chart WHEN a method is called after a render THEN the next render has it', () => {
+    // GIVEN
+    const { app, chart } = estate();
+    const web = new WebService(chart, 'web', { image });
+    renderAppDetailed(app, { _prebuildLimit: 0 });
+    // WHEN
+    web.addEnv('LATE', 'yes');
+    const files = new Map(renderAppDetailed(app, { _prebuildLimit: 0 }).tree);
+    // THEN
+    expect(DeferredParts.of(web)?.pending).toBe(true);
+    expect(files.get('dev/web/deployment-web.yaml')).toContain('LATE');
+  });
+
+  test('GIVEN a method given bad input on a workload not built THEN the problem is reported at once, without building it', () => {
+    // GIVEN
+    const { app, chart } = estate();
+    const web = new WebService(chart, 'web', { image });
+    // WHEN
+    web.addEnv('BAD NAME', 'x');
+    web.mount({ volume: 'missing', path: '/data' });
+    // THEN
+    expect(DeferredParts.of(web)?.pending).toBe(true);
+    expect(() => renderAppDetailed(app)).toThrow(/env\.BAD NAME.*not a valid environment variable name[^]*mounts\.volume.*names no volume of the pod/);
   });
 
   test('GIVEN an app rendering chart by chart WHEN it renders twice THEN the renders are identical and its workloads are dropped after each', () => {
