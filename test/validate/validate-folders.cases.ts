@@ -231,6 +231,29 @@ describe('validateFolders: rules that span folders (network-default-deny) and la
     ...(withDeny ? appFolder('dev/network-policy', [networkPolicy()]) : appFolder('dev/network-policy', [mutated(networkPolicy(), x => { x.metadata.name = 'other'; x.spec.podSelector = { matchLabels: { a: 'b' } }; })])),
   ]);
 
+  test('GIVEN 40 apps in one namespace, each with its own allow policy and no default-deny THEN every workload gets one warning naming 5 policies and counting the rest, whole tree or folder by folder', async () => {
+    // GIVEN
+    const many = new Map<string, string>();
+    for (let i = 0; i < 40; i++) {
+      const name = `app${String(i).padStart(2, '0')}`;
+      const policy = mutated(networkPolicy(), x => {
+        x.metadata.name = `${name}-from-ingress-nginx`;
+        x.spec.podSelector = { matchLabels: { 'app.kubernetes.io/name': name } };
+      });
+      for (const [f, text] of appFolder(`dev/${name}`, [deployment(name), service(name), policy])) many.set(f, text);
+    }
+    const message = 'has NetworkPolicies (app00-from-ingress-nginx, app01-from-ingress-nginx, app02-from-ingress-nginx, '
+      + 'app03-from-ingress-nginx, app04-from-ingress-nginx and 35 more) but no default-deny ingress policy (podSelector {}) '
+      + 'in the validated tree: add NetworkIsolation to the environment';
+    // WHEN
+    const whole = lines(validateTree(many).findings);
+    const byFolder = lines((await validateFolders(many, { skipKustomize: true })).findings);
+    // THEN
+    expect(whole).toHaveLength(40);
+    expect(whole.every(l => l.endsWith(`: ${message}`))).toBe(true);
+    expect(byFolder).toEqual(whole);
+  });
+
   test('GIVEN cached app folders WHEN only the namespace\'s default-deny folder changes (publish\'s scope) THEN the unchanged workloads are judged again, as validateTree judges them', async () => {
     // GIVEN every folder cached, with the default-deny in place: no finding
     const cacheDir = path.join(tmp.dir, 'cache');

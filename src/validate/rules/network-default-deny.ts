@@ -10,23 +10,47 @@ function isDefaultDeny(policy: K8sObject): boolean {
   return selectsAll && types.includes('Ingress');
 }
 
-/** NetworkPolicies by namespace, built once per validated tree (a lookup per workload keeps the rule linear). */
-const byNamespace = new WeakMap<readonly TreeObject[], Map<unknown, TreeObject[]>>();
+/** A namespace's policies as the rule sees them. */
+type Policy = { readonly name: unknown; readonly deny: boolean };
 
-function policiesIn(objects: readonly TreeObject[], ns: unknown): readonly TreeObject[] {
-  let index = byNamespace.get(objects);
-  if (!index) {
-    index = new Map();
-    for (const o of objects) {
-      if (o.object.kind !== 'NetworkPolicy') continue;
-      const key = o.object.metadata?.namespace;
-      let list = index.get(key);
-      if (!list) index.set(key, list = []);
-      list.push(o);
+/**
+ * The verdict on every workload of each namespace, computed once per
+ * validated tree or list of facts (keyed by it) and shared by the
+ * namespace's workloads: a namespace of thousands of apps, each with an
+ * allow policy, costs one pass and one message, not one per workload.
+ */
+const verdicts = new WeakMap<object, Map<unknown, RuleHit[]>>();
+
+function verdictsOf<T>(key: object, items: Iterable<T>, policyOf: (item: T) => { ns: unknown; policy: Policy } | undefined): Map<unknown, RuleHit[]> {
+  let byNs = verdicts.get(key);
+  if (!byNs) {
+    const policies = new Map<unknown, Policy[]>();
+    for (const item of items) {
+      const p = policyOf(item);
+      if (!p) continue;
+      let list = policies.get(p.ns);
+      if (!list) policies.set(p.ns, list = []);
+      list.push(p.policy);
     }
-    byNamespace.set(objects, index);
+    byNs = new Map([...policies].map(([ns, list]) => [ns, verdict(ns, list)]));
+    verdicts.set(key, byNs);
   }
-  return index.get(ns) ?? [];
+  return byNs;
+}
+
+/** Policy names a message lists before it counts the rest. */
+const LISTED = 5;
+
+/** The hits of a workload in `ns`, given the policies of that namespace. */
+function verdict(ns: unknown, policies: readonly Policy[]): RuleHit[] {
+  if (policies.length === 0 || policies.some(p => p.deny)) return [];
+  const names = (policies.map(p => p.name) as string[]).sort();
+  const listed = names.length > LISTED ? `${names.slice(0, LISTED).join(', ')} and ${names.length - LISTED} more` : names.join(', ');
+  return [{
+    field: 'metadata.namespace',
+    message: `has NetworkPolicies (${listed}) but no default-deny ingress policy (podSelector {}) in the validated tree: add NetworkIsolation to the environment`,
+    value: ns,
+  }];
 }
 
 /** What the rule knows of an object: a NetworkPolicy's namespace, name and kind of policy, or a workload's namespace. */
@@ -36,19 +60,6 @@ function factOf(object: K8sObject): Fact | undefined {
   if (object.kind === 'NetworkPolicy') return { ns: object.metadata?.namespace, policy: object.metadata?.name, deny: isDefaultDeny(object) };
   return podTemplateOf(object) ? { ns: object.metadata?.namespace, workload: true } : undefined;
 }
-
-/** The hits of a workload in `ns`, given the policies of that namespace. */
-function verdict(ns: unknown, policies: readonly { readonly name: unknown; readonly deny: boolean }[]): RuleHit[] {
-  if (policies.length === 0 || policies.some(p => p.deny)) return [];
-  return [{
-    field: 'metadata.namespace',
-    message: `has NetworkPolicies (${(policies.map(p => p.name) as string[]).sort().join(', ')}) but no default-deny ingress policy (podSelector {}) in the validated tree: add NetworkIsolation to the environment`,
-    value: ns,
-  }];
-}
-
-/** Policy facts by namespace, built once per list of facts. */
-const factsByNamespace = new WeakMap<readonly unknown[], Map<unknown, { name: unknown; deny: boolean }[]>>();
 
 /**
  * A namespace that uses NetworkPolicies has a default-deny ingress policy.
@@ -63,26 +74,18 @@ export const networkDefaultDeny: PolicyRule = {
   rationale: 'Allow policies without a namespace default-deny isolate only the pods they select: every other pod accepts traffic from the whole cluster.',
   check({ object, folder, tree }) {
     if (!podTemplateOf(object)) return [];
-    const ns = object.metadata?.namespace;
-    return verdict(ns, policiesIn(tree ?? folder, ns).map(o => ({ name: o.object.metadata?.name, deny: isDefaultDeny(o.object) })));
+    const objects: readonly TreeObject[] = tree ?? folder;
+    const byNs = verdictsOf(objects, objects, o => (o.object.kind === 'NetworkPolicy'
+      ? { ns: o.object.metadata?.namespace, policy: { name: o.object.metadata?.name, deny: isDefaultDeny(o.object) } } : undefined));
+    return byNs.get(object.metadata?.namespace) ?? [];
   },
   acrossFolders: {
     fact: factOf,
     check(fact, all) {
       const f = fact as Fact;
       if (!('workload' in f)) return [];
-      let index = factsByNamespace.get(all);
-      if (!index) {
-        index = new Map();
-        for (const other of all as Fact[]) {
-          if (!('deny' in other)) continue;
-          let list = index.get(other.ns);
-          if (!list) index.set(other.ns, list = []);
-          list.push({ name: other.policy, deny: other.deny });
-        }
-        factsByNamespace.set(all, index);
-      }
-      return verdict(f.ns, index.get(f.ns) ?? []);
+      const byNs = verdictsOf(all, all as Fact[], other => ('deny' in other ? { ns: other.ns, policy: { name: other.policy, deny: other.deny } } : undefined));
+      return byNs.get(f.ns) ?? [];
     },
   },
 };
