@@ -2,21 +2,22 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkHostname, checkSubdomain } from './_hosts';
 import { AppChart } from './app-chart';
-import { IRouteBackend } from './targets';
+import { IRouteBackend, routeServiceOf } from './targets';
 import { Problem } from '../errors';
 
 /** Shared by `IngressRoute` and `GatewayHttpRoute`: backend ports, paths and the allow policy. */
 
 /** The Service port a route sends traffic to, or a problem naming the ports the Service has. */
 export function resolveServicePort(where: string, backend: IRouteBackend, port: number | string | undefined): kplus.ServicePort | Problem {
-  const ports = backend.service.ports;
+  const service = routeServiceOf(backend);
+  const ports = service.ports;
   const list = ports.map(p => (p.name ? `${p.name}:${p.port}` : String(p.port))).join(', ') || 'none';
   if (port === undefined) {
     if (ports.length === 1) return ports[0];
-    return { path: where, field: 'port', message: `is not set and Service ${JSON.stringify(backend.service.name)} exposes ${ports.length === 0 ? 'no port' : `several ports (${list})`}: name the port to route to` };
+    return { path: where, field: 'port', message: `is not set and Service ${JSON.stringify(service.name)} exposes ${ports.length === 0 ? 'no port' : `several ports (${list})`}: name the port to route to` };
   }
   const found = ports.find(p => p.port === port || (p.name !== undefined && p.name === port));
-  return found ?? { path: where, field: 'port', message: `is not a port of Service ${JSON.stringify(backend.service.name)} (it exposes ${list})`, value: port };
+  return found ?? { path: where, field: 'port', message: `is not a port of Service ${JSON.stringify(service.name)} (it exposes ${list})`, value: port };
 }
 
 /** An HTTP path: starts with "/", no whitespace. */

@@ -4,7 +4,7 @@ import { checkSubdomain } from './_hosts';
 import { allowFromNamespace, checkRoute, targetPortOf } from './_route';
 import { AppChart } from './app-chart';
 import { addProblemValidation } from './problem-validation';
-import { appObjectLabels, IRouteBackend } from './targets';
+import { appObjectLabels, IRouteBackend, routeServiceOf } from './targets';
 import { HttpRoute, HttpRouteSpecRulesMatchesPathType } from '../../imports/gateway-httproute-gateway.networking.k8s.io';
 import { Problem } from '../errors';
 
@@ -102,7 +102,7 @@ export class GatewayHttpRoute extends Construct {
     const chart = AppChart.of(this);
     const problems: Problem[] = [];
     const push = (p: Problem | undefined) => p && problems.push(p);
-    this.name = props.name ?? props.backend.service.name;
+    this.name = props.name ?? routeServiceOf(props.backend).name;
     this.hostnames = [...(props.hostnames ?? [])];
     const paths = [...(props.paths ?? ['/'])];
     const gateway = props.gateway ?? ({} as GatewayRef);
@@ -124,7 +124,7 @@ export class GatewayHttpRoute extends Construct {
         hostnames: this.hostnames.length ? [...this.hostnames] : undefined,
         rules: [{
           matches: paths.map(value => ({ path: { type: pathType, value } })),
-          backendRefs: [{ name: props.backend.service.name, port: servicePort?.port ?? 0 }],
+          backendRefs: [{ name: routeServiceOf(props.backend).name, port: servicePort?.port ?? 0 }],
         }],
       },
     });

@@ -5,7 +5,7 @@ import { checkSubdomain } from './_hosts';
 import { allowFromNamespace, checkRoute, targetPortOf } from './_route';
 import { AppChart } from './app-chart';
 import { addProblemValidation } from './problem-validation';
-import { appObjectLabels, IRouteBackend } from './targets';
+import { appObjectLabels, IRouteBackend, routeServiceOf } from './targets';
 import { Certificate as CertificateL1 } from '../../imports/cert-manager-certificate-cert-manager.io';
 import { Problem } from '../errors';
 
@@ -159,7 +159,7 @@ export class IngressRoute extends Construct {
     const chart = AppChart.of(this);
     const problems: Problem[] = [];
     const push = (p: Problem | undefined) => p && problems.push(p);
-    this.name = props.name ?? props.backend.service.name;
+    this.name = props.name ?? routeServiceOf(props.backend).name;
     this.hosts = [...(props.hosts ?? [])];
     const paths = [...(props.paths ?? ['/'])];
     const pathType = props.pathType ?? IngressPathType.PREFIX;
@@ -193,7 +193,7 @@ export class IngressRoute extends Construct {
             paths: paths.map(path => ({
               path,
               pathType,
-              backend: { service: { name: props.backend.service.name, port: { number: servicePort?.port ?? 0 } } },
+              backend: { service: { name: routeServiceOf(props.backend).name, port: { number: servicePort?.port ?? 0 } } },
             })),
           },
         })),

@@ -1,9 +1,10 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkInteger } from './_checks';
-import { DeferredObject } from './_deferred';
+import { DeferredObject, DeferredParts } from './_deferred';
 import { HealthCheck } from './pod-spec';
 import { ReplicatedWorkload, ReplicatedWorkloadProps } from './replicated-workload';
+import { RouteService } from './targets';
 import { Problem } from '../errors';
 
 export { selectorLabels } from './workload-props';
@@ -50,7 +51,17 @@ export class WebService extends ReplicatedWorkload {
     return this._service!;
   }
 
+  /**
+   * The Service's name and ports for routes (`IRouteBackend.routeService`):
+   * from its props while it is not built (so a route does not build it), from
+   * the Service once it is (something may have changed it).
+   */
+  public get routeService(): RouteService {
+    return DeferredParts.of(this)?.pending ? { name: this.name, ports: this.servicePorts } : this.service;
+  }
+
   private _service?: kplus.Service;
+  private readonly servicePorts: kplus.ServicePort[];
 
   constructor(scope: Construct, id: string, props: WebServiceProps = {}) {
     const where = `${scope.node.path}/${id}`;
@@ -80,6 +91,8 @@ export class WebService extends ReplicatedWorkload {
           .map(p => ({ name: p.name, port: p.servicePort!, targetPort: p.port, protocol: p.protocol as kplus.Protocol | undefined })),
       ],
     };
+    // As the kplus Service lists them (`bind(port, options)` keeps `{ ...options, port }`).
+    this.servicePorts = serviceProps.ports!.map(p => ({ ...p, port: p.port }));
     this._defer(() => {
       this._service = new kplus.Service(this, 'Service', serviceProps);
       for (const [k, v] of Object.entries(this.selector)) this._service.selectLabel(k, v);

@@ -1,7 +1,7 @@
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import {
-  AppChart, Autoscaler, EnvFromSource, Environment, EnvValue, ExternalSecret, GitOpsApp, HashedConfigMap, HealthCheck, ImageRef,
-  MigrationJob, PodVolume, ScheduledJob, SealedSecret, SecretStoreRef, WebService, Worker,
+  AppChart, Autoscaler, EnvFromSource, Environment, EnvValue, ExternalSecret, GatewayHttpRoute, GitOpsApp, HashedConfigMap, HealthCheck,
+  ImageRef, IngressRoute, MigrationJob, PodVolume, RouteTls, ScheduledJob, SealedSecret, SecretStoreRef, WebService, Worker,
 } from '../../src';
 import { chartObjectFacts, chartObjects } from '../../src/constructs/_chart-objects';
 import { DeferredParts, rawChildren, walkTree } from '../../src/constructs/_deferred';
@@ -137,6 +137,43 @@ describe('deferred workload parts', () => {
     expect(DeferredParts.of(deferred)?.pending).toBe(true);
     expect(renders).toEqual([expected, expected]);
     expect(expected.map(([, text]) => text).join('')).toContain('/var/cache/w');
+  });
+
+  /** A WebService with two ports behind an Ingress (TLS from an issuer) and an HTTPRoute on its named port. */
+  function routed(chart: AppChart): WebService {
+    const web = new WebService(chart, 'web', { image, port: 8080, ports: [{ name: 'admin', port: 9000, servicePort: 9090 }] });
+    new IngressRoute(chart, 'public', { backend: web, hosts: ['web.example.com'], port: 'http', tls: RouteTls.fromIssuer('letsencrypt') });
+    new GatewayHttpRoute(chart, 'admin', { backend: web, name: 'web-admin', port: 'admin', gateway: { name: 'internal', namespace: 'gateways' } });
+    return web;
+  }
+
+  test('GIVEN a WebService behind an Ingress and an HTTPRoute THEN the routes do not build it, and the files are those of a WebService built first', () => {
+    // GIVEN
+    const eager = estate();
+    routed(eager.chart).node.findAll();
+    const expected = [...renderAppDetailed(eager.app).tree];
+    const { app, chart } = estate();
+    // WHEN
+    const web = routed(chart);
+    // THEN
+    expect(DeferredParts.of(web)?.pending).toBe(true);
+    expect([...renderAppDetailed(app, { _prebuildLimit: 0 }).tree]).toEqual(expected);
+    const files = new Map(expected);
+    expect(files.get('dev/web/ingress-web.yaml')).toContain('number: 80');
+    expect(files.get('dev/web/httproute-web-admin.yaml')).toContain('port: 9090');
+  });
+
+  test('GIVEN a WebService THEN the Service routes read before it is built is the one it builds, and once built, the Service itself', () => {
+    // GIVEN
+    const { chart } = estate();
+    const web = new WebService(chart, 'web', { image, ports: [{ name: 'admin', port: 9000, servicePort: 9090 }, { name: 'debug', port: 9100 }] });
+    // WHEN
+    const before = web.routeService;
+    // THEN
+    expect(DeferredParts.of(web)?.pending).toBe(true);
+    expect(before).toEqual({ name: web.service.name, ports: web.service.ports });
+    web.service.bind(9200, { name: 'metrics' });
+    expect(web.routeService.ports.map(p => p.name)).toEqual(['http', 'admin', 'metrics']);
   });
 
   test('GIVEN a workload rendered chart by chart WHEN a method is called after a render THEN the next render has it', () => {
