@@ -2,10 +2,15 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkHostname, checkSubdomain } from './_hosts';
 import { AppChart } from './app-chart';
-import { IRouteBackend, routeServiceOf } from './targets';
+import { IRouteBackend, RouteService } from './targets';
 import { Problem } from '../errors';
 
 /** Shared by `IngressRoute` and `GatewayHttpRoute`: backend ports, paths and the allow policy. */
+
+/** The backend's Service as routes read it (`routeService`, else `service`). */
+export function routeServiceOf(backend: IRouteBackend): RouteService {
+  return backend.routeService ?? backend.service;
+}
 
 /** The Service port a route sends traffic to, or a problem naming the ports the Service has. */
 export function resolveServicePort(where: string, backend: IRouteBackend, port: number | string | undefined): kplus.ServicePort | Problem {

@@ -1,10 +1,10 @@
 import { Construct } from 'constructs';
 import { checkDnsLabel } from './_checks';
 import { checkSubdomain } from './_hosts';
-import { allowFromNamespace, checkRoute, targetPortOf } from './_route';
+import { allowFromNamespace, checkRoute, routeServiceOf, targetPortOf } from './_route';
 import { AppChart } from './app-chart';
 import { addProblemValidation } from './problem-validation';
-import { appObjectLabels, IRouteBackend, routeServiceOf } from './targets';
+import { appObjectLabels, IRouteBackend } from './targets';
 import { HttpRoute, HttpRouteSpecRulesMatchesPathType } from '../../imports/gateway-httproute-gateway.networking.k8s.io';
 import { Problem } from '../errors';
 

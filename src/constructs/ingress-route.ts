@@ -2,10 +2,10 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkAnnotations, checkDnsLabel } from './_checks';
 import { checkSubdomain } from './_hosts';
-import { allowFromNamespace, checkRoute, targetPortOf } from './_route';
+import { allowFromNamespace, checkRoute, routeServiceOf, targetPortOf } from './_route';
 import { AppChart } from './app-chart';
 import { addProblemValidation } from './problem-validation';
-import { appObjectLabels, IRouteBackend, routeServiceOf } from './targets';
+import { appObjectLabels, IRouteBackend } from './targets';
 import { Certificate as CertificateL1 } from '../../imports/cert-manager-certificate-cert-manager.io';
 import { Problem } from '../errors';
 

@@ -26,11 +26,6 @@ export interface IRouteBackend extends IConstruct {
   readonly routeService?: RouteService;
 }
 
-/** The backend's Service as routes read it (`routeService`, else `service`). */
-export function routeServiceOf(backend: IRouteBackend): RouteService {
-  return backend.routeService ?? backend.service;
-}
-
 /** Labels of the objects a traffic/config/secrets construct renders in `app`: the app's name labels. */
 export function appObjectLabels(app: AppChart): Record<string, string> {
   return {
