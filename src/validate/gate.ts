@@ -149,7 +149,10 @@ export class GateWorkers {
    * workloads chart by chart (a large estate) gets a worker with a small young
    * generation (8 MiB; V8's default grows to 32 MiB): its heap is part of the
    * synth's peak memory. A smaller render keeps V8's default, which lets the
-   * worker keep up (≈ 3% of the whole process at 1,000 apps).
+   * worker keep up (≈ 3% of the whole process at 1,000 apps). A large render
+   * also keeps its charts of more than `maxGateBacklog()` files in this
+   * thread (see `onChart`): 10,000 Argo CD Applications at 5,000 apps, whose
+   * copy in the worker cost ≈ 30 MiB of peak memory.
    */
   public readonly onPlan = (plan: RenderPlan): void => {
     this.large = plan.buildsPerChart;
@@ -159,6 +162,9 @@ export class GateWorkers {
   public readonly onChart = (files: [string, unknown][]): boolean | 'check' => {
     if (this.started) {
       const writer = this.writer;
+      // A large render keeps a chart of more files than the backlog (the Argo CD chart's thousands of
+      // Applications): this thread emits, writes and checks it, rather than the worker holding a copy too.
+      if (this.large && files.length > this.maxBacklog) return false;
       const toWrite = writer !== undefined && writer.backlog() + files.length <= this.maxBacklog;
       this.background.forEach(b => b.add(files, toWrite && b === writer));
       return toWrite || (writer !== undefined ? 'check' : false);

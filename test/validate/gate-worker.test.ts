@@ -126,6 +126,30 @@ parentPort.on('message', m => {
     expect(small.stdout).not.toContain('young generation 8 MiB');
   }, 120_000);
 
+  test('GIVEN a chart of more files than the worker may fall behind by THEN a large render (more than 4,096 workloads) keeps it in the main thread; a smaller one hands it to the worker to check', () => {
+    // GIVEN a worker that reports the folders it was handed as a finding
+    const bundle = appBeside('folders-worker', bin => fs.writeFileSync(path.join(bin, '_gate-worker.js'), `
+const { parentPort, workerData } = require('worker_threads');
+const done = new Int32Array(workerData.flag);
+const folders = new Set();
+parentPort.on('message', m => {
+  for (const [file] of m.batch ?? []) folders.add(file.split('/').slice(0, 2).join('/'));
+  if (!m.end) return;
+  const finding = { file: 'dev/a0/configmap-c0.yaml', kind: 'ConfigMap', name: 'c0', rule: 'schema', severity: 'error', message: 'handed ' + [...folders].sort().join(' ') };
+  workerData.port.postMessage({ found: { findings: [finding], identities: [], facts: [] } });
+  Atomics.store(done, 0, 1);
+  Atomics.notify(done, 0);
+});
+`));
+    // WHEN the app 'many' holds 4,100 or 600 workloads (8,201 or 1,201 files; the backlog is 512)
+    const large = synth('folders-large', 70, false, true, bundle, 4_100);
+    const small = synth('folders-small', 70, false, true, bundle, 600);
+    // THEN
+    expect(large.stdout).toContain('handed dev/a0 ');
+    expect(large.stdout).not.toContain('dev/many');
+    expect(small.stdout).toMatch(/handed dev\/a0 .*dev\/many/);
+  }, 120_000);
+
   test('GIVEN a worker that answers a finding of its own WHEN 70 valid charts are synthesized THEN the gate reports the worker\'s finding (its results are used, not checked again in-thread)', () => {
     // GIVEN
     const finding = { file: 'dev/a3/configmap-c3.yaml', kind: 'ConfigMap', name: 'c3', rule: 'schema', severity: 'error', field: 'data.a', message: 'flagged by the worker' };
