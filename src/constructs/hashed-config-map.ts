@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { envFromAll, envFromKey, mountAll, volumeName } from './_consume';
+import { DeferredHost, DeferredObject, DeferredParts } from './_deferred';
 import { checkSubdomain } from './_hosts';
 import { AppChart } from './app-chart';
 import { addProblemValidation } from './problem-validation';
@@ -66,9 +67,15 @@ function goJson(value: unknown): string {
  * Argo CD deletes it only after the rest of the sync (the new pods) is
  * healthy. Consume it with `envFrom`, `env` or `mount` (one call each).
  */
-export class HashedConfigMap extends Construct {
-  /** The ConfigMap. */
-  public readonly configMap: kplus.k8s.KubeConfigMap;
+export class HashedConfigMap extends Construct implements DeferredHost {
+  /** The ConfigMap (built on first use or at render, as a workload's objects: see `Workload`). */
+  public get configMap(): kplus.k8s.KubeConfigMap {
+    this.parts.ensure();
+    return this._configMap!;
+  }
+
+  private _configMap?: kplus.k8s.KubeConfigMap;
+  private readonly parts: DeferredParts;
   /** The rendered name, `<name>-<hash>`. */
   public readonly name: string;
   /** The keys and values (files already read). */
@@ -111,16 +118,30 @@ export class HashedConfigMap extends Construct {
 
     this.data = Object.fromEntries(Object.entries(data).sort(([a], [b]) => (a < b ? -1 : 1)));
     this.name = `${this.baseName}-${kustomizeConfigMapHash(this.data)}`;
-    this.configMap = new kplus.k8s.KubeConfigMap(this, 'Resource', {
-      metadata: {
-        name: this.name,
-        labels: appObjectLabels(chart),
-        // Pods of the previous rollout still mount the old ConfigMap: delete it
-        // only after the new pods are healthy (the end of the sync).
-        annotations: { 'argocd.argoproj.io/sync-options': PRUNE_LAST },
-      },
-      data: { ...this.data },
+    const labels = appObjectLabels(chart);
+    this.parts = new DeferredParts(this);
+    this.parts.add(() => {
+      this._configMap = new kplus.k8s.KubeConfigMap(this, 'Resource', {
+        metadata: {
+          name: this.name,
+          labels,
+          // Pods of the previous rollout still mount the old ConfigMap: delete it
+          // only after the new pods are healthy (the end of the sync).
+          annotations: { 'argocd.argoproj.io/sync-options': PRUNE_LAST },
+        },
+        data: { ...this.data },
+      });
     });
+  }
+
+  /** @internal */
+  public _releaseParts(): void {
+    this._configMap = undefined;
+  }
+
+  /** @internal */
+  public _renderedObjects(): DeferredObject[] {
+    return [{ path: `${this.node.path}/Resource`, apiVersion: 'v1', kind: 'ConfigMap', name: this.name, namespace: AppChart.of(this).namespace }];
   }
 
   /** Every key as an environment variable of the workload's main container (`envFrom`). */

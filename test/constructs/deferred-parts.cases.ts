@@ -176,6 +176,28 @@ describe('deferred workload parts', () => {
     expect(web.routeService.ports.map(p => p.name)).toEqual(['http', 'admin', 'metrics']);
   });
 
+  test('GIVEN a HashedConfigMap THEN its ConfigMap is built on first look or at render, and renders the same either way', () => {
+    // GIVEN
+    const make = () => {
+      const { app, chart } = estate();
+      const config = new HashedConfigMap(chart, 'config', { name: 'web-config', data: { GREETING: 'hello' } });
+      new WebService(chart, 'web', { image });
+      return { app, config };
+    };
+    const deferred = make();
+    const built = make();
+    // WHEN
+    const name = built.config.configMap.name;
+    // THEN
+    expect(DeferredParts.of(deferred.config)?.pending).toBe(true);
+    expect(DeferredParts.of(built.config)?.pending).toBe(false);
+    expect(name).toBe(built.config.name);
+    const files = [...renderAppDetailed(deferred.app, { _prebuildLimit: 0 }).tree];
+    expect(files).toEqual([...renderAppDetailed(built.app).tree]);
+    expect(files.map(([p]) => p)).toContain(`dev/web/configmap-${name}.yaml`);
+    expect(DeferredParts.of(deferred.config)?.pending).toBe(true);
+  });
+
   test('GIVEN a workload rendered chart by chart WHEN a method is called after a render THEN the next render has it', () => {
     // GIVEN
     const { app, chart } = estate();
@@ -248,6 +270,7 @@ describe('deferred workload parts', () => {
     ['Worker, 2 replicas', (c: AppChart) => new Worker(c, 'w', { image, replicas: 2, healthCheck: HealthCheck.none('x') })],
     ['ScheduledJob', (c: AppChart) => new ScheduledJob(c, 'w', { image, schedule: '* * * * *' })],
     ['MigrationJob', (c: AppChart) => new MigrationJob(c, 'w', { image })],
+    ['HashedConfigMap', (c: AppChart) => new HashedConfigMap(c, 'cfg', { data: { a: 'b' } })],
   ])('GIVEN a %s THEN the objects it declares before building are the ones it builds', (_, make) => {
     // GIVEN
     const { chart } = estate();
