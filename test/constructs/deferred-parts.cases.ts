@@ -47,9 +47,14 @@ describe('deferred workload parts', () => {
     expect(DeferredParts.of(web)?.pending).toBe(false);
   });
 
-  /** A WebService given config and secrets through its methods and by the consuming constructs. */
-  function consumed(chart: AppChart): WebService {
+  /**
+   * A WebService given config and secrets through its methods and by the
+   * consuming constructs; `builtFirst`, its objects (and the ConfigMap's) are
+   * built before the calls, as they were before the calls were deferred.
+   */
+  function consumed(chart: AppChart, builtFirst = false): WebService {
     const web = new WebService(chart, 'web', { image, port: 8080 });
+    if (builtFirst) web.node.findAll();
     web.addEnv('MODE', 'blue');
     web.addEnv('TOKEN', EnvValue.fromSecretKey('tokens', 'api'));
     web.addEnvFrom(EnvFromSource.configMap('shared', { prefix: 'SHARED_' }));
@@ -57,6 +62,7 @@ describe('deferred workload parts', () => {
     web.mount({ volume: 'cache', path: '/var/cache/web' });
     web.addPodAnnotation('example.com/owner', 'team-a');
     const config = new HashedConfigMap(chart, 'config', { data: { GREETING: 'hello' } });
+    if (builtFirst) expect(config.configMap.name).toBe(config.name);
     config.envFrom(web);
     config.mount(web, '/etc/web');
     new SealedSecret(chart, 'creds', { encryptedData: { password: 'AgBy3i4OJSWK+PiTySYZZA==' } }).env(web, 'DB_PASSWORD', 'password');
@@ -77,24 +83,11 @@ describe('deferred workload parts', () => {
   test.each([
     ['deferred and rendered chart by chart', 0, false],
     ['deferred and built before the first chart', 4096, false],
-    ['built when constructed', 4096, true],
+    ['built for good (after the calls) before the render', 4096, true],
   ])('GIVEN a consumed WebService %s WHEN rendered twice THEN the files are the ones of a WebService built at once', (_, limit, buildFirst) => {
     // GIVEN
     const eager = estate();
-    const eagerWeb = new WebService(eager.chart, 'web', { image, port: 8080 });
-    eagerWeb.node.findAll();
-    // the same calls, on a workload built before them (the behaviour before deferral)
-    eagerWeb.addEnv('MODE', 'blue');
-    eagerWeb.addEnv('TOKEN', EnvValue.fromSecretKey('tokens', 'api'));
-    eagerWeb.addEnvFrom(EnvFromSource.configMap('shared', { prefix: 'SHARED_' }));
-    eagerWeb.addVolume(PodVolume.emptyDir('cache'));
-    eagerWeb.mount({ volume: 'cache', path: '/var/cache/web' });
-    eagerWeb.addPodAnnotation('example.com/owner', 'team-a');
-    const config = new HashedConfigMap(eager.chart, 'config', { data: { GREETING: 'hello' } });
-    config.envFrom(eagerWeb);
-    config.mount(eagerWeb, '/etc/web');
-    new SealedSecret(eager.chart, 'creds', { encryptedData: { password: 'AgBy3i4OJSWK+PiTySYZZA==' } }).env(eagerWeb, 'DB_PASSWORD', 'password');
-    new ExternalSecret(eager.chart, 'api', { store: SecretStoreRef.cluster('vault'), extract: ['web/api'] }).envFrom(eagerWeb);
+    consumed(eager.chart, true);
     const expected = [...renderAppDetailed(eager.app).tree];
     const { app, chart } = estate();
     const web = consumed(chart);
