@@ -28,10 +28,12 @@ const TMP = 'tmp';
  * `podProps()` for the kplus props of its pod (every check runs there and
  * then), and defers creating its kplus objects (`_defer`; the step hands the
  * pod's object to `adopt()`): they are built on first look (an accessor such
- * as `deployment`, a method such as `addEnv`, or a walk of the construct
- * tree), and otherwise by the render: all before the first chart for an app
- * of up to 4,096 workloads, else with the app's chart, dropped after it (see
- * `DeferredParts`). Problems are reported at synth, all at once.
+ * as `deployment`, or a walk of the construct tree), and otherwise by the
+ * render: all before the first chart for an app of up to 4,096 workloads,
+ * else with the app's chart, dropped after it (see `DeferredParts`). The
+ * methods that add to the pod (`addEnv`, `mount`, ...) check at once and
+ * make their change as a step of the build. Problems are reported at synth,
+ * all at once.
  */
 export abstract class Workload extends Construct {
   /** Name of the workload's objects and main container. */
@@ -390,8 +392,8 @@ export abstract class Workload extends Construct {
     }
     for (const [i, source] of (spec.envFrom ?? []).entries()) c.env.copyFrom(this.envFrom(source, `${f('envFrom')}[${i}]`));
     if (this.props.writableTmp ?? true) c.mount('/tmp', this.tmpVolume());
-    for (const [i, spec0] of (spec.mounts ?? []).entries()) {
-      const m = this.volumeMount(spec0, `${f('mounts')}[${i}]`);
+    for (const [i, given] of (spec.mounts ?? []).entries()) {
+      const m = this.volumeMount(given, `${f('mounts')}[${i}]`);
       if (m) c.mount(m.path, m.volume, m.options);
     }
     return {
