@@ -129,7 +129,9 @@ function maxGateBacklog(): number {
  * nor keeps them), unless that would put it more than `maxGateBacklog()`
  * files behind (a chart of thousands of files, such as the Argo CD
  * Applications, or other processes taking the second core): then the main
- * thread emits and writes the chart itself, and the workers only check it.
+ * thread emits and writes the chart itself, and the workers only check it
+ * (in a large render, one building its workloads chart by chart, a chart of
+ * more files than that is checked in this thread too: see `onPlan`).
  * @internal
  */
 export class GateWorkers {
