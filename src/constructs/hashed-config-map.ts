@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { envFromAll, envFromKey, mountAll, volumeName } from './_consume';
-import { DeferredHost, DeferredObject, DeferredParts } from './_deferred';
+import { DeferredObject, DeferredParts } from './_deferred';
 import { checkSubdomain } from './_hosts';
 import { AppChart } from './app-chart';
 import { addProblemValidation } from './problem-validation';
@@ -67,7 +67,7 @@ function goJson(value: unknown): string {
  * Argo CD deletes it only after the rest of the sync (the new pods) is
  * healthy. Consume it with `envFrom`, `env` or `mount` (one call each).
  */
-export class HashedConfigMap extends Construct implements DeferredHost {
+export class HashedConfigMap extends Construct {
   /** The ConfigMap (built on first use or at render, as a workload's objects: see `Workload`). */
   public get configMap(): kplus.k8s.KubeConfigMap {
     this.parts.ensure();
