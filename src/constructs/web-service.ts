@@ -61,7 +61,7 @@ export class WebService extends ReplicatedWorkload {
   }
 
   private _service?: kplus.Service;
-  private readonly servicePorts: kplus.ServicePort[];
+  private readonly servicePorts: readonly kplus.ServicePort[];
 
   constructor(scope: Construct, id: string, props: WebServiceProps = {}) {
     const where = `${scope.node.path}/${id}`;
@@ -91,8 +91,8 @@ export class WebService extends ReplicatedWorkload {
           .map(p => ({ name: p.name, port: p.servicePort!, targetPort: p.port, protocol: p.protocol as kplus.Protocol | undefined })),
       ],
     };
-    // As the kplus Service lists them (`bind(port, options)` keeps `{ ...options, port }`).
-    this.servicePorts = serviceProps.ports!.map(p => ({ ...p, port: p.port }));
+    // The kplus Service lists the same ports (`bind(port, options)` keeps `{ ...options, port }`).
+    this.servicePorts = serviceProps.ports!;
     this._defer(() => {
       this._service = new kplus.Service(this, 'Service', serviceProps);
       for (const [k, v] of Object.entries(this.selector)) this._service.selectLabel(k, v);

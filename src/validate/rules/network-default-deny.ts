@@ -15,14 +15,14 @@ type Policy = { readonly name: unknown; readonly deny: boolean };
 
 /**
  * The verdict on every workload of each namespace, computed once per
- * validated tree or list of facts (keyed by it) and shared by the
+ * validated tree or list of facts (keyed by that list) and shared by the
  * namespace's workloads: a namespace of thousands of apps, each with an
  * allow policy, costs one pass and one message, not one per workload.
  */
 const verdicts = new WeakMap<object, Map<unknown, RuleHit[]>>();
 
-function verdictsOf<T>(key: object, items: Iterable<T>, policyOf: (item: T) => { ns: unknown; policy: Policy } | undefined): Map<unknown, RuleHit[]> {
-  let byNs = verdicts.get(key);
+function verdictsOf<T>(items: readonly T[], policyOf: (item: T) => { ns: unknown; policy: Policy } | undefined): Map<unknown, RuleHit[]> {
+  let byNs = verdicts.get(items);
   if (!byNs) {
     const policies = new Map<unknown, Policy[]>();
     for (const item of items) {
@@ -33,7 +33,7 @@ function verdictsOf<T>(key: object, items: Iterable<T>, policyOf: (item: T) => {
       list.push(p.policy);
     }
     byNs = new Map([...policies].map(([ns, list]) => [ns, verdict(ns, list)]));
-    verdicts.set(key, byNs);
+    verdicts.set(items, byNs);
   }
   return byNs;
 }
@@ -74,8 +74,7 @@ export const networkDefaultDeny: PolicyRule = {
   rationale: 'Allow policies without a namespace default-deny isolate only the pods they select: every other pod accepts traffic from the whole cluster.',
   check({ object, folder, tree }) {
     if (!podTemplateOf(object)) return [];
-    const objects: readonly TreeObject[] = tree ?? folder;
-    const byNs = verdictsOf(objects, objects, o => (o.object.kind === 'NetworkPolicy'
+    const byNs = verdictsOf<TreeObject>(tree ?? folder, o => (o.object.kind === 'NetworkPolicy'
       ? { ns: o.object.metadata?.namespace, policy: { name: o.object.metadata?.name, deny: isDefaultDeny(o.object) } } : undefined));
     return byNs.get(object.metadata?.namespace) ?? [];
   },
@@ -84,7 +83,7 @@ export const networkDefaultDeny: PolicyRule = {
     check(fact, all) {
       const f = fact as Fact;
       if (!('workload' in f)) return [];
-      const byNs = verdictsOf(all, all as Fact[], other => ('deny' in other ? { ns: other.ns, policy: { name: other.policy, deny: other.deny } } : undefined));
+      const byNs = verdictsOf(all as Fact[], other => ('deny' in other ? { ns: other.ns, policy: { name: other.policy, deny: other.deny } } : undefined));
       return byNs.get(f.ns) ?? [];
     },
   },
